@@ -1,0 +1,13 @@
+//! Samordna's domain: the types that describe governance groups and their charters,
+//! the charter parser, and the rules for naming and matching organisations.
+//!
+//! Architecture invariant: this crate does no I/O. It knows nothing of HTTP, SQL,
+//! files or search indexes; everything here is a pure function of its input.
+
+pub mod model;
+pub mod names;
+pub mod parse;
+mod text;
+
+pub use model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};
+pub use parse::{parse_charter, ParseError, ParsedCharter};
