@@ -174,3 +174,30 @@ fn every_seed_has_a_test() {
         ]
     );
 }
+
+/// Variants of the seeds with the artefacts of PDF and Word extraction: CRLF line
+/// endings, `•`/`–` bullets, hyphenated and broken lines, page headers, footers and
+/// letterhead blocks in mid-sentence, Markdown headings and bold, heading variants.
+#[test]
+fn extraction_variants_parse_like_their_seeds() {
+    let dir = fixtures().join("variants");
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue;
+        }
+        seen += 1;
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expected: Value =
+            serde_json::from_str(&read(&format!("variants/expected/{stem}.json"))).unwrap();
+        let diffs = differences(&text, &expected);
+        if !diffs.is_empty() {
+            failures.push(format!("{stem}:\n  {}", diffs.join("\n  ")));
+        }
+    }
+    assert!(seen >= 5, "only {seen} variants found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

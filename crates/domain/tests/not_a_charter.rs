@@ -1,0 +1,98 @@
+//! Input that is not a charter gets one line saying why and where; no input panics.
+
+use proptest::prelude::*;
+use samordna_domain::parse_charter;
+
+fn seed(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/../../fixtures/seeds/{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+#[test]
+fn empty_input_is_refused_at_line_one() {
+    for input in ["", "   \n\n\t\r\n"] {
+        let e = parse_charter(input).unwrap_err();
+        assert_eq!(e.to_string(), "rad 1: filen är tom");
+    }
+}
+
+#[test]
+fn prose_without_headings_names_the_last_line() {
+    let e = parse_charter("Hej!\n\nHär är protokollet från fikarummet.\nMvh Eva\n").unwrap_err();
+    assert_eq!(e.line, 4);
+    assert!(e.to_string().starts_with("rad 4: ingen rubrik"), "{e}");
+    assert!(!e.to_string().contains('\n'));
+}
+
+#[test]
+fn headings_without_a_document_kind_name_the_first_heading() {
+    let e = parse_charter("Mötesanteckningar\n\nDatum 2024-01-01\n\nSyfte med uppdraget\n\nText.\n")
+        .unwrap_err();
+    assert_eq!(e.line, 5, "{e}");
+    assert!(e.reason.contains("dokumenttypen saknas"), "{e}");
+}
+
+#[test]
+fn a_charter_without_a_group_is_refused() {
+    let e = parse_charter("Uppdragshandling\n\nDatum 2024-01-01\n\nSyfte med uppdraget\n\nText.\n")
+        .unwrap_err();
+    assert_eq!(e.line, 5);
+    assert!(e.reason.contains("vilken grupp"), "{e}");
+}
+
+#[test]
+fn an_invalid_date_is_a_warning_not_a_value() {
+    let text = seed("sor-neurologi-2026").replace("Datum 2026-06-16", "Datum 2026-13-45");
+    let c = parse_charter(&text).unwrap();
+    assert_eq!(c.date, None);
+    assert!(c.warnings.iter().any(|w| w.contains("2026-13-45")), "{:?}", c.warnings);
+}
+
+#[test]
+fn the_placeholder_decision_date_means_undecided() {
+    let c = parse_charter(&seed("sor-rattspsykiatri-2024")).unwrap();
+    assert_eq!(c.status(), samordna_domain::CharterStatus::Undecided);
+    let c = parse_charter(&seed("sor-neurologi-2026")).unwrap();
+    assert_eq!(c.status(), samordna_domain::CharterStatus::Decided);
+}
+
+fn seed_lines() -> Vec<String> {
+    ["sor-neurologi-2026", "samordningsgrupp-neonatalvard-2023", "sor-rattspsykiatri-2024"]
+        .iter()
+        .flat_map(|s| seed(s).lines().map(str::to_string).collect::<Vec<_>>())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in "\\PC*") {
+        let _ = parse_charter(&s);
+    }
+
+    #[test]
+    fn arbitrary_markup_never_panics(s in "[#*_\\-–•\\[\\]()\\\\:\r\n 0-9a-zåäöA-ZÅÄÖ]{0,400}") {
+        let _ = parse_charter(&s);
+    }
+
+    #[test]
+    fn shuffled_and_cut_seeds_never_panic(
+        picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..120),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let lines = seed_lines();
+        let mut doc: Vec<String> = picks.iter().map(|i| i.get(&lines).clone()).collect();
+        if let Some(last) = doc.last_mut() {
+            let chars: Vec<char> = last.chars().collect();
+            let at = if chars.is_empty() { 0 } else { cut.index(chars.len()) };
+            *last = chars[..at].iter().collect();
+        }
+        if let Ok(c) = parse_charter(&doc.join("\n")) {
+            prop_assert!(!c.organization.name.is_empty());
+        }
+    }
+}
