@@ -261,9 +261,13 @@ mod tests {
 
     #[test]
     fn registry_numbers_are_normalised() {
-        let found = RegistryNumber::find_all("se (RS 2024 – 00370) och RS 2019-03137-40, SSN 2023-00470.");
+        let found =
+            RegistryNumber::find_all("se (RS 2024 – 00370) och RS 2019-03137-40, SSN 2023-00470.");
         let shown: Vec<String> = found.iter().map(|r| r.to_string()).collect();
-        assert_eq!(shown, ["RS 2024-00370", "RS 2019-03137-40", "SSN 2023-00470"]);
+        assert_eq!(
+            shown,
+            ["RS 2024-00370", "RS 2019-03137-40", "SSN 2023-00470"]
+        );
         assert_eq!(found[1].case().to_string(), "RS 2019-03137");
     }
 
@@ -279,7 +283,10 @@ mod tests {
 
     #[test]
     fn kinds_are_recognised_from_names() {
-        assert_eq!(OrgKind::from_name("SOR barn"), Some(OrgKind::Samordningsrad));
+        assert_eq!(
+            OrgKind::from_name("SOR barn"),
+            Some(OrgKind::Samordningsrad)
+        );
         assert_eq!(
             OrgKind::from_name("Samordningsgrupp för neonatalvården"),
             Some(OrgKind::Samordningsgrupp)

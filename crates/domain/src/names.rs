@@ -180,9 +180,8 @@ pub fn known_body(name: &str) -> Option<&'static KnownBody> {
     })
 }
 
-static COUNCIL_MENTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\bSOR|(?i:\bsamordningsråd))(?:\s*\(SOR\))?\s+").unwrap()
-});
+static COUNCIL_MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\bSOR|(?i:\bsamordningsråd))(?:\s*\(SOR\))?\s+").unwrap());
 
 static MENTION_END: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -213,7 +212,10 @@ pub fn find_council_mentions(text: &str) -> Vec<(String, String)> {
             continue;
         }
         let raw = format!("{}{}", m.as_str(), area);
-        out.push((council_name(area), raw.split_whitespace().collect::<Vec<_>>().join(" ")));
+        out.push((
+            council_name(area),
+            raw.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
     }
     out
 }
@@ -224,12 +226,18 @@ mod tests {
 
     #[test]
     fn slugs_handle_swedish_letters() {
-        assert_eq!(slugify("Samordningsråd rättspsykiatri"), "samordningsrad-rattspsykiatri");
+        assert_eq!(
+            slugify("Samordningsråd rättspsykiatri"),
+            "samordningsrad-rattspsykiatri"
+        );
         assert_eq!(
             slugify("Samordningsråd anestesi, operation, intensivvård"),
             "samordningsrad-anestesi-operation-intensivvard"
         );
-        assert_eq!(slugify("Öron-, näs- och halssjukvård"), "oron-nas-och-halssjukvard");
+        assert_eq!(
+            slugify("Öron-, näs- och halssjukvård"),
+            "oron-nas-och-halssjukvard"
+        );
         assert_eq!(slugify("!!!"), "grupp");
     }
 
@@ -269,7 +277,10 @@ mod tests {
         );
         assert_eq!(found[2].1, "SOR Antestesi, Operation, Intensivvård");
         let dist = "Ordförande för samordningsråd kvinnosjukdomar och förlossningar och samordningsråd anesthesi, operation, intensivvård för kännedom";
-        let names: Vec<String> = find_council_mentions(dist).into_iter().map(|(n, _)| n).collect();
+        let names: Vec<String> = find_council_mentions(dist)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(
             names,
             [

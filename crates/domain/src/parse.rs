@@ -196,8 +196,13 @@ fn classify(line: &Line) -> Option<Mark> {
     if words == 0 || words > 12 || t.ends_with('.') || t.ends_with(',') {
         return None;
     }
-    if ["uppdraget skickas till", "beslutet skickas till", "sändlista", "sändlista för beslut"]
-        .contains(&lower.as_str())
+    if [
+        "uppdraget skickas till",
+        "beslutet skickas till",
+        "sändlista",
+        "sändlista för beslut",
+    ]
+    .contains(&lower.as_str())
     {
         return Some(Mark::Distribution);
     }
@@ -274,7 +279,8 @@ fn split_labels(p: &str) -> Vec<(Option<&'static str>, String)> {
 
 fn first_date(s: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
     let c = ISO_DATE.captures(s)?;
-    let parsed = NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    let parsed =
+        NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
     if parsed.is_none() {
         warnings.push(format!("ogiltigt datum: {}", &c[0]));
     }
@@ -383,7 +389,8 @@ static UNDER_COUNCIL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 static FREQUENCY_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d{1,2})\s*(?:–|-|—|till)\s*(?:maximalt\s+|max\.?\s+|högst\s+)?(\d{1,2})").unwrap()
+    Regex::new(r"(?i)(\d{1,2})\s*(?:–|-|—|till)\s*(?:maximalt\s+|max\.?\s+|högst\s+)?(\d{1,2})")
+        .unwrap()
 });
 static FREQUENCY_ONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(minst\s+|högst\s+)?(\d{1,2})\s*(?:ggr|gånger|möten)").unwrap()
@@ -393,9 +400,15 @@ static FREQUENCY_ONE: LazyLock<Regex> = LazyLock::new(|| {
 fn strip_kind_words(s: &str) -> String {
     let words: Vec<&str> = s.split_whitespace().collect();
     let mut i = 0;
-    if words.first().is_some_and(|w| OrgKind::from_name(w).is_some() || w.eq_ignore_ascii_case("regionalt")) {
+    if words
+        .first()
+        .is_some_and(|w| OrgKind::from_name(w).is_some() || w.eq_ignore_ascii_case("regionalt"))
+    {
         i = 1;
-        if words.get(0).is_some_and(|w| w.eq_ignore_ascii_case("regionalt")) {
+        if words
+            .get(0)
+            .is_some_and(|w| w.eq_ignore_ascii_case("regionalt"))
+        {
             i = 2;
         }
     }
@@ -424,7 +437,11 @@ fn area_of(name: &str, responsibility_area: Option<&str>) -> Option<String> {
 /// Parses one charter document. See the module documentation for how it is read.
 pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
     let lines = text::lines(input);
-    let last_line = lines.iter().rev().find(|l| !l.is_blank()).map_or(1, |l| l.no);
+    let last_line = lines
+        .iter()
+        .rev()
+        .find(|l| !l.is_blank())
+        .map_or(1, |l| l.no);
     if lines.iter().all(Line::is_blank) {
         return Err(ParseError {
             line: 1,
@@ -432,7 +449,10 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
         });
     }
     let marks: Vec<Option<Mark>> = lines.iter().map(classify).collect();
-    let Some(first) = marks.iter().position(|m| matches!(m, Some(Mark::Section { .. }))) else {
+    let Some(first) = marks
+        .iter()
+        .position(|m| matches!(m, Some(Mark::Section { .. })))
+    else {
         return Err(ParseError {
             line: last_line,
             reason: "ingen rubrik från en uppdragshandling hittades (t.ex. \"Syfte med uppdraget\" eller \"Arbetsorganisation\")".into(),
@@ -539,11 +559,7 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
         }
     }
     flush(current.take(), &mut sections, &mut keys);
-    let section_by = |key: &str| {
-        keys.iter()
-            .position(|k| *k == key)
-            .map(|i| &sections[i])
-    };
+    let section_by = |key: &str| keys.iter().position(|k| *k == key).map(|i| &sections[i]);
 
     let duties = section_by("uppdragsbeskrivning")
         .map(|s| s.items.clone())
@@ -606,7 +622,11 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
     resolve_names(&mut doc, samband.as_ref());
     let own = doc.registry_number.as_ref().map(RegistryNumber::case);
     let mut refs: Vec<RegistryNumber> = Vec::new();
-    let decision_text: String = decision_lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
+    let decision_text: String = decision_lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
     for r in RegistryNumber::find_all(&format!("{}\n{}", doc.full_text(), decision_text)) {
         if Some(&r) != own.as_ref() && !refs.contains(&r) {
             refs.push(r);
@@ -646,7 +666,10 @@ fn section(heading: String, parent: Option<String>, lines: &[Line]) -> Section {
 }
 
 fn read_decision(lines: &[Line], warnings: &mut Vec<String>) -> Decision {
-    let mut non_blank = lines.iter().map(|l| l.text.trim()).filter(|t| !t.is_empty());
+    let mut non_blank = lines
+        .iter()
+        .map(|l| l.text.trim())
+        .filter(|t| !t.is_empty());
     let date = non_blank.next().and_then(|l| first_date(l, warnings));
     let name = non_blank.next().map(str::to_string);
     let title = non_blank.next().map(str::to_string);
@@ -658,7 +681,9 @@ fn read_decision(lines: &[Line], warnings: &mut Vec<String>) -> Decision {
 
 fn read_frequency(text: &str) -> MeetingFrequency {
     let lower = text.to_lowercase();
-    let digital_preferred = lower.contains("digital") && !lower.contains("ej digital") && !lower.contains("inte digital");
+    let digital_preferred = lower.contains("digital")
+        && !lower.contains("ej digital")
+        && !lower.contains("inte digital");
     if let Some(c) = FREQUENCY_RANGE.captures(text) {
         return MeetingFrequency {
             min: c[1].parse().ok(),
@@ -670,8 +695,16 @@ fn read_frequency(text: &str) -> MeetingFrequency {
         let n = c[2].parse().ok();
         let qualifier = c.get(1).map(|m| m.as_str().trim().to_lowercase());
         return MeetingFrequency {
-            min: if qualifier.as_deref() == Some("högst") { None } else { n },
-            max: if qualifier.as_deref() == Some("minst") { None } else { n },
+            min: if qualifier.as_deref() == Some("högst") {
+                None
+            } else {
+                n
+            },
+            max: if qualifier.as_deref() == Some("minst") {
+                None
+            } else {
+                n
+            },
             digital_preferred,
         };
     }
@@ -723,7 +756,9 @@ fn resolve_names(doc: &mut ParsedCharter, samband: Option<&Section>) {
             if names::same_key(&key, &own_key) {
                 continue;
             }
-            let is_parent = parent_key.as_deref().is_some_and(|p| names::same_key(p, &key));
+            let is_parent = parent_key
+                .as_deref()
+                .is_some_and(|p| names::same_key(p, &key));
             if !is_parent
                 && !doc
                     .liaisons

@@ -60,8 +60,8 @@ pub(crate) fn lines(input: &str) -> Vec<Line> {
             pieces.last_mut().unwrap().push_str(before);
             let prev = text[..m.start()].chars().next_back();
             let next = text[m.end()..].chars().next();
-            let glued = prev.is_some_and(|c| !c.is_whitespace())
-                && next.is_some_and(|c| c.is_uppercase());
+            let glued =
+                prev.is_some_and(|c| !c.is_whitespace()) && next.is_some_and(|c| c.is_uppercase());
             if glued {
                 pieces.push(String::new());
             }
@@ -141,7 +141,10 @@ pub(crate) fn strip_furniture(lines: Vec<Line>, header_lines: Option<&[String]>)
             if FOOTER_LABEL.is_match(t) {
                 let label_only = t.trim_end().ends_with(':');
                 let lower = t.to_lowercase();
-                if lower.starts_with("webbplats") || lower.starts_with("webb") || lower.starts_with("hemsida") {
+                if lower.starts_with("webbplats")
+                    || lower.starts_with("webb")
+                    || lower.starts_with("hemsida")
+                {
                     if label_only {
                         footer_ends_after_value = true;
                     } else {
@@ -293,7 +296,10 @@ mod tests {
 
     #[test]
     fn hyphenated_breaks_are_mended_but_not_elisions() {
-        assert_eq!(join_broken("sjukvårdsutvecklings-", "direktör"), "sjukvårdsutvecklingsdirektör");
+        assert_eq!(
+            join_broken("sjukvårdsutvecklings-", "direktör"),
+            "sjukvårdsutvecklingsdirektör"
+        );
         assert_eq!(join_broken("hälso-", "och sjukvård"), "hälso- och sjukvård");
         assert_eq!(join_broken("Program-", "Och"), "Program- Och");
     }
@@ -303,6 +309,11 @@ mod tests {
         let src = "Gruppen ska beakta\n\nPostadress:\nRegionens Hus\n462 80 Vänersborg\n\nTelefon:\n010-441 00 00\nWebbplats:\nwww.vgregion.se\n\nkonsekvenser för linjen.\n\nDiarienummer RS 2023-04038\n\nSida 2 av 4\n";
         let kept = strip_furniture(lines(src), Some(&[]));
         let b = blocks(&kept);
-        assert_eq!(b, [RawBlock::Paragraph("Gruppen ska beakta konsekvenser för linjen.".into())]);
+        assert_eq!(
+            b,
+            [RawBlock::Paragraph(
+                "Gruppen ska beakta konsekvenser för linjen.".into()
+            )]
+        );
     }
 }

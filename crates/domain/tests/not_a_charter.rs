@@ -29,8 +29,9 @@ fn prose_without_headings_names_the_last_line() {
 
 #[test]
 fn headings_without_a_document_kind_name_the_first_heading() {
-    let e = parse_charter("Mötesanteckningar\n\nDatum 2024-01-01\n\nSyfte med uppdraget\n\nText.\n")
-        .unwrap_err();
+    let e =
+        parse_charter("Mötesanteckningar\n\nDatum 2024-01-01\n\nSyfte med uppdraget\n\nText.\n")
+            .unwrap_err();
     assert_eq!(e.line, 5, "{e}");
     assert!(e.reason.contains("dokumenttypen saknas"), "{e}");
 }
@@ -48,7 +49,11 @@ fn an_invalid_date_is_a_warning_not_a_value() {
     let text = seed("sor-neurologi-2026").replace("Datum 2026-06-16", "Datum 2026-13-45");
     let c = parse_charter(&text).unwrap();
     assert_eq!(c.date, None);
-    assert!(c.warnings.iter().any(|w| w.contains("2026-13-45")), "{:?}", c.warnings);
+    assert!(
+        c.warnings.iter().any(|w| w.contains("2026-13-45")),
+        "{:?}",
+        c.warnings
+    );
 }
 
 #[test]
@@ -60,10 +65,14 @@ fn the_placeholder_decision_date_means_undecided() {
 }
 
 fn seed_lines() -> Vec<String> {
-    ["sor-neurologi-2026", "samordningsgrupp-neonatalvard-2023", "sor-rattspsykiatri-2024"]
-        .iter()
-        .flat_map(|s| seed(s).lines().map(str::to_string).collect::<Vec<_>>())
-        .collect()
+    [
+        "sor-neurologi-2026",
+        "samordningsgrupp-neonatalvard-2023",
+        "sor-rattspsykiatri-2024",
+    ]
+    .iter()
+    .flat_map(|s| seed(s).lines().map(str::to_string).collect::<Vec<_>>())
+    .collect()
 }
 
 proptest! {

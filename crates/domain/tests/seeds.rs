@@ -74,7 +74,11 @@ pub fn differences(text: &str, expected: &Value) -> Vec<String> {
 
     let checks = &expected["_checks"];
     let refs: Vec<String> = parsed.references.iter().map(|r| r.to_string()).collect();
-    for r in checks["references_include"].as_array().into_iter().flatten() {
+    for r in checks["references_include"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         if !refs.iter().any(|x| x == r.as_str().unwrap()) {
             diffs.push(format!("references: {r} missing from {refs:?}"));
         }
@@ -106,7 +110,11 @@ pub fn differences(text: &str, expected: &Value) -> Vec<String> {
     }
     for l in checks["liaisons_match"].as_array().into_iter().flatten() {
         let l = l.as_str().unwrap().to_lowercase();
-        if !parsed.liaisons.iter().any(|x| x.to_lowercase().contains(&l)) {
+        if !parsed
+            .liaisons
+            .iter()
+            .any(|x| x.to_lowercase().contains(&l))
+        {
             diffs.push(format!("no liaison matches {l:?} in {:?}", parsed.liaisons));
         }
     }
@@ -119,7 +127,8 @@ fn read(path: &str) -> String {
 
 fn check_seed(stem: &str) {
     let text = read(&format!("seeds/{stem}.txt"));
-    let expected: Value = serde_json::from_str(&read(&format!("seeds/expected/{stem}.json"))).unwrap();
+    let expected: Value =
+        serde_json::from_str(&read(&format!("seeds/expected/{stem}.json"))).unwrap();
     let diffs = differences(&text, &expected);
     assert!(diffs.is_empty(), "{stem}:\n  {}", diffs.join("\n  "));
 }

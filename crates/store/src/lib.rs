@@ -1,1 +1,459 @@
+//! The store: one interface over SQLite (the embedded default) and PostgreSQL.
+//!
+//! The URL scheme picks the backend (`sqlite://samordna.db`, `postgres://…`).
+//! Migrations are plain SQL per backend, embedded in the binary and applied in
+//! order, each in its own transaction. Every statement is written once (see
+//! `conn.rs`) and compiled for both backends.
+//!
+//! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
+mod conn;
+mod import;
+mod models;
+#[cfg(feature = "test-support")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::Utc;
+use samordna_domain::names::{name_key, same_key};
+use samordna_domain::ParsedCharter;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::Connection;
+
+use conn::Conn;
+pub use models::*;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("databasfel: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrering {version} ({name}) misslyckades: {source}")]
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
+    #[error("databasadressen {0:?} stöds inte: använd sqlite://FIL eller postgres://…")]
+    UnsupportedUrl(String),
+    #[error("{0} finns inte")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("ogiltiga data i databasen: {0}")]
+    Corrupt(String),
+}
+
+/// A migration: its number, its name, and the SQL of each backend.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "register",
+    sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
+    postgres: include_str!("../migrations/postgres/0001_register.sql"),
+}];
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the pool of whichever backend is in use.
+macro_rules! with_pool {
+    ($self:expr, |$pool:ident| $body:expr) => {
+        match &$self.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to a pooled connection.
+macro_rules! with_conn {
+    ($self:expr, |$c:ident| $body:expr) => {
+        with_pool!($self, |pool| {
+            let mut conn = pool.acquire().await?;
+            let $c = &mut *conn;
+            $body
+        })
+    };
+}
+
+/// Runs `$body` in a transaction with `$c` bound to it; commits when it returns Ok.
+macro_rules! in_transaction {
+    ($self:expr, |$c:ident| $body:expr) => {
+        with_pool!($self, |pool| {
+            let mut tx = pool.begin().await?;
+            let $c = &mut *tx;
+            let result = $body;
+            match result {
+                Ok(value) => {
+                    tx.commit().await?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    tx.rollback().await?;
+                    Err(e)
+                }
+            }
+        })
+    };
+}
+
+/// The register's store. Cheap to clone: it holds a connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to the database at `url` without migrating it.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10));
+            Backend::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(options)
+                    .await?,
+            )
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?;
+            Backend::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await?,
+            )
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        Ok(Store { backend })
+    }
+
+    /// Connects and applies any migrations not yet applied.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let store = Store::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations not yet applied, in order; returns their names.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        let is_pg = matches!(self.backend, Backend::Postgres(_));
+        with_pool!(self, |pool| {
+            let mut conn = pool.acquire().await?;
+            let mut applied = Vec::new();
+            let mut tx = conn.begin().await?;
+            if is_pg {
+                // Several app nodes may start at once: one migrates, the others wait.
+                sqlx::query("SELECT pg_advisory_xact_lock(7261001)")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(CREATE).execute(&mut *tx).await?;
+            let done: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+                .fetch_all(&mut *tx)
+                .await?;
+            for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+                let sql = if is_pg { m.postgres } else { m.sqlite };
+                let fail = |source| StoreError::Migration {
+                    version: m.version,
+                    name: m.name,
+                    source,
+                };
+                sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(fail)?;
+                sqlx::query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                )
+                .bind(m.version)
+                .bind(m.name)
+                .bind(Utc::now().to_rfc3339())
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
+                applied.push(format!("{:04}_{}", m.version, m.name));
+            }
+            tx.commit().await?;
+            Ok(applied)
+        })
+    }
+
+    /// Imports one parsed charter in one transaction (see `import.rs`).
+    pub async fn import_charter(
+        &self,
+        doc: &ParsedCharter,
+        source: &Source<'_>,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        in_transaction!(self, |c| import::import(c, doc, source, actor).await)
+    }
+
+    pub async fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        with_conn!(self, |c| c.organizations().await)
+    }
+
+    pub async fn organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError> {
+        with_conn!(self, |c| c.organization_by_slug(slug).await)
+    }
+
+    pub async fn aliases(&self) -> Result<Vec<Alias>, StoreError> {
+        with_conn!(self, |c| c.aliases().await)
+    }
+
+    /// (organisation, liaison) pairs.
+    pub async fn liaisons(&self) -> Result<Vec<(i64, i64)>, StoreError> {
+        with_conn!(self, |c| c.liaisons().await)
+    }
+
+    /// Charter versions of one organisation, or of all when `None`.
+    pub async fn charter_versions(
+        &self,
+        organization_id: Option<i64>,
+    ) -> Result<Vec<CharterVersion>, StoreError> {
+        with_conn!(self, |c| c.versions(organization_id).await)
+    }
+
+    /// One charter version with its parsed content.
+    pub async fn charter_document(
+        &self,
+        organization_id: i64,
+        version: i64,
+    ) -> Result<Option<CharterDocument>, StoreError> {
+        let found = with_conn!(self, |c| c.version_content(organization_id, version).await)?;
+        found
+            .map(|(meta, content, _)| {
+                let content = serde_json::from_str(&content).map_err(|e| {
+                    StoreError::Corrupt(format!("uppdragshandling {}: {e}", meta.id))
+                })?;
+                Ok(CharterDocument { meta, content })
+            })
+            .transpose()
+    }
+
+    /// The source file of a charter version as imported: (file name, text).
+    pub async fn charter_source(
+        &self,
+        organization_id: i64,
+        version: i64,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let found = with_conn!(self, |c| c.version_content(organization_id, version).await)?;
+        Ok(found.map(|(meta, _, text)| (meta.source_name, text)))
+    }
+
+    pub async fn references_of(&self, version_id: i64) -> Result<Vec<String>, StoreError> {
+        with_conn!(self, |c| c.references_of(version_id).await)
+    }
+
+    pub async fn cases(&self) -> Result<Vec<Case>, StoreError> {
+        with_conn!(self, |c| c.cases().await)
+    }
+
+    pub async fn case_by_number(&self, registry_number: &str) -> Result<Option<Case>, StoreError> {
+        with_conn!(self, |c| c.case_by_number(registry_number).await)
+    }
+
+    pub async fn case_documents(&self, case_id: i64) -> Result<Vec<CharterVersion>, StoreError> {
+        with_conn!(self, |c| c.versions_in_case(case_id).await)
+    }
+
+    pub async fn audit_events(&self) -> Result<Vec<AuditEvent>, StoreError> {
+        with_conn!(self, |c| c.audit_events().await)
+    }
+
+    pub async fn counts(&self) -> Result<Counts, StoreError> {
+        with_conn!(self, |c| c.counts().await)
+    }
+
+    /// Renames an organisation; the old name stays as an alias so that documents
+    /// using it still match. The slug, and so every URL, stays the same.
+    pub async fn rename_organization(
+        &self,
+        slug: &str,
+        new_name: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() {
+            return Err(StoreError::Conflict("det nya namnet är tomt".into()));
+        }
+        in_transaction!(self, |c| {
+            let o = find(c, slug).await?;
+            c.insert_alias(o.id, &o.name, &name_key(&o.name)).await?;
+            c.update_org(
+                o.id,
+                new_name,
+                o.kind.as_str(),
+                o.area.as_deref(),
+                o.reports_to_id,
+                o.placeholder,
+            )
+            .await?;
+            c.insert_alias(o.id, new_name, &name_key(new_name)).await?;
+            c.insert_audit(
+                Utc::now(),
+                actor,
+                "organization.renamed",
+                "organization",
+                Some(o.id),
+                &format!("{} → {new_name}", o.name),
+            )
+            .await?;
+            Ok::<_, StoreError>(())
+        })
+    }
+
+    /// Merges `from` into `into` when a name was not recognised as the same
+    /// organisation: aliases, liaisons, groups reporting to it and charter versions
+    /// move to `into`; `from` remains as a record that points to `into`.
+    pub async fn merge_organizations(
+        &self,
+        from: &str,
+        into: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let a = find(c, from).await?;
+            let b = find(c, into).await?;
+            if a.id == b.id {
+                return Err(StoreError::Conflict(
+                    "en grupp kan inte slås ihop med sig själv".into(),
+                ));
+            }
+            let offset = c
+                .versions(Some(b.id))
+                .await?
+                .iter()
+                .map(|v| v.version)
+                .max()
+                .unwrap_or(0);
+            c.insert_alias(b.id, &a.name, &name_key(&a.name)).await?;
+            c.move_references_to_org(a.id, b.id).await?;
+            let moved = c.move_versions(a.id, b.id, offset).await?;
+            c.set_merged(a.id, b.id).await?;
+            c.insert_audit(
+                Utc::now(),
+                actor,
+                "organization.merged",
+                "organization",
+                Some(a.id),
+                &format!("{} → {} ({moved} versioner flyttade)", a.name, b.name),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Adds a name under which documents refer to an organisation, taking it from
+    /// any other organisation that had it. Exact names win over near matches, so an
+    /// alias also corrects a wrong near match for the documents imported after it.
+    pub async fn add_alias(
+        &self,
+        slug: &str,
+        alias: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        in_transaction!(self, |c| {
+            let o = find(c, slug).await?;
+            let key = name_key(alias);
+            if key.is_empty() {
+                return Err(StoreError::Conflict("aliaset är tomt".into()));
+            }
+            // A name denotes one organisation: the alias leaves any other that had it.
+            for other in c
+                .aliases()
+                .await?
+                .iter()
+                .filter(|a| a.alias_key == key && a.organization_id != o.id)
+            {
+                c.delete_alias(other.organization_id, &key).await?;
+                c.insert_audit(
+                    Utc::now(),
+                    actor,
+                    "organization.alias_removed",
+                    "organization",
+                    Some(other.organization_id),
+                    alias,
+                )
+                .await?;
+            }
+            let added = c.insert_alias(o.id, alias.trim(), &key).await?;
+            if added {
+                c.insert_audit(
+                    Utc::now(),
+                    actor,
+                    "organization.alias_added",
+                    "organization",
+                    Some(o.id),
+                    alias,
+                )
+                .await?;
+            }
+            Ok(added)
+        })
+    }
+
+    /// Removes an alias that was recorded by a wrong match.
+    pub async fn remove_alias(
+        &self,
+        slug: &str,
+        alias: &str,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        in_transaction!(self, |c| {
+            let o = find(c, slug).await?;
+            let key = name_key(alias);
+            if same_key(&key, &name_key(&o.name)) && key == name_key(&o.name) {
+                return Err(StoreError::Conflict(
+                    "gruppens eget namn kan inte tas bort; byt namn i stället".into(),
+                ));
+            }
+            let removed = c.delete_alias(o.id, &key).await?;
+            if removed {
+                c.insert_audit(
+                    Utc::now(),
+                    actor,
+                    "organization.alias_removed",
+                    "organization",
+                    Some(o.id),
+                    alias,
+                )
+                .await?;
+            }
+            Ok(removed)
+        })
+    }
+}
+
+async fn find<C: Conn>(c: &mut C, slug: &str) -> Result<Organization, StoreError> {
+    c.organization_by_slug(slug)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("gruppen {slug:?}")))
+}

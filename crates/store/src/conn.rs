@@ -1,0 +1,502 @@
+//! Every SQL statement of the store, written once and compiled for both backends.
+//!
+//! [`Conn`] lists the operations; the `backend!` macro implements it for
+//! `SqliteConnection` and `PgConnection` from the same source text. The SQL is the
+//! common dialect of both (`$1` parameters, `RETURNING`, `ON CONFLICT DO NOTHING`);
+//! where the dialects differ (triggers, column types) the migrations differ.
+
+use std::future::Future;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::models::*;
+use crate::StoreError;
+
+type R<T> = Result<T, StoreError>;
+
+/// A new organisation.
+pub(crate) struct NewOrg<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub short_name: Option<&'a str>,
+    pub kind: &'a str,
+    pub area: Option<&'a str>,
+    pub reports_to_id: Option<i64>,
+    pub placeholder: bool,
+}
+
+/// A new charter version.
+pub(crate) struct NewVersion<'a> {
+    pub organization_id: i64,
+    pub version: i64,
+    pub case_id: Option<i64>,
+    pub registry_number: Option<String>,
+    pub document_kind: &'a str,
+    pub title: &'a str,
+    pub revision: Option<&'a str>,
+    pub document_date: Option<NaiveDate>,
+    pub decision_date: Option<NaiveDate>,
+    pub decided_by_name: Option<&'a str>,
+    pub decided_by_title: Option<&'a str>,
+    pub status: &'a str,
+    pub content: String,
+    pub source_name: &'a str,
+    pub source_text: &'a str,
+    pub source_sha256: &'a str,
+}
+
+pub(crate) trait Conn: Send {
+    fn organizations(&mut self) -> impl Future<Output = R<Vec<Organization>>> + Send;
+    fn organization_by_slug(
+        &mut self,
+        slug: &str,
+    ) -> impl Future<Output = R<Option<Organization>>> + Send;
+    fn aliases(&mut self) -> impl Future<Output = R<Vec<Alias>>> + Send;
+    fn liaisons(&mut self) -> impl Future<Output = R<Vec<(i64, i64)>>> + Send;
+    fn versions(
+        &mut self,
+        organization_id: Option<i64>,
+    ) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
+    fn versions_in_case(
+        &mut self,
+        case_id: i64,
+    ) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
+    fn version_content(
+        &mut self,
+        organization_id: i64,
+        version: i64,
+    ) -> impl Future<Output = R<Option<(CharterVersion, String, String)>>> + Send;
+    fn cases(&mut self) -> impl Future<Output = R<Vec<Case>>> + Send;
+    fn case_by_number(
+        &mut self,
+        registry_number: &str,
+    ) -> impl Future<Output = R<Option<Case>>> + Send;
+    fn references_of(&mut self, version_id: i64) -> impl Future<Output = R<Vec<String>>> + Send;
+    fn audit_events(&mut self) -> impl Future<Output = R<Vec<AuditEvent>>> + Send;
+    fn counts(&mut self) -> impl Future<Output = R<Counts>> + Send;
+
+    fn insert_org(
+        &mut self,
+        org: &NewOrg<'_>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = R<i64>> + Send;
+    fn update_org(
+        &mut self,
+        id: i64,
+        name: &str,
+        kind: &str,
+        area: Option<&str>,
+        reports_to_id: Option<i64>,
+        placeholder: bool,
+    ) -> impl Future<Output = R<()>> + Send;
+    fn set_merged(&mut self, id: i64, into: i64) -> impl Future<Output = R<()>> + Send;
+    fn insert_alias(
+        &mut self,
+        organization_id: i64,
+        alias: &str,
+        key: &str,
+    ) -> impl Future<Output = R<bool>> + Send;
+    fn delete_alias(
+        &mut self,
+        organization_id: i64,
+        key: &str,
+    ) -> impl Future<Output = R<bool>> + Send;
+    fn insert_liaison(
+        &mut self,
+        organization_id: i64,
+        liaison_id: i64,
+    ) -> impl Future<Output = R<bool>> + Send;
+    fn move_references_to_org(
+        &mut self,
+        from: i64,
+        into: i64,
+    ) -> impl Future<Output = R<()>> + Send;
+    fn move_versions(
+        &mut self,
+        from: i64,
+        into: i64,
+        offset: i64,
+    ) -> impl Future<Output = R<u64>> + Send;
+    fn upsert_case(
+        &mut self,
+        registry_number: &str,
+        prefix: &str,
+        year: i64,
+        serial: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = R<i64>> + Send;
+    fn version_with_sha(
+        &mut self,
+        organization_id: i64,
+        sha: &str,
+    ) -> impl Future<Output = R<Option<i64>>> + Send;
+    fn insert_version(
+        &mut self,
+        v: &NewVersion<'_>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = R<i64>> + Send;
+    fn insert_reference(
+        &mut self,
+        version_id: i64,
+        registry_number: &str,
+        position: i64,
+    ) -> impl Future<Output = R<()>> + Send;
+    fn insert_audit(
+        &mut self,
+        now: DateTime<Utc>,
+        actor: &str,
+        action: &str,
+        object_type: &str,
+        object_id: Option<i64>,
+        detail: &str,
+    ) -> impl Future<Output = R<()>> + Send;
+}
+
+const ORG_COLUMNS: &str =
+    "id, slug, name, short_name, kind, area, reports_to_id, status, placeholder, merged_into_id";
+const VERSION_COLUMNS: &str = "id, organization_id, version, case_id, registry_number, document_kind, title, revision, document_date, decision_date, decided_by_name, decided_by_title, status, source_name, source_sha256, imported_at";
+
+fn parse_enum<T: std::str::FromStr<Err = String>>(s: String) -> R<T> {
+    s.parse().map_err(StoreError::Corrupt)
+}
+
+macro_rules! backend {
+    ($module:ident, $db:ty, $conn:ty) => {
+        mod $module {
+            use super::*;
+            use sqlx::Row;
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            fn org(r: &DbRow) -> R<Organization> {
+                Ok(Organization {
+                    id: r.try_get("id")?,
+                    slug: r.try_get("slug")?,
+                    name: r.try_get("name")?,
+                    short_name: r.try_get("short_name")?,
+                    kind: parse_enum(r.try_get("kind")?)?,
+                    area: r.try_get("area")?,
+                    reports_to_id: r.try_get("reports_to_id")?,
+                    status: r.try_get("status")?,
+                    placeholder: r.try_get("placeholder")?,
+                    merged_into_id: r.try_get("merged_into_id")?,
+                })
+            }
+
+            fn version(r: &DbRow) -> R<CharterVersion> {
+                Ok(CharterVersion {
+                    id: r.try_get("id")?,
+                    organization_id: r.try_get("organization_id")?,
+                    version: r.try_get("version")?,
+                    case_id: r.try_get("case_id")?,
+                    registry_number: r.try_get("registry_number")?,
+                    document_kind: parse_enum(r.try_get("document_kind")?)?,
+                    title: r.try_get("title")?,
+                    revision: r.try_get("revision")?,
+                    document_date: r.try_get("document_date")?,
+                    decision_date: r.try_get("decision_date")?,
+                    decided_by_name: r.try_get("decided_by_name")?,
+                    decided_by_title: r.try_get("decided_by_title")?,
+                    status: parse_enum(r.try_get("status")?)?,
+                    source_name: r.try_get("source_name")?,
+                    source_sha256: r.try_get("source_sha256")?,
+                    imported_at: r.try_get("imported_at")?,
+                })
+            }
+
+            fn case(r: &DbRow) -> R<Case> {
+                Ok(Case {
+                    id: r.try_get("id")?,
+                    registry_number: r.try_get("registry_number")?,
+                    prefix: r.try_get("prefix")?,
+                    year: r.try_get("year")?,
+                    serial: r.try_get("serial")?,
+                })
+            }
+
+            impl Conn for $conn {
+                async fn organizations(&mut self) -> R<Vec<Organization>> {
+                    let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");
+                    sqlx::query(&sql).fetch_all(&mut *self).await?.iter().map(org).collect()
+                }
+
+                async fn organization_by_slug(&mut self, slug: &str) -> R<Option<Organization>> {
+                    let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE slug = $1");
+                    sqlx::query(&sql).bind(slug).fetch_optional(&mut *self).await?.as_ref().map(org).transpose()
+                }
+
+                async fn aliases(&mut self) -> R<Vec<Alias>> {
+                    let rows = sqlx::query("SELECT organization_id, alias, alias_key FROM organization_aliases ORDER BY organization_id, alias")
+                        .fetch_all(&mut *self)
+                        .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(Alias {
+                                organization_id: r.try_get("organization_id")?,
+                                alias: r.try_get("alias")?,
+                                alias_key: r.try_get("alias_key")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn liaisons(&mut self) -> R<Vec<(i64, i64)>> {
+                    let rows = sqlx::query("SELECT organization_id, liaison_id FROM organization_liaisons ORDER BY organization_id, liaison_id")
+                        .fetch_all(&mut *self)
+                        .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("organization_id")?, r.try_get("liaison_id")?)))
+                        .collect()
+                }
+
+                async fn versions(&mut self, organization_id: Option<i64>) -> R<Vec<CharterVersion>> {
+                    let sql = format!("SELECT {VERSION_COLUMNS} FROM charter_versions WHERE ($1 IS NULL OR organization_id = $1) ORDER BY organization_id, version");
+                    sqlx::query(&sql).bind(organization_id).fetch_all(&mut *self).await?.iter().map(version).collect()
+                }
+
+                async fn versions_in_case(&mut self, case_id: i64) -> R<Vec<CharterVersion>> {
+                    let sql = format!("SELECT {VERSION_COLUMNS} FROM charter_versions WHERE case_id = $1 ORDER BY document_date, id");
+                    sqlx::query(&sql).bind(case_id).fetch_all(&mut *self).await?.iter().map(version).collect()
+                }
+
+                async fn version_content(&mut self, organization_id: i64, number: i64) -> R<Option<(CharterVersion, String, String)>> {
+                    let sql = format!("SELECT {VERSION_COLUMNS}, content, source_text FROM charter_versions WHERE organization_id = $1 AND version = $2");
+                    let row = sqlx::query(&sql).bind(organization_id).bind(number).fetch_optional(&mut *self).await?;
+                    match row {
+                        Some(r) => Ok(Some((version(&r)?, r.try_get("content")?, r.try_get("source_text")?))),
+                        None => Ok(None),
+                    }
+                }
+
+                async fn cases(&mut self) -> R<Vec<Case>> {
+                    sqlx::query("SELECT id, registry_number, prefix, year, serial FROM cases ORDER BY year DESC, registry_number")
+                        .fetch_all(&mut *self).await?.iter().map(case).collect()
+                }
+
+                async fn case_by_number(&mut self, registry_number: &str) -> R<Option<Case>> {
+                    sqlx::query("SELECT id, registry_number, prefix, year, serial FROM cases WHERE registry_number = $1")
+                        .bind(registry_number)
+                        .fetch_optional(&mut *self).await?.as_ref().map(case).transpose()
+                }
+
+                async fn references_of(&mut self, version_id: i64) -> R<Vec<String>> {
+                    let rows = sqlx::query("SELECT registry_number FROM charter_references WHERE charter_version_id = $1 ORDER BY position")
+                        .bind(version_id)
+                        .fetch_all(&mut *self)
+                        .await?;
+                    rows.iter().map(|r| Ok(r.try_get("registry_number")?)).collect()
+                }
+
+                async fn audit_events(&mut self) -> R<Vec<AuditEvent>> {
+                    let rows = sqlx::query("SELECT id, occurred_at, actor, action, object_type, object_id, detail FROM audit_events ORDER BY id")
+                        .fetch_all(&mut *self)
+                        .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(AuditEvent {
+                                id: r.try_get("id")?,
+                                occurred_at: r.try_get("occurred_at")?,
+                                actor: r.try_get("actor")?,
+                                action: r.try_get("action")?,
+                                object_type: r.try_get("object_type")?,
+                                object_id: r.try_get("object_id")?,
+                                detail: r.try_get("detail")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn counts(&mut self) -> R<Counts> {
+                    let r = sqlx::query(
+                        "SELECT (SELECT COUNT(*) FROM organizations) AS organizations,
+                                (SELECT COUNT(*) FROM organization_aliases) AS aliases,
+                                (SELECT COUNT(*) FROM organization_liaisons) AS liaisons,
+                                (SELECT COUNT(*) FROM cases) AS cases,
+                                (SELECT COUNT(*) FROM charter_versions) AS charter_versions,
+                                (SELECT COUNT(*) FROM charter_references) AS refs,
+                                (SELECT COUNT(*) FROM audit_events) AS audit_events",
+                    )
+                    .fetch_one(&mut *self)
+                    .await?;
+                    Ok(Counts {
+                        organizations: r.try_get("organizations")?,
+                        aliases: r.try_get("aliases")?,
+                        liaisons: r.try_get("liaisons")?,
+                        cases: r.try_get("cases")?,
+                        charter_versions: r.try_get("charter_versions")?,
+                        references: r.try_get("refs")?,
+                        audit_events: r.try_get("audit_events")?,
+                    })
+                }
+
+                async fn insert_org(&mut self, o: &NewOrg<'_>, now: DateTime<Utc>) -> R<i64> {
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, placeholder, created_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    )
+                    .bind(o.slug)
+                    .bind(o.name)
+                    .bind(o.short_name)
+                    .bind(o.kind)
+                    .bind(o.area)
+                    .bind(o.reports_to_id)
+                    .bind(o.placeholder)
+                    .bind(now)
+                    .fetch_one(&mut *self)
+                    .await?)
+                }
+
+                async fn update_org(&mut self, id: i64, name: &str, kind: &str, area: Option<&str>, reports_to_id: Option<i64>, placeholder: bool) -> R<()> {
+                    sqlx::query("UPDATE organizations SET name = $1, kind = $2, area = $3, reports_to_id = $4, placeholder = $5 WHERE id = $6")
+                        .bind(name)
+                        .bind(kind)
+                        .bind(area)
+                        .bind(reports_to_id)
+                        .bind(placeholder)
+                        .bind(id)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn set_merged(&mut self, id: i64, into: i64) -> R<()> {
+                    sqlx::query("UPDATE organizations SET merged_into_id = $1 WHERE id = $2")
+                        .bind(into)
+                        .bind(id)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn insert_alias(&mut self, organization_id: i64, alias: &str, key: &str) -> R<bool> {
+                    let done = sqlx::query("INSERT INTO organization_aliases (organization_id, alias, alias_key) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                        .bind(organization_id)
+                        .bind(alias)
+                        .bind(key)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn delete_alias(&mut self, organization_id: i64, key: &str) -> R<bool> {
+                    let done = sqlx::query("DELETE FROM organization_aliases WHERE organization_id = $1 AND alias_key = $2")
+                        .bind(organization_id)
+                        .bind(key)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn insert_liaison(&mut self, organization_id: i64, liaison_id: i64) -> R<bool> {
+                    let done = sqlx::query("INSERT INTO organization_liaisons (organization_id, liaison_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(organization_id)
+                        .bind(liaison_id)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn move_references_to_org(&mut self, from: i64, into: i64) -> R<()> {
+                    for sql in [
+                        "UPDATE organizations SET reports_to_id = $2 WHERE reports_to_id = $1",
+                        "INSERT INTO organization_aliases (organization_id, alias, alias_key) SELECT $2, alias, alias_key FROM organization_aliases WHERE organization_id = $1 ON CONFLICT DO NOTHING",
+                        "DELETE FROM organization_aliases WHERE organization_id = $1",
+                        "INSERT INTO organization_liaisons (organization_id, liaison_id) SELECT $2, liaison_id FROM organization_liaisons WHERE organization_id = $1 AND liaison_id <> $2 ON CONFLICT DO NOTHING",
+                        "INSERT INTO organization_liaisons (organization_id, liaison_id) SELECT organization_id, $2 FROM organization_liaisons WHERE liaison_id = $1 AND organization_id <> $2 ON CONFLICT DO NOTHING",
+                        "DELETE FROM organization_liaisons WHERE organization_id = $1 OR liaison_id = $1",
+                    ] {
+                        sqlx::query(sql).bind(from).bind(into).execute(&mut *self).await?;
+                    }
+                    Ok(())
+                }
+
+                async fn move_versions(&mut self, from: i64, into: i64, offset: i64) -> R<u64> {
+                    let done = sqlx::query("UPDATE charter_versions SET organization_id = $1, version = version + $2 WHERE organization_id = $3")
+                        .bind(into)
+                        .bind(offset)
+                        .bind(from)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(done.rows_affected())
+                }
+
+                async fn upsert_case(&mut self, registry_number: &str, prefix: &str, year: i64, serial: &str, now: DateTime<Utc>) -> R<i64> {
+                    sqlx::query("INSERT INTO cases (registry_number, prefix, year, serial, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (registry_number) DO NOTHING")
+                        .bind(registry_number)
+                        .bind(prefix)
+                        .bind(year)
+                        .bind(serial)
+                        .bind(now)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(sqlx::query_scalar("SELECT id FROM cases WHERE registry_number = $1")
+                        .bind(registry_number)
+                        .fetch_one(&mut *self)
+                        .await?)
+                }
+
+                async fn version_with_sha(&mut self, organization_id: i64, sha: &str) -> R<Option<i64>> {
+                    Ok(sqlx::query_scalar("SELECT version FROM charter_versions WHERE organization_id = $1 AND source_sha256 = $2")
+                        .bind(organization_id)
+                        .bind(sha)
+                        .fetch_optional(&mut *self)
+                        .await?)
+                }
+
+                async fn insert_version(&mut self, v: &NewVersion<'_>, now: DateTime<Utc>) -> R<i64> {
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO charter_versions (organization_id, version, case_id, registry_number, document_kind, title, revision,
+                             document_date, decision_date, decided_by_name, decided_by_title, status, content, source_name, source_text,
+                             source_sha256, imported_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                    )
+                    .bind(v.organization_id)
+                    .bind(v.version)
+                    .bind(v.case_id)
+                    .bind(v.registry_number.as_deref())
+                    .bind(v.document_kind)
+                    .bind(v.title)
+                    .bind(v.revision)
+                    .bind(v.document_date)
+                    .bind(v.decision_date)
+                    .bind(v.decided_by_name)
+                    .bind(v.decided_by_title)
+                    .bind(v.status)
+                    .bind(v.content.as_str())
+                    .bind(v.source_name)
+                    .bind(v.source_text)
+                    .bind(v.source_sha256)
+                    .bind(now)
+                    .fetch_one(&mut *self)
+                    .await?)
+                }
+
+                async fn insert_reference(&mut self, version_id: i64, registry_number: &str, position: i64) -> R<()> {
+                    sqlx::query("INSERT INTO charter_references (charter_version_id, registry_number, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                        .bind(version_id)
+                        .bind(registry_number)
+                        .bind(position)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn insert_audit(&mut self, now: DateTime<Utc>, actor: &str, action: &str, object_type: &str, object_id: Option<i64>, detail: &str) -> R<()> {
+                    sqlx::query("INSERT INTO audit_events (occurred_at, actor, action, object_type, object_id, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(now)
+                        .bind(actor)
+                        .bind(action)
+                        .bind(object_type)
+                        .bind(object_id)
+                        .bind(detail)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(())
+                }
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite, sqlx::SqliteConnection);
+backend!(postgres, sqlx::Postgres, sqlx::PgConnection);

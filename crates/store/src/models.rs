@@ -1,0 +1,130 @@
+//! What the store returns.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use samordna_domain::{CharterStatus, DocumentKind, OrgKind, ParsedCharter};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Organization {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrgKind,
+    pub area: Option<String>,
+    pub reports_to_id: Option<i64>,
+    pub status: String,
+    /// Created because a document named it; no charter of its own has been imported.
+    pub placeholder: bool,
+    pub merged_into_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alias {
+    pub organization_id: i64,
+    pub alias: String,
+    pub alias_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Case {
+    pub id: i64,
+    pub registry_number: String,
+    pub prefix: String,
+    pub year: i64,
+    pub serial: String,
+}
+
+impl Case {
+    pub fn slug(&self) -> String {
+        self.registry_number.to_lowercase().replace(' ', "-")
+    }
+}
+
+/// One version of a group's charter, without its full content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CharterVersion {
+    pub id: i64,
+    pub organization_id: i64,
+    pub version: i64,
+    pub case_id: Option<i64>,
+    pub registry_number: Option<String>,
+    pub document_kind: DocumentKind,
+    pub title: String,
+    pub revision: Option<String>,
+    pub document_date: Option<NaiveDate>,
+    pub decision_date: Option<NaiveDate>,
+    pub decided_by_name: Option<String>,
+    pub decided_by_title: Option<String>,
+    pub status: CharterStatus,
+    pub source_name: String,
+    pub source_sha256: String,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// The version in force: the decided version with the latest decision date.
+/// An undecided version is never in force; the previous decided one stays.
+pub fn in_force(versions: &[CharterVersion]) -> Option<&CharterVersion> {
+    versions
+        .iter()
+        .filter(|v| v.status == CharterStatus::Decided)
+        .max_by_key(|v| (v.decision_date, v.version))
+}
+
+/// A charter version with its parsed content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CharterDocument {
+    #[serde(flatten)]
+    pub meta: CharterVersion,
+    pub content: ParsedCharter,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<i64>,
+    pub detail: String,
+}
+
+/// How many rows each table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Counts {
+    pub organizations: i64,
+    pub aliases: i64,
+    pub liaisons: i64,
+    pub cases: i64,
+    pub charter_versions: i64,
+    pub references: i64,
+    pub audit_events: i64,
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub organization_slug: String,
+    pub organization_name: String,
+    pub change: ImportChange,
+    /// Organisations created on the way (the group itself, or placeholders for the
+    /// groups and bodies the document names).
+    pub created: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportChange {
+    /// The same document was imported before; nothing changed.
+    Unchanged,
+    /// A new charter version with this number.
+    NewVersion(i64),
+}
+
+/// A document as it was read from disk.
+#[derive(Debug, Clone)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}

@@ -1,0 +1,504 @@
+//! One store test suite, run on SQLite and on PostgreSQL. Every test is written
+//! once as an `async fn(&Store)` and listed in `suite!`, which makes one test per
+//! backend. The PostgreSQL tests fail, never skip, when there is no server.
+
+use samordna_domain::{parse_charter, CharterStatus, OrgKind};
+use samordna_store::testing::{import_seeds, raw_execute, raw_text, seeds, TestDb};
+use samordna_store::{in_force, ImportChange, Source, Store};
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = samordna_store::testing::TestDb::sqlite().await;
+                    super::$name(&db.store).await;
+                    db.close().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = samordna_store::testing::TestDb::postgres().await;
+                    super::$name(&db.store).await;
+                    db.close().await;
+                }
+            )*
+        }
+    };
+}
+
+suite!(
+    migrations_apply_once,
+    seeds_build_the_register,
+    misspelled_names_resolve_to_one_organization,
+    renamed_bodies_keep_their_references,
+    reimport_changes_nothing,
+    revision_adds_a_version_and_undecided_is_not_in_force,
+    decided_versions_are_immutable_and_never_deleted,
+    audit_log_is_append_only,
+    dates_are_dates,
+    failed_import_leaves_nothing_behind,
+    rename_keeps_the_old_name_and_the_url,
+    merge_moves_everything_and_keeps_a_pointer,
+    an_alias_corrects_a_near_match,
+    cases_hold_many_documents,
+);
+
+fn seed(name: &str) -> String {
+    seeds()
+        .into_iter()
+        .find(|(n, _)| n.starts_with(name))
+        .expect(name)
+        .1
+}
+
+async fn import(store: &Store, name: &str, text: &str) -> ImportChange {
+    let doc = parse_charter(text).unwrap();
+    store
+        .import_charter(&doc, &Source { name, text }, "test")
+        .await
+        .unwrap()
+        .change
+}
+
+async fn org(store: &Store, slug: &str) -> samordna_store::Organization {
+    store
+        .organization_by_slug(slug)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {slug}"))
+}
+
+/// Everything in the database, as text, for before/after comparisons.
+async fn dump(store: &Store) -> String {
+    format!(
+        "{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}\n{:#?}",
+        store.counts().await.unwrap(),
+        store.organizations().await.unwrap(),
+        store.aliases().await.unwrap(),
+        store.liaisons().await.unwrap(),
+        store.cases().await.unwrap(),
+        store.charter_versions(None).await.unwrap(),
+        store.audit_events().await.unwrap(),
+    )
+}
+
+async fn migrations_apply_once(store: &Store) {
+    assert!(
+        store.migrate().await.unwrap().is_empty(),
+        "already migrated"
+    );
+    let c = store.counts().await.unwrap();
+    assert_eq!(c, Default::default());
+}
+
+async fn seeds_build_the_register(store: &Store) {
+    import_seeds(store).await;
+    let orgs = store.organizations().await.unwrap();
+    let mut councils: Vec<&str> = orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Samordningsrad && o.merged_into_id.is_none())
+        .map(|o| o.name.as_str())
+        .collect();
+    councils.sort();
+    assert_eq!(
+        councils,
+        [
+            "Samordningsråd antestesi, operation, intensivvård",
+            "Samordningsråd barn",
+            "Samordningsråd kvinnosjukdomar och förlossningar",
+            "Samordningsråd neurologi",
+            "Samordningsråd onkologi",
+            "Samordningsråd ortopedi",
+            "Samordningsråd rättspsykiatri",
+        ]
+    );
+    let barn = org(store, "samordningsrad-barn").await;
+    assert!(barn.placeholder, "SOR barn has no charter of its own");
+    let neo = org(store, "samordningsgrupp-for-neonatalvarden").await;
+    assert_eq!(neo.kind, OrgKind::Samordningsgrupp);
+    assert_eq!(neo.reports_to_id, Some(barn.id));
+    assert_eq!(neo.area.as_deref(), Some("Neonatalvård"));
+    let liaisons: Vec<i64> = store
+        .liaisons()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(a, _)| *a == neo.id)
+        .map(|(_, b)| b)
+        .collect();
+    let names: Vec<String> = orgs
+        .iter()
+        .filter(|o| liaisons.contains(&o.id))
+        .map(|o| o.name.clone())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    for body in [
+        "Ledningsgrupp hälso- och sjukvård",
+        "Program- och prioriteringsrådet",
+        "Klinisk ledning",
+    ] {
+        assert_eq!(orgs.iter().filter(|o| o.name == body).count(), 1, "{body}");
+    }
+    let ppr = orgs
+        .iter()
+        .find(|o| o.name == "Program- och prioriteringsrådet")
+        .unwrap();
+    assert_eq!(ppr.short_name.as_deref(), Some("PPR"));
+    let ratt = org(store, "samordningsrad-rattspsykiatri").await;
+    let versions = store.charter_versions(Some(ratt.id)).await.unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].status, CharterStatus::Undecided);
+    assert_eq!(versions[0].decision_date, None);
+    assert!(
+        in_force(&versions).is_none(),
+        "an undecided charter is not in force"
+    );
+    let neuro = org(store, "samordningsrad-neurologi").await;
+    let v = store.charter_versions(Some(neuro.id)).await.unwrap();
+    assert_eq!(
+        in_force(&v).unwrap().decision_date,
+        Some(chrono::NaiveDate::from_ymd_opt(2026, 6, 17).unwrap())
+    );
+    let doc = store.charter_document(neuro.id, 1).await.unwrap().unwrap();
+    assert_eq!(doc.content.duties.len(), 8);
+    assert_eq!(
+        store.references_of(doc.meta.id).await.unwrap(),
+        ["RS 2019-03137-40", "RS 2024-00370", "SSN 2023-00470"]
+    );
+    let (name, text) = store.charter_source(neuro.id, 1).await.unwrap().unwrap();
+    assert_eq!(name, "sor-neurologi-2026.txt");
+    assert_eq!(text, seed("sor-neurologi"));
+}
+
+async fn misspelled_names_resolve_to_one_organization(store: &Store) {
+    import_seeds(store).await;
+    let orgs = store.organizations().await.unwrap();
+    let anestesi: Vec<_> = orgs
+        .iter()
+        .filter(|o| o.name.to_lowercase().contains("intensivvård"))
+        .collect();
+    assert_eq!(anestesi.len(), 1, "{anestesi:?}");
+    let aliases: Vec<String> = store
+        .aliases()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.organization_id == anestesi[0].id)
+        .map(|a| a.alias)
+        .collect();
+    // "SOR Antestesi, Operation, Intensivvård" is the name itself (SOR = samordningsråd);
+    // the distribution list's spelling is an alias, recorded as written.
+    assert_eq!(
+        samordna_domain::names::name_key(&anestesi[0].name),
+        samordna_domain::names::name_key("SOR Antestesi, Operation, Intensivvård")
+    );
+    assert!(
+        aliases.contains(&"samordningsråd anesthesi, operation, intensivvård".to_string()),
+        "{aliases:?}"
+    );
+}
+
+async fn renamed_bodies_keep_their_references(store: &Store) {
+    import_seeds(store).await;
+    let orgs = store.organizations().await.unwrap();
+    let lg = orgs
+        .iter()
+        .find(|o| o.name == "Ledningsgrupp hälso- och sjukvård")
+        .unwrap();
+    assert_eq!(lg.kind, OrgKind::Ledningsgrupp);
+    let aliases: Vec<String> = store
+        .aliases()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.organization_id == lg.id)
+        .map(|a| a.alias.to_lowercase())
+        .collect();
+    assert!(
+        aliases.contains(&"koncernledning hälso- och sjukvård".to_string()),
+        "{aliases:?}"
+    );
+}
+
+async fn reimport_changes_nothing(store: &Store) {
+    import_seeds(store).await;
+    let before = dump(store).await;
+    for (name, text) in seeds() {
+        assert_eq!(
+            import(store, &name, &text).await,
+            ImportChange::Unchanged,
+            "{name}"
+        );
+    }
+    assert_eq!(dump(store).await, before);
+}
+
+async fn revision_adds_a_version_and_undecided_is_not_in_force(store: &Store) {
+    let text = seed("sor-neurologi");
+    assert_eq!(
+        import(store, "a.txt", &text).await,
+        ImportChange::NewVersion(1)
+    );
+    let revised = text
+        .replace(
+            "Datum för beslut: 2026-06-17",
+            "Datum för beslut: 2026-09-01",
+        )
+        .replace(
+            "Effektiva och korta möten eftersträvas.",
+            "Korta möten eftersträvas.",
+        );
+    assert_eq!(
+        import(store, "b.txt", &revised).await,
+        ImportChange::NewVersion(2)
+    );
+    let draft = revised
+        .replace("Datum för beslut: 2026-09-01", "Datum för beslut:")
+        .replace("Korta", "Mycket korta");
+    assert_eq!(
+        import(store, "c.txt", &draft).await,
+        ImportChange::NewVersion(3)
+    );
+    let o = org(store, "samordningsrad-neurologi").await;
+    let v = store.charter_versions(Some(o.id)).await.unwrap();
+    assert_eq!(v.len(), 3);
+    assert_eq!(
+        in_force(&v).unwrap().version,
+        2,
+        "the undecided draft is not in force"
+    );
+    assert_eq!(
+        store
+            .organizations()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|o| o.name == "Samordningsråd neurologi")
+            .count(),
+        1
+    );
+}
+
+async fn decided_versions_are_immutable_and_never_deleted(store: &Store) {
+    import_seeds(store).await;
+    let e = raw_execute(
+        store,
+        "UPDATE charter_versions SET title = 'x' WHERE status = 'decided'",
+    )
+    .await
+    .unwrap_err();
+    assert!(e.to_string().contains("immutable"), "{e}");
+    let e = raw_execute(store, "DELETE FROM charter_versions")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("never deleted"), "{e}");
+    // An undecided version can still be corrected.
+    raw_execute(
+        store,
+        "UPDATE charter_versions SET title = title WHERE status = 'undecided'",
+    )
+    .await
+    .unwrap();
+}
+
+async fn audit_log_is_append_only(store: &Store) {
+    import_seeds(store).await;
+    let events = store.audit_events().await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "charter_version.imported")
+            .count(),
+        5
+    );
+    assert!(events.iter().all(|e| e.actor == "test"));
+    for sql in [
+        "UPDATE audit_events SET actor = 'x'",
+        "DELETE FROM audit_events",
+    ] {
+        let e = raw_execute(store, sql).await.unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{e}");
+    }
+}
+
+async fn dates_are_dates(store: &Store) {
+    import_seeds(store).await;
+    let bad = "UPDATE charter_versions SET decision_date = '2026-02-30' WHERE status = 'undecided'";
+    assert!(
+        raw_execute(store, bad).await.is_err(),
+        "an impossible date is refused"
+    );
+    if store.backend_name() == "postgres" {
+        let t = raw_text(
+            store,
+            "SELECT pg_typeof(decision_date)::text FROM charter_versions LIMIT 1",
+        )
+        .await
+        .unwrap();
+        assert_eq!(t, "date");
+    }
+    let o = org(store, "samordningsgrupp-for-neonatalvarden").await;
+    let v = store.charter_versions(Some(o.id)).await.unwrap();
+    assert_eq!(
+        v[0].document_date,
+        chrono::NaiveDate::from_ymd_opt(2023, 6, 21)
+    );
+}
+
+async fn failed_import_leaves_nothing_behind(store: &Store) {
+    let trigger = if store.backend_name() == "postgres" {
+        "CREATE FUNCTION fail_refs() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END; $$ LANGUAGE plpgsql;
+         CREATE TRIGGER fail_refs BEFORE INSERT ON charter_references FOR EACH ROW EXECUTE FUNCTION fail_refs();"
+    } else {
+        "CREATE TRIGGER fail_refs BEFORE INSERT ON charter_references BEGIN SELECT RAISE(ABORT, 'boom'); END;"
+    };
+    raw_execute(store, trigger).await.unwrap();
+    let text = seed("samordningsgrupp-neonatalvard");
+    let doc = parse_charter(&text).unwrap();
+    let e = store
+        .import_charter(
+            &doc,
+            &Source {
+                name: "n.txt",
+                text: &text,
+            },
+            "test",
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("boom"), "{e}");
+    assert_eq!(
+        store.counts().await.unwrap(),
+        Default::default(),
+        "one file is one transaction"
+    );
+}
+
+async fn rename_keeps_the_old_name_and_the_url(store: &Store) {
+    import_seeds(store).await;
+    store
+        .rename_organization(
+            "samordningsrad-antestesi-operation-intensivvard",
+            "Samordningsråd anestesi, operation och intensivvård",
+            "test",
+        )
+        .await
+        .unwrap();
+    let o = org(store, "samordningsrad-antestesi-operation-intensivvard").await;
+    assert_eq!(
+        o.name,
+        "Samordningsråd anestesi, operation och intensivvård"
+    );
+    // Importing the document that used the old spelling still finds it.
+    let before = store.counts().await.unwrap().organizations;
+    let text = seed("samordningsgrupp-neonatalvard").replace(
+        "Datum för beslut: 2023-06-21",
+        "Datum för beslut: 2023-06-22",
+    );
+    import(store, "n2.txt", &text).await;
+    assert_eq!(store.counts().await.unwrap().organizations, before);
+    assert!(store
+        .audit_events()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "organization.renamed"));
+    assert!(store
+        .rename_organization("finns-inte", "X", "test")
+        .await
+        .is_err());
+}
+
+async fn merge_moves_everything_and_keeps_a_pointer(store: &Store) {
+    let neuro = seed("sor-neurologi");
+    import(store, "a.txt", &neuro).await;
+    // A document that names the council so differently that no match is made.
+    let other = neuro.replace("samordningsråd neurologi", "samordningsråd nervsjukdomar");
+    import(store, "b.txt", &other).await;
+    let a = org(store, "samordningsrad-nervsjukdomar").await;
+    let b = org(store, "samordningsrad-neurologi").await;
+    store
+        .merge_organizations(&a.slug, &b.slug, "test")
+        .await
+        .unwrap();
+    let versions = store.charter_versions(Some(b.id)).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    let a = org(store, "samordningsrad-nervsjukdomar").await;
+    assert_eq!(a.merged_into_id, Some(b.id));
+    // The merged name now resolves to the surviving group.
+    let third = other.replace(
+        "Datum för beslut: 2026-06-17",
+        "Datum för beslut: 2026-10-01",
+    );
+    import(store, "c.txt", &third).await;
+    assert_eq!(store.charter_versions(Some(b.id)).await.unwrap().len(), 3);
+    assert!(store
+        .merge_organizations(&b.slug, &b.slug, "test")
+        .await
+        .is_err());
+}
+
+async fn an_alias_corrects_a_near_match(store: &Store) {
+    import(store, "a.txt", &seed("sor-neurologi")).await;
+    // "urologi" is not near enough to match "neurologi"; "neurologin" is.
+    let near =
+        seed("sor-neurologi").replace("samordningsråd neurologi", "samordningsråd neurologin");
+    import(store, "b.txt", &near).await;
+    assert_eq!(
+        store.organizations().await.unwrap().len(),
+        4,
+        "neurologin matched neurologi (+3 bodies)"
+    );
+    // The user says "neurologin" is another council: an exact alias elsewhere wins.
+    let other = seed("sor-neurologi").replace("samordningsråd neurologi", "samordningsråd urologi");
+    import(store, "c.txt", &other).await;
+    store
+        .add_alias(
+            "samordningsrad-urologi",
+            "Samordningsråd neurologin",
+            "test",
+        )
+        .await
+        .unwrap();
+    let again = near.replace(
+        "Datum för beslut: 2026-06-17",
+        "Datum för beslut: 2026-11-01",
+    );
+    import(store, "d.txt", &again).await;
+    let uro = org(store, "samordningsrad-urologi").await;
+    assert_eq!(store.charter_versions(Some(uro.id)).await.unwrap().len(), 2);
+    assert!(store
+        .remove_alias(
+            "samordningsrad-urologi",
+            "Samordningsråd neurologin",
+            "test"
+        )
+        .await
+        .unwrap());
+}
+
+async fn cases_hold_many_documents(store: &Store) {
+    import_seeds(store).await;
+    let cases = store.cases().await.unwrap();
+    let numbers: Vec<&str> = cases.iter().map(|c| c.registry_number.as_str()).collect();
+    assert_eq!(numbers, ["RS 2024-00784", "RS 2023-04038"]);
+    let docs = store.case_documents(cases[0].id).await.unwrap();
+    assert_eq!(docs.len(), 4, "all SOR charters share one case");
+    assert_eq!(
+        store
+            .case_by_number("RS 2024-00784")
+            .await
+            .unwrap()
+            .unwrap()
+            .slug(),
+        "rs-2024-00784"
+    );
+}
