@@ -1,1 +1,278 @@
-fn main() {}
+//! `samordna`: the register, rules and intranet portal for a region's
+//! cross-organisational governance groups. One binary, several subcommands.
+//!
+//! Errors: `anyhow` with context here at the edge; the library crates use
+//! `thiserror` types.
+
+mod demo;
+mod import;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use samordna_store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "samordna",
+    version,
+    about = "Register och intranätsportal för koncernövergripande grupper"
+)]
+struct Cli {
+    /// Databas: sqlite://FIL (standard) eller postgres://…
+    #[arg(
+        long,
+        global = true,
+        env = "SAMORDNA_DB",
+        default_value = "sqlite://samordna.db"
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Starta portalen.
+    Serve {
+        /// Adress att lyssna på.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Importera de medföljande exempeldokumenten till en tom databas.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
+    Parse {
+        /// Textfil (.txt eller .md) med uppdragshandlingen.
+        file: PathBuf,
+    },
+    /// Läs in uppdragshandlingar (filer eller kataloger) i registret.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Kör databasmigreringar.
+    Migrate,
+    /// Rätta grupper i registret: byt namn, slå ihop, hantera alias.
+    #[command(subcommand)]
+    Org(OrgCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Lista grupper med adress (slug), typ och alias.
+    List,
+    /// Byt namn; det gamla namnet blir ett alias och adressen är densamma.
+    Rename { slug: String, name: String },
+    /// Slå ihop FRÅN med TILL när två namn visade sig vara samma grupp.
+    Merge { from: String, into: String },
+    /// Lägg till ett alias (flyttas från en annan grupp som hade det).
+    AliasAdd { slug: String, alias: String },
+    /// Ta bort ett alias som kom till genom en felaktig matchning.
+    AliasRemove { slug: String, alias: String },
+}
+
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "okänd".into())
+    )
+}
+
+fn init_tracing(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SAMORDNA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Parse { file } = &cli.command {
+        return parse(file);
+    }
+    init_tracing(if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    });
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("samordna: kunde inte starta: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("samordna: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `samordna parse FILE`: JSON on stdout, or one line on stderr and exit 1.
+fn parse(file: &PathBuf) -> ExitCode {
+    let result = import::read_text(file)
+        .and_then(|text| samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}")));
+    match result {
+        Ok(doc) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&doc).expect("a parsed charter serialises")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("samordna parse: {}: {e:#}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &str) -> Result<Store> {
+    Store::open(db)
+        .await
+        .with_context(|| format!("kunde inte öppna databasen {}", redact(db)))
+}
+
+/// The database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Parse { .. } => unreachable!("handled before the runtime starts"),
+        Command::Migrate => {
+            let store = Store::connect(&cli.db)
+                .await
+                .with_context(|| format!("kunde inte ansluta till {}", redact(&cli.db)))?;
+            let applied = store.migrate().await?;
+            if applied.is_empty() {
+                println!("Databasen är redan uppdaterad.");
+            }
+            for m in applied {
+                println!("Körde migrering {m}");
+            }
+        }
+        Command::Import { paths } => {
+            let store = open(&cli.db).await?;
+            let report = import::import_paths(&store, &paths, &actor()).await?;
+            if report.failed > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Serve { listen, demo } => {
+            let store = open(&cli.db).await?;
+            if demo {
+                demo::load(&store).await?;
+            }
+            serve(store, listen).await?;
+        }
+        Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn org(store: &Store, cmd: OrgCommand) -> Result<()> {
+    let who = actor();
+    match cmd {
+        OrgCommand::List => {
+            let aliases = store.aliases().await?;
+            for o in store.organizations().await? {
+                let merged = if o.merged_into_id.is_some() {
+                    " (sammanslagen)"
+                } else {
+                    ""
+                };
+                println!("{}\t{}\t{}{merged}", o.slug, o.kind.label_sv(), o.name);
+                for a in aliases.iter().filter(|a| a.organization_id == o.id) {
+                    println!("\t\talias: {}", a.alias);
+                }
+            }
+        }
+        OrgCommand::Rename { slug, name } => {
+            store.rename_organization(&slug, &name, &who).await?;
+            println!("{slug} heter nu {name:?}; det gamla namnet finns kvar som alias.");
+        }
+        OrgCommand::Merge { from, into } => {
+            store.merge_organizations(&from, &into, &who).await?;
+            println!("{from} är sammanslagen med {into}.");
+        }
+        OrgCommand::AliasAdd { slug, alias } => {
+            let added = store.add_alias(&slug, &alias, &who).await?;
+            println!(
+                "{}",
+                if added {
+                    "Aliaset är tillagt."
+                } else {
+                    "Aliaset fanns redan."
+                }
+            );
+        }
+        OrgCommand::AliasRemove { slug, alias } => {
+            let removed = store.remove_alias(&slug, &alias, &who).await?;
+            println!(
+                "{}",
+                if removed {
+                    "Aliaset är borttaget."
+                } else {
+                    "Gruppen hade inget sådant alias."
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn serve(store: Store, listen: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("kunde inte lyssna på {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "Samordna lyssnar på http://{addr}/ (databas: {})",
+        store.backend_name()
+    );
+    samordna_web::serve(listener, store, shutdown())
+        .await
+        .context("servern stannade")?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("stänger ner");
+}

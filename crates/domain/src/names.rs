@@ -97,10 +97,49 @@ pub fn lowercase_first(s: &str) -> String {
 
 /// The display name of a council from the area written after "SOR" or
 /// "samordningsråd": "Antestesi, Operation, Intensivvård" becomes
-/// "Samordningsråd antestesi, operation, intensivvård". Words in capitals
-/// (abbreviations such as "ÖNH") keep their case.
+/// "Samordningsråd antestesi, operation, intensivvård".
 pub fn council_name(area: &str) -> String {
-    let words: Vec<String> = area
+    format!("Samordningsråd {}", lowercase_words(area))
+}
+
+/// A group's display name: the first letter capitalised, the other words in lower
+/// case as Swedish writes common nouns ("Samordningsgrupp för Neonatalvården"
+/// becomes "Samordningsgrupp för neonatalvården"). Words in capitals
+/// (abbreviations such as "ÖNH" or "SOR") keep their case.
+pub fn group_name(name: &str) -> String {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.split_once(' ') {
+        Some((first, rest)) => format!("{} {}", capitalize_first(first), lowercase_words(rest)),
+        None => capitalize_first(&name),
+    }
+}
+
+/// The area of a group from its name: the name without its kind word
+/// ("Samordningsråd barn" → "barn", "Samordningsgrupp för neonatalvården" →
+/// "neonatalvården").
+pub fn area_from_name(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut i = 0;
+    if words
+        .first()
+        .is_some_and(|w| w.eq_ignore_ascii_case("regionalt") || w.eq_ignore_ascii_case("regionala"))
+    {
+        i = 2;
+    } else if words
+        .first()
+        .is_some_and(|w| OrgKind::from_name(w).is_some())
+    {
+        i = 1;
+    }
+    if words.get(i).is_some_and(|w| w.eq_ignore_ascii_case("för")) {
+        i += 1;
+    }
+    let area = words[i.min(words.len())..].join(" ");
+    (!area.is_empty()).then_some(area)
+}
+
+fn lowercase_words(text: &str) -> String {
+    let words: Vec<String> = text
         .split(' ')
         .map(|w| {
             let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
@@ -112,7 +151,7 @@ pub fn council_name(area: &str) -> String {
             }
         })
         .collect();
-    format!("Samordningsråd {}", words.join(" "))
+    words.join(" ")
 }
 
 /// A body known by a fixed name that documents write in several ways.
@@ -248,6 +287,28 @@ mod tests {
         assert!(same_key(&a, &b), "{a} ~ {b}");
         assert_eq!(name_key("samordningsråd (SOR) barn"), name_key("SOR barn"));
         assert_eq!(name_key("Samordningsråd barn"), "samordningsrad barn");
+    }
+
+    #[test]
+    fn group_names_and_areas() {
+        assert_eq!(
+            group_name("Samordningsgrupp för Neonatalvården"),
+            "Samordningsgrupp för neonatalvården"
+        );
+        assert_eq!(group_name("samordningsråd ÖNH"), "Samordningsråd ÖNH");
+        assert_eq!(
+            area_from_name("Samordningsråd barn").as_deref(),
+            Some("barn")
+        );
+        assert_eq!(
+            area_from_name("Samordningsgrupp för neonatalvården").as_deref(),
+            Some("neonatalvården")
+        );
+        assert_eq!(
+            area_from_name("Regionalt processteam stroke").as_deref(),
+            Some("stroke")
+        );
+        assert_eq!(area_from_name("Samordningsråd"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};
-use crate::names::{self, capitalize_first, lowercase_first};
+use crate::names::{self, lowercase_first};
 use crate::text::{self, Line, RawBlock};
 
 /// Why a text is not a charter, and the line where the parser gave up.
@@ -396,26 +396,8 @@ static FREQUENCY_ONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(minst\s+|högst\s+)?(\d{1,2})\s*(?:ggr|gånger|möten)").unwrap()
 });
 
-/// Strips a leading kind word ("samordningsråd", "samordningsgrupp för") from a name.
 fn strip_kind_words(s: &str) -> String {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    let mut i = 0;
-    if words
-        .first()
-        .is_some_and(|w| OrgKind::from_name(w).is_some() || w.eq_ignore_ascii_case("regionalt"))
-    {
-        i = 1;
-        if words
-            .get(0)
-            .is_some_and(|w| w.eq_ignore_ascii_case("regionalt"))
-        {
-            i = 2;
-        }
-    }
-    if words.get(i).is_some_and(|w| w.eq_ignore_ascii_case("för")) {
-        i += 1;
-    }
-    words[i.min(words.len())..].join(" ")
+    names::area_from_name(s).unwrap_or_default()
 }
 
 fn area_of(name: &str, responsibility_area: Option<&str>) -> Option<String> {
@@ -501,7 +483,7 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
             })
         }
     };
-    let name = capitalize_first(org_text.trim());
+    let name = names::group_name(org_text.trim());
     let org_kind = OrgKind::from_name(&name).unwrap_or(OrgKind::Other);
     let area = area_of(&name, header.responsibility_area.as_deref());
     let title = match &header.title {

@@ -3,7 +3,7 @@
 //! Runs inside one transaction; the caller commits.
 
 use chrono::{DateTime, Utc};
-use samordna_domain::names::{known_body, name_key, same_key, slugify};
+use samordna_domain::names::{self, known_body, name_key, same_key, slugify};
 use samordna_domain::{OrgKind, ParsedCharter};
 use sha2::{Digest, Sha256};
 
@@ -139,12 +139,17 @@ impl<C: Conn> Importer<'_, C> {
                 let display = known.map_or(name, |b| b.name);
                 let slug = self.dir.unique_slug(display);
                 let kind = known.map_or(kind, |b| b.kind);
+                let area = if known.is_some() {
+                    None
+                } else {
+                    names::area_from_name(display)
+                };
                 let new = NewOrg {
                     slug: &slug,
                     name: display,
                     short_name: known.and_then(|b| b.short_name),
                     kind: kind.as_str(),
-                    area: None,
+                    area: area.as_deref(),
                     reports_to_id: None,
                     placeholder: true,
                 };
@@ -164,7 +169,7 @@ impl<C: Conn> Importer<'_, C> {
                     name: display.to_string(),
                     short_name,
                     kind,
-                    area: None,
+                    area,
                     reports_to_id: None,
                     status: "active".into(),
                     placeholder: true,

@@ -3,7 +3,7 @@
 //! backend. The PostgreSQL tests fail, never skip, when there is no server.
 
 use samordna_domain::{parse_charter, CharterStatus, OrgKind};
-use samordna_store::testing::{import_seeds, raw_execute, raw_text, seeds, TestDb};
+use samordna_store::testing::{import_seeds, raw_execute, raw_text, seeds};
 use samordna_store::{in_force, ImportChange, Source, Store};
 
 macro_rules! suite {

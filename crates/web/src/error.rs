@@ -1,0 +1,111 @@
+//! One error type for the web layer, mapped to HTTP: not found → 404, a database
+//! that cannot be reached → 503, anything else is logged and becomes a plain 500.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use samordna_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("tjänsten är tillfälligt otillgänglig")]
+    Unavailable(#[source] StoreError),
+    #[error("internt fel")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(format!("{what} finns inte")),
+            e if e.is_unavailable() => AppError::Unavailable(e),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to the user; internal details stay in the log.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::NotFound(m) | AppError::BadRequest(m) => m.clone(),
+            AppError::Unavailable(_) => {
+                "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.".into()
+            }
+            AppError::Internal(_) => "Ett oväntat fel inträffade. Felet har loggats.".into(),
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            AppError::Unavailable(e) => tracing::error!(error = %e, "database unavailable"),
+            _ => {}
+        }
+    }
+
+    /// The error as JSON, for the API.
+    pub fn into_json(self) -> Response {
+        self.log();
+        let status = self.status();
+        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": self.public_message() } });
+        (status, Json(body)).into_response()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let title = match status {
+            StatusCode::NOT_FOUND => "Sidan hittades inte",
+            StatusCode::BAD_REQUEST => "Felaktig adress",
+            StatusCode::SERVICE_UNAVAILABLE => "Tillfälligt otillgänglig",
+            _ => "Något gick fel",
+        };
+        let page = ErrorPage {
+            title,
+            message: self.public_message(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, self.public_message()).into_response(),
+        }
+    }
+}
+
+/// An API error: the same error, rendered as JSON.
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_json()
+    }
+}

@@ -1,0 +1,467 @@
+//! HTML pages.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use samordna_domain::parse::Block;
+use samordna_domain::{CharterStatus, RegistryNumber};
+use samordna_store::{in_force, CharterVersion};
+
+use crate::view::{frequency_label, in_tree, status_label, OrgLink, Snapshot};
+use crate::{AppError, AppState};
+
+fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+    let html = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/samordna.css"),
+    )
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound("Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är adressen felstavad.".into())
+}
+
+/// One node of the register tree.
+pub struct TreeNode {
+    pub href: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub area: Option<String>,
+    pub status: &'static str,
+    pub charter_label: String,
+    pub charter_css: &'static str,
+    pub children: usize,
+    pub children_label: String,
+}
+
+/// The tree, flattened into what nested lists open and close.
+pub enum TreeRow {
+    Open,
+    Close,
+    Item(TreeNode),
+    EndItem(bool),
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    rows: Vec<TreeRow>,
+    others: Vec<OtherBody>,
+    council_count: usize,
+    group_count: usize,
+}
+
+struct OtherBody {
+    href: String,
+    name: String,
+    kind: &'static str,
+}
+
+fn tree_rows(snap: &Snapshot, parent: Option<i64>, depth: usize, out: &mut Vec<TreeRow>) {
+    let mut nodes: Vec<_> = snap
+        .current()
+        .filter(|o| in_tree(o.kind) && o.reports_to_id == parent)
+        .collect();
+    if nodes.is_empty() || depth > 12 {
+        return;
+    }
+    nodes.sort_by_key(|o| (o.kind, o.name.to_lowercase()));
+    out.push(TreeRow::Open);
+    for o in nodes {
+        let children = snap
+            .children(o.id)
+            .into_iter()
+            .filter(|c| in_tree(c.kind))
+            .count();
+        let state = snap.charter_state(o.id);
+        out.push(TreeRow::Item(TreeNode {
+            href: OrgLink::from(o).href(),
+            name: o.name.clone(),
+            kind: o.kind.label_sv(),
+            area: o.area.clone(),
+            status: status_label(&o.status),
+            charter_label: state.label(),
+            charter_css: state.css(),
+            children,
+            children_label: if children == 1 {
+                format!("1 grupp under {}", o.name)
+            } else {
+                format!("{children} grupper under {}", o.name)
+            },
+        }));
+        tree_rows(snap, Some(o.id), depth + 1, out);
+        out.push(TreeRow::EndItem(children > 0));
+    }
+    out.push(TreeRow::Close);
+}
+
+pub async fn register(State(state): State<AppState>) -> Result<Response, AppError> {
+    let snap = Snapshot::load(&state.store).await?;
+    let mut rows = Vec::new();
+    tree_rows(&snap, None, 0, &mut rows);
+    let mut others: Vec<OtherBody> = snap
+        .current()
+        .filter(|o| !in_tree(o.kind))
+        .map(|o| OtherBody {
+            href: OrgLink::from(o).href(),
+            name: o.name.clone(),
+            kind: o.kind.label_sv(),
+        })
+        .collect();
+    others.sort_by(|a, b| a.name.cmp(&b.name));
+    let council_count = snap
+        .current()
+        .filter(|o| o.kind == samordna_domain::OrgKind::Samordningsrad)
+        .count();
+    let group_count = snap.current().filter(|o| in_tree(o.kind)).count() - council_count;
+    render(&RegisterPage {
+        rows,
+        others,
+        council_count,
+        group_count,
+    })
+}
+
+struct VersionRow {
+    version: i64,
+    href: String,
+    title: String,
+    date: String,
+    decision: String,
+}
+
+fn decision_label(v: &CharterVersion) -> String {
+    match (v.status, v.decision_date) {
+        (CharterStatus::Decided, Some(d)) => format!("Beslutad {d}"),
+        _ => "Ej beslutad".into(),
+    }
+}
+
+fn version_href(slug: &str, version: i64) -> String {
+    format!("/grupper/{slug}/uppdragshandlingar/{version}")
+}
+
+#[derive(Template)]
+#[template(path = "group.html")]
+struct GroupPage {
+    name: String,
+    kind: &'static str,
+    area: Option<String>,
+    status: &'static str,
+    placeholder: bool,
+    charter_label: String,
+    charter_css: &'static str,
+    parent: Option<OrgLink>,
+    children: Vec<OrgLink>,
+    liaisons: Vec<OrgLink>,
+    liaison_of: Vec<OrgLink>,
+    aliases: Vec<String>,
+    frequency: Option<String>,
+    purpose: Option<Vec<String>>,
+    duties: Vec<String>,
+    content_from: Option<String>,
+    versions: Vec<VersionRow>,
+}
+
+pub async fn group(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let snap = Snapshot::load(&state.store).await?;
+    let org = snap
+        .by_slug(&slug)
+        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    if let Some(into) = org.merged_into_id.and_then(|id| snap.link(id)) {
+        return Ok(Redirect::permanent(&into.href()).into_response());
+    }
+    let versions = snap.versions_of(org.id);
+    let state_now = snap.charter_state(org.id);
+    // What the group is for: from the version in force, else the latest version.
+    let shown = in_force(versions).or_else(|| versions.iter().max_by_key(|v| v.version));
+    let doc = match shown {
+        Some(v) => state.store.charter_document(org.id, v.version).await?,
+        None => None,
+    };
+    let purpose = doc.as_ref().and_then(|d| {
+        d.content
+            .sections
+            .iter()
+            .find(|s| s.heading.to_lowercase().starts_with("syfte"))
+            .map(|s| {
+                s.blocks
+                    .iter()
+                    .filter_map(|b| match b {
+                        Block::Paragraph { text } => Some(text.clone()),
+                        Block::List { .. } => None,
+                    })
+                    .collect()
+            })
+    });
+    let mut children: Vec<OrgLink> = snap
+        .children(org.id)
+        .into_iter()
+        .map(OrgLink::from)
+        .collect();
+    children.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut aliases: Vec<String> = snap.aliases.get(&org.id).cloned().unwrap_or_default();
+    aliases.retain(|a| a != &org.name);
+    let page = GroupPage {
+        name: org.name.clone(),
+        kind: org.kind.label_sv(),
+        area: org.area.clone(),
+        status: status_label(&org.status),
+        placeholder: org.placeholder,
+        charter_label: state_now.label(),
+        charter_css: state_now.css(),
+        parent: org.reports_to_id.and_then(|id| snap.link(id)),
+        children,
+        liaisons: snap.liaisons_of(org.id),
+        liaison_of: snap.liaison_of(org.id),
+        aliases,
+        frequency: doc
+            .as_ref()
+            .and_then(|d| d.content.meeting_frequency.as_ref())
+            .map(frequency_label),
+        purpose,
+        duties: doc
+            .as_ref()
+            .map(|d| d.content.duties.clone())
+            .unwrap_or_default(),
+        content_from: doc.as_ref().map(|d| match d.meta.status {
+            CharterStatus::Decided => {
+                format!("uppdragshandlingen i kraft (version {})", d.meta.version)
+            }
+            CharterStatus::Undecided => format!(
+                "den ej beslutade uppdragshandlingen (version {})",
+                d.meta.version
+            ),
+        }),
+        versions: versions
+            .iter()
+            .rev()
+            .map(|v| VersionRow {
+                version: v.version,
+                href: version_href(&org.slug, v.version),
+                title: v.title.clone(),
+                date: v
+                    .document_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                decision: decision_label(v),
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+fn parse_version(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+        AppError::NotFound(format!(
+            "Det finns ingen version {raw:?} av uppdragshandlingen."
+        ))
+    })
+}
+
+#[derive(Template)]
+#[template(path = "charter.html")]
+struct CharterPage {
+    doc: samordna_domain::ParsedCharter,
+    group: OrgLink,
+    version: i64,
+    version_count: usize,
+    kind: &'static str,
+    registry_number: Option<String>,
+    case_href: String,
+    date: Option<String>,
+    status: &'static str,
+    decided: bool,
+    is_in_force: bool,
+    in_force_href: Option<String>,
+    decision_date: String,
+    references: Vec<String>,
+    source_name: String,
+    source_href: String,
+    imported: String,
+}
+
+pub async fn charter(
+    State(state): State<AppState>,
+    Path((slug, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let version = parse_version(&version)?;
+    let org = state
+        .store
+        .organization_by_slug(&slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    let doc = state
+        .store
+        .charter_document(org.id, version)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{} har ingen version {version} av uppdragshandlingen.",
+                org.name
+            ))
+        })?;
+    let all = state.store.charter_versions(Some(org.id)).await?;
+    let current = in_force(&all).map(|v| v.version);
+    let references = state.store.references_of(doc.meta.id).await?;
+    let meta = &doc.meta;
+    let case_href = meta
+        .registry_number
+        .as_deref()
+        .and_then(|r| r.parse::<RegistryNumber>().ok())
+        .map(|r| format!("/arenden/{}", r.case().slug()))
+        .unwrap_or_default();
+    let page = CharterPage {
+        group: OrgLink::from(&org),
+        version,
+        version_count: all.len(),
+        kind: meta.document_kind.label_sv(),
+        registry_number: meta.registry_number.clone(),
+        case_href,
+        date: meta.document_date.map(|d| d.to_string()),
+        status: meta.status.label_sv(),
+        decided: meta.status == CharterStatus::Decided,
+        is_in_force: current == Some(version),
+        in_force_href: current
+            .filter(|v| *v != version)
+            .map(|v| version_href(&org.slug, v)),
+        decision_date: meta
+            .decision_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "(ifylls av beslutsfattaren vid godkännande)".into()),
+        references,
+        source_name: meta.source_name.clone(),
+        source_href: format!("{}/kalla", version_href(&org.slug, version)),
+        imported: meta.imported_at.format("%Y-%m-%d").to_string(),
+        doc: doc.content,
+    };
+    render(&page)
+}
+
+pub async fn charter_source(
+    State(state): State<AppState>,
+    Path((slug, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let version = parse_version(&version)?;
+    let org = state
+        .store
+        .organization_by_slug(&slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    let (name, text) = state
+        .store
+        .charter_source(org.id, version)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "{} har ingen version {version} av uppdragshandlingen.",
+                org.name
+            ))
+        })?;
+    let safe_name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && *c != '"' && *c != '\\')
+        .collect();
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{safe_name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    cases: Vec<(String, String, usize)>,
+}
+
+pub async fn cases(State(state): State<AppState>) -> Result<Response, AppError> {
+    let versions = state.store.charter_versions(None).await?;
+    let cases = state
+        .store
+        .cases()
+        .await?
+        .into_iter()
+        .map(|c| {
+            let n = versions.iter().filter(|v| v.case_id == Some(c.id)).count();
+            (format!("/arenden/{}", c.slug()), c.registry_number, n)
+        })
+        .collect();
+    render(&CasesPage { cases })
+}
+
+struct CaseDocument {
+    href: String,
+    title: String,
+    group: OrgLink,
+    date: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    registry_number: String,
+    documents: Vec<CaseDocument>,
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound(format!("Det finns inget ärende med diarienummer {slug}."));
+    let number: RegistryNumber = slug.parse().map_err(|_| missing())?;
+    let case = state
+        .store
+        .case_by_number(&number.case().to_string())
+        .await?
+        .ok_or_else(missing)?;
+    let snap = Snapshot::load(&state.store).await?;
+    let documents = state
+        .store
+        .case_documents(case.id)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            let org = snap.get(v.organization_id)?;
+            Some(CaseDocument {
+                href: version_href(&org.slug, v.version),
+                title: v.title.clone(),
+                group: OrgLink::from(org),
+                date: v
+                    .document_date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                decision: decision_label(&v),
+            })
+        })
+        .collect();
+    render(&CasePage {
+        registry_number: case.registry_number,
+        documents,
+    })
+}

@@ -1,0 +1,147 @@
+//! `samordna import PATH...`: files or directories, one transaction per file; a
+//! failed file is reported and the rest go in.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use samordna_store::{ImportChange, Source, Store};
+
+/// Reads a file as UTF-8 text, with a clear error for anything else.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
+    if bytes.contains(&0) {
+        bail!("rad 1: filen är inte text (den innehåller nollbyte)");
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        anyhow::anyhow!("rad {line}: filen är inte UTF-8-text (ogiltig byte vid position {at}); spara den som UTF-8")
+    })
+}
+
+fn is_document(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_lowercase)
+            .as_deref(),
+        Some("txt" | "md" | "markdown")
+    )
+}
+
+/// Expands directories (recursively) into the documents they hold, sorted.
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            while let Some(dir) = stack.pop() {
+                let entries = std::fs::read_dir(&dir)
+                    .with_context(|| format!("kunde inte läsa katalogen {}", dir.display()))?;
+                for e in entries {
+                    let path = e?.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if is_document(&path) {
+                        out.push(path);
+                    }
+                }
+            }
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            bail!("{} finns inte", p.display());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub imported: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+}
+
+pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Result<Report> {
+    let files = collect(paths)?;
+    let bar = ProgressBar::new(files.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    if files.len() < 3 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let mut report = Report::default();
+    for path in &files {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        bar.set_message(name.clone());
+        let outcome = async {
+            let text = read_text(path)?;
+            let doc = samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok::<_, anyhow::Error>(
+                store
+                    .import_charter(
+                        &doc,
+                        &Source {
+                            name: &name,
+                            text: &text,
+                        },
+                        actor,
+                    )
+                    .await?,
+            )
+        }
+        .await;
+        let line = match outcome {
+            Ok(o) => {
+                let created = if o.created.is_empty() {
+                    String::new()
+                } else {
+                    format!("; nya i registret: {}", o.created.join(", "))
+                };
+                match o.change {
+                    ImportChange::NewVersion(n) => {
+                        report.imported += 1;
+                        format!(
+                            "importerad: {} version {n} ({}){created}",
+                            o.organization_name,
+                            path.display()
+                        )
+                    }
+                    ImportChange::Unchanged => {
+                        report.unchanged += 1;
+                        format!(
+                            "oförändrad: {} ({} har importerats förut)",
+                            o.organization_name,
+                            path.display()
+                        )
+                    }
+                }
+            }
+            Err(e) => {
+                report.failed += 1;
+                format!("FEL: {}: {e:#}", path.display())
+            }
+        };
+        bar.suspend(|| println!("{line}"));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!(
+        "{} filer: {} importerade, {} oförändrade, {} med fel",
+        files.len(),
+        report.imported,
+        report.unchanged,
+        report.failed
+    );
+    Ok(report)
+}
