@@ -1,0 +1,435 @@
+//! The portal as a reader sees it: pages and API answers after the seeds are imported.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use samordna_store::testing::{import_seeds, TestDb};
+use tower::ServiceExt;
+
+struct Page {
+    status: StatusCode,
+    content_type: String,
+    location: Option<String>,
+    body: String,
+}
+
+async fn get(app: &axum::Router, uri: &str) -> Page {
+    let res = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let header = |h| {
+        res.headers()
+            .get(h)
+            .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_string())
+    };
+    let content_type = header("content-type").unwrap_or_default();
+    let location = header("location");
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        content_type,
+        location,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+/// The text of the page with tags removed and white space folded.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Links on the page as (href, text).
+fn links(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        rest = &rest[i..];
+        let end = rest.find("</a>").unwrap();
+        let tag = &rest[..end];
+        let href = tag
+            .split("href=\"")
+            .nth(1)
+            .map(|h| h.split('"').next().unwrap().to_string())
+            .unwrap_or_default();
+        let label = text(&tag[tag.find('>').unwrap() + 1..]);
+        out.push((href, label));
+        rest = &rest[end..];
+    }
+    out
+}
+
+async fn app() -> (TestDb, axum::Router) {
+    let db = TestDb::sqlite().await;
+    import_seeds(&db.store).await;
+    let app = samordna_web::router(db.store.clone());
+    (db, app)
+}
+
+#[tokio::test]
+async fn register_lists_every_group_once_as_a_tree() {
+    let (db, app) = app().await;
+    let page = get(&app, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(page.body.contains("<html lang=\"sv\">"));
+    let links = links(&page.body);
+    for council in [
+        "Samordningsråd rättspsykiatri",
+        "Samordningsråd neurologi",
+        "Samordningsråd ortopedi",
+        "Samordningsråd onkologi",
+        "Samordningsråd barn",
+        "Samordningsråd kvinnosjukdomar och förlossningar",
+        "Samordningsråd antestesi, operation, intensivvård",
+        "Samordningsgrupp för neonatalvården",
+    ] {
+        let n = links.iter().filter(|(_, t)| t == council).count();
+        assert_eq!(n, 1, "{council} is listed {n} times");
+    }
+    // The neonatal group sits in the list under SOR barn, before the next council.
+    let body = &page.body;
+    let barn = body.find(">Samordningsråd barn</a>").unwrap();
+    let neo = body
+        .find(">Samordningsgrupp för neonatalvården</a>")
+        .unwrap();
+    let next = body
+        .find(">Samordningsråd kvinnosjukdomar och förlossningar</a>")
+        .unwrap();
+    assert!(barn < neo && neo < next);
+    let between = body[barn..neo]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("> <", "><");
+    assert!(
+        between.contains(
+            "<details open><summary>1 grupp under Samordningsråd barn</summary><ul class=\"tree\">"
+        ),
+        "{between}"
+    );
+    // Rättspsykiatri has no decided charter in force; neurologi has.
+    let t = text(body);
+    assert!(t.contains("Samordningsråd rättspsykiatri Samordningsråd · rättspsykiatri · Aktiv Ingen beslutad uppdragshandling i kraft"), "{t}");
+    assert!(t.contains("Samordningsråd neurologi Samordningsråd · neurologi · Aktiv Uppdragshandling i kraft, beslutad 2026-06-17"));
+    assert!(t.contains(
+        "Samordningsråd barn Samordningsråd · barn · Aktiv Uppdragshandling saknas i registret"
+    ));
+    // Bodies the charters refer to are listed apart from the tree.
+    assert!(t.contains("Övriga organ"));
+    assert!(links
+        .iter()
+        .any(|(h, t)| h == "/grupper/ledningsgrupp-halso-och-sjukvard"
+            && t == "Ledningsgrupp hälso- och sjukvård"));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn group_page_shows_purpose_duties_reporting_line_and_versions() {
+    let (db, app) = app().await;
+    let page = get(&app, "/grupper/samordningsgrupp-for-neonatalvarden").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = text(&page.body);
+    assert!(t.contains("Samordningsgrupp för neonatalvården"));
+    assert!(t.contains("Rapporterar till Samordningsråd barn"));
+    assert!(t.contains("Mötesfrekvens 4–8 möten per år, digitalt när så är möjligt"));
+    assert!(t.contains("Syfte Samordningsgruppens uppgift är att samordna"));
+    assert!(t.contains("bedriva verksamhetsutveckling"));
+    let links = links(&page.body);
+    assert!(links.contains(&(
+        "/grupper/samordningsrad-barn".into(),
+        "Samordningsråd barn".into()
+    )));
+    assert!(links
+        .iter()
+        .any(|(h, _)| h == "/grupper/samordningsrad-kvinnosjukdomar-och-forlossningar"));
+    assert!(links
+        .iter()
+        .any(|(h, _)| h == "/grupper/samordningsgrupp-for-neonatalvarden/uppdragshandlingar/1"));
+    // The parent lists the group under it.
+    let barn = get(&app, "/grupper/samordningsrad-barn").await;
+    assert!(links_contains(
+        &barn.body,
+        "/grupper/samordningsgrupp-for-neonatalvarden"
+    ));
+    assert!(text(&barn.body).contains("Dess egen uppdragshandling har inte importerats"));
+    db.close().await;
+}
+
+fn links_contains(html: &str, href: &str) -> bool {
+    links(html).iter().any(|(h, _)| h == href)
+}
+
+#[tokio::test]
+async fn charter_page_reads_as_the_document_with_its_facts() {
+    let (db, app) = app().await;
+    let page = get(
+        &app,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/1",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = text(&page.body);
+    for expected in [
+        "Uppdragshandling för samordningsråd neurologi, reviderad juni 2026",
+        "Diarienummer RS 2024-00784",
+        "Beslutsstatus Beslutad",
+        "Beslutsdatum 2026-06-17",
+        "Beslutsfattare Jonas Claesson, Hälso- och sjukvårdsdirektör",
+        "Gruppen ska beakta konsekvenser för linjeorganisationen",
+        "Uppdraget skickas till Ordförande samordningsråd för genomförande",
+        "Koordinator samordningsråd",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in {t}");
+    }
+    for absent in ["Postadress", "Regionens Hus", "**"] {
+        assert!(!t.contains(absent), "{absent}");
+    }
+    assert!(links_contains(&page.body, "/arenden/rs-2024-00784"));
+    let source = get(
+        &app,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/1/kalla",
+    )
+    .await;
+    assert_eq!(source.status, StatusCode::OK);
+    assert!(source.content_type.starts_with("text/plain"));
+    assert!(
+        source.body.contains("Postadress:"),
+        "the source is the file as imported"
+    );
+
+    let undecided = get(
+        &app,
+        "/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1",
+    )
+    .await;
+    let t = text(&undecided.body);
+    assert!(
+        t.contains("Ej beslutad. Beslutsdatum saknas – dokumentet är inte i kraft."),
+        "{t}"
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn case_page_lists_its_documents() {
+    let (db, app) = app().await;
+    let page = get(&app, "/arenden/rs-2024-00784").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = text(&page.body);
+    assert!(t.contains("Ärende RS 2024-00784"));
+    assert!(t.contains("4 dokument i registret"));
+    for slug in ["rattspsykiatri", "neurologi", "ortopedi", "onkologi"] {
+        assert!(
+            links_contains(
+                &page.body,
+                &format!("/grupper/samordningsrad-{slug}/uppdragshandlingar/1")
+            ),
+            "{slug}"
+        );
+    }
+    let list = get(&app, "/arenden").await;
+    assert!(links_contains(&list.body, "/arenden/rs-2023-04038"));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn missing_pages_are_404_in_swedish() {
+    let (db, app) = app().await;
+    for uri in [
+        "/finns-inte",
+        "/grupper/finns-inte",
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/9",
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/-1",
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/nio/kalla",
+        "/arenden/inte-ett-diarienummer",
+        "/arenden/rs-1999-00001",
+    ] {
+        let page = get(&app, uri).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(page.body.contains("<html lang=\"sv\">"), "{uri}");
+        assert!(text(&page.body).contains("Sidan hittades inte"), "{uri}");
+        assert!(links_contains(&page.body, "/"), "{uri}: a way back");
+    }
+    db.close().await;
+}
+
+#[tokio::test]
+async fn api_serves_the_same_data_as_json() {
+    let (db, app) = app().await;
+    let res = get(&app, "/api/v1/organizations").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type.starts_with("application/json"));
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let names: Vec<&str> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(v["count"], names.len());
+    assert!(names.contains(&"Samordningsråd rättspsykiatri"));
+    let ratt = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == "samordningsrad-rattspsykiatri")
+        .unwrap();
+    assert_eq!(ratt["charter"]["state"], "undecided");
+    let neo = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["slug"] == "samordningsgrupp-for-neonatalvarden")
+        .unwrap();
+    assert_eq!(neo["reports_to"], "samordningsrad-barn");
+
+    let one: serde_json::Value = serde_json::from_str(
+        &get(
+            &app,
+            "/api/v1/organizations/samordningsgrupp-for-neonatalvarden",
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(one["liaisons"].as_array().unwrap().len(), 2);
+    assert_eq!(one["charter_in_force"], 1);
+
+    let charter: serde_json::Value = serde_json::from_str(
+        &get(
+            &app,
+            "/api/v1/organizations/samordningsrad-neurologi/charters/1",
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert_eq!(charter["content"]["duties"].as_array().unwrap().len(), 8);
+    assert_eq!(charter["decision_date"], "2026-06-17");
+    assert_eq!(charter["registry_number"], "RS 2024-00784");
+
+    let case: serde_json::Value =
+        serde_json::from_str(&get(&app, "/api/v1/cases/rs-2024-00784").await.body).unwrap();
+    assert_eq!(case["documents"].as_array().unwrap().len(), 4);
+
+    for (uri, status) in [
+        ("/api/v1/organizations/finns-inte", 404),
+        (
+            "/api/v1/organizations/samordningsrad-neurologi/charters/x",
+            400,
+        ),
+        (
+            "/api/v1/organizations/samordningsrad-neurologi/charters/7",
+            404,
+        ),
+        ("/api/v1/cases/nej", 404),
+        ("/api/v1/inget", 404),
+    ] {
+        let res = get(&app, uri).await;
+        assert_eq!(res.status.as_u16(), status, "{uri}");
+        let e: serde_json::Value =
+            serde_json::from_str(&res.body).unwrap_or_else(|_| panic!("{uri}: {}", res.body));
+        assert_eq!(e["error"]["status"], status);
+        assert!(!e["error"]["message"].as_str().unwrap().is_empty());
+    }
+    db.close().await;
+}
+
+#[tokio::test]
+async fn merged_groups_redirect_to_the_group_they_became() {
+    let (db, app) = app().await;
+    db.store
+        .merge_organizations(
+            "samordningsrad-kvinnosjukdomar-och-forlossningar",
+            "samordningsrad-barn",
+            "test",
+        )
+        .await
+        .unwrap();
+    let page = get(
+        &app,
+        "/grupper/samordningsrad-kvinnosjukdomar-och-forlossningar",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/grupper/samordningsrad-barn")
+    );
+    let register = get(&app, "/").await;
+    assert!(!text(&register.body).contains("kvinnosjukdomar och förlossningar"));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn text_from_documents_is_escaped() {
+    let db = TestDb::sqlite().await;
+    let text = "Uppdragshandling\n\nUppdragshandling för samordningsråd <script>alert(1)</script>\n\nSyfte med uppdraget\n\nText & mer.\n";
+    let doc = samordna_domain::parse_charter(text).unwrap();
+    let outcome = db
+        .store
+        .import_charter(
+            &doc,
+            &samordna_store::Source {
+                name: "x.txt",
+                text,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    let app = samordna_web::router(db.store.clone());
+    for uri in [
+        "/".to_string(),
+        format!("/grupper/{}", outcome.organization_slug),
+        format!(
+            "/grupper/{}/uppdragshandlingar/1",
+            outcome.organization_slug
+        ),
+    ] {
+        let page = get(&app, &uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert!(!page.body.contains("<script>"), "{uri}");
+        assert!(
+            page.body.contains("&#60;script&#62;") || page.body.contains("&lt;script&gt;"),
+            "{uri}"
+        );
+    }
+    db.close().await;
+}
+
+#[tokio::test]
+async fn stylesheet_and_security_headers() {
+    let (db, app) = app().await;
+    let css = get(&app, "/static/samordna.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.content_type.starts_with("text/css"));
+    assert!(css.body.contains("@media print"));
+    let res = app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+    db.close().await;
+}
