@@ -44,6 +44,13 @@ enum Command {
         /// Importera de medföljande exempeldokumenten till en tom databas.
         #[arg(long)]
         demo: bool,
+        /// E-postadress för att rapportera brister i tillgängligheten.
+        #[arg(
+            long,
+            env = "SAMORDNA_CONTACT_EMAIL",
+            default_value = "samordna@example.org"
+        )]
+        contact_email: String,
     },
     /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
     Parse {
@@ -179,12 +186,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Serve { listen, demo } => {
+        Command::Serve {
+            listen,
+            demo,
+            contact_email,
+        } => {
             let store = open(&cli.db).await?;
             if demo {
                 demo::load(&store).await?;
             }
-            serve(store, listen).await?;
+            serve(store, samordna_web::Settings { contact_email }, listen).await?;
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
     }
@@ -242,7 +253,7 @@ async fn org(store: &Store, cmd: OrgCommand) -> Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, listen: SocketAddr) -> Result<()> {
+async fn serve(store: Store, settings: samordna_web::Settings, listen: SocketAddr) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("kunde inte lyssna på {listen}"))?;
@@ -251,7 +262,7 @@ async fn serve(store: Store, listen: SocketAddr) -> Result<()> {
         "Samordna lyssnar på http://{addr}/ (databas: {})",
         store.backend_name()
     );
-    samordna_web::serve(listener, store, shutdown())
+    samordna_web::serve(listener, store, settings, shutdown())
         .await
         .context("servern stannade")?;
     Ok(())

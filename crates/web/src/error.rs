@@ -7,6 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use samordna_store::StoreError;
 
+use crate::i18n::{RequestInfo, Tr};
+use crate::pages::Chrome;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -41,12 +44,13 @@ impl AppError {
 
     /// The message shown to the user; internal details stay in the log.
     fn public_message(&self) -> String {
+        let t = Tr {
+            lang: RequestInfo::current().lang,
+        };
         match self {
             AppError::NotFound(m) | AppError::BadRequest(m) => m.clone(),
-            AppError::Unavailable(_) => {
-                "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.".into()
-            }
-            AppError::Internal(_) => "Ett oväntat fel inträffade. Felet har loggats.".into(),
+            AppError::Unavailable(_) => t.t("error-unavailable-text"),
+            AppError::Internal(_) => t.t("error-internal-text"),
         }
     }
 
@@ -70,7 +74,8 @@ impl AppError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    title: &'static str,
+    c: Chrome,
+    title: String,
     message: String,
 }
 
@@ -78,13 +83,15 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
-        let title = match status {
-            StatusCode::NOT_FOUND => "Sidan hittades inte",
-            StatusCode::BAD_REQUEST => "Felaktig adress",
-            StatusCode::SERVICE_UNAVAILABLE => "Tillfälligt otillgänglig",
-            _ => "Något gick fel",
-        };
+        let c = Chrome::new("");
+        let title = c.t.t(match status {
+            StatusCode::NOT_FOUND => "error-not-found",
+            StatusCode::BAD_REQUEST => "error-bad-request",
+            StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
+            _ => "error-internal",
+        });
         let page = ErrorPage {
+            c,
             title,
             message: self.public_message(),
         };

@@ -6,8 +6,11 @@
 
 mod api;
 mod error;
+pub mod i18n;
 mod pages;
 mod view;
+
+use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -18,15 +21,39 @@ use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
 
+/// Settings of an installation.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where readers report accessibility problems (shown on /tillganglighet).
+    pub contact_email: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            contact_email: "samordna@example.org".into(),
+        }
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub settings: Arc<Settings>,
+}
+
+/// The whole web application with default settings.
+pub fn router(store: Store) -> Router {
+    router_with(store, Settings::default())
 }
 
 /// The whole web application.
-pub fn router(store: Store) -> Router {
-    let state = AppState { store };
+pub fn router_with(store: Store, settings: Settings) -> Router {
+    let state = AppState {
+        store,
+        settings: Arc::new(settings),
+    };
     Router::new()
         .route("/", get(pages::register))
         .route("/grupper/{slug}", get(pages::group))
@@ -41,6 +68,8 @@ pub fn router(store: Store) -> Router {
         .route("/arenden", get(pages::cases))
         .route("/arenden/{slug}", get(pages::case))
         .route("/static/samordna.css", get(pages::stylesheet))
+        .route("/tillganglighet", get(pages::accessibility))
+        .route("/sprak/{lang}", get(pages::switch_language))
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", api::router())
         .fallback(pages::not_found)
@@ -52,6 +81,7 @@ pub fn router(store: Store) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'"),
         ))
+        .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -60,9 +90,10 @@ pub fn router(store: Store) -> Router {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
+    settings: Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
+    axum::serve(listener, router_with(store, settings))
         .with_graceful_shutdown(shutdown)
         .await
 }

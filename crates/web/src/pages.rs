@@ -1,15 +1,47 @@
 //! HTML pages.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use samordna_domain::parse::Block;
 use samordna_domain::{CharterStatus, RegistryNumber};
 use samordna_store::{in_force, CharterVersion};
+use serde::Deserialize;
 
-use crate::view::{frequency_label, in_tree, status_label, OrgLink, Snapshot};
+use crate::i18n::{encode_query, Arg, Lang, RequestInfo, Tr, LANG_COOKIE};
+use crate::view::{frequency_label, in_tree, kind_label, status_label, OrgLink, Snapshot};
 use crate::{AppError, AppState};
+
+/// What every page shows around its content: UI text in the reader's language,
+/// the language switch, and which part of the site the page belongs to.
+pub struct Chrome {
+    pub t: Tr,
+    pub lang: &'static str,
+    pub switch_href: String,
+    pub switch_lang: &'static str,
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn new(section: &'static str) -> Chrome {
+        let info = RequestInfo::current();
+        let other = info.lang.other();
+        Chrome {
+            t: Tr { lang: info.lang },
+            lang: info.lang.code(),
+            switch_href: format!("/sprak/{}?till={}", other.code(), encode_query(&info.path)),
+            switch_lang: other.code(),
+            section,
+        }
+    }
+}
+
+fn tr() -> Tr {
+    Tr {
+        lang: RequestInfo::current().lang,
+    }
+}
 
 fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     let html = t
@@ -29,16 +61,45 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 pub async fn not_found() -> AppError {
-    AppError::NotFound("Det finns ingen sida på den här adressen. Den kan ha flyttats, eller så är adressen felstavad.".into())
+    AppError::NotFound(tr().t("error-not-found-page"))
+}
+
+fn no_group(slug: &str) -> AppError {
+    AppError::NotFound(tr().t1("error-no-group", "slug", slug))
+}
+
+fn no_version(version: impl ToString) -> AppError {
+    AppError::NotFound(tr().t1("error-no-version", "version", version))
+}
+
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    till: Option<String>,
+}
+
+/// The visible language switch: remembers the choice in a cookie and goes back.
+pub async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQuery>) -> Response {
+    let Some(lang) = Lang::from_code(&code).filter(|l| l.code() == code) else {
+        return not_found().await.into_response();
+    };
+    let back = q
+        .till
+        .filter(|t| t.starts_with('/') && !t.starts_with("//") && !t.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 
 /// One node of the register tree.
 pub struct TreeNode {
     pub href: String,
     pub name: String,
-    pub kind: &'static str,
+    pub kind: String,
     pub area: Option<String>,
-    pub status: &'static str,
+    pub status: String,
     pub charter_label: String,
     pub charter_css: &'static str,
     pub children: usize,
@@ -56,19 +117,19 @@ pub enum TreeRow {
 #[derive(Template)]
 #[template(path = "register.html")]
 struct RegisterPage {
+    c: Chrome,
     rows: Vec<TreeRow>,
     others: Vec<OtherBody>,
-    council_count: usize,
-    group_count: usize,
+    summary: String,
 }
 
 struct OtherBody {
     href: String,
     name: String,
-    kind: &'static str,
+    kind: String,
 }
 
-fn tree_rows(snap: &Snapshot, parent: Option<i64>, depth: usize, out: &mut Vec<TreeRow>) {
+fn tree_rows(t: &Tr, snap: &Snapshot, parent: Option<i64>, depth: usize, out: &mut Vec<TreeRow>) {
     let mut nodes: Vec<_> = snap
         .current()
         .filter(|o| in_tree(o.kind) && o.reports_to_id == parent)
@@ -88,48 +149,59 @@ fn tree_rows(snap: &Snapshot, parent: Option<i64>, depth: usize, out: &mut Vec<T
         out.push(TreeRow::Item(TreeNode {
             href: OrgLink::from(o).href(),
             name: o.name.clone(),
-            kind: o.kind.label_sv(),
+            kind: kind_label(t, o.kind),
             area: o.area.clone(),
-            status: status_label(&o.status),
-            charter_label: state.label(),
+            status: status_label(t, &o.status),
+            charter_label: state.label(t),
             charter_css: state.css(),
             children,
-            children_label: if children == 1 {
-                format!("1 grupp under {}", o.name)
-            } else {
-                format!("{children} grupper under {}", o.name)
-            },
+            children_label: t.args(
+                "tree-children",
+                &[
+                    ("count", Arg::Num(children as i64)),
+                    ("name", Arg::Text(o.name.clone())),
+                ],
+            ),
         }));
-        tree_rows(snap, Some(o.id), depth + 1, out);
+        tree_rows(t, snap, Some(o.id), depth + 1, out);
         out.push(TreeRow::EndItem(children > 0));
     }
     out.push(TreeRow::Close);
 }
 
 pub async fn register(State(state): State<AppState>) -> Result<Response, AppError> {
+    let c = Chrome::new("register");
+    let t = c.t;
     let snap = Snapshot::load(&state.store).await?;
     let mut rows = Vec::new();
-    tree_rows(&snap, None, 0, &mut rows);
+    tree_rows(&t, &snap, None, 0, &mut rows);
     let mut others: Vec<OtherBody> = snap
         .current()
         .filter(|o| !in_tree(o.kind))
         .map(|o| OtherBody {
             href: OrgLink::from(o).href(),
             name: o.name.clone(),
-            kind: o.kind.label_sv(),
+            kind: kind_label(&t, o.kind),
         })
         .collect();
     others.sort_by(|a, b| a.name.cmp(&b.name));
-    let council_count = snap
+    let councils = snap
         .current()
         .filter(|o| o.kind == samordna_domain::OrgKind::Samordningsrad)
         .count();
-    let group_count = snap.current().filter(|o| in_tree(o.kind)).count() - council_count;
+    let groups = snap.current().filter(|o| in_tree(o.kind)).count() - councils;
+    let summary = t.args(
+        "register-summary",
+        &[
+            ("councils", Arg::Num(councils as i64)),
+            ("groups", Arg::Num(groups as i64)),
+        ],
+    );
     render(&RegisterPage {
+        c,
         rows,
         others,
-        council_count,
-        group_count,
+        summary,
     })
 }
 
@@ -141,10 +213,10 @@ struct VersionRow {
     decision: String,
 }
 
-fn decision_label(v: &CharterVersion) -> String {
+fn decision_label(t: &Tr, v: &CharterVersion) -> String {
     match (v.status, v.decision_date) {
-        (CharterStatus::Decided, Some(d)) => format!("Beslutad {d}"),
-        _ => "Ej beslutad".into(),
+        (CharterStatus::Decided, Some(d)) => t.t1("decision-decided", "date", d),
+        _ => t.t("decision-undecided"),
     }
 }
 
@@ -155,10 +227,11 @@ fn version_href(slug: &str, version: i64) -> String {
 #[derive(Template)]
 #[template(path = "group.html")]
 struct GroupPage {
+    c: Chrome,
     name: String,
-    kind: &'static str,
+    kind: String,
     area: Option<String>,
-    status: &'static str,
+    status: String,
     placeholder: bool,
     charter_label: String,
     charter_css: &'static str,
@@ -178,10 +251,10 @@ pub async fn group(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
+    let c = Chrome::new("register");
+    let t = c.t;
     let snap = Snapshot::load(&state.store).await?;
-    let org = snap
-        .by_slug(&slug)
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    let org = snap.by_slug(&slug).ok_or_else(|| no_group(&slug))?;
     if let Some(into) = org.merged_into_id.and_then(|id| snap.link(id)) {
         return Ok(Redirect::permanent(&into.href()).into_response());
     }
@@ -218,11 +291,11 @@ pub async fn group(
     aliases.retain(|a| a != &org.name);
     let page = GroupPage {
         name: org.name.clone(),
-        kind: org.kind.label_sv(),
+        kind: kind_label(&t, org.kind),
         area: org.area.clone(),
-        status: status_label(&org.status),
+        status: status_label(&t, &org.status),
         placeholder: org.placeholder,
-        charter_label: state_now.label(),
+        charter_label: state_now.label(&t),
         charter_css: state_now.css(),
         parent: org.reports_to_id.and_then(|id| snap.link(id)),
         children,
@@ -232,20 +305,15 @@ pub async fn group(
         frequency: doc
             .as_ref()
             .and_then(|d| d.content.meeting_frequency.as_ref())
-            .map(frequency_label),
+            .map(|f| frequency_label(&t, f)),
         purpose,
         duties: doc
             .as_ref()
             .map(|d| d.content.duties.clone())
             .unwrap_or_default(),
         content_from: doc.as_ref().map(|d| match d.meta.status {
-            CharterStatus::Decided => {
-                format!("uppdragshandlingen i kraft (version {})", d.meta.version)
-            }
-            CharterStatus::Undecided => format!(
-                "den ej beslutade uppdragshandlingen (version {})",
-                d.meta.version
-            ),
+            CharterStatus::Decided => t.n1("group-content-in-force", "version", d.meta.version),
+            CharterStatus::Undecided => t.n1("group-content-undecided", "version", d.meta.version),
         }),
         versions: versions
             .iter()
@@ -258,37 +326,39 @@ pub async fn group(
                     .document_date
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "–".into()),
-                decision: decision_label(v),
+                decision: decision_label(&t, v),
             })
             .collect(),
+        c,
     };
     render(&page)
 }
 
 fn parse_version(raw: &str) -> Result<i64, AppError> {
-    raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-        AppError::NotFound(format!(
-            "Det finns ingen version {raw:?} av uppdragshandlingen."
-        ))
-    })
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| no_version(raw))
 }
 
 #[derive(Template)]
 #[template(path = "charter.html")]
 struct CharterPage {
+    c: Chrome,
     doc: samordna_domain::ParsedCharter,
     group: OrgLink,
     version: i64,
-    version_count: usize,
-    kind: &'static str,
+    version_of: String,
+    kind: String,
     registry_number: Option<String>,
     case_href: String,
     date: Option<String>,
-    status: &'static str,
+    status: String,
     decided: bool,
     is_in_force: bool,
     in_force_href: Option<String>,
     decision_date: String,
+    decision_date_sv: String,
     references: Vec<String>,
     source_name: String,
     source_href: String,
@@ -299,22 +369,19 @@ pub async fn charter(
     State(state): State<AppState>,
     Path((slug, version)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
+    let c = Chrome::new("register");
+    let t = c.t;
     let version = parse_version(&version)?;
     let org = state
         .store
         .organization_by_slug(&slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+        .ok_or_else(|| no_group(&slug))?;
     let doc = state
         .store
         .charter_document(org.id, version)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{} har ingen version {version} av uppdragshandlingen.",
-                org.name
-            ))
-        })?;
+        .ok_or_else(|| no_version(version))?;
     let all = state.store.charter_versions(Some(org.id)).await?;
     let current = in_force(&all).map(|v| v.version);
     let references = state.store.references_of(doc.meta.id).await?;
@@ -328,12 +395,18 @@ pub async fn charter(
     let page = CharterPage {
         group: OrgLink::from(&org),
         version,
-        version_count: all.len(),
-        kind: meta.document_kind.label_sv(),
+        version_of: t.args(
+            "charter-version-of",
+            &[
+                ("version", Arg::Num(version)),
+                ("count", Arg::Num(all.len() as i64)),
+            ],
+        ),
+        kind: t.t(&format!("doc-kind-{}", meta.document_kind.as_str())),
         registry_number: meta.registry_number.clone(),
         case_href,
         date: meta.document_date.map(|d| d.to_string()),
-        status: meta.status.label_sv(),
+        status: t.t(&format!("doc-status-{}", meta.status.as_str())),
         decided: meta.status == CharterStatus::Decided,
         is_in_force: current == Some(version),
         in_force_href: current
@@ -342,12 +415,21 @@ pub async fn charter(
         decision_date: meta
             .decision_date
             .map(|d| d.to_string())
+            .unwrap_or_else(|| t.t("charter-decision-pending")),
+        decision_date_sv: meta
+            .decision_date
+            .map(|d| d.to_string())
             .unwrap_or_else(|| "(ifylls av beslutsfattaren vid godkännande)".into()),
         references,
         source_name: meta.source_name.clone(),
         source_href: format!("{}/kalla", version_href(&org.slug, version)),
-        imported: meta.imported_at.format("%Y-%m-%d").to_string(),
+        imported: t.t1(
+            "charter-source-as-imported",
+            "date",
+            meta.imported_at.format("%Y-%m-%d"),
+        ),
         doc: doc.content,
+        c,
     };
     render(&page)
 }
@@ -361,17 +443,12 @@ pub async fn charter_source(
         .store
         .organization_by_slug(&slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+        .ok_or_else(|| no_group(&slug))?;
     let (name, text) = state
         .store
         .charter_source(org.id, version)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{} har ingen version {version} av uppdragshandlingen.",
-                org.name
-            ))
-        })?;
+        .ok_or_else(|| no_version(version))?;
     let safe_name: String = name
         .chars()
         .filter(|c| c.is_ascii_graphic() && *c != '"' && *c != '\\')
@@ -396,7 +473,8 @@ pub async fn charter_source(
 #[derive(Template)]
 #[template(path = "cases.html")]
 struct CasesPage {
-    cases: Vec<(String, String, usize)>,
+    c: Chrome,
+    cases: Vec<(String, String, i64)>,
 }
 
 pub async fn cases(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -407,11 +485,14 @@ pub async fn cases(State(state): State<AppState>) -> Result<Response, AppError> 
         .await?
         .into_iter()
         .map(|c| {
-            let n = versions.iter().filter(|v| v.case_id == Some(c.id)).count();
+            let n = versions.iter().filter(|v| v.case_id == Some(c.id)).count() as i64;
             (format!("/arenden/{}", c.slug()), c.registry_number, n)
         })
         .collect();
-    render(&CasesPage { cases })
+    render(&CasesPage {
+        c: Chrome::new("cases"),
+        cases,
+    })
 }
 
 struct CaseDocument {
@@ -425,7 +506,9 @@ struct CaseDocument {
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
+    c: Chrome,
     registry_number: String,
+    summary: String,
     documents: Vec<CaseDocument>,
 }
 
@@ -433,7 +516,9 @@ pub async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let missing = || AppError::NotFound(format!("Det finns inget ärende med diarienummer {slug}."));
+    let c = Chrome::new("cases");
+    let t = c.t;
+    let missing = || AppError::NotFound(t.t1("error-no-case", "slug", &slug));
     let number: RegistryNumber = slug.parse().map_err(|_| missing())?;
     let case = state
         .store
@@ -441,7 +526,7 @@ pub async fn case(
         .await?
         .ok_or_else(missing)?;
     let snap = Snapshot::load(&state.store).await?;
-    let documents = state
+    let documents: Vec<CaseDocument> = state
         .store
         .case_documents(case.id)
         .await?
@@ -456,12 +541,38 @@ pub async fn case(
                     .document_date
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "–".into()),
-                decision: decision_label(&v),
+                decision: decision_label(&t, &v),
             })
         })
         .collect();
+    let summary = t.args(
+        "case-summary",
+        &[
+            ("number", Arg::Text(case.registry_number.clone())),
+            ("count", Arg::Num(documents.len() as i64)),
+        ],
+    );
     render(&CasePage {
+        c,
         registry_number: case.registry_number,
+        summary,
         documents,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityPage {
+    c: Chrome,
+    email: String,
+    updated: &'static str,
+}
+
+/// The accessibility statement (tillgänglighetsredogörelse) the law requires.
+pub async fn accessibility(State(state): State<AppState>) -> Result<Response, AppError> {
+    render(&AccessibilityPage {
+        c: Chrome::new("a11y"),
+        email: state.settings.contact_email.clone(),
+        updated: "2026-11-22",
     })
 }

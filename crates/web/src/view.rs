@@ -6,6 +6,7 @@ use samordna_domain::{CharterStatus, OrgKind};
 use samordna_store::{in_force, CharterVersion, Organization, Store};
 use serde::Serialize;
 
+use crate::i18n::{Arg, Tr};
 use crate::AppError;
 
 /// One consistent read of the register: organisations, names, liaisons, versions.
@@ -135,24 +136,20 @@ pub enum CharterState {
 }
 
 impl CharterState {
-    pub fn label(&self) -> String {
+    pub fn label(&self, t: &Tr) -> String {
         match self {
             CharterState::InForce {
                 decided,
                 newer_undecided: false,
                 ..
-            } => format!("Uppdragshandling i kraft, beslutad {decided}"),
+            } => t.t1("charter-in-force", "date", decided),
             CharterState::InForce {
                 decided,
                 newer_undecided: true,
                 ..
-            } => {
-                format!(
-                    "Uppdragshandling i kraft, beslutad {decided}; en ej beslutad revidering finns"
-                )
-            }
-            CharterState::Undecided { .. } => "Ingen beslutad uppdragshandling i kraft".into(),
-            CharterState::Missing => "Uppdragshandling saknas i registret".into(),
+            } => t.t1("charter-in-force-draft", "date", decided),
+            CharterState::Undecided { .. } => t.t("charter-undecided"),
+            CharterState::Missing => t.t("charter-missing"),
         }
     }
 
@@ -176,24 +173,29 @@ pub fn in_tree(kind: OrgKind) -> bool {
     )
 }
 
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(t: &Tr, status: &str) -> String {
     match status {
-        "dissolved" => "Avvecklad",
-        _ => "Aktiv",
+        "dissolved" => t.t("status-dissolved"),
+        _ => t.t("status-active"),
     }
 }
 
+pub fn kind_label(t: &Tr, kind: OrgKind) -> String {
+    t.t(&format!("kind-{}", kind.as_str()))
+}
+
 /// "4–8 möten per år, digitalt när så är möjligt"
-pub fn frequency_label(f: &samordna_domain::parse::MeetingFrequency) -> String {
+pub fn frequency_label(t: &Tr, f: &samordna_domain::parse::MeetingFrequency) -> String {
+    let n = |v: u32| Arg::Num(i64::from(v));
     let range = match (f.min, f.max) {
-        (Some(a), Some(b)) if a == b => format!("{a} möten per år"),
-        (Some(a), Some(b)) => format!("{a}–{b} möten per år"),
-        (Some(a), None) => format!("minst {a} möten per år"),
-        (None, Some(b)) => format!("högst {b} möten per år"),
-        (None, None) => "inte angiven".into(),
+        (Some(a), Some(b)) if a == b => t.args("frequency-exact", &[("count", n(a))]),
+        (Some(a), Some(b)) => t.args("frequency-range", &[("min", n(a)), ("max", n(b))]),
+        (Some(a), None) => t.args("frequency-min", &[("min", n(a))]),
+        (None, Some(b)) => t.args("frequency-max", &[("max", n(b))]),
+        (None, None) => t.t("frequency-none"),
     };
     if f.digital_preferred {
-        format!("{range}, digitalt när så är möjligt")
+        t.t1("frequency-digital", "range", range)
     } else {
         range
     }

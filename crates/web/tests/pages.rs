@@ -433,3 +433,133 @@ async fn stylesheet_and_security_headers() {
         .contains("default-src 'self'"));
     db.close().await;
 }
+
+async fn get_with(app: &axum::Router, uri: &str, header: (&str, &str)) -> Page {
+    let req = Request::get(uri)
+        .header(header.0, header.1)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Page {
+        status,
+        content_type,
+        location,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+const PAGE_TYPES: [&str; 7] = [
+    "/",
+    "/grupper/samordningsgrupp-for-neonatalvarden",
+    "/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1",
+    "/arenden",
+    "/arenden/rs-2024-00784",
+    "/tillganglighet",
+    "/finns-inte",
+];
+
+#[tokio::test]
+async fn every_page_has_every_message_in_both_locales() {
+    let (db, app) = app().await;
+    for (cookie, lang, register) in [
+        ("lang=sv", "sv", "Förteckning"),
+        ("lang=en", "en", "Register"),
+    ] {
+        for uri in PAGE_TYPES {
+            let page = get_with(&app, uri, ("cookie", cookie)).await;
+            assert!(
+                !page.body.contains(samordna_web::i18n::MISSING),
+                "{uri} ({lang}) lacks a message: {}",
+                page.body
+            );
+            assert!(
+                page.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{uri} ({lang})"
+            );
+            assert!(
+                links(&page.body)
+                    .iter()
+                    .any(|(h, t)| h == "/" && t == register),
+                "{uri} ({lang})"
+            );
+            // The accessibility statement is linked from every page footer.
+            assert!(
+                links_contains(&page.body, "/tillganglighet"),
+                "{uri} ({lang})"
+            );
+        }
+    }
+    db.close().await;
+}
+
+#[tokio::test]
+async fn language_follows_accept_language_and_the_switch() {
+    let (db, app) = app().await;
+    let en = get_with(&app, "/", ("accept-language", "en-GB,en;q=0.9")).await;
+    assert!(text(&en.body).contains("Register of region-wide governance groups"));
+    assert!(text(&en.body).contains("No decided terms of reference in force"));
+    let sv = get_with(&app, "/", ("accept-language", "sv-SE")).await;
+    assert!(text(&sv.body).contains("Förteckning över koncernövergripande grupper"));
+    let default = get(&app, "/").await;
+    assert!(default.body.contains("<html lang=\"sv\">"));
+    // The switch is a link on every page that remembers the choice and goes back.
+    assert!(links(&default.body)
+        .iter()
+        .any(|(h, t)| h == "/sprak/en?till=/" && t == "English"));
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/sprak/en?till=/grupper/samordningsrad-barn")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/grupper/samordningsrad-barn");
+    assert!(res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("lang=en;"));
+    // The cookie wins over the browser's language; no open redirects.
+    let page = get_with(&app, "/grupper/samordningsrad-barn", ("cookie", "lang=en")).await;
+    assert!(text(&page.body).contains("About the group"));
+    let evil = get(&app, "/sprak/sv?till=//evil.example").await;
+    assert_eq!(evil.location.as_deref(), Some("/"));
+    assert_eq!(get(&app, "/sprak/de").await.status, StatusCode::NOT_FOUND);
+    // Error pages speak the reader's language too.
+    let missing = get_with(&app, "/nope", ("cookie", "lang=en")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(text(&missing.body).contains("Page not found"));
+    db.close().await;
+}
+
+#[tokio::test]
+async fn accessibility_statement_says_how_to_report_a_problem() {
+    let db = TestDb::sqlite().await;
+    let settings = samordna_web::Settings {
+        contact_email: "tillganglighet@region.example".into(),
+    };
+    let app = samordna_web::router_with(db.store.clone(), settings);
+    let page = get(&app, "/tillganglighet").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let t = text(&page.body);
+    assert!(t.contains("Tillgänglighetsredogörelse"));
+    assert!(t.contains("Rapportera brister i webbplatsens tillgänglighet"));
+    assert!(t.contains("Tillsyn"));
+    assert!(links(&page.body)
+        .iter()
+        .any(|(h, _)| h.starts_with("mailto:tillganglighet@region.example")));
+    db.close().await;
+}

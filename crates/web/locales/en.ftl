@@ -1,0 +1,154 @@
+# Samordna – English (second locale)
+
+site-name = Samordna
+skip-link = Skip to content
+nav-label = Main menu
+nav-register = Register
+nav-cases = Cases
+language-switch = Svenska
+language-switch-label = Läs på svenska
+breadcrumbs = Breadcrumbs
+footer-about = Samordna – register of the region-wide governance groups of Västra Götalandsregionen.
+footer-open-data = Open data (JSON)
+footer-accessibility = Accessibility statement
+back-to-register = Back to the register of groups
+
+error-not-found = Page not found
+error-bad-request = Bad address
+error-unavailable = Temporarily unavailable
+error-internal = Something went wrong
+error-not-found-page = There is no page at this address. It may have moved, or the address may be misspelt.
+error-no-group = There is no group at the address { $slug }.
+error-no-version = There is no version { $version } of the terms of reference.
+error-no-case = There is no case with registry number { $slug }.
+error-unavailable-text = The service is temporarily unavailable. Please try again shortly.
+error-internal-text = An unexpected error occurred. It has been logged.
+
+register-title = Register of groups
+register-heading = Register of region-wide governance groups
+register-lead = Coordination councils and the groups that report to them, showing whether their terms of reference are decided and in force. The register is updated when terms of reference are decided or imported.
+register-summary = { $councils } coordination councils and { $groups ->
+    [one] 1 group
+   *[other] { $groups } groups
+} under them.
+register-councils = Coordination councils and their groups
+register-empty = The register is empty. Import terms of reference with samordna import.
+register-others = Other bodies the terms of reference refer to
+tree-children = { $count ->
+    [one] 1 group under { $name }
+   *[other] { $count } groups under { $name }
+}
+
+kind-samordningsrad = Coordination council
+kind-samordningsgrupp = Coordination group
+kind-regionalt_processteam = Regional process team
+kind-undergrupp = Subgroup
+kind-ledningsgrupp = Management group
+kind-forvaltning = Administration
+kind-other = Other body
+status-active = Active
+status-dissolved = Dissolved
+
+charter-in-force = Terms of reference in force, decided { $date }
+charter-in-force-draft = Terms of reference in force, decided { $date }; an undecided revision exists
+charter-undecided = No decided terms of reference in force
+charter-missing = No terms of reference in the register
+
+frequency-range = { $min }–{ $max } meetings a year
+frequency-exact = { $count } meetings a year
+frequency-min = at least { $min } meetings a year
+frequency-max = at most { $max } meetings a year
+frequency-none = not stated
+frequency-digital = { $range }, online when possible
+
+group-placeholder = This group is in the register because other terms of reference mention it. Its own terms of reference have not been imported.
+group-about = About the group
+group-kind = Kind
+group-area = Area of responsibility
+group-status = Status
+group-reports-to = Reports to
+group-reports-to-none = No group stated
+group-frequency = Meeting frequency
+group-children = Groups under { $name }
+group-liaisons = Works with
+group-liaison-of = Named as a partner by
+group-aliases = Other names in documents
+group-purpose = Purpose
+group-duties = Duties
+group-content-in-force = Purpose and duties from the terms of reference in force (version { $version }).
+group-content-undecided = Purpose and duties from the undecided terms of reference (version { $version }).
+group-charters = Terms of reference
+group-no-charters = There are no terms of reference in the register.
+group-versions-caption = Versions of the terms of reference of { $name }
+col-version = Version
+col-document = Document
+col-date = Date
+col-decision = Decision
+col-group = Group
+decision-decided = Decided { $date }
+decision-undecided = Not decided
+
+charter-version-crumb = Version { $version }
+charter-undecided-notice = Not decided.
+charter-undecided-text = The decision date is missing – this document is not in force.
+charter-superseded = This version is no longer in force.
+charter-read-in-force = Read the version in force
+charter-kind = Document type
+charter-group = Group
+charter-registry-number = Registry number
+charter-date = Date
+charter-revision = Revision
+charter-status = Decision status
+charter-decision-date = Decision date
+charter-decision-pending = (to be filled in by the decision maker on approval)
+charter-decided-by = Decided by
+charter-issuing-unit = Issued by
+charter-case-officer = Case officer
+charter-phone = tel. { $phone }
+charter-responsibility = Area of responsibility
+charter-commissioner = Commissioned by
+charter-assignee = Assigned to
+charter-references = References
+charter-version = Version
+charter-version-of = { $version } of { $count }
+charter-source = Source
+charter-source-as-imported = as imported { $date }
+charter-document = The document
+charter-decision = Decision
+charter-decision-line = Date of decision: { $date }
+charter-distribution = Sent to
+doc-kind-uppdragshandling = Terms of reference
+doc-kind-verkstallighetsbeslut = Executive decision
+doc-status-decided = Decided
+doc-status-undecided = Not decided
+
+cases-title = Cases
+cases-lead = Registry numbers that the terms of reference in the register belong to.
+cases-empty = There are no cases in the register.
+cases-documents = { $count ->
+    [one] 1 document
+   *[other] { $count } documents
+}
+case-title = Case { $number }
+case-summary = Registry number { $number }: { $count ->
+    [one] 1 document
+   *[other] { $count } documents
+} in the register.
+case-caption = Documents in case { $number }
+
+a11y-title = Accessibility statement
+a11y-intro = Västra Götalandsregionen is responsible for this website. We want as many people as possible to be able to use it. This statement describes how Samordna complies with the Swedish Act (2018:1937) on accessibility to digital public services, any known accessibility problems, and how you can report problems to us so that we can fix them.
+a11y-status-heading = How accessible is the website?
+a11y-status = We consider the website fully compliant with the Act on accessibility to digital public services. It meets WCAG 2.1 level AA.
+a11y-help-heading = What can you do if you cannot use parts of the website?
+a11y-help = If you need content from Samordna in another format, for example terms of reference as easy-to-read text or read aloud, contact the register keeper at Koncernkontoret at { $email }. Each document's page also offers its source file as plain text.
+a11y-report-heading = Report accessibility problems
+a11y-report = We are always working to improve the accessibility of the website. If you find problems not described on this page, or think we do not meet the requirements of the law, let us know so that we learn of the problem.
+a11y-report-link = Send e-mail to { $email }
+a11y-supervision-heading = Supervision
+a11y-supervision = The Agency for Digital Government (DIGG) supervises the Act on accessibility to digital public services. If you are not satisfied with how we handle your comments, you can contact DIGG.
+a11y-supervision-link = Report to DIGG (digg.se)
+a11y-technical-heading = Technical information about the website's accessibility
+a11y-technical = The pages work without JavaScript and have a skip link, landmarks, headings in order, visible keyboard focus, and can be zoomed to 200 per cent without loss of content. The interface is in Swedish and English; the terms of reference themselves are in Swedish.
+a11y-testing-heading = How we tested the website
+a11y-testing = Every page type is tested automatically on every change in a real browser with axe-core against WCAG 2.0 and 2.1 levels A and AA, in both languages, and with the keyboard and at 200 per cent zoom. This statement was last updated on { $date }.

@@ -1,0 +1,320 @@
+//! UI text: Fluent message files per locale, Swedish first, English second.
+//!
+//! The language of a request is chosen, in order, by the `lang` cookie (set by the
+//! visible language switch), then by `Accept-Language`, else Swedish. It is held in a
+//! task-local for the duration of the request, so that error pages too are rendered
+//! in the reader's language.
+
+use std::sync::LazyLock;
+
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::langid;
+
+/// The locales of the portal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Sv => Lang::En,
+            Lang::En => Lang::Sv,
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "sv" => Some(Lang::Sv),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The preferred supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("");
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag) {
+                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+}
+
+pub const SV_FTL: &str = include_str!("../locales/sv.ftl");
+pub const EN_FTL: &str = include_str!("../locales/en.ftl");
+
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let (id, source) = match lang {
+        Lang::Sv => (langid!("sv"), SV_FTL),
+        Lang::En => (langid!("en"), EN_FTL),
+    };
+    let resource = FluentResource::try_new(source.to_string()).expect("the message files parse");
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .expect("message ids are unique");
+    bundle
+}
+
+static SV: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(Lang::Sv));
+static EN: LazyLock<FluentBundle<FluentResource>> = LazyLock::new(|| bundle(Lang::En));
+
+/// The marker shown where a message is missing; tests look for it.
+pub const MISSING: &str = "⟦";
+
+/// Looks up UI text in one locale.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundle: &FluentBundle<FluentResource> = match self.lang {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            tracing::warn!(id, lang = self.lang.code(), "missing message");
+            return format!("{MISSING}{id}⟧");
+        };
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, ?errors, "message formatting");
+            return format!("{MISSING}{id}⟧");
+        }
+        text.into_owned()
+    }
+
+    /// A message without arguments.
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// A message with named arguments; numbers select plural forms.
+    pub fn args(&self, id: &str, args: &[(&str, Arg)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            match v {
+                Arg::Text(s) => fa.set(*k, FluentValue::from(s.clone())),
+                Arg::Num(n) => fa.set(*k, FluentValue::from(*n)),
+            }
+        }
+        self.format(id, Some(&fa))
+    }
+
+    /// A message with one text argument.
+    pub fn t1(&self, id: &str, key: &str, value: impl ToString) -> String {
+        self.args(id, &[(key, Arg::Text(value.to_string()))])
+    }
+
+    /// A message with one number argument.
+    pub fn n1(&self, id: &str, key: &str, value: impl std::borrow::Borrow<i64>) -> String {
+        self.args(id, &[(key, Arg::Num(*value.borrow()))])
+    }
+}
+
+/// A message argument.
+pub enum Arg {
+    Text(String),
+    Num(i64),
+}
+
+/// What every page needs besides its own content: the language and the path.
+#[derive(Debug, Clone)]
+pub struct RequestInfo {
+    pub lang: Lang,
+    pub path: String,
+}
+
+tokio::task_local! {
+    static REQUEST: RequestInfo;
+}
+
+impl RequestInfo {
+    /// The current request's info; Swedish at `/` outside a request.
+    pub fn current() -> RequestInfo {
+        REQUEST.try_with(Clone::clone).unwrap_or(RequestInfo {
+            lang: Lang::Sv,
+            path: "/".into(),
+        })
+    }
+}
+
+pub const LANG_COOKIE: &str = "lang";
+
+fn cookie_lang(headers: &axum::http::HeaderMap) -> Option<Lang> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| Lang::from_code(v))
+}
+
+/// Middleware: chooses the language and runs the request with it.
+pub async fn negotiate(req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let lang = cookie_lang(headers)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::Sv);
+    let info = RequestInfo {
+        lang,
+        path: req.uri().path().to_string(),
+    };
+    let mut res = REQUEST.scope(info, next.run(req)).await;
+    res.headers_mut().insert(
+        header::CONTENT_LANGUAGE,
+        header::HeaderValue::from_static(lang.code()),
+    );
+    res.headers_mut().append(
+        header::VARY,
+        header::HeaderValue::from_static("accept-language, cookie"),
+    );
+    res
+}
+
+/// Percent-encodes a path for use in a query string.
+pub fn encode_query(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported() {
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,sv;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE, sv;q=0.5, en;q=0.4"),
+            Some(Lang::Sv)
+        );
+        assert_eq!(Lang::from_accept_language("de, fr"), None);
+        assert_eq!(
+            Lang::from_accept_language("en;q=0, sv;q=0.1"),
+            Some(Lang::Sv)
+        );
+    }
+
+    fn ids(ftl: &str) -> Vec<String> {
+        let mut ids: Vec<String> = ftl
+            .lines()
+            .filter(|l| !l.starts_with([' ', '#']) && l.contains(" = "))
+            .map(|l| l.split(" = ").next().unwrap().trim().to_string())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn both_locales_have_the_same_messages() {
+        assert_eq!(ids(SV_FTL), ids(EN_FTL));
+        for lang in Lang::ALL {
+            let t = Tr { lang };
+            for id in ids(SV_FTL) {
+                let text = t.args(
+                    &id,
+                    &[
+                        ("slug", Arg::Text("x".into())),
+                        ("version", Arg::Num(1)),
+                        ("councils", Arg::Num(2)),
+                        ("groups", Arg::Num(1)),
+                        ("count", Arg::Num(3)),
+                        ("name", Arg::Text("N".into())),
+                        ("date", Arg::Text("2026-01-01".into())),
+                        ("min", Arg::Num(4)),
+                        ("max", Arg::Num(8)),
+                        ("range", Arg::Text("r".into())),
+                        ("phone", Arg::Text("1".into())),
+                        ("number", Arg::Text("RS 2024-00001".into())),
+                        ("email", Arg::Text("a@b".into())),
+                    ],
+                );
+                assert!(
+                    !text.contains(MISSING) && !text.is_empty(),
+                    "{id} in {lang:?}: {text}"
+                );
+            }
+        }
+        assert_eq!(
+            Tr { lang: Lang::Sv }.t("no-such-message"),
+            "⟦no-such-message⟧"
+        );
+    }
+
+    #[test]
+    fn plurals_follow_the_count() {
+        let sv = Tr { lang: Lang::Sv };
+        assert_eq!(
+            sv.args(
+                "tree-children",
+                &[
+                    ("count", Arg::Num(1)),
+                    ("name", Arg::Text("SOR barn".into()))
+                ]
+            ),
+            "1 grupp under SOR barn"
+        );
+        assert_eq!(
+            sv.args(
+                "tree-children",
+                &[
+                    ("count", Arg::Num(2)),
+                    ("name", Arg::Text("SOR barn".into()))
+                ]
+            ),
+            "2 grupper under SOR barn"
+        );
+        let en = Tr { lang: Lang::En };
+        assert_eq!(en.n1("cases-documents", "count", 1), "1 document");
+    }
+}
