@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -108,3 +109,20 @@ export const PAGES = [
   ['sidan-saknas', '/grupper/finns-inte'],
   ['tillganglighet', '/tillganglighet'],
 ];
+
+/**
+ * One server and one browser for a test file, started before its tests and stopped
+ * after them, also when a test fails. Returns getters for both.
+ */
+export function useServerAndBrowser() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await startBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}

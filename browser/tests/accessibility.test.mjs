@@ -1,25 +1,16 @@
 // WCAG 2.1 AA: axe-core on every page type in both locales, the keyboard, headings,
 // landmarks, and zoom to 200 % (reflow at 640 and 320 CSS pixels).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage, axe, PAGES } from '../lib/harness.mjs';
+import { useServerAndBrowser, newPage, axe, PAGES } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 for (const lang of ['sv', 'en']) {
   for (const [name, path] of PAGES) {
     test(`axe-core: ${name} (${lang}) has no WCAG 2.1 A/AA violations`, async () => {
-      const page = await newPage(browser, { lang });
-      await page.goto(server.base + path);
+      const page = await newPage(env.browser, { lang });
+      await page.goto(env.server.base + path);
       assert.equal(await page.locator('html').getAttribute('lang'), lang);
       const violations = await axe(page);
       assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
@@ -29,8 +20,8 @@ for (const lang of ['sv', 'en']) {
 
 for (const [name, path] of PAGES) {
   test(`structure: ${name} has landmarks and headings in order`, async () => {
-    const page = await newPage(browser);
-    await page.goto(server.base + path);
+    const page = await newPage(env.browser);
+    await page.goto(env.server.base + path);
     for (const role of ['banner', 'navigation', 'main', 'contentinfo']) {
       assert.ok((await page.getByRole(role).count()) >= 1, `${role} landmark`);
     }
@@ -43,8 +34,8 @@ for (const [name, path] of PAGES) {
   });
 
   test(`keyboard: ${name} reaches every interactive element with visible focus`, async () => {
-    const page = await newPage(browser);
-    await page.goto(server.base + path);
+    const page = await newPage(env.browser);
+    await page.goto(env.server.base + path);
     const expected = await page.$$eval('a[href], summary, button, input, select, textarea, [tabindex]:not([tabindex="-1"])',
       (els) => els.filter((e) => e.getClientRects().length > 0 || e.classList.contains('skip')).length);
     const seen = new Set();
@@ -75,8 +66,8 @@ for (const [name, path] of PAGES) {
 }
 
 test('the skip link is the first stop and moves to the content', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/grupper/samordningsrad-neurologi');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/grupper/samordningsrad-neurologi');
   await page.keyboard.press('Tab');
   const first = await page.evaluate(() => ({ text: document.activeElement.innerText, href: document.activeElement.getAttribute('href') }));
   assert.deepEqual(first, { text: 'Hoppa till innehållet', href: '#innehall' });
@@ -90,8 +81,8 @@ test('the skip link is the first stop and moves to the content', async () => {
 for (const [width, label] of [[640, '200 %'], [320, '400 % / phone']]) {
   for (const [name, path] of PAGES) {
     test(`reflow at ${width} px (${label}): ${name} needs no sideways scrolling`, async () => {
-      const page = await newPage(browser, { width, height: 800 });
-      await page.goto(server.base + path);
+      const page = await newPage(env.browser, { width, height: 800 });
+      await page.goto(env.server.base + path);
       const { scroll, client } = await page.evaluate(() => ({
         scroll: document.documentElement.scrollWidth,
         client: document.documentElement.clientWidth,

@@ -1,24 +1,15 @@
 // A newcomer's journeys, clicked through as a user would, asserting what they see.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage } from '../lib/harness.mjs';
+import { useServerAndBrowser, newPage } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const h1 = (page) => page.locator('h1').innerText();
 
 test('register → council → charter → case', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/');
   assert.equal(await h1(page), 'Förteckning över koncernövergripande grupper');
   const main = page.locator('main');
   for (const name of ['Samordningsråd rättspsykiatri', 'Samordningsråd neurologi', 'Samordningsråd ortopedi', 'Samordningsråd onkologi', 'Samordningsråd barn']) {
@@ -44,8 +35,8 @@ test('register → council → charter → case', async () => {
 });
 
 test('expand the tree and follow the reporting line to the parent group', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/');
   const neonatal = page.getByRole('link', { name: 'Samordningsgrupp för neonatalvården' });
   const toggle = page.locator('summary', { hasText: '1 grupp under Samordningsråd barn' });
   assert.ok(await neonatal.isVisible(), 'groups are shown under their council');
@@ -66,16 +57,16 @@ test('expand the tree and follow the reporting line to the parent group', async 
 });
 
 test('an undecided charter says it is not in force', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/grupper/samordningsrad-rattspsykiatri');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/grupper/samordningsrad-rattspsykiatri');
   assert.match(await page.locator('main').innerText(), /Ingen beslutad uppdragshandling i kraft/);
   await page.getByRole('link', { name: 'Uppdragshandling för samordningsråd rättspsykiatri' }).click();
   assert.match(await page.locator('.notice').innerText(), /Ej beslutad\. Beslutsdatum saknas – dokumentet är inte i kraft\./);
 });
 
 test('a missing page says so in Swedish and leads back', async () => {
-  const page = await newPage(browser);
-  const res = await page.goto(server.base + '/grupper/finns-inte');
+  const page = await newPage(env.browser);
+  const res = await page.goto(env.server.base + '/grupper/finns-inte');
   assert.equal(res.status(), 404);
   assert.equal(await h1(page), 'Sidan hittades inte');
   await page.getByRole('link', { name: 'Till förteckningen över grupper' }).click();
@@ -83,8 +74,8 @@ test('a missing page says so in Swedish and leads back', async () => {
 });
 
 test('the language switch shows the portal in English and back', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/grupper/samordningsrad-barn');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/grupper/samordningsrad-barn');
   await page.getByRole('link', { name: 'English' }).click();
   assert.equal(new URL(page.url()).pathname, '/grupper/samordningsrad-barn');
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
@@ -96,8 +87,8 @@ test('the language switch shows the portal in English and back', async () => {
 });
 
 test('the accessibility statement is linked from the footer and says how to report', async () => {
-  const page = await newPage(browser);
-  await page.goto(server.base + '/arenden');
+  const page = await newPage(env.browser);
+  await page.goto(env.server.base + '/arenden');
   await page.locator('footer').getByRole('link', { name: 'Tillgänglighetsredogörelse' }).click();
   assert.equal(await h1(page), 'Tillgänglighetsredogörelse');
   const report = page.getByRole('link', { name: /tillganglighet@region\.example/ });

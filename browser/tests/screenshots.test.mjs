@@ -1,29 +1,20 @@
 // Screenshots of the main pages at desktop and phone width, for people to look at.
 // Written to test-output/screenshots/ (not committed); docs/screenshots/ holds a set.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, startBrowser, newPage, screenshotDir, PAGES } from '../lib/harness.mjs';
+import { useServerAndBrowser, newPage, screenshotDir, PAGES } from '../lib/harness.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const SIZES = [['dator', 1280, 900], ['mobil', 390, 844]];
 
 for (const [name, path] of PAGES) {
   for (const [size, width, height] of SIZES) {
     test(`screenshot ${name} (${size})`, async () => {
-      const page = await newPage(browser, { width, height });
-      await page.goto(server.base + path);
+      const page = await newPage(env.browser, { width, height });
+      await page.goto(env.server.base + path);
       const file = join(screenshotDir(), `${name}-${size}.png`);
       await page.screenshot({ path: file, fullPage: true });
       assert.ok(statSync(file).size > 5000, 'a real picture');
@@ -32,8 +23,8 @@ for (const [name, path] of PAGES) {
 }
 
 test('screenshot forteckning in English (dator)', async () => {
-  const page = await newPage(browser, { lang: 'en' });
-  await page.goto(server.base + '/');
+  const page = await newPage(env.browser, { lang: 'en' });
+  await page.goto(env.server.base + '/');
   const file = join(screenshotDir(), 'forteckning-en-dator.png');
   await page.screenshot({ path: file, fullPage: true });
   assert.ok(statSync(file).size > 5000);

@@ -5,13 +5,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use samordna_domain::RegistryNumber;
 use samordna_store::{in_force, CharterVersion, Organization};
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::view::{CharterState, OrgLink, Snapshot};
+use crate::view::{CaseView, CharterState, OrgLink, Snapshot};
 use crate::{AppError, AppState};
 
 pub fn router() -> Router<AppState> {
@@ -199,28 +198,13 @@ async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let missing = || {
-        ApiError(AppError::NotFound(format!(
-            "Det finns inget ärende med diarienummer {slug}."
-        )))
-    };
-    let number: RegistryNumber = slug.parse().map_err(|_| missing())?;
-    let case = state
-        .store
-        .case_by_number(&number.case().to_string())
-        .await?
-        .ok_or_else(missing)?;
-    let snap = Snapshot::load(&state.store).await?;
-    let documents: Vec<Value> = state
-        .store
-        .case_documents(case.id)
-        .await?
+    let CaseView { case, documents } = CaseView::load(&state.store, &slug).await?;
+    let documents: Vec<Value> = documents
         .iter()
-        .filter_map(|v| {
-            let o = snap.get(v.organization_id)?;
-            let mut j = version_json(&o.slug, v);
-            j["organization"] = json!(OrgLink::from(o));
-            Some(j)
+        .map(|(v, group)| {
+            let mut j = version_json(&group.slug, v);
+            j["organization"] = json!(group);
+            j
         })
         .collect();
     Ok(Json(json!({

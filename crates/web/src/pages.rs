@@ -6,11 +6,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use samordna_domain::parse::Block;
 use samordna_domain::{CharterStatus, RegistryNumber};
+
 use samordna_store::{in_force, CharterVersion};
 use serde::Deserialize;
 
 use crate::i18n::{encode_query, Arg, Lang, RequestInfo, Tr, LANG_COOKIE};
-use crate::view::{frequency_label, in_tree, kind_label, status_label, OrgLink, Snapshot};
+use crate::view::{
+    frequency_label, in_tree, kind_label, status_label, CaseView, OrgLink, Snapshot,
+};
 use crate::{AppError, AppState};
 
 /// What every page shows around its content: UI text in the reader's language,
@@ -518,31 +521,18 @@ pub async fn case(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("cases");
     let t = c.t;
-    let missing = || AppError::NotFound(t.t1("error-no-case", "slug", &slug));
-    let number: RegistryNumber = slug.parse().map_err(|_| missing())?;
-    let case = state
-        .store
-        .case_by_number(&number.case().to_string())
-        .await?
-        .ok_or_else(missing)?;
-    let snap = Snapshot::load(&state.store).await?;
-    let documents: Vec<CaseDocument> = state
-        .store
-        .case_documents(case.id)
-        .await?
+    let CaseView { case, documents } = CaseView::load(&state.store, &slug).await?;
+    let documents: Vec<CaseDocument> = documents
         .into_iter()
-        .filter_map(|v| {
-            let org = snap.get(v.organization_id)?;
-            Some(CaseDocument {
-                href: version_href(&org.slug, v.version),
-                title: v.title.clone(),
-                group: OrgLink::from(org),
-                date: v
-                    .document_date
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "–".into()),
-                decision: decision_label(&t, &v),
-            })
+        .map(|(v, group)| CaseDocument {
+            href: version_href(&group.slug, v.version),
+            title: v.title.clone(),
+            date: v
+                .document_date
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "–".into()),
+            decision: decision_label(&t, &v),
+            group,
         })
         .collect();
     let summary = t.args(

@@ -6,7 +6,7 @@ use samordna_domain::{CharterStatus, OrgKind};
 use samordna_store::{in_force, CharterVersion, Organization, Store};
 use serde::Serialize;
 
-use crate::i18n::{Arg, Tr};
+use crate::i18n::{Arg, RequestInfo, Tr};
 use crate::AppError;
 
 /// One consistent read of the register: organisations, names, liaisons, versions.
@@ -95,6 +95,38 @@ impl Snapshot {
                 version: versions.iter().map(|v| v.version).max().unwrap_or(1),
             },
         }
+    }
+}
+
+/// A case with its documents and the group of each.
+pub struct CaseView {
+    pub case: samordna_store::Case,
+    pub documents: Vec<(CharterVersion, OrgLink)>,
+}
+
+impl CaseView {
+    /// Loads the case a slug such as `rs-2024-00784` names.
+    pub async fn load(store: &Store, slug: &str) -> Result<CaseView, AppError> {
+        let t = Tr {
+            lang: RequestInfo::current().lang,
+        };
+        let missing = || AppError::NotFound(t.t1("error-no-case", "slug", slug));
+        let number: samordna_domain::RegistryNumber = slug.parse().map_err(|_| missing())?;
+        let case = store
+            .case_by_number(&number.case().to_string())
+            .await?
+            .ok_or_else(missing)?;
+        let snap = Snapshot::load(store).await?;
+        let documents = store
+            .case_documents(case.id)
+            .await?
+            .into_iter()
+            .filter_map(|v| {
+                let link = snap.link(v.organization_id)?;
+                Some((v, link))
+            })
+            .collect();
+        Ok(CaseView { case, documents })
     }
 }
 

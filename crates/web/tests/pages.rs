@@ -14,26 +14,7 @@ struct Page {
 }
 
 async fn get(app: &axum::Router, uri: &str) -> Page {
-    let res = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let header = |h| {
-        res.headers()
-            .get(h)
-            .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_string())
-    };
-    let content_type = header("content-type").unwrap_or_default();
-    let location = header("location");
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Page {
-        status,
-        content_type,
-        location,
-        body: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
+    get_with(app, uri, ("x-test", "1")).await
 }
 
 /// The text of the page with tags removed and white space folded.
