@@ -7,6 +7,7 @@
 pub mod model;
 pub mod names;
 pub mod parse;
+pub mod policy;
 mod text;
 
 pub use model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};

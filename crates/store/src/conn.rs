@@ -25,6 +25,18 @@ pub(crate) struct NewOrg<'a> {
     pub placeholder: bool,
 }
 
+/// A new audit event: who did what to which object, and the change.
+pub(crate) struct NewAudit<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: Option<i64>,
+    pub detail: &'a str,
+    /// JSON: `{"before": …, "after": …}` or a list of what changed.
+    pub changes: Option<String>,
+}
+
 /// A new charter version.
 pub(crate) struct NewVersion<'a> {
     pub organization_id: i64,
@@ -141,15 +153,7 @@ pub(crate) trait Conn: Send {
         registry_number: &str,
         position: i64,
     ) -> impl Future<Output = R<()>> + Send;
-    fn insert_audit(
-        &mut self,
-        now: DateTime<Utc>,
-        actor: &str,
-        action: &str,
-        object_type: &str,
-        object_id: Option<i64>,
-        detail: &str,
-    ) -> impl Future<Output = R<()>> + Send;
+    fn insert_audit(&mut self, e: &NewAudit<'_>) -> impl Future<Output = R<()>> + Send;
 }
 
 const ORG_COLUMNS: &str =
@@ -288,7 +292,7 @@ macro_rules! backend {
                 }
 
                 async fn audit_events(&mut self) -> R<Vec<AuditEvent>> {
-                    let rows = sqlx::query("SELECT id, occurred_at, actor, action, object_type, object_id, detail FROM audit_events ORDER BY id")
+                    let rows = sqlx::query("SELECT id, occurred_at, actor, action, object_type, object_id, detail, changes FROM audit_events ORDER BY id")
                         .fetch_all(&mut *self)
                         .await?;
                     rows.iter()
@@ -301,6 +305,7 @@ macro_rules! backend {
                                 object_type: r.try_get("object_type")?,
                                 object_id: r.try_get("object_id")?,
                                 detail: r.try_get("detail")?,
+                                changes: r.try_get("changes")?,
                             })
                         })
                         .collect()
@@ -481,14 +486,15 @@ macro_rules! backend {
                     Ok(())
                 }
 
-                async fn insert_audit(&mut self, now: DateTime<Utc>, actor: &str, action: &str, object_type: &str, object_id: Option<i64>, detail: &str) -> R<()> {
-                    sqlx::query("INSERT INTO audit_events (occurred_at, actor, action, object_type, object_id, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(now)
-                        .bind(actor)
-                        .bind(action)
-                        .bind(object_type)
-                        .bind(object_id)
-                        .bind(detail)
+                async fn insert_audit(&mut self, e: &NewAudit<'_>) -> R<()> {
+                    sqlx::query("INSERT INTO audit_events (occurred_at, actor, action, object_type, object_id, detail, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(e.now)
+                        .bind(e.actor)
+                        .bind(e.action)
+                        .bind(e.object_type)
+                        .bind(e.object_id)
+                        .bind(e.detail)
+                        .bind(e.changes.as_deref())
                         .execute(&mut *self)
                         .await?;
                     Ok(())

@@ -7,7 +7,7 @@ use samordna_domain::names::{self, known_body, name_key, same_key, slugify};
 use samordna_domain::{OrgKind, ParsedCharter};
 use sha2::{Digest, Sha256};
 
-use crate::conn::{Conn, NewOrg, NewVersion};
+use crate::conn::{Conn, NewAudit, NewOrg, NewVersion};
 use crate::models::{ImportChange, ImportOutcome, Organization, Source};
 use crate::StoreError;
 
@@ -107,8 +107,9 @@ struct Importer<'c, C> {
     c: &'c mut C,
     dir: Directory,
     now: DateTime<Utc>,
-    actor: &'c str,
     created: Vec<String>,
+    /// Everything this import changed; written as one audit event at the end.
+    changes: Vec<serde_json::Value>,
 }
 
 impl<C: Conn> Importer<'_, C> {
@@ -119,9 +120,10 @@ impl<C: Conn> Importer<'_, C> {
         id: Option<i64>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.c
-            .insert_audit(self.now, self.actor, action, object_type, id, detail)
-            .await
+        self.changes.push(serde_json::json!({
+            "action": action, "object_type": object_type, "object_id": id, "detail": detail,
+        }));
+        Ok(())
     }
 
     /// Finds the organisation a name denotes or creates a placeholder for it, and
@@ -228,10 +230,10 @@ pub(crate) async fn import<C: Conn>(
     }
 
     let mut im = Importer {
+        changes: Vec::new(),
         c,
         dir,
         now,
-        actor,
         created: Vec::new(),
     };
     let parent_id = match &doc.reports_to {
@@ -397,15 +399,27 @@ pub(crate) async fn import<C: Conn>(
         im.c.insert_reference(version_id, &r.to_string(), i as i64)
             .await?;
     }
+    let detail = format!(
+        "version {number} av uppdragshandlingen för {org_name} från {}",
+        source.name
+    );
     im.audit(
-        "charter_version.imported",
+        "charter_version.created",
         "charter_version",
         Some(version_id),
-        &format!(
-            "version {number} av uppdragshandlingen för {org_name} från {}",
-            source.name
-        ),
+        &detail,
     )
+    .await?;
+    let changes = serde_json::to_string(&im.changes).ok();
+    im.c.insert_audit(&NewAudit {
+        now,
+        actor,
+        action: "charter_version.imported",
+        object_type: "charter_version",
+        object_id: Some(version_id),
+        detail: &detail,
+        changes,
+    })
     .await?;
     let o = im.dir.get(org_id).expect("the group is loaded");
     Ok(ImportOutcome {

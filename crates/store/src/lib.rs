@@ -17,7 +17,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::Utc;
-use samordna_domain::names::{name_key, same_key};
+use samordna_domain::names::name_key;
 use samordna_domain::ParsedCharter;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
@@ -67,12 +67,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "register",
-    sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
-    postgres: include_str!("../migrations/postgres/0001_register.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "register",
+        sqlite: include_str!("../migrations/sqlite/0001_register.sql"),
+        postgres: include_str!("../migrations/postgres/0001_register.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts_people",
+        sqlite: include_str!("../migrations/sqlite/0002_accounts_people.sql"),
+        postgres: include_str!("../migrations/postgres/0002_accounts_people.sql"),
+    },
+];
 
 #[derive(Clone, Debug)]
 enum Backend {
@@ -329,13 +337,15 @@ impl Store {
             )
             .await?;
             c.insert_alias(o.id, new_name, &name_key(new_name)).await?;
-            c.insert_audit(
-                Utc::now(),
+            let detail = format!("{} → {new_name}", o.name);
+            audit(
+                c,
                 actor,
                 "organization.renamed",
                 "organization",
-                Some(o.id),
-                &format!("{} → {new_name}", o.name),
+                o.id,
+                &detail,
+                before_after(&o.name, new_name),
             )
             .await?;
             Ok::<_, StoreError>(())
@@ -370,13 +380,19 @@ impl Store {
             c.move_references_to_org(a.id, b.id).await?;
             let moved = c.move_versions(a.id, b.id, offset).await?;
             c.set_merged(a.id, b.id).await?;
-            c.insert_audit(
-                Utc::now(),
+            let detail = format!("{} → {} ({moved} versioner flyttade)", a.name, b.name);
+            let changes = serde_json::json!({
+                "before": {"merged_into": null},
+                "after": {"merged_into": b.slug, "versions_moved": moved, "version_offset": offset},
+            });
+            audit(
+                c,
                 actor,
                 "organization.merged",
                 "organization",
-                Some(a.id),
-                &format!("{} → {} ({moved} versioner flyttade)", a.name, b.name),
+                a.id,
+                &detail,
+                changes,
             )
             .await?;
             Ok(())
@@ -399,6 +415,7 @@ impl Store {
                 return Err(StoreError::Conflict("aliaset är tomt".into()));
             }
             // A name denotes one organisation: the alias leaves any other that had it.
+            let mut taken_from = Vec::new();
             for other in c
                 .aliases()
                 .await?
@@ -406,25 +423,22 @@ impl Store {
                 .filter(|a| a.alias_key == key && a.organization_id != o.id)
             {
                 c.delete_alias(other.organization_id, &key).await?;
-                c.insert_audit(
-                    Utc::now(),
-                    actor,
-                    "organization.alias_removed",
-                    "organization",
-                    Some(other.organization_id),
-                    alias,
-                )
-                .await?;
+                taken_from.push(other.organization_id);
             }
             let added = c.insert_alias(o.id, alias.trim(), &key).await?;
-            if added {
-                c.insert_audit(
-                    Utc::now(),
+            if added || !taken_from.is_empty() {
+                let changes = serde_json::json!({
+                    "before": {"organizations": taken_from},
+                    "after": {"organizations": [o.id], "alias": alias.trim()},
+                });
+                audit(
+                    c,
                     actor,
                     "organization.alias_added",
                     "organization",
-                    Some(o.id),
+                    o.id,
                     alias,
+                    changes,
                 )
                 .await?;
             }
@@ -442,26 +456,58 @@ impl Store {
         in_transaction!(self, |c| {
             let o = find(c, slug).await?;
             let key = name_key(alias);
-            if same_key(&key, &name_key(&o.name)) && key == name_key(&o.name) {
+            if key == name_key(&o.name) {
                 return Err(StoreError::Conflict(
                     "gruppens eget namn kan inte tas bort; byt namn i stället".into(),
                 ));
             }
             let removed = c.delete_alias(o.id, &key).await?;
             if removed {
-                c.insert_audit(
-                    Utc::now(),
+                let changes = before_after(alias, serde_json::Value::Null);
+                audit(
+                    c,
                     actor,
                     "organization.alias_removed",
                     "organization",
-                    Some(o.id),
+                    o.id,
                     alias,
+                    changes,
                 )
                 .await?;
             }
             Ok(removed)
         })
     }
+}
+
+/// `{"before": …, "after": …}`
+pub(crate) fn before_after(
+    before: impl serde::Serialize,
+    after: impl serde::Serialize,
+) -> serde_json::Value {
+    serde_json::json!({ "before": before, "after": after })
+}
+
+/// Records one audit event for one write.
+pub(crate) async fn audit<C: Conn>(
+    c: &mut C,
+    actor: &str,
+    action: &str,
+    object_type: &str,
+    object_id: i64,
+    detail: &str,
+    changes: serde_json::Value,
+) -> Result<(), StoreError> {
+    c.insert_audit(&conn::NewAudit {
+        now: Utc::now(),
+        actor,
+        action,
+        object_type,
+        object_id: Some(object_id),
+        detail,
+        changes: Some(changes.to_string()),
+    })
+    .await
 }
 
 async fn find<C: Conn>(c: &mut C, slug: &str) -> Result<Organization, StoreError> {

@@ -88,6 +88,8 @@ pub struct AuditEvent {
     pub object_type: String,
     pub object_id: Option<i64>,
     pub detail: String,
+    /// JSON: the before and after of the change.
+    pub changes: Option<String>,
 }
 
 /// How many rows each table holds.
