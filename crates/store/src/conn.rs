@@ -157,7 +157,7 @@ pub(crate) trait Conn: Send {
 }
 
 const ORG_COLUMNS: &str =
-    "id, slug, name, short_name, kind, area, reports_to_id, status, placeholder, merged_into_id";
+    "id, slug, name, short_name, kind, area, reports_to_id, status, placeholder, merged_into_id, row_version";
 const VERSION_COLUMNS: &str = "id, organization_id, version, case_id, registry_number, document_kind, title, revision, document_date, decision_date, decided_by_name, decided_by_title, status, source_name, source_sha256, imported_at";
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(s: String) -> R<T> {
@@ -184,6 +184,7 @@ macro_rules! backend {
                     status: r.try_get("status")?,
                     placeholder: r.try_get("placeholder")?,
                     merged_into_id: r.try_get("merged_into_id")?,
+                    row_version: r.try_get("row_version")?,
                 })
             }
 

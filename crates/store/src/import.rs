@@ -176,6 +176,7 @@ impl<C: Conn> Importer<'_, C> {
                     status: "active".into(),
                     placeholder: true,
                     merged_into_id: None,
+                    row_version: 1,
                 });
                 if let Some(body) = known {
                     for alias in body.aliases.iter().chain(body.short_name.iter()) {
@@ -318,6 +319,7 @@ pub(crate) async fn import<C: Conn>(
                 status: "active".into(),
                 placeholder: false,
                 merged_into_id: None,
+                row_version: 1,
             });
             id
         }

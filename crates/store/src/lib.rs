@@ -7,9 +7,11 @@
 //!
 //! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
+mod accounts;
 mod conn;
 mod import;
 mod models;
+mod people;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
@@ -23,8 +25,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::Connection;
 
+pub use accounts::*;
 use conn::Conn;
 pub use models::*;
+pub use people::*;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +49,11 @@ pub enum StoreError {
     Conflict(String),
     #[error("ogiltiga data i databasen: {0}")]
     Corrupt(String),
+    /// Someone else saved the record after it was read: no lost updates.
+    #[error(
+        "{what} har ändrats av någon annan sedan du öppnade den (nu version {current_version})"
+    )]
+    Stale { what: String, current_version: i64 },
 }
 
 impl StoreError {
@@ -129,6 +138,8 @@ macro_rules! in_transaction {
         })
     };
 }
+
+pub(crate) use {in_transaction, with_conn, with_pool};
 
 /// The register's store. Cheap to clone: it holds a connection pool.
 #[derive(Clone, Debug)]

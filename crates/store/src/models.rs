@@ -17,6 +17,8 @@ pub struct Organization {
     /// Created because a document named it; no charter of its own has been imported.
     pub placeholder: bool,
     pub merged_into_id: Option<i64>,
+    /// For optimistic locking of edits.
+    pub row_version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -502,3 +502,524 @@ async fn cases_hold_many_documents(store: &Store) {
         "rs-2024-00784"
     );
 }
+
+mod people {
+    use chrono::NaiveDate;
+    use samordna_domain::policy::MembershipRole;
+    use samordna_store::testing::import_seeds;
+    use samordna_store::{
+        MembershipFields, NewAccount, OrgFields, PersonFields, Store, StoreError,
+    };
+
+    macro_rules! suite2 {
+        ($($name:ident),* $(,)?) => {
+            mod sqlite {
+                $(
+                    #[tokio::test]
+                    async fn $name() {
+                        let db = samordna_store::testing::TestDb::sqlite().await;
+                        super::$name(&db.store).await;
+                        db.close().await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test]
+                    async fn $name() {
+                        let db = samordna_store::testing::TestDb::postgres().await;
+                        super::$name(&db.store).await;
+                        db.close().await;
+                    }
+                )*
+            }
+        };
+    }
+
+    suite2!(
+        every_write_leaves_exactly_one_audit_event,
+        stale_saves_are_refused_and_the_first_survives,
+        ending_a_membership_keeps_its_history,
+        sessions_tokens_and_failed_sign_ins,
+        names_and_emails_are_unique,
+    );
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    async fn audit_len(store: &Store) -> usize {
+        store.audit_events().await.unwrap().len()
+    }
+
+    /// Runs one write and checks that it left exactly one audit event by `actor`
+    /// with a recorded change.
+    macro_rules! one_event {
+        ($store:expr, $action:expr, $write:expr) => {{
+            let before = audit_len($store).await;
+            let out = $write;
+            let events = $store.audit_events().await.unwrap();
+            assert_eq!(
+                events.len(),
+                before + 1,
+                "{} wrote {} events",
+                $action,
+                events.len() - before
+            );
+            let e = events.last().unwrap();
+            assert_eq!(e.action, $action);
+            assert!(
+                e.actor == "editor" || e.actor.starts_with("account:") || e.actor == "anonymous",
+                "{}",
+                e.actor
+            );
+            let changes: serde_json::Value =
+                serde_json::from_str(e.changes.as_deref().expect("a change")).unwrap();
+            assert!(
+                changes.get("after").is_some() || changes.is_array(),
+                "{changes}"
+            );
+            out
+        }};
+    }
+
+    async fn every_write_leaves_exactly_one_audit_event(store: &Store) {
+        import_seeds(store).await;
+        let barn = store
+            .organization_by_slug("samordningsrad-barn")
+            .await
+            .unwrap()
+            .unwrap();
+        let adm = one_event!(
+            store,
+            "administration.created",
+            store
+                .create_administration("Skaraborgs Sjukhus", Some("SkaS"), "editor")
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "administration.updated",
+            store
+                .update_administration(adm, 1, "Skaraborgs sjukhus", Some("SkaS"), "editor")
+                .await
+                .unwrap()
+        );
+        let person = PersonFields {
+            name: "Eva Exempel".into(),
+            title: Some("Verksamhetschef".into()),
+            email: Some("eva@example.org".into()),
+            phone: None,
+            administration_id: Some(adm),
+        };
+        let pid = one_event!(
+            store,
+            "person.created",
+            store.create_person(&person, "editor").await.unwrap()
+        );
+        let mut changed = person.clone();
+        changed.phone = Some("010-000 00 00".into());
+        one_event!(
+            store,
+            "person.updated",
+            store
+                .update_person(pid, 1, &changed, "editor")
+                .await
+                .unwrap()
+        );
+        let m = MembershipFields {
+            person_id: pid,
+            organization_id: barn.id,
+            role: MembershipRole::Ordforande,
+            on_behalf_of_id: Some(adm),
+            voting_right: true,
+            appointed_by: Some("Ledningsgrupp hälso- och sjukvård".into()),
+            start_date: d("2025-01-01"),
+            end_date: None,
+        };
+        let mid = one_event!(
+            store,
+            "membership.created",
+            store.create_membership(&m, "editor").await.unwrap()
+        );
+        let mut ended = m.clone();
+        ended.end_date = Some(d("2026-06-30"));
+        one_event!(
+            store,
+            "membership.updated",
+            store
+                .update_membership(mid, 1, &ended, "editor")
+                .await
+                .unwrap()
+        );
+        let mut f = store.org_fields(&barn).await.unwrap();
+        f.short_name = Some("SOR barn".into());
+        f.aliases.push("SOR Barn och ungdom".into());
+        one_event!(
+            store,
+            "organization.updated",
+            store
+                .update_organization(&barn.slug, barn.row_version, &f, "editor")
+                .await
+                .unwrap()
+        );
+        let new = OrgFields {
+            name: "Samordningsgrupp för barnkirurgi".into(),
+            short_name: None,
+            kind: samordna_domain::OrgKind::Samordningsgrupp,
+            area: Some("barnkirurgi".into()),
+            reports_to_id: Some(barn.id),
+            status: "active".into(),
+            aliases: vec![],
+            liaison_ids: vec![],
+        };
+        one_event!(
+            store,
+            "organization.created",
+            store.create_organization(&new, "editor").await.unwrap()
+        );
+        one_event!(
+            store,
+            "organization.renamed",
+            store
+                .rename_organization(
+                    "samordningsrad-barn",
+                    "Samordningsråd barn och ungdom",
+                    "editor"
+                )
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "organization.alias_added",
+            store
+                .add_alias("samordningsrad-barn", "SOR BoU", "editor")
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "organization.alias_removed",
+            store
+                .remove_alias("samordningsrad-barn", "SOR BoU", "editor")
+                .await
+                .unwrap()
+        );
+        let acc = one_event!(
+            store,
+            "account.created",
+            store
+                .create_account(
+                    &NewAccount {
+                        email: "Eva@Example.org",
+                        name: "Eva Exempel",
+                        password_hash: Some("x"),
+                        person_id: Some(pid),
+                        ..Default::default()
+                    },
+                    "editor"
+                )
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "account.password_changed",
+            store.set_password(acc, "y", "editor").await.unwrap()
+        );
+        one_event!(
+            store,
+            "account.signed_in",
+            store
+                .create_session(
+                    "h1",
+                    acc,
+                    "csrf",
+                    chrono::Utc::now() + chrono::Duration::hours(1),
+                    "password"
+                )
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "account.signed_out",
+            store.end_session("h1", "sign-out").await.unwrap()
+        );
+        let tok = one_event!(
+            store,
+            "api_token.created",
+            store
+                .create_api_token(acc, "skript", "th", "editor")
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "api_token.revoked",
+            store.revoke_api_token(acc, tok, "editor").await.unwrap()
+        );
+        one_event!(
+            store,
+            "account.sign_in_failed",
+            store
+                .record_failed_sign_in(&["account:x".into(), "ip:1".into()], "x")
+                .await
+                .unwrap()
+        );
+        one_event!(
+            store,
+            "organization.merged",
+            store
+                .merge_organizations(
+                    "samordningsgrupp-for-barnkirurgi",
+                    "samordningsgrupp-for-neonatalvarden",
+                    "editor"
+                )
+                .await
+                .unwrap()
+        );
+    }
+
+    async fn stale_saves_are_refused_and_the_first_survives(store: &Store) {
+        let pid = store
+            .create_person(
+                &PersonFields {
+                    name: "Ola Första".into(),
+                    ..Default::default()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        let p = store.person(pid).await.unwrap().unwrap();
+        // Two editors open version 1; the first saves.
+        let first = PersonFields {
+            name: "Ola Första".into(),
+            title: Some("Chef".into()),
+            ..Default::default()
+        };
+        store
+            .update_person(pid, p.row_version, &first, "editor")
+            .await
+            .unwrap();
+        let second = PersonFields {
+            name: "Ola Andra".into(),
+            ..Default::default()
+        };
+        let e = store
+            .update_person(pid, p.row_version, &second, "editor")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                StoreError::Stale {
+                    current_version: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let now = store.person(pid).await.unwrap().unwrap();
+        assert_eq!(now.fields, first, "the first save survives");
+        assert_eq!(now.row_version, 2);
+    }
+
+    async fn ending_a_membership_keeps_its_history(store: &Store) {
+        import_seeds(store).await;
+        let neo = store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+        let pid = store
+            .create_person(
+                &PersonFields {
+                    name: "Kim Koordinator".into(),
+                    ..Default::default()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        let m = MembershipFields {
+            person_id: pid,
+            organization_id: neo.id,
+            role: MembershipRole::Koordinator,
+            on_behalf_of_id: None,
+            voting_right: false,
+            appointed_by: None,
+            start_date: d("2024-01-01"),
+            end_date: None,
+        };
+        let id = store.create_membership(&m, "editor").await.unwrap();
+        store
+            .update_membership(
+                id,
+                1,
+                &MembershipFields {
+                    end_date: Some(d("2025-12-31")),
+                    ..m.clone()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        store
+            .create_membership(
+                &MembershipFields {
+                    start_date: d("2026-01-01"),
+                    role: MembershipRole::Deltagare,
+                    voting_right: true,
+                    ..m.clone()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        let all = store.memberships(Some(neo.id), None).await.unwrap();
+        assert_eq!(all.len(), 2, "who was a member when is kept");
+        let today = d("2026-11-22");
+        assert_eq!(all.iter().filter(|m| m.is_current(today)).count(), 1);
+        assert_eq!(all[0].person_name, "Kim Koordinator");
+        let bad = MembershipFields {
+            end_date: Some(d("2023-01-01")),
+            ..m
+        };
+        assert!(
+            store.create_membership(&bad, "editor").await.is_err(),
+            "an end before the start is refused"
+        );
+    }
+
+    async fn sessions_tokens_and_failed_sign_ins(store: &Store) {
+        let acc = store
+            .create_account(
+                &NewAccount {
+                    email: "a@example.org",
+                    name: "A",
+                    system_role: Some("admin"),
+                    ..Default::default()
+                },
+                "cli",
+            )
+            .await
+            .unwrap();
+        let later = chrono::Utc::now() + chrono::Duration::hours(1);
+        store
+            .create_session("hash-1", acc, "csrf-1", later, "password")
+            .await
+            .unwrap();
+        let s = store.session("hash-1").await.unwrap().unwrap();
+        assert_eq!(s.account.email, "a@example.org");
+        assert_eq!(s.csrf_token, "csrf-1");
+        store.touch_session("hash-1").await.unwrap();
+        store.end_session("hash-1", "sign-out").await.unwrap();
+        assert!(store.session("hash-1").await.unwrap().is_none());
+        let t = store
+            .create_api_token(acc, "ci", "token-hash", "cli")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .account_by_token("token-hash")
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            acc
+        );
+        assert!(store.revoke_api_token(acc, t, "cli").await.unwrap());
+        assert!(
+            store
+                .account_by_token("token-hash")
+                .await
+                .unwrap()
+                .is_none(),
+            "a revoked token is dead"
+        );
+        assert!(!store.revoke_api_token(acc, t, "cli").await.unwrap());
+        let since = chrono::Utc::now() - chrono::Duration::minutes(15);
+        for _ in 0..3 {
+            store
+                .record_failed_sign_in(
+                    &["account:a@example.org".into(), "ip:127.0.0.1".into()],
+                    "a@example.org",
+                )
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .failed_sign_ins_since("account:a@example.org", since)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .failed_sign_ins_since("ip:10.0.0.1", since)
+                .await
+                .unwrap(),
+            0
+        );
+        let pending = samordna_store::OidcPending {
+            nonce: "n".into(),
+            pkce_verifier: "v".into(),
+            return_to: "/".into(),
+            created_at: chrono::Utc::now(),
+        };
+        store.put_oidc_pending("state-1", &pending).await.unwrap();
+        assert_eq!(
+            store
+                .take_oidc_pending("state-1")
+                .await
+                .unwrap()
+                .unwrap()
+                .nonce,
+            "n"
+        );
+        assert!(
+            store.take_oidc_pending("state-1").await.unwrap().is_none(),
+            "a state is good once"
+        );
+    }
+
+    async fn names_and_emails_are_unique(store: &Store) {
+        store
+            .create_administration("Närhälsan", None, "editor")
+            .await
+            .unwrap();
+        let e = store
+            .create_administration("Närhälsan", None, "editor")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+        store
+            .create_account(
+                &NewAccount {
+                    email: "b@example.org",
+                    name: "B",
+                    ..Default::default()
+                },
+                "cli",
+            )
+            .await
+            .unwrap();
+        let e = store
+            .create_account(
+                &NewAccount {
+                    email: "B@EXAMPLE.org",
+                    name: "B2",
+                    ..Default::default()
+                },
+                "cli",
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    }
+}

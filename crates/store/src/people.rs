@@ -1,0 +1,589 @@
+//! People, administrations and memberships: the editable records, each with a
+//! `row_version` for optimistic locking, each write one transaction and one audit
+//! event with its before and after.
+
+use chrono::{NaiveDate, Utc};
+use samordna_domain::names::slugify;
+use samordna_domain::policy::MembershipRole;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::{
+    audit, before_after, in_transaction, with_conn, with_pool, Backend, Store, StoreError,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Administration {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub row_version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PersonFields {
+    pub name: String,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub administration_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: PersonFields,
+    pub row_version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MembershipFields {
+    pub person_id: i64,
+    pub organization_id: i64,
+    pub role: MembershipRole,
+    pub on_behalf_of_id: Option<i64>,
+    pub voting_right: bool,
+    pub appointed_by: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Membership {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: MembershipFields,
+    pub row_version: i64,
+    pub person_name: String,
+    pub on_behalf_of_name: Option<String>,
+}
+
+impl Membership {
+    /// Current on `day`: started and not ended.
+    pub fn is_current(&self, day: NaiveDate) -> bool {
+        self.fields.start_date <= day && self.fields.end_date.is_none_or(|e| e >= day)
+    }
+}
+
+macro_rules! administration {
+    ($r:expr) => {
+        Administration {
+            id: $r.try_get("id")?,
+            slug: $r.try_get("slug")?,
+            name: $r.try_get("name")?,
+            short_name: $r.try_get("short_name")?,
+            row_version: $r.try_get("row_version")?,
+        }
+    };
+}
+
+macro_rules! person {
+    ($r:expr) => {
+        Person {
+            id: $r.try_get("id")?,
+            fields: PersonFields {
+                name: $r.try_get("name")?,
+                title: $r.try_get("title")?,
+                email: $r.try_get("email")?,
+                phone: $r.try_get("phone")?,
+                administration_id: $r.try_get("administration_id")?,
+            },
+            row_version: $r.try_get("row_version")?,
+        }
+    };
+}
+
+macro_rules! membership {
+    ($r:expr) => {
+        Membership {
+            id: $r.try_get("id")?,
+            fields: MembershipFields {
+                person_id: $r.try_get("person_id")?,
+                organization_id: $r.try_get("organization_id")?,
+                role: $r
+                    .try_get::<String, _>("role")?
+                    .parse()
+                    .map_err(StoreError::Corrupt)?,
+                on_behalf_of_id: $r.try_get("on_behalf_of_id")?,
+                voting_right: $r.try_get("voting_right")?,
+                appointed_by: $r.try_get("appointed_by")?,
+                start_date: $r.try_get("start_date")?,
+                end_date: $r.try_get("end_date")?,
+            },
+            row_version: $r.try_get("row_version")?,
+            person_name: $r.try_get("person_name")?,
+            on_behalf_of_name: $r.try_get("on_behalf_of_name")?,
+        }
+    };
+}
+
+const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.person_id, m.organization_id, m.role, m.on_behalf_of_id, m.voting_right, m.appointed_by, m.start_date, m.end_date, m.row_version, p.name AS person_name, a.name AS on_behalf_of_name FROM memberships m JOIN people p ON p.id = m.person_id LEFT JOIN administrations a ON a.id = m.on_behalf_of_id";
+
+fn stale(what: &str, current: i64) -> StoreError {
+    StoreError::Stale {
+        what: what.to_string(),
+        current_version: current,
+    }
+}
+
+impl Store {
+    pub async fn administrations(&self) -> Result<Vec<Administration>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query(
+                "SELECT id, slug, name, short_name, row_version FROM administrations ORDER BY name",
+            )
+            .fetch_all(&mut *c)
+            .await?;
+            rows.iter().map(|r| Ok(administration!(r))).collect()
+        })
+    }
+
+    pub async fn create_administration(
+        &self,
+        name: &str,
+        short_name: Option<&str>,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let name = name.trim();
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO administrations (slug, name, short_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                .bind(slugify(name))
+                .bind(name)
+                .bind(short_name)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await
+                .map_err(|e| unique_conflict(e, "en förvaltning med det namnet finns redan"))?;
+            audit(
+                c,
+                actor,
+                "administration.created",
+                "administration",
+                id,
+                name,
+                before_after(
+                    (),
+                    serde_json::json!({"name": name, "short_name": short_name}),
+                ),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn update_administration(
+        &self,
+        id: i64,
+        expected_version: i64,
+        name: &str,
+        short_name: Option<&str>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let name = name.trim();
+        in_transaction!(self, |c| {
+            let before = sqlx::query(
+                "SELECT id, slug, name, short_name, row_version FROM administrations WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+            .map(|r| Ok::<_, StoreError>(administration!(r)))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("förvaltning {id}")))?;
+            let done = sqlx::query("UPDATE administrations SET name = $1, short_name = $2, row_version = row_version + 1 WHERE id = $3 AND row_version = $4")
+                .bind(name)
+                .bind(short_name)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *c)
+                .await
+                .map_err(|e| unique_conflict(e, "en förvaltning med det namnet finns redan"))?;
+            if done.rows_affected() == 0 {
+                return Err(stale("förvaltningen", before.row_version));
+            }
+            let changes = before_after(
+                serde_json::json!({"name": before.name, "short_name": before.short_name}),
+                serde_json::json!({"name": name, "short_name": short_name}),
+            );
+            audit(
+                c,
+                actor,
+                "administration.updated",
+                "administration",
+                id,
+                name,
+                changes,
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn people(&self) -> Result<Vec<Person>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query("SELECT id, name, title, email, phone, administration_id, row_version FROM people ORDER BY name, id")
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(person!(r))).collect()
+        })
+    }
+
+    pub async fn person(&self, id: i64) -> Result<Option<Person>, StoreError> {
+        with_conn!(self, |c| {
+            sqlx::query("SELECT id, name, title, email, phone, administration_id, row_version FROM people WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok(person!(r)))
+                .transpose()
+        })
+    }
+
+    pub async fn create_person(&self, f: &PersonFields, actor: &str) -> Result<i64, StoreError> {
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO people (name, title, email, phone, administration_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .bind(&f.name)
+                .bind(&f.title)
+                .bind(&f.email)
+                .bind(&f.phone)
+                .bind(f.administration_id)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "person.created",
+                "person",
+                id,
+                &f.name,
+                before_after((), f),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn update_person(
+        &self,
+        id: i64,
+        expected_version: i64,
+        f: &PersonFields,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let before = sqlx::query("SELECT id, name, title, email, phone, administration_id, row_version FROM people WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok::<_, StoreError>(person!(r)))
+                .transpose()?
+                .ok_or_else(|| StoreError::NotFound(format!("person {id}")))?;
+            let done = sqlx::query("UPDATE people SET name = $1, title = $2, email = $3, phone = $4, administration_id = $5, row_version = row_version + 1 WHERE id = $6 AND row_version = $7")
+                .bind(&f.name)
+                .bind(&f.title)
+                .bind(&f.email)
+                .bind(&f.phone)
+                .bind(f.administration_id)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(stale("personen", before.row_version));
+            }
+            audit(
+                c,
+                actor,
+                "person.updated",
+                "person",
+                id,
+                &f.name,
+                before_after(&before.fields, f),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Memberships, current and former, of one organisation or one person.
+    pub async fn memberships(
+        &self,
+        organization_id: Option<i64>,
+        person_id: Option<i64>,
+    ) -> Result<Vec<Membership>, StoreError> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE ($1 IS NULL OR m.organization_id = $1) AND ($2 IS NULL OR m.person_id = $2) ORDER BY m.end_date IS NOT NULL, m.role, p.name, m.id");
+        with_conn!(self, |c| {
+            let rows = sqlx::query(&sql)
+                .bind(organization_id)
+                .bind(person_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(membership!(r))).collect()
+        })
+    }
+
+    pub async fn membership(&self, id: i64) -> Result<Option<Membership>, StoreError> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.id = $1");
+        with_conn!(self, |c| {
+            sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok(membership!(r)))
+                .transpose()
+        })
+    }
+
+    pub async fn create_membership(
+        &self,
+        f: &MembershipFields,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO memberships (person_id, organization_id, role, on_behalf_of_id, voting_right, appointed_by, start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                .bind(f.person_id)
+                .bind(f.organization_id)
+                .bind(f.role.as_str())
+                .bind(f.on_behalf_of_id)
+                .bind(f.voting_right)
+                .bind(&f.appointed_by)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "membership.created",
+                "membership",
+                id,
+                f.role.as_str(),
+                before_after((), f),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    /// Changes a membership. Ending one sets its end date; its history stays.
+    pub async fn update_membership(
+        &self,
+        id: i64,
+        expected_version: i64,
+        f: &MembershipFields,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.id = $1");
+        in_transaction!(self, |c| {
+            let before = sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok::<_, StoreError>(membership!(r)))
+                .transpose()?
+                .ok_or_else(|| StoreError::NotFound(format!("medlemskap {id}")))?;
+            let done = sqlx::query("UPDATE memberships SET person_id = $1, organization_id = $2, role = $3, on_behalf_of_id = $4, voting_right = $5, appointed_by = $6, start_date = $7, end_date = $8, row_version = row_version + 1 WHERE id = $9 AND row_version = $10")
+                .bind(f.person_id)
+                .bind(f.organization_id)
+                .bind(f.role.as_str())
+                .bind(f.on_behalf_of_id)
+                .bind(f.voting_right)
+                .bind(&f.appointed_by)
+                .bind(f.start_date)
+                .bind(f.end_date)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(stale("medlemskapet", before.row_version));
+            }
+            audit(
+                c,
+                actor,
+                "membership.updated",
+                "membership",
+                id,
+                f.role.as_str(),
+                before_after(&before.fields, f),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+/// What an editor sets on an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgFields {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: samordna_domain::OrgKind,
+    pub area: Option<String>,
+    pub reports_to_id: Option<i64>,
+    pub status: String,
+    pub aliases: Vec<String>,
+    pub liaison_ids: Vec<i64>,
+}
+
+impl Store {
+    /// The fields of an organisation as an editor sees them.
+    pub async fn org_fields(&self, org: &crate::Organization) -> Result<OrgFields, StoreError> {
+        let mut aliases: Vec<String> = self
+            .aliases()
+            .await?
+            .into_iter()
+            .filter(|a| a.organization_id == org.id && a.alias != org.name)
+            .map(|a| a.alias)
+            .collect();
+        aliases.sort();
+        let liaison_ids = self
+            .liaisons()
+            .await?
+            .into_iter()
+            .filter(|(a, _)| *a == org.id)
+            .map(|(_, b)| b)
+            .collect();
+        Ok(OrgFields {
+            name: org.name.clone(),
+            short_name: org.short_name.clone(),
+            kind: org.kind,
+            area: org.area.clone(),
+            reports_to_id: org.reports_to_id,
+            status: org.status.clone(),
+            aliases,
+            liaison_ids,
+        })
+    }
+
+    /// Creates a group; returns its slug.
+    pub async fn create_organization(
+        &self,
+        f: &OrgFields,
+        actor: &str,
+    ) -> Result<String, StoreError> {
+        let taken: Vec<String> = self
+            .organizations()
+            .await?
+            .into_iter()
+            .map(|o| o.slug)
+            .collect();
+        let base = slugify(&f.name);
+        let mut slug = base.clone();
+        let mut n = 2;
+        while taken.contains(&slug) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8) RETURNING id")
+                .bind(&slug)
+                .bind(&f.name)
+                .bind(&f.short_name)
+                .bind(f.kind.as_str())
+                .bind(&f.area)
+                .bind(f.reports_to_id)
+                .bind(&f.status)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            write_names_and_liaisons(c, id, f).await?;
+            audit(
+                c,
+                actor,
+                "organization.created",
+                "organization",
+                id,
+                &f.name,
+                before_after((), f),
+            )
+            .await?;
+            Ok(slug)
+        })
+    }
+
+    /// Saves an edit of a group, unless someone else saved it since `expected_version`.
+    pub async fn update_organization(
+        &self,
+        slug: &str,
+        expected_version: i64,
+        f: &OrgFields,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let org = self
+            .organization_by_slug(slug)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("gruppen {slug:?}")))?;
+        let before = self.org_fields(&org).await?;
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1 WHERE id = $7 AND row_version = $8")
+                .bind(&f.name)
+                .bind(&f.short_name)
+                .bind(f.kind.as_str())
+                .bind(&f.area)
+                .bind(f.reports_to_id)
+                .bind(&f.status)
+                .bind(org.id)
+                .bind(expected_version)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(stale("gruppen", org.row_version));
+            }
+            sqlx::query("DELETE FROM organization_aliases WHERE organization_id = $1")
+                .bind(org.id)
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("DELETE FROM organization_liaisons WHERE organization_id = $1")
+                .bind(org.id)
+                .execute(&mut *c)
+                .await?;
+            write_names_and_liaisons(c, org.id, f).await?;
+            audit(
+                c,
+                actor,
+                "organization.updated",
+                "organization",
+                org.id,
+                &f.name,
+                before_after(&before, f),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}
+
+async fn write_names_and_liaisons<C>(c: &mut C, id: i64, f: &OrgFields) -> Result<(), StoreError>
+where
+    C: crate::conn::Conn,
+{
+    use samordna_domain::names::name_key;
+    c.insert_alias(id, &f.name, &name_key(&f.name)).await?;
+    for a in &f.aliases {
+        let key = name_key(a);
+        if !key.is_empty() {
+            c.insert_alias(id, a.trim(), &key).await?;
+        }
+    }
+    for l in &f.liaison_ids {
+        if *l != id {
+            c.insert_liaison(id, *l).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A unique-constraint violation becomes a conflict with a message for the user.
+pub(crate) fn unique_conflict(e: sqlx::Error, message: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(message.to_string())
+        }
+        _ => StoreError::Database(e),
+    }
+}
