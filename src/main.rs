@@ -51,6 +51,25 @@ enum Command {
             default_value = "samordna@example.org"
         )]
         contact_email: String,
+        /// Vad besökare som inte loggat in får läsa: published, everything eller nothing.
+        #[arg(long, env = "SAMORDNA_ANONYMOUS", default_value = "published", value_parser = ["published", "everything", "nothing"])]
+        anonymous: String,
+        /// Sätt Secure på kakor (när portalen nås över HTTPS).
+        #[arg(long, env = "SAMORDNA_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// OpenID Connect: utfärdarens adress (till exempel Entra ID).
+        #[arg(long, env = "SAMORDNA_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret", "public_url"])]
+        oidc_issuer: Option<String>,
+        #[arg(long, env = "SAMORDNA_OIDC_CLIENT_ID")]
+        oidc_client_id: Option<String>,
+        #[arg(long, env = "SAMORDNA_OIDC_CLIENT_SECRET", hide_env_values = true)]
+        oidc_client_secret: Option<String>,
+        /// Anspråket som bär e-postadressen.
+        #[arg(long, env = "SAMORDNA_OIDC_EMAIL_CLAIM", default_value = "email")]
+        oidc_email_claim: String,
+        /// Portalens adress som identitetsleverantören ser den, t.ex. https://samordna.example.se
+        #[arg(long, env = "SAMORDNA_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
     Parse {
@@ -67,6 +86,56 @@ enum Command {
     /// Rätta grupper i registret: byt namn, slå ihop, hantera alias.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Konton: lägg till, byt lösenord.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API-nycklar: skapa, återkalla.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Lägg till ett konto. Lösenordet läses från standard in (en rad); utan
+    /// lösenord loggar kontot in med regionens konto (OpenID Connect).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Systemroll: admin (registerhållare) eller director (direktör).
+        #[arg(long, value_parser = ["admin", "director", "reader"], default_value = "reader")]
+        role: String,
+        /// Personen i registret som kontot tillhör (för roller i grupper).
+        #[arg(long)]
+        person_id: Option<i64>,
+        /// Läs inget lösenord.
+        #[arg(long)]
+        no_password: bool,
+    },
+    /// Byt lösenord; det nya läses från standard in. Kontots sessioner avslutas.
+    Passwd {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Skapa en API-nyckel för ett konto; nyckeln skrivs ut en gång.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Återkalla en API-nyckel.
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,14 +259,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             demo,
             contact_email,
+            anonymous,
+            secure_cookies,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret,
+            oidc_email_claim,
+            public_url,
         } => {
             let store = open(&cli.db).await?;
             if demo {
                 demo::load(&store).await?;
             }
-            serve(store, samordna_web::Settings { contact_email }, listen).await?;
+            let anonymous_access = match anonymous.as_str() {
+                "everything" => samordna_domain::policy::AnonymousAccess::Everything,
+                "nothing" => samordna_domain::policy::AnonymousAccess::Nothing,
+                _ => samordna_domain::policy::AnonymousAccess::Published,
+            };
+            let oidc = match (oidc_issuer, oidc_client_id, oidc_client_secret, public_url) {
+                (Some(issuer), Some(client_id), Some(client_secret), Some(public_url)) => {
+                    Some(samordna_web::OidcSettings {
+                        issuer,
+                        client_id,
+                        client_secret,
+                        public_url,
+                        email_claim: oidc_email_claim,
+                    })
+                }
+                _ => None,
+            };
+            let settings = samordna_web::Settings {
+                contact_email,
+                anonymous_access,
+                secure_cookies,
+                oidc,
+                ..Default::default()
+            };
+            serve(store, settings, listen).await?;
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
+        Command::User(cmd) => user(&open(&cli.db).await?, cmd).await?,
+        Command::Token(cmd) => token(&open(&cli.db).await?, cmd).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -248,6 +350,89 @@ async fn org(store: &Store, cmd: OrgCommand) -> Result<()> {
                     "Gruppen hade inget sådant alias."
                 }
             );
+        }
+    }
+    Ok(())
+}
+
+/// One line from standard input: a new password, checked and hashed.
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("kunde inte läsa lösenordet från standard in")?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    samordna_web::auth::check_new_password(password).map_err(|e| anyhow::anyhow!(e))?;
+    samordna_web::auth::hash_password(password)
+        .map_err(|e| anyhow::anyhow!("kunde inte hasha lösenordet: {e}"))
+}
+
+async fn account(store: &Store, email: &str) -> Result<samordna_store::Account> {
+    store
+        .account_by_email(email)
+        .await?
+        .with_context(|| format!("det finns inget konto för {email}"))
+}
+
+async fn user(store: &Store, cmd: UserCommand) -> Result<()> {
+    match cmd {
+        UserCommand::Add {
+            email,
+            name,
+            role,
+            person_id,
+            no_password,
+        } => {
+            let hash = if no_password {
+                None
+            } else {
+                Some(read_password()?)
+            };
+            let system_role = Some(role.as_str()).filter(|r| *r != "reader");
+            let new = samordna_store::NewAccount {
+                email: &email,
+                name: &name,
+                password_hash: hash.as_deref(),
+                system_role,
+                person_id,
+                ..Default::default()
+            };
+            let id = store.create_account(&new, &actor()).await?;
+            println!("Konto {id} skapat för {email}.");
+        }
+        UserCommand::Passwd { email } => {
+            let a = account(store, &email).await?;
+            store
+                .set_password(a.id, &read_password()?, &actor())
+                .await?;
+            println!("Lösenordet är bytt för {email}; kontots sessioner är avslutade.");
+        }
+    }
+    Ok(())
+}
+
+async fn token(store: &Store, cmd: TokenCommand) -> Result<()> {
+    match cmd {
+        TokenCommand::Create { email, name } => {
+            let a = account(store, &email).await?;
+            let secret = format!("smd_{}", samordna_web::auth::random_token());
+            let id = store
+                .create_api_token(
+                    a.id,
+                    &name,
+                    &samordna_web::auth::hash_secret(&secret),
+                    &actor(),
+                )
+                .await?;
+            eprintln!("API-nyckel {id} ({name}) för {email}. Den visas bara nu:");
+            println!("{secret}");
+        }
+        TokenCommand::Revoke { email, id } => {
+            let a = account(store, &email).await?;
+            if !store.revoke_api_token(a.id, id, &actor()).await? {
+                anyhow::bail!("kontot {email} har ingen aktiv API-nyckel {id}");
+            }
+            println!("API-nyckel {id} är återkallad.");
         }
     }
     Ok(())

@@ -493,3 +493,26 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Records that someone exported data (the audit log, personal data): exports of
+    /// personal data are themselves logged.
+    pub async fn log_export(&self, actor: &str, what: &str, rows: usize) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM audit_events")
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "export.downloaded",
+                what,
+                id,
+                &format!("{rows} rader"),
+                before_after((), serde_json::json!({"what": what, "rows": rows})),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}

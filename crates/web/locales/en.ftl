@@ -152,3 +152,132 @@ a11y-technical-heading = Technical information about the website's accessibility
 a11y-technical = The pages work without JavaScript and have a skip link, landmarks, headings in order, visible keyboard focus, and can be zoomed to 200 per cent without loss of content. The interface is in Swedish and English; the terms of reference themselves are in Swedish.
 a11y-testing-heading = How we tested the website
 a11y-testing = Every page type is tested automatically on every change in a real browser with axe-core against WCAG 2.0 and 2.1 levels A and AA, in both languages, and with the keyboard and at 200 per cent zoom. This statement was last updated on { $date }.
+
+error-forbidden = Not permitted
+error-conflict = Could not save
+error-too-many = Too many attempts
+error-too-many-text = Too many failed sign-ins. Wait a while and try again.
+error-too-large = Too large
+error-too-large-text = What was sent is too large.
+
+nav-sign-in = Sign in
+nav-sign-out = Sign out
+form-has-errors = The form has errors to correct
+form-required = required
+form-cancel = Cancel
+form-save = Save
+list-empty = Nothing to show.
+col-name = Name
+col-role = Role
+col-on-behalf-of = For administration
+col-since = Since
+col-actions = Actions
+
+sign-in-title = Sign in
+sign-in-intro = Sign in with your Samordna account.
+sign-in-email = E-mail address
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-failed = Wrong e-mail address or password.
+sign-in-oidc = Sign in with the region's account
+sign-in-oidc-failed = The sign-in with the region's account could not be verified. Please try again.
+sign-in-no-account = There is no Samordna account for { $email }. Contact the register keeper.
+
+account-title = My account
+account-email = E-mail address
+account-role = System role
+account-role-none = Reader (roles in groups follow from memberships)
+account-role-admin = Administrator (register keeper)
+account-role-director = Director
+account-tokens = API keys
+account-tokens-intro = An API key gives a program the same rights as your account in the JSON API. The key is shown once only; it can be revoked at any time.
+account-token-name = Name of the key
+account-token-create = Create API key
+account-token-created = Your new API key. Copy it now; it will not be shown again.
+account-token-revoked = revoked
+account-token-revoke = Revoke { $name }
+
+group-edit = Edit the group
+group-members = Members
+group-new = New group
+group-edit-title = Edit { $name }
+field-name = Name
+field-short-name = Short name
+field-kind = Kind
+field-area = Area of responsibility
+field-reports-to = Reports to
+field-reports-to-none = (none)
+field-status = Status
+field-status-hint = Only the director can establish or dissolve a group.
+field-aliases = Other names
+field-aliases-hint = One name per line: names that documents use, misspellings too.
+field-liaisons = Works with
+field-title = Title
+field-email = E-mail address
+field-phone = Phone
+field-administration = Administration
+field-administration-none = (none)
+field-person = Person
+field-role = Role
+field-on-behalf-of = For administration
+field-voting-right = Voting right
+field-appointed-by = Appointed by
+field-start-date = From
+field-end-date = Until
+field-end-date-hint = Fill in to end the membership; its history is kept.
+error-required = Fill in { $field }.
+error-date = Write the date as YYYY-MM-DD, for example 2026-01-31.
+error-end-before-start = The end date cannot be before the start date.
+error-email = Write an e-mail address like name@example.org.
+error-unknown-choice = Choose one of the options.
+error-status-director = Only the director can change the status.
+
+role-ordforande = Chair
+role-vice_ordforande = Vice chair
+role-deltagare = Member
+role-adjungerad = Adjunct
+role-koordinator = Coordinator
+role-kontaktperson = Contact person
+role-sekreterare = Secretary
+
+members-title = Members of { $name }
+members-crumb = Members
+members-add = Add a member
+members-none = The group has no current members in the register.
+members-current = Current members
+members-former = { $count ->
+    [one] 1 former member
+   *[other] { $count } former members
+}
+members-edit = Change { $name }
+membership-new-title = New member of { $name }
+membership-edit-title = Membership of { $name }
+
+people-title = People
+people-add = Add a person
+person-new-title = New person
+person-edit-title = Edit { $name }
+administrations-title = Administrations
+administrations-add = Add an administration
+administration-new-title = New administration
+administration-edit-title = Edit { $name }
+
+conflict-title = Someone else has saved changes
+conflict-text = { $what } was changed by someone else while you were editing. Your changes were not saved. Compare, and reopen the form to make them again.
+conflict-caption = Your details and the saved ones
+conflict-field = Field
+conflict-yours = Your version
+conflict-saved = Saved version
+conflict-reopen = Reopen the form with the saved version
+
+audit-title = Audit log
+audit-actor = Who
+audit-action = Event
+audit-object = Object
+audit-from = From
+audit-to = Until
+audit-filter = Filter
+audit-csv = Download as CSV
+audit-caption = { $count } events
+audit-when = When
+audit-detail = Details

@@ -146,3 +146,132 @@ a11y-technical-heading = Teknisk information om webbplatsens tillgänglighet
 a11y-technical = Sidorna fungerar utan JavaScript, har en länk för att hoppa till innehållet, landmärken och rubriker i ordning, synlig tangentbordsfokus, och kan förstoras till 200 procent utan att innehåll går förlorat. Innehållet finns på svenska och engelska; uppdragshandlingarna själva är på svenska.
 a11y-testing-heading = Hur vi testat webbplatsen
 a11y-testing = Varje sidtyp testas automatiskt vid varje ändring i en riktig webbläsare med verktyget axe-core mot WCAG 2.0 och 2.1 nivå A och AA, på båda språken, samt med tangentbordet och i 200 procents förstoring. Redogörelsen uppdaterades senast { $date }.
+
+error-forbidden = Behörighet saknas
+error-conflict = Det gick inte att spara
+error-too-many = För många försök
+error-too-many-text = För många misslyckade inloggningar. Vänta en stund och försök igen.
+error-too-large = För stor
+error-too-large-text = Det som skickades är för stort.
+
+nav-sign-in = Logga in
+nav-sign-out = Logga ut
+form-has-errors = Formuläret har fel som behöver rättas
+form-required = obligatoriskt
+form-cancel = Avbryt
+form-save = Spara
+list-empty = Inget att visa.
+col-name = Namn
+col-role = Roll
+col-on-behalf-of = För förvaltning
+col-since = Sedan
+col-actions = Åtgärder
+
+sign-in-title = Logga in
+sign-in-intro = Logga in med ditt konto i Samordna.
+sign-in-email = E-postadress
+sign-in-password = Lösenord
+sign-in-submit = Logga in
+sign-in-failed = Fel e-postadress eller lösenord.
+sign-in-oidc = Logga in med regionens konto
+sign-in-oidc-failed = Inloggningen via regionens konto kunde inte verifieras. Försök igen.
+sign-in-no-account = Det finns inget konto i Samordna för { $email }. Kontakta registerhållaren.
+
+account-title = Mitt konto
+account-email = E-postadress
+account-role = Systemroll
+account-role-none = Läsare (roller i grupper följer av medlemskap)
+account-role-admin = Administratör (registerhållare)
+account-role-director = Direktör
+account-tokens = API-nycklar
+account-tokens-intro = En API-nyckel ger ett program samma behörighet som ditt konto i JSON-API:t. Nyckeln visas bara en gång; den kan återkallas när som helst.
+account-token-name = Nyckelns namn
+account-token-create = Skapa API-nyckel
+account-token-created = Din nya API-nyckel. Kopiera den nu; den visas inte igen.
+account-token-revoked = återkallad
+account-token-revoke = Återkalla { $name }
+
+group-edit = Redigera gruppen
+group-members = Medlemmar
+group-new = Ny grupp
+group-edit-title = Redigera { $name }
+field-name = Namn
+field-short-name = Kortnamn
+field-kind = Typ
+field-area = Ansvarsområde
+field-reports-to = Rapporterar till
+field-reports-to-none = (ingen)
+field-status = Status
+field-status-hint = Bara direktören kan inrätta eller avveckla en grupp.
+field-aliases = Andra namn
+field-aliases-hint = Ett namn per rad: namn som dokument använder, också felstavningar.
+field-liaisons = Samverkar med
+field-title = Titel
+field-email = E-postadress
+field-phone = Telefon
+field-administration = Förvaltning
+field-administration-none = (ingen)
+field-person = Person
+field-role = Roll
+field-on-behalf-of = För förvaltning
+field-voting-right = Rösträtt
+field-appointed-by = Utsedd av
+field-start-date = Från och med
+field-end-date = Till och med
+field-end-date-hint = Fyll i för att avsluta medlemskapet; historiken sparas.
+error-required = Fyll i { $field }.
+error-date = Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-31.
+error-end-before-start = Slutdatumet kan inte vara före startdatumet.
+error-email = Skriv en e-postadress som namn@exempel.se.
+error-unknown-choice = Välj ett av alternativen.
+error-status-director = Bara direktören kan ändra status.
+
+role-ordforande = Ordförande
+role-vice_ordforande = Vice ordförande
+role-deltagare = Deltagare
+role-adjungerad = Adjungerad
+role-koordinator = Koordinator
+role-kontaktperson = Kontaktperson
+role-sekreterare = Sekreterare
+
+members-title = Medlemmar i { $name }
+members-crumb = Medlemmar
+members-add = Lägg till medlem
+members-none = Gruppen har inga nuvarande medlemmar i registret.
+members-current = Nuvarande medlemmar
+members-former = { $count ->
+    [one] 1 tidigare medlem
+   *[other] { $count } tidigare medlemmar
+}
+members-edit = Ändra { $name }
+membership-new-title = Ny medlem i { $name }
+membership-edit-title = Medlemskap för { $name }
+
+people-title = Personer
+people-add = Lägg till person
+person-new-title = Ny person
+person-edit-title = Redigera { $name }
+administrations-title = Förvaltningar
+administrations-add = Lägg till förvaltning
+administration-new-title = Ny förvaltning
+administration-edit-title = Redigera { $name }
+
+conflict-title = Någon annan har sparat ändringar
+conflict-text = { $what } ändrades av någon annan medan du redigerade. Dina ändringar sparades inte. Jämför och öppna formuläret igen för att göra om dem.
+conflict-caption = Dina uppgifter och de sparade
+conflict-field = Uppgift
+conflict-yours = Din version
+conflict-saved = Sparad version
+conflict-reopen = Öppna formuläret med den sparade versionen
+
+audit-title = Ändringslogg
+audit-actor = Vem
+audit-action = Händelse
+audit-object = Objekt
+audit-from = Från och med
+audit-to = Till och med
+audit-filter = Filtrera
+audit-csv = Hämta som CSV
+audit-caption = { $count } händelser
+audit-when = När
+audit-detail = Detaljer

@@ -3,8 +3,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json};
 use samordna_store::{in_force, CharterVersion, Organization};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -12,21 +11,6 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::view::{CaseView, CharterState, OrgLink, Snapshot};
 use crate::{AppError, AppState};
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/organizations", get(organizations))
-        .route("/organizations/{slug}", get(organization))
-        .route("/organizations/{slug}/charters", get(charters))
-        .route("/organizations/{slug}/charters/{version}", get(charter))
-        .route("/cases", get(cases))
-        .route("/cases/{slug}", get(case))
-        .fallback(|| async {
-            ApiError(AppError::NotFound(
-                "Det finns ingen sådan resurs i API:t.".into(),
-            ))
-        })
-}
 
 #[derive(Serialize)]
 struct OrgSummary {
@@ -81,7 +65,7 @@ fn version_json(slug: &str, v: &CharterVersion) -> Value {
     })
 }
 
-async fn organizations(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn organizations(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let snap = Snapshot::load(&state.store).await?;
     let data: Vec<OrgSummary> = snap.current().map(|o| summary(&snap, o)).collect();
     Ok(Json(json!({ "data": data, "count": data.len() })))
@@ -95,7 +79,7 @@ fn find<'a>(snap: &'a Snapshot, slug: &str) -> Result<&'a Organization, ApiError
     })
 }
 
-async fn organization(
+pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -123,7 +107,7 @@ async fn organization(
     Ok(Json(body).into_response())
 }
 
-async fn charters(
+pub async fn charters(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -137,7 +121,7 @@ async fn charters(
     Ok(Json(json!({ "data": data, "count": data.len() })))
 }
 
-async fn charter(
+pub async fn charter(
     State(state): State<AppState>,
     Path((slug, version)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
@@ -172,7 +156,7 @@ async fn charter(
     Ok(Json(body))
 }
 
-async fn cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let versions = state.store.charter_versions(None).await?;
     let data: Vec<Value> = state
         .store
@@ -194,7 +178,7 @@ async fn cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "data": data, "count": data.len() })))
 }
 
-async fn case(
+pub async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
@@ -212,4 +196,144 @@ async fn case(
         "slug": case.slug(),
         "documents": documents,
     })))
+}
+
+/// `PUT /api/v1/organizations/{slug}`: the same edit as the form, as JSON.
+/// `row_version` must be the version read; a stale one gets 409 with both versions.
+#[derive(serde::Deserialize)]
+pub struct OrgPut {
+    row_version: i64,
+    name: String,
+    #[serde(default)]
+    short_name: Option<String>,
+    kind: samordna_domain::OrgKind,
+    #[serde(default)]
+    area: Option<String>,
+    #[serde(default)]
+    reports_to: Option<String>,
+    #[serde(default = "active")]
+    status: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    liaisons: Vec<String>,
+}
+
+fn active() -> String {
+    "active".into()
+}
+
+pub async fn organization_put(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<crate::auth::Visitor>,
+    Path(slug): Path<String>,
+    body: Result<Json<OrgPut>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) =
+        body.map_err(|e| AppError::BadRequest(format!("Ogiltig JSON: {}", e.body_text())))?;
+    let orgs = state.store.organizations().await?;
+    let org = orgs
+        .iter()
+        .find(|o| o.slug == slug)
+        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    let by_slug = |s: &str| {
+        orgs.iter()
+            .find(|o| o.slug == s)
+            .map(|o| o.id)
+            .ok_or_else(|| AppError::BadRequest(format!("Okänd grupp: {s}")))
+    };
+    if body.name.trim().is_empty() {
+        return Err(AppError::BadRequest("Fältet name får inte vara tomt.".into()).into());
+    }
+    if body.status != "active" && body.status != "dissolved" {
+        return Err(
+            AppError::BadRequest("status måste vara active eller dissolved.".into()).into(),
+        );
+    }
+    if body.status != org.status
+        && !crate::auth::may(
+            &state,
+            &visitor,
+            samordna_domain::policy::Action::EstablishOrDissolve,
+            Some(org),
+        )
+        .await
+    {
+        return Err(AppError::Forbidden("Bara direktören kan ändra status.".into()).into());
+    }
+    let fields = samordna_store::OrgFields {
+        name: body.name.trim().to_string(),
+        short_name: body.short_name,
+        kind: body.kind,
+        area: body.area,
+        reports_to_id: body.reports_to.as_deref().map(by_slug).transpose()?,
+        status: body.status,
+        aliases: body.aliases,
+        liaison_ids: body
+            .liaisons
+            .iter()
+            .map(|s| by_slug(s))
+            .collect::<Result<_, _>>()?,
+    };
+    match state
+        .store
+        .update_organization(&slug, body.row_version, &fields, &visitor.actor())
+        .await
+    {
+        Ok(()) => {
+            let now = state
+                .store
+                .organization_by_slug(&slug)
+                .await?
+                .ok_or_else(|| AppError::NotFound(slug.clone()))?;
+            Ok(Json(json!({ "slug": now.slug, "row_version": now.row_version })).into_response())
+        }
+        Err(samordna_store::StoreError::Stale {
+            current_version, ..
+        }) => {
+            let saved = state.store.org_fields(org).await?;
+            let body = json!({
+                "error": { "status": 409, "message": "Gruppen har ändrats av någon annan; din ändring sparades inte." },
+                "yours": fields,
+                "saved": saved,
+                "saved_row_version": current_version,
+            });
+            Ok((axum::http::StatusCode::CONFLICT, Json(body)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /api/v1/organizations/{slug}/memberships`: current and former members.
+pub async fn memberships(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let org = state
+        .store
+        .organization_by_slug(&slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+    let today = chrono::Utc::now().date_naive();
+    let data: Vec<Value> = state
+        .store
+        .memberships(Some(org.id), None)
+        .await?
+        .into_iter()
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "person": m.person_name,
+                "role": m.fields.role,
+                "on_behalf_of": m.on_behalf_of_name,
+                "voting_right": m.fields.voting_right,
+                "appointed_by": m.fields.appointed_by,
+                "start_date": m.fields.start_date,
+                "end_date": m.fields.end_date,
+                "current": m.is_current(today),
+                "row_version": m.row_version,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "data": data, "count": data.len() })))
 }

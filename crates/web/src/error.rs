@@ -16,6 +16,17 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     BadRequest(String),
+    /// Not signed in: pages redirect to the sign-in page, the API answers 401.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("för många försök")]
+    TooManyAttempts,
+    #[error("för stor begäran")]
+    TooLarge,
     #[error("tjänsten är tillfälligt otillgänglig")]
     Unavailable(#[source] StoreError),
     #[error("internt fel")]
@@ -26,6 +37,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(format!("{what} finns inte")),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            e @ StoreError::Stale { .. } => AppError::Conflict(e.to_string()),
             e if e.is_unavailable() => AppError::Unavailable(e),
             other => AppError::Internal(other.to_string()),
         }
@@ -37,6 +50,11 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -48,7 +66,13 @@ impl AppError {
             lang: RequestInfo::current().lang,
         };
         match self {
-            AppError::NotFound(m) | AppError::BadRequest(m) => m.clone(),
+            AppError::NotFound(m)
+            | AppError::BadRequest(m)
+            | AppError::Unauthorized(m)
+            | AppError::Forbidden(m)
+            | AppError::Conflict(m) => m.clone(),
+            AppError::TooManyAttempts => t.t("error-too-many-text"),
+            AppError::TooLarge => t.t("error-too-large-text"),
             AppError::Unavailable(_) => t.t("error-unavailable-text"),
             AppError::Internal(_) => t.t("error-internal-text"),
         }
@@ -83,11 +107,20 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let status = self.status();
+        if let AppError::Unauthorized(_) = self {
+            let path = crate::i18n::RequestInfo::current().path;
+            let to = format!("/logga-in?till={}", crate::i18n::encode_query(&path));
+            return axum::response::Redirect::to(&to).into_response();
+        }
         let c = Chrome::new("");
         let title = c.t.t(match status {
             StatusCode::NOT_FOUND => "error-not-found",
             StatusCode::BAD_REQUEST => "error-bad-request",
             StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
+            StatusCode::FORBIDDEN => "error-forbidden",
+            StatusCode::CONFLICT => "error-conflict",
+            StatusCode::TOO_MANY_REQUESTS => "error-too-many",
+            StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
             _ => "error-internal",
         });
         let page = ErrorPage {

@@ -277,6 +277,8 @@ mod tests {
                         ("phone", Arg::Text("1".into())),
                         ("number", Arg::Text("RS 2024-00001".into())),
                         ("email", Arg::Text("a@b".into())),
+                        ("field", Arg::Text("f".into())),
+                        ("what", Arg::Text("w".into())),
                     ],
                 );
                 assert!(

@@ -1,37 +1,86 @@
-//! The portal: server-rendered Swedish pages (askama) and the read-only JSON API.
+//! The portal: server-rendered Swedish pages (askama) and the JSON API.
 //!
-//! Architecture invariant: handlers read through `samordna_store::Store` only; they
-//! never build SQL. Every failure becomes an [`AppError`], which renders itself as
-//! a Swedish HTML page or, under `/api/`, as JSON with a message.
+//! Architecture invariant: handlers read and write through `samordna_store::Store`
+//! only; they never build SQL. Every route is listed in `routes::ROUTES` with the
+//! action the policy table must allow, and the router is built from that table, so
+//! no route escapes the permission check. Every failure becomes an [`AppError`],
+//! which renders itself as a Swedish HTML page or, under `/api/`, as JSON.
 
+mod admin;
 mod api;
+pub mod auth;
+mod edit;
 mod error;
+mod forms;
 pub mod i18n;
 mod pages;
+pub mod routes;
+mod session;
 mod view;
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{header, HeaderValue};
-use axum::routing::get;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, on, MethodFilter, MethodRouter};
 use axum::Router;
+use samordna_domain::policy::AnonymousAccess;
 use samordna_store::Store;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
+use routes::{RouteSpec, Scope, ROUTES};
+
+/// OpenID Connect sign-in with the region's identity provider.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// The issuer URL, e.g. `https://login.microsoftonline.com/{tenant}/v2.0`.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// This installation's address as the provider sees it, e.g. `https://samordna.vgregion.se`.
+    pub public_url: String,
+    /// The claim that carries the e-mail address (Entra ID: `email` or `preferred_username`).
+    pub email_claim: String,
+}
 
 /// Settings of an installation.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Where readers report accessibility problems (shown on /tillganglighet).
     pub contact_email: String,
+    /// What visitors who are not signed in may read.
+    pub anonymous_access: AnonymousAccess,
+    /// A session ends after this long without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, whatever happens.
+    pub session_absolute_hours: i64,
+    /// Cookies carry `Secure` (set behind HTTPS; also when the proxy says https).
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long one request may take.
+    pub request_timeout: Duration,
+    pub oidc: Option<OidcSettings>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             contact_email: "samordna@example.org".into(),
+            anonymous_access: AnonymousAccess::Published,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            oidc: None,
         }
     }
 }
@@ -48,42 +97,170 @@ pub fn router(store: Store) -> Router {
     router_with(store, Settings::default())
 }
 
+/// The handler of a route in the table.
+fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
+    let filter = match method {
+        "GET" => MethodFilter::GET,
+        "POST" => MethodFilter::POST,
+        "PUT" => MethodFilter::PUT,
+        other => panic!("no method filter for {other}"),
+    };
+    macro_rules! h {
+        ($f:expr) => {
+            on(filter, $f)
+        };
+    }
+    match (method, path) {
+        ("GET", "/") => h!(pages::register),
+        ("GET", "/grupper/{slug}") => h!(pages::group),
+        ("GET", "/grupper/{slug}/uppdragshandlingar/{version}") => h!(pages::charter),
+        ("GET", "/grupper/{slug}/uppdragshandlingar/{version}/kalla") => h!(pages::charter_source),
+        ("GET", "/arenden") => h!(pages::cases),
+        ("GET", "/arenden/{slug}") => h!(pages::case),
+        ("GET", "/tillganglighet") => h!(pages::accessibility),
+        ("GET", "/forvaltningar") => h!(edit::administrations),
+        ("GET", "/grupper/{slug}/medlemmar") => h!(edit::members),
+        ("GET", "/personer") => h!(edit::people),
+        ("GET", "/grupper/ny") => h!(edit::group_new),
+        ("POST", "/grupper/ny") => h!(edit::group_create),
+        ("GET", "/grupper/{slug}/redigera") => h!(edit::group_edit),
+        ("POST", "/grupper/{slug}/redigera") => h!(edit::group_save),
+        ("GET", "/grupper/{slug}/medlemmar/ny") => h!(edit::membership_new),
+        ("POST", "/grupper/{slug}/medlemmar/ny") => h!(edit::membership_create),
+        ("GET", "/medlemskap/{id}/redigera") => h!(edit::membership_edit),
+        ("POST", "/medlemskap/{id}/redigera") => h!(edit::membership_save),
+        ("GET", "/personer/ny") => h!(edit::person_new),
+        ("POST", "/personer/ny") => h!(edit::person_create),
+        ("GET", "/personer/{id}/redigera") => h!(edit::person_edit),
+        ("POST", "/personer/{id}/redigera") => h!(edit::person_save),
+        ("GET", "/forvaltningar/ny") => h!(edit::administration_new),
+        ("POST", "/forvaltningar/ny") => h!(edit::administration_create),
+        ("GET", "/forvaltningar/{id}/redigera") => h!(edit::administration_edit),
+        ("POST", "/forvaltningar/{id}/redigera") => h!(edit::administration_save),
+        ("GET", "/admin/logg") => h!(admin::audit_log),
+        ("GET", "/admin/logg.csv") => h!(admin::audit_csv),
+        ("GET", "/konto") => h!(session::account),
+        ("POST", "/konto/nycklar") => h!(session::token_create),
+        ("POST", "/konto/nycklar/{id}/aterkalla") => h!(session::token_revoke),
+        ("POST", "/logga-ut") => h!(session::sign_out),
+        ("GET", "/api/v1/organizations") => h!(api::organizations),
+        ("GET", "/api/v1/organizations/{slug}") => h!(api::organization),
+        ("PUT", "/api/v1/organizations/{slug}") => h!(api::organization_put),
+        ("GET", "/api/v1/organizations/{slug}/charters") => h!(api::charters),
+        ("GET", "/api/v1/organizations/{slug}/charters/{version}") => h!(api::charter),
+        ("GET", "/api/v1/organizations/{slug}/memberships") => h!(api::memberships),
+        ("GET", "/api/v1/cases") => h!(api::cases),
+        ("GET", "/api/v1/cases/{slug}") => h!(api::case),
+        (m, p) => panic!("route {m} {p} is in ROUTES but has no handler"),
+    }
+}
+
+/// Checks the route's action against the policy before its handler runs.
+async fn guard(
+    State((state, spec)): State<(AppState, RouteSpec)>,
+    Path(params): Path<HashMap<String, String>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let visitor = req
+        .extensions()
+        .get::<auth::Visitor>()
+        .cloned()
+        .unwrap_or(auth::Visitor::Anonymous { csrf: None });
+    let api = spec.path.starts_with("/api/");
+    let org = match spec.scope {
+        Scope::Global => Ok(None),
+        Scope::GroupSlug => match params.get("slug") {
+            Some(slug) => state
+                .store
+                .organization_by_slug(slug)
+                .await
+                .map_err(AppError::from),
+            None => Ok(None),
+        },
+        Scope::MembershipId => match params.get("id").and_then(|i| i.parse::<i64>().ok()) {
+            Some(id) => match state.store.membership(id).await {
+                Ok(Some(m)) => state
+                    .store
+                    .organizations()
+                    .await
+                    .map(|os| os.into_iter().find(|o| o.id == m.fields.organization_id))
+                    .map_err(AppError::from),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e.into()),
+            },
+            None => Ok(None),
+        },
+    };
+    let checked = match org {
+        Ok(org) => auth::require(&state, &visitor, spec.action, org.as_ref()).await,
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(()) => next.run(req).await,
+        Err(e) if api => e.into_json(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Remembers the client's address for rate limiting.
+async fn client_addr(mut req: Request, next: Next) -> Response {
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    req.extensions_mut().insert(session::ClientAddr(addr));
+    next.run(req).await
+}
+
 /// The whole web application.
 pub fn router_with(store: Store, settings: Settings) -> Router {
+    let body_limit = settings.body_limit;
+    let timeout = settings.request_timeout;
     let state = AppState {
         store,
         settings: Arc::new(settings),
     };
-    Router::new()
-        .route("/", get(pages::register))
-        .route("/grupper/{slug}", get(pages::group))
-        .route(
-            "/grupper/{slug}/uppdragshandlingar/{version}",
-            get(pages::charter),
-        )
-        .route(
-            "/grupper/{slug}/uppdragshandlingar/{version}/kalla",
-            get(pages::charter_source),
-        )
-        .route("/arenden", get(pages::cases))
-        .route("/arenden/{slug}", get(pages::case))
-        .route("/static/samordna.css", get(pages::stylesheet))
-        .route("/tillganglighet", get(pages::accessibility))
+    let mut app: Router<AppState> = Router::new();
+    for spec in ROUTES {
+        let guarded = handler(spec.method, spec.path)
+            .route_layer(from_fn_with_state((state.clone(), *spec), guard));
+        app = app.route(spec.path, guarded);
+    }
+    app.route("/logga-in", get(session::sign_in_page).post(session::sign_in))
+        .route("/oidc/start", get(oidc_routes::start))
+        .route("/oidc/callback", get(oidc_routes::callback))
         .route("/sprak/{lang}", get(pages::switch_language))
+        .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
-        .nest("/api/v1", api::router())
-        .fallback(pages::not_found)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        .fallback(pages::fallback)
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(from_fn(client_addr))
+        .layer(from_fn(i18n::negotiate))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'"),
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+            ),
         ))
-        .layer(axum::middleware::from_fn(i18n::negotiate))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+mod oidc_routes {
+    use super::*;
+    pub async fn start() -> Response {
+        AppError::NotFound("OpenID Connect är inte konfigurerat.".into()).into_response()
+    }
+    pub async fn callback() -> Response {
+        AppError::NotFound("OpenID Connect är inte konfigurerat.".into()).into_response()
+    }
 }
 
 /// Serves the application on `listener` until `shutdown` completes.
@@ -93,7 +270,10 @@ pub async fn serve(
     settings: Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router_with(store, settings))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router_with(store, settings).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -24,18 +24,32 @@ pub struct Chrome {
     pub switch_href: String,
     pub switch_lang: &'static str,
     pub section: &'static str,
+    /// The signed-in account's name.
+    pub signed_in: Option<String>,
+    /// The CSRF token for the sign-out form.
+    pub csrf: String,
+    pub sign_in_href: String,
 }
 
 impl Chrome {
     pub fn new(section: &'static str) -> Chrome {
         let info = RequestInfo::current();
         let other = info.lang.other();
+        let visitor = crate::auth::current_visitor();
+        let back = if info.path.starts_with("/logga-in") {
+            "/".to_string()
+        } else {
+            info.path.clone()
+        };
         Chrome {
             t: Tr { lang: info.lang },
             lang: info.lang.code(),
             switch_href: format!("/sprak/{}?till={}", other.code(), encode_query(&info.path)),
             switch_lang: other.code(),
             section,
+            signed_in: visitor.account().map(|a| a.name.clone()),
+            csrf: visitor.csrf(),
+            sign_in_href: format!("/logga-in?till={}", encode_query(&back)),
         }
     }
 }
@@ -65,6 +79,16 @@ pub async fn stylesheet() -> impl IntoResponse {
 
 pub async fn not_found() -> AppError {
     AppError::NotFound(tr().t("error-not-found-page"))
+}
+
+/// No route matched: a 404 page, or JSON under `/api/`.
+pub async fn fallback(uri: axum::http::Uri) -> Response {
+    let e = AppError::NotFound(tr().t("error-not-found-page"));
+    if uri.path().starts_with("/api/") {
+        e.into_json()
+    } else {
+        e.into_response()
+    }
 }
 
 fn no_group(slug: &str) -> AppError {
@@ -248,10 +272,13 @@ struct GroupPage {
     duties: Vec<String>,
     content_from: Option<String>,
     versions: Vec<VersionRow>,
+    /// Links to what the visitor may do here: edit, members.
+    actions: Vec<(String, String)>,
 }
 
 pub async fn group(
     State(state): State<AppState>,
+    axum::Extension(visitor): axum::Extension<crate::auth::Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("register");
@@ -292,7 +319,30 @@ pub async fn group(
     children.sort_by(|a, b| a.name.cmp(&b.name));
     let mut aliases: Vec<String> = snap.aliases.get(&org.id).cloned().unwrap_or_default();
     aliases.retain(|a| a != &org.name);
+    let mut actions = Vec::new();
+    let href = OrgLink::from(org).href();
+    if crate::auth::may(
+        &state,
+        &visitor,
+        samordna_domain::policy::Action::ReadPeople,
+        Some(org),
+    )
+    .await
+    {
+        actions.push((format!("{href}/medlemmar"), t.t("group-members")));
+    }
+    if crate::auth::may(
+        &state,
+        &visitor,
+        samordna_domain::policy::Action::EditGroup,
+        Some(org),
+    )
+    .await
+    {
+        actions.push((format!("{href}/redigera"), t.t("group-edit")));
+    }
     let page = GroupPage {
+        actions,
         name: org.name.clone(),
         kind: kind_label(&t, org.kind),
         area: org.area.clone(),

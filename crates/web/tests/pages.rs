@@ -531,6 +531,7 @@ async fn accessibility_statement_says_how_to_report_a_problem() {
     let db = TestDb::sqlite().await;
     let settings = samordna_web::Settings {
         contact_email: "tillganglighet@region.example".into(),
+        ..Default::default()
     };
     let app = samordna_web::router_with(db.store.clone(), settings);
     let page = get(&app, "/tillganglighet").await;

@@ -1,0 +1,148 @@
+//! The audit log for admins: filters, and CSV export (which is itself logged).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+
+use crate::auth::Visitor;
+use crate::i18n::encode_query;
+use crate::pages::Chrome;
+use crate::{AppError, AppState};
+
+#[derive(Deserialize, Default, Clone)]
+pub struct Filter {
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub object_type: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+impl Filter {
+    fn keeps(&self, e: &samordna_store::AuditEvent) -> bool {
+        let day = e.occurred_at.date_naive().to_string();
+        (self.actor.is_empty() || e.actor.contains(self.actor.trim()))
+            && (self.action.is_empty() || e.action.contains(self.action.trim()))
+            && (self.object_type.is_empty() || e.object_type == self.object_type.trim())
+            && (self.from.is_empty() || day.as_str() >= self.from.as_str())
+            && (self.to.is_empty() || day.as_str() <= self.to.as_str())
+    }
+
+    fn query(&self) -> String {
+        [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("object_type", &self.object_type),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode_query(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    filter: Filter,
+    events: Vec<samordna_store::AuditEvent>,
+    csv_href: String,
+}
+
+async fn filtered(
+    state: &AppState,
+    f: &Filter,
+) -> Result<Vec<samordna_store::AuditEvent>, AppError> {
+    let mut events: Vec<_> = state
+        .store
+        .audit_events()
+        .await?
+        .into_iter()
+        .filter(|e| f.keeps(e))
+        .collect();
+    events.reverse();
+    Ok(events)
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let mut events = filtered(&state, &f).await?;
+    events.truncate(500);
+    let csv_href = format!("/admin/logg.csv?{}", f.query());
+    let html = AuditPage {
+        c: Chrome::new("audit"),
+        filter: f,
+        events,
+        csv_href,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+fn csv_field(s: &str) -> String {
+    // Quote every field; double quotes inside; neutralise spreadsheet formulas.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let events = filtered(&state, &f).await?;
+    let mut out = String::from("id,tid,vem,händelse,objekttyp,objekt,detaljer,ändring\r\n");
+    for e in &events {
+        let row = [
+            e.id.to_string(),
+            e.occurred_at.to_rfc3339(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.object_type.clone(),
+            e.object_id.map(|i| i.to_string()).unwrap_or_default(),
+            e.detail.clone(),
+            e.changes.clone().unwrap_or_default(),
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|x| csv_field(x))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    state
+        .store
+        .log_export(&v.actor(), "audit_log", events.len())
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"samordna-logg.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}

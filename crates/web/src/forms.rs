@@ -1,0 +1,215 @@
+//! One form template for every edit page, and what posted forms hold.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
+
+use crate::i18n::Tr;
+use crate::pages::Chrome;
+use crate::AppError;
+
+pub enum FieldKind {
+    /// `<input type=…>`
+    Input(&'static str),
+    Textarea,
+    /// (value, label)
+    Select(Vec<(String, String)>),
+    Checkbox,
+    /// (value, label, checked)
+    Checkboxes(Vec<(String, String, bool)>),
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub kind: FieldKind,
+    pub value: String,
+    pub error: Option<String>,
+    pub hint: Option<String>,
+    pub required: bool,
+    pub disabled: bool,
+    pub autocomplete: Option<&'static str>,
+}
+
+impl Field {
+    pub fn new(
+        name: &'static str,
+        label: String,
+        kind: FieldKind,
+        value: impl Into<String>,
+    ) -> Field {
+        Field {
+            name,
+            label,
+            kind,
+            value: value.into(),
+            error: None,
+            hint: None,
+            required: false,
+            disabled: false,
+            autocomplete: None,
+        }
+    }
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+    pub fn hint(mut self, hint: String) -> Field {
+        self.hint = Some(hint);
+        self
+    }
+    pub fn disabled(mut self, disabled: bool) -> Field {
+        self.disabled = disabled;
+        self
+    }
+    pub fn autocomplete(mut self, ac: &'static str) -> Field {
+        self.autocomplete = Some(ac);
+        self
+    }
+}
+
+pub struct FormView {
+    pub title: String,
+    pub intro: Option<String>,
+    pub action: String,
+    pub csrf: String,
+    pub row_version: Option<i64>,
+    pub hidden: Vec<(String, String)>,
+    pub fields: Vec<Field>,
+    pub submit: String,
+    pub back: Option<(String, String)>,
+}
+
+impl FormView {
+    pub fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Puts the validation messages next to their fields.
+    pub fn with_errors(mut self, errors: &Errors) -> FormView {
+        for f in &mut self.fields {
+            if let Some((_, m)) = errors.0.iter().find(|(n, _)| *n == f.name) {
+                f.error = Some(m.clone());
+            }
+        }
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    c: Chrome,
+    f: FormView,
+}
+
+/// Renders a form page with a status (200, or 422 when it has errors).
+pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppError> {
+    let status = if f.has_errors() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let html = FormPage {
+        c: Chrome::new(section),
+        f,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// Validation messages by field name.
+#[derive(Default, Debug)]
+pub struct Errors(pub Vec<(&'static str, String)>);
+
+impl Errors {
+    pub fn add(&mut self, field: &'static str, message: String) {
+        self.0.push((field, message));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A posted form: every (name, value) pair, repeated names kept.
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    }
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .collect()
+    }
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name) == "on"
+    }
+    pub fn row_version(&self) -> Result<i64, AppError> {
+        self.get("row_version")
+            .parse()
+            .map_err(|_| AppError::BadRequest("Formuläret saknar version; ladda om sidan.".into()))
+    }
+
+    /// A required text field.
+    pub fn required(&self, t: &Tr, errors: &mut Errors, name: &'static str, label: &str) -> String {
+        let v = self.get(name);
+        if v.is_empty() {
+            errors.add(name, t.t1("error-required", "field", label.to_lowercase()));
+        }
+        v
+    }
+
+    /// A date field, empty or `YYYY-MM-DD`.
+    pub fn date(&self, t: &Tr, errors: &mut Errors, name: &'static str) -> Option<NaiveDate> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add(name, t.t("error-date"));
+                None
+            }
+        }
+    }
+
+    /// An id chosen from a select; empty means none.
+    pub fn id(
+        &self,
+        t: &Tr,
+        errors: &mut Errors,
+        name: &'static str,
+        allowed: &[i64],
+    ) -> Option<i64> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(id) if allowed.contains(&id) => Some(id),
+            _ => {
+                errors.add(name, t.t("error-unknown-choice"));
+                None
+            }
+        }
+    }
+}
+
+/// Whether a text looks like an e-mail address.
+pub fn looks_like_email(s: &str) -> bool {
+    let mut parts = s.split('@');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(a), Some(b), None) if !a.is_empty() && b.contains('.') && !b.starts_with('.') && !b.ends_with('.') && !s.contains(char::is_whitespace))
+}

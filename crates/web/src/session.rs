@@ -1,0 +1,305 @@
+//! Signing in and out, the account page and API tokens.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
+
+use crate::auth::{
+    cookie, hash_secret, random_token, secure, verify_password, Visitor, CSRF_COOKIE,
+    SESSION_COOKIE,
+};
+use crate::forms::{Errors, Field, FieldKind, FormView, Posted};
+use crate::pages::Chrome;
+use crate::{AppError, AppState};
+
+/// The address a request came from, as the server saw it.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+#[derive(Deserialize)]
+pub struct Till {
+    till: Option<String>,
+}
+
+/// A path on this site to return to; anything else becomes `/`.
+pub fn safe_return(to: Option<&str>) -> String {
+    match to {
+        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t.to_string(),
+        _ => "/".into(),
+    }
+}
+
+fn sign_in_form(csrf: &str, email: &str, till: &str, error: Option<String>) -> FormView {
+    let t = Chrome::new("sign-in").t;
+    let mut email_field = Field::new(
+        "email",
+        t.t("sign-in-email"),
+        FieldKind::Input("email"),
+        email,
+    )
+    .required()
+    .autocomplete("username");
+    email_field.error = error;
+    FormView {
+        title: t.t("sign-in-title"),
+        intro: Some(t.t("sign-in-intro")),
+        action: "/logga-in".into(),
+        csrf: csrf.to_string(),
+        row_version: None,
+        hidden: vec![("till".into(), till.to_string())],
+        fields: vec![
+            email_field,
+            Field::new(
+                "password",
+                t.t("sign-in-password"),
+                FieldKind::Input("password"),
+                "",
+            )
+            .required()
+            .autocomplete("current-password"),
+        ],
+        submit: t.t("sign-in-submit"),
+        back: None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    c: Chrome,
+    f: FormView,
+    oidc_href: Option<String>,
+    notice: Option<String>,
+}
+
+fn render_sign_in(
+    state: &AppState,
+    status: StatusCode,
+    f: FormView,
+    till: &str,
+    set_csrf: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let oidc_href = state
+        .settings
+        .oidc
+        .as_ref()
+        .map(|_| format!("/oidc/start?till={}", crate::i18n::encode_query(till)));
+    let html = SignInPage {
+        c: Chrome::new("sign-in"),
+        f,
+        oidc_href,
+        notice,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let mut res = (status, Html(html)).into_response();
+    if let Some(token) = set_csrf {
+        if let Ok(v) = cookie(CSRF_COOKIE, &token, None, state.settings.secure_cookies).parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(res)
+}
+
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Query(q): Query<Till>,
+) -> Result<Response, AppError> {
+    let till = safe_return(q.till.as_deref());
+    let (csrf, set) = match v.csrf() {
+        c if !c.is_empty() => (c, None),
+        _ => {
+            let c = random_token();
+            (c.clone(), Some(c))
+        }
+    };
+    render_sign_in(
+        &state,
+        StatusCode::OK,
+        sign_in_form(&csrf, "", &till, None),
+        &till,
+        set,
+        None,
+    )
+}
+
+/// Failed sign-ins allowed per account and per address in the window.
+const MAX_PER_ACCOUNT: i64 = 5;
+const MAX_PER_ADDRESS: i64 = 20;
+const WINDOW_MINUTES: i64 = 15;
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Extension(addr): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Form(p): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let p = Posted(p);
+    let email = p.get("email").to_lowercase();
+    let till = safe_return(p.opt("till").as_deref());
+    let keys = vec![format!("account:{email}"), format!("ip:{}", addr.0)];
+    let since = Utc::now() - Duration::minutes(WINDOW_MINUTES);
+    if state.store.failed_sign_ins_since(&keys[0], since).await? >= MAX_PER_ACCOUNT
+        || state.store.failed_sign_ins_since(&keys[1], since).await? >= MAX_PER_ADDRESS
+    {
+        return Err(AppError::TooManyAttempts);
+    }
+    let account = state.store.account_by_email(&email).await?;
+    let ok = account
+        .as_ref()
+        .filter(|a| !a.disabled)
+        .and_then(|a| a.password_hash.as_deref())
+        .is_some_and(|h| verify_password(&p.get("password"), h));
+    let Some(account) = account.filter(|_| ok) else {
+        state.store.record_failed_sign_in(&keys, &email).await?;
+        let t = Chrome::new("sign-in").t;
+        let form = sign_in_form(&v.csrf(), &email, &till, Some(t.t("sign-in-failed")));
+        return render_sign_in(&state, StatusCode::UNAUTHORIZED, form, &till, None, None);
+    };
+    start_session(&state, &headers, account.id, "password", &till).await
+}
+
+/// Creates a session and its cookie, then goes to `till`.
+pub async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    account_id: i64,
+    how: &str,
+    till: &str,
+) -> Result<Response, AppError> {
+    let secret = random_token();
+    let hours = state.settings.session_absolute_hours;
+    state
+        .store
+        .create_session(
+            &hash_secret(&secret),
+            account_id,
+            &random_token(),
+            Utc::now() + Duration::hours(hours),
+            how,
+        )
+        .await?;
+    let c = cookie(
+        SESSION_COOKIE,
+        &secret,
+        Some(hours * 3600),
+        secure(state, headers),
+    );
+    Ok(([(header::SET_COOKIE, c)], Redirect::to(till)).into_response())
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Visitor::Account {
+        session_hash: Some(h),
+        ..
+    } = &v
+    {
+        state.store.end_session(h, "sign-out").await?;
+    }
+    let c = cookie(SESSION_COOKIE, "", Some(0), secure(&state, &headers));
+    Ok(([(header::SET_COOKIE, c)], Redirect::to("/")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    account: samordna_store::Account,
+    role: String,
+    tokens: Vec<samordna_store::ApiToken>,
+    new_token: Option<String>,
+    csrf: String,
+}
+
+async fn account_page(
+    state: &AppState,
+    v: &Visitor,
+    new_token: Option<String>,
+) -> Result<Response, AppError> {
+    let account = v
+        .account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let c = Chrome::new("account");
+    let role = c.t.t(match account.system_role.as_deref() {
+        Some("admin") => "account-role-admin",
+        Some("director") => "account-role-director",
+        _ => "account-role-none",
+    });
+    let tokens = state.store.api_tokens(account.id).await?;
+    let html = AccountPage {
+        c,
+        role,
+        tokens,
+        new_token,
+        csrf: v.csrf(),
+        account,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    account_page(&state, &v, None).await
+}
+
+pub async fn token_create(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Form(p): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let account = v
+        .account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let p = Posted(p);
+    let t = Chrome::new("account").t;
+    let mut e = Errors::default();
+    let name = p.required(&t, &mut e, "name", &t.t("account-token-name"));
+    if !e.is_empty() {
+        return Err(AppError::BadRequest(e.0[0].1.clone()));
+    }
+    let secret = format!("smd_{}", random_token());
+    state
+        .store
+        .create_api_token(account.id, &name, &hash_secret(&secret), &v.actor())
+        .await?;
+    account_page(&state, &v, Some(secret)).await
+}
+
+pub async fn token_revoke(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = v
+        .account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound(String::new()))?;
+    if !state
+        .store
+        .revoke_api_token(account.id, id, &v.actor())
+        .await?
+    {
+        return Err(AppError::NotFound(
+            Chrome::new("account").t.t("error-not-found-page"),
+        ));
+    }
+    Ok(Redirect::to("/konto").into_response())
+}
