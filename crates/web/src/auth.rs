@@ -253,7 +253,7 @@ pub fn form_field(body: &Bytes, name: &str) -> Option<String> {
 
 /// The roles a visitor has towards an organisation (or globally, with `None`):
 /// system roles, plus group roles from current memberships in the organisation or
-/// in the groups it reports to.
+/// in the groups it reports to (globally: in any group).
 pub async fn roles(
     state: &AppState,
     visitor: &Visitor,
@@ -268,20 +268,31 @@ pub async fn roles(
         Some("director") => roles.push(Role::Director),
         _ => {}
     }
-    if let (Some(person), Some(org)) = (account.person_id, org) {
-        let orgs = state.store.organizations().await?;
-        let mut chain = vec![org.id];
-        let mut cur = org.reports_to_id;
-        while let Some(id) = cur.filter(|id| !chain.contains(id)) {
-            chain.push(id);
-            cur = orgs
-                .iter()
-                .find(|o| o.id == id)
-                .and_then(|o| o.reports_to_id);
-        }
+    if let Some(person) = account.person_id {
+        // For a group: memberships in it or in the groups it reports to. For a
+        // global action: memberships anywhere (a coordinator may add people).
+        let chain = match org {
+            Some(org) => {
+                let orgs = state.store.organizations().await?;
+                let mut chain = vec![org.id];
+                let mut cur = org.reports_to_id;
+                while let Some(id) = cur.filter(|id| !chain.contains(id)) {
+                    chain.push(id);
+                    cur = orgs
+                        .iter()
+                        .find(|o| o.id == id)
+                        .and_then(|o| o.reports_to_id);
+                }
+                Some(chain)
+            }
+            None => None,
+        };
         let today = Utc::now().date_naive();
         for m in state.store.memberships(None, Some(person)).await? {
-            if m.is_current(today) && chain.contains(&m.fields.organization_id) {
+            let here = chain
+                .as_ref()
+                .is_none_or(|c| c.contains(&m.fields.organization_id));
+            if m.is_current(today) && here {
                 roles.push(Role::from_membership(m.fields.role));
             }
         }

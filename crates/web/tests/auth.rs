@@ -1,0 +1,872 @@
+//! Sign-in, sessions, CSRF, conflicts, tokens, and the route × role matrix: every
+//! route in `routes::ROUTES`, for every role, allowed or refused as the policy table
+//! in the domain crate says.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use samordna_domain::policy::{self, Action, AnonymousAccess, MembershipRole, Role};
+use samordna_store::testing::{import_seeds, raw_execute, TestDb};
+use samordna_store::{MembershipFields, NewAccount, PersonFields, Store};
+use samordna_web::auth::{hash_password, hash_secret};
+use samordna_web::routes::{Scope, ROUTES};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "ett långt lösenord";
+
+struct Res {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(app: &axum::Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body =
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    Res {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn set_cookies(r: &Res) -> HashMap<String, String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| {
+            v.to_str()
+                .ok()?
+                .split(';')
+                .next()?
+                .split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
+/// A browser: cookies, and the CSRF token of the last page that had one.
+#[derive(Clone, Default)]
+struct Browser {
+    cookies: HashMap<String, String>,
+    csrf: String,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, r: &Res) {
+        for (k, v) in set_cookies(r) {
+            if v.is_empty() {
+                self.cookies.remove(&k);
+            } else {
+                self.cookies.insert(k, v);
+            }
+        }
+        if let Some(i) = r.body.find("name=\"_csrf\" value=\"") {
+            let rest = &r.body[i + 20..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_string();
+        }
+    }
+
+    async fn get(&mut self, app: &axum::Router, uri: &str) -> Res {
+        let req = Request::get(uri)
+            .header("cookie", self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
+        let r = send(app, req).await;
+        self.absorb(&r);
+        r
+    }
+
+    async fn post(&mut self, app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> Res {
+        let mut pairs: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        pairs.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&pairs).unwrap();
+        let req = Request::post(uri)
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(app, req).await;
+        self.absorb(&r);
+        r
+    }
+
+    async fn sign_in(app: &axum::Router, email: &str) -> Browser {
+        let mut b = Browser::default();
+        b.get(app, "/logga-in").await;
+        let r = b
+            .post(
+                app,
+                "/logga-in",
+                &[("email", email), ("password", PASSWORD), ("till", "/")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "sign-in of {email}: {}",
+            r.body
+        );
+        assert!(b.cookies.contains_key("samordna_session"));
+        b.get(app, "/").await;
+        b
+    }
+}
+
+struct World {
+    db: TestDb,
+    app: axum::Router,
+    ids: HashMap<&'static str, i64>,
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn world() -> World {
+    let db = TestDb::sqlite().await;
+    let store: &Store = &db.store;
+    import_seeds(store).await;
+    let neo = store
+        .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+        .await
+        .unwrap()
+        .unwrap();
+    let adm = store
+        .create_administration("Sahlgrenska Universitetssjukhuset", Some("SU"), "test")
+        .await
+        .unwrap();
+    let hash = hash_password(PASSWORD).unwrap();
+    let mut ids = HashMap::new();
+    ids.insert("administration", adm);
+    for (who, role, membership) in [
+        ("admin", Some("admin"), None),
+        ("director", Some("director"), None),
+        ("reader", None, None),
+        ("member", None, Some(MembershipRole::Deltagare)),
+        ("chair", None, Some(MembershipRole::Ordforande)),
+        ("coordinator", None, Some(MembershipRole::Koordinator)),
+        ("contact", None, Some(MembershipRole::Kontaktperson)),
+    ] {
+        let person = store
+            .create_person(
+                &PersonFields {
+                    name: format!("Person {who}"),
+                    administration_id: Some(adm),
+                    ..Default::default()
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+        if let Some(r) = membership {
+            let m = store
+                .create_membership(
+                    &MembershipFields {
+                        person_id: person,
+                        organization_id: neo.id,
+                        role: r,
+                        on_behalf_of_id: Some(adm),
+                        voting_right: true,
+                        appointed_by: None,
+                        start_date: d("2024-01-01"),
+                        end_date: None,
+                    },
+                    "test",
+                )
+                .await
+                .unwrap();
+            ids.insert("membership", m);
+        }
+        ids.insert("person", person);
+        let email = format!("{who}@region.example");
+        let acc = store
+            .create_account(
+                &NewAccount {
+                    email: &email,
+                    name: &format!("Person {who}"),
+                    password_hash: Some(&hash),
+                    system_role: role,
+                    person_id: Some(person),
+                    ..Default::default()
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+        ids.insert(who, acc);
+    }
+    let app = samordna_web::router(db.store.clone());
+    World { db, app, ids }
+}
+
+fn roles_of(who: &str) -> Vec<Role> {
+    match who {
+        "anonymous" => vec![Role::Anonymous],
+        "reader" => vec![Role::Reader],
+        "member" => vec![Role::Reader, Role::Member],
+        "chair" => vec![Role::Reader, Role::Chair],
+        "coordinator" => vec![Role::Reader, Role::Coordinator],
+        "contact" => vec![Role::Reader, Role::ContactPerson],
+        "director" => vec![Role::Reader, Role::Director],
+        "admin" => vec![Role::Reader, Role::Admin],
+        other => panic!("{other}"),
+    }
+}
+
+/// What each route is for, written down independently of `ROUTES`: a route whose
+/// action in the table differs from this fails the test.
+fn expected_action(method: &str, path: &str) -> Option<Action> {
+    use Action::*;
+    Some(match (method, path) {
+        (
+            "GET",
+            "/"
+            | "/grupper/{slug}"
+            | "/grupper/{slug}/uppdragshandlingar/{version}"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/kalla"
+            | "/arenden"
+            | "/arenden/{slug}"
+            | "/tillganglighet"
+            | "/forvaltningar",
+        ) => ReadPublished,
+        (
+            "GET",
+            "/api/v1/organizations"
+            | "/api/v1/organizations/{slug}"
+            | "/api/v1/organizations/{slug}/charters"
+            | "/api/v1/organizations/{slug}/charters/{version}"
+            | "/api/v1/cases"
+            | "/api/v1/cases/{slug}",
+        ) => ReadPublished,
+        (
+            "GET",
+            "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
+        ) => ReadPeople,
+        (_, "/grupper/ny") => CreateGroup,
+        (_, "/grupper/{slug}/redigera") | ("PUT", "/api/v1/organizations/{slug}") => EditGroup,
+        (_, "/grupper/{slug}/medlemmar/ny" | "/medlemskap/{id}/redigera") => EditMemberships,
+        (_, "/personer/ny" | "/personer/{id}/redigera") => EditPeople,
+        (_, "/forvaltningar/ny" | "/forvaltningar/{id}/redigera") => EditAdministrations,
+        ("GET", "/admin/logg") => ReadAudit,
+        ("GET", "/admin/logg.csv") => Export,
+        (_, "/konto" | "/konto/nycklar" | "/konto/nycklar/{id}/aterkalla" | "/logga-ut") => {
+            OwnAccount
+        }
+        _ => return None,
+    })
+}
+
+/// A concrete request for each route pattern. A route in ROUTES without a sample
+/// here fails the test.
+fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
+    let p = match path {
+        "/grupper/{slug}"
+        | "/grupper/{slug}/redigera"
+        | "/grupper/{slug}/medlemmar"
+        | "/grupper/{slug}/medlemmar/ny" => {
+            path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+        }
+        "/grupper/{slug}/uppdragshandlingar/{version}"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/kalla" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{version}", "1"),
+        "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
+        "/medlemskap/{id}/redigera" => path.replace("{id}", &ids["membership"].to_string()),
+        "/personer/{id}/redigera" => path.replace("{id}", &ids["person"].to_string()),
+        "/forvaltningar/{id}/redigera" => path.replace("{id}", &ids["administration"].to_string()),
+        "/konto/nycklar/{id}/aterkalla" => path.replace("{id}", "999999"),
+        "/api/v1/organizations/{slug}"
+        | "/api/v1/organizations/{slug}/charters"
+        | "/api/v1/organizations/{slug}/memberships" => {
+            path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+        }
+        "/api/v1/organizations/{slug}/charters/{version}" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{version}", "1"),
+        "/api/v1/cases/{slug}" => "/api/v1/cases/rs-2023-04038".into(),
+        p if !p.contains('{') => p.to_string(),
+        _ => return None,
+    };
+    Some(p)
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_is_allowed_or_refused_as_the_policy_says() {
+    let w = world().await;
+    let mut failures = Vec::new();
+    for spec in ROUTES {
+        assert!(
+            sample(spec.path, &w.ids).is_some(),
+            "route {} {} has no entry in the test table",
+            spec.method,
+            spec.path
+        );
+        let expected = expected_action(spec.method, spec.path);
+        assert_eq!(
+            expected,
+            Some(spec.action),
+            "route {} {} is guarded by the wrong action",
+            spec.method,
+            spec.path
+        );
+    }
+    for who in [
+        "anonymous",
+        "reader",
+        "member",
+        "chair",
+        "coordinator",
+        "contact",
+        "director",
+        "admin",
+    ] {
+        let start = || async {
+            if who == "anonymous" {
+                let mut b = Browser::default();
+                b.get(&w.app, "/logga-in").await;
+                b
+            } else {
+                Browser::sign_in(&w.app, &format!("{who}@region.example")).await
+            }
+        };
+        let mut b = start().await;
+        for spec in ROUTES {
+            let uri = sample(spec.path, &w.ids).unwrap();
+            let r = match spec.method {
+                "GET" => b.get(&w.app, &uri).await,
+                "POST" => b.post(&w.app, &uri, &[("name", "")]).await,
+                "PUT" => {
+                    let req = Request::put(&uri)
+                        .header("cookie", b.cookie_header())
+                        .header("x-csrf-token", b.csrf.clone())
+                        .header("content-type", "application/json")
+                        .body(Body::from(r#"{"row_version": 1, "name": "Samordningsgrupp för neonatalvården", "kind": "samordningsgrupp"}"#))
+                        .unwrap();
+                    send(&w.app, req).await
+                }
+                m => panic!("{m}"),
+            };
+            let refused = matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                || r.headers
+                    .get("location")
+                    .is_some_and(|l| l.to_str().unwrap().starts_with("/logga-in"));
+            let expected = policy::may(&roles_of(who), spec.action, AnonymousAccess::Published);
+            if refused == expected {
+                failures.push(format!(
+                    "{who} {} {}: expected {}, got {}",
+                    spec.method,
+                    uri,
+                    if expected { "allowed" } else { "refused" },
+                    r.status
+                ));
+            }
+            if !refused && r.status.is_server_error() {
+                failures.push(format!("{who} {} {}: {}", spec.method, uri, r.status));
+            }
+            let _ = spec.scope == Scope::Global;
+            if spec.path == "/logga-ut" {
+                b = start().await;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn a_state_changing_request_without_a_valid_csrf_token_is_refused() {
+    let w = world().await;
+    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let before = w.db.store.people().await.unwrap().len();
+    let good = admin.csrf.clone();
+    for token in ["", "fel", "x".repeat(43).as_str()] {
+        admin.csrf = token.to_string();
+        let r = admin
+            .post(&w.app, "/personer/ny", &[("name", "Ny Person")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "token {token:?}");
+        assert!(r.body.contains("Formuläret har gått ut"), "{}", r.body);
+    }
+    assert_eq!(
+        w.db.store.people().await.unwrap().len(),
+        before,
+        "nothing was written"
+    );
+    admin.csrf = good;
+    let r = admin
+        .post(&w.app, "/personer/ny", &[("name", "Ny Person")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(w.db.store.people().await.unwrap().len(), before + 1);
+    // Signing out needs the token too, so another site cannot sign a reader out.
+    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    reader.csrf = "fel".into();
+    assert_eq!(
+        reader.post(&w.app, "/logga-ut", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn a_stale_save_gets_the_conflict_page_and_the_first_save_survives() {
+    let w = world().await;
+    let mut first = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut second = Browser::sign_in(&w.app, "chair@region.example").await;
+    let uri = format!("/medlemskap/{}/redigera", w.ids["membership"]);
+    let form = first.get(&w.app, &uri).await;
+    assert_eq!(form.status, StatusCode::OK);
+    second.get(&w.app, &uri).await;
+    let m =
+        w.db.store
+            .membership(w.ids["membership"])
+            .await
+            .unwrap()
+            .unwrap();
+    let person = m.fields.person_id.to_string();
+    let fields = |role: &'static str, end: &'static str| {
+        vec![
+            ("person", person.clone()),
+            ("role", role.to_string()),
+            ("start_date", "2024-01-01".to_string()),
+            ("end_date", end.to_string()),
+            ("voting_right", "on".to_string()),
+            ("row_version", "1".to_string()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    let f1 = as_refs(&fields("koordinator", "2026-12-31"));
+    let r1 = first
+        .post(
+            &w.app,
+            &uri,
+            &f1.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r1.status, StatusCode::SEE_OTHER, "{}", r1.body);
+    let events = w.db.store.audit_events().await.unwrap().len();
+    let f2 = as_refs(&fields("deltagare", ""));
+    let r2 = second
+        .post(
+            &w.app,
+            &uri,
+            &f2.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r2.status, StatusCode::CONFLICT);
+    assert!(
+        r2.body.contains("Någon annan har sparat ändringar"),
+        "{}",
+        r2.body
+    );
+    assert!(
+        r2.body.contains("Deltagare")
+            && r2.body.contains("Koordinator")
+            && r2.body.contains("2026-12-31"),
+        "both versions are shown"
+    );
+    let saved =
+        w.db.store
+            .membership(w.ids["membership"])
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        saved.fields.role,
+        MembershipRole::Koordinator,
+        "the first save survives"
+    );
+    assert_eq!(saved.fields.end_date, Some(d("2026-12-31")));
+    assert_eq!(
+        w.db.store.audit_events().await.unwrap().len(),
+        events,
+        "a refused save writes nothing"
+    );
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn a_form_save_leaves_one_audit_event_with_the_actor_and_the_change() {
+    let w = world().await;
+    let mut coord = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let uri = format!("/medlemskap/{}/redigera", w.ids["membership"]);
+    coord.get(&w.app, &uri).await;
+    let m =
+        w.db.store
+            .membership(w.ids["membership"])
+            .await
+            .unwrap()
+            .unwrap();
+    let before = w.db.store.audit_events().await.unwrap().len();
+    let person = m.fields.person_id.to_string();
+    let r = coord
+        .post(
+            &w.app,
+            &uri,
+            &[
+                ("person", &person),
+                ("role", "koordinator"),
+                ("start_date", "2024-01-01"),
+                ("end_date", "2026-06-30"),
+                ("row_version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let events = w.db.store.audit_events().await.unwrap();
+    assert_eq!(events.len(), before + 1);
+    let e = events.last().unwrap();
+    assert_eq!(e.actor, format!("account:{}", w.ids["coordinator"]));
+    assert_eq!(e.action, "membership.updated");
+    let change: serde_json::Value = serde_json::from_str(e.changes.as_deref().unwrap()).unwrap();
+    assert_eq!(change["before"]["end_date"], serde_json::Value::Null);
+    assert_eq!(change["after"]["end_date"], "2026-06-30");
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn validation_messages_stand_next_to_their_fields_in_swedish() {
+    let w = world().await;
+    let mut coord = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    coord
+        .get(
+            &w.app,
+            "/grupper/samordningsgrupp-for-neonatalvarden/medlemmar/ny",
+        )
+        .await;
+    let r = coord
+        .post(
+            &w.app,
+            "/grupper/samordningsgrupp-for-neonatalvarden/medlemmar/ny",
+            &[
+                ("role", "deltagare"),
+                ("start_date", "2026-02-30"),
+                ("end_date", "2020-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("<p class=\"field-error\" id=\"e-person\">Fyll i person.</p>"),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains("id=\"e-start_date\">Skriv datumet som ÅÅÅÅ-MM-DD"));
+    assert!(r
+        .body
+        .contains("aria-invalid=\"true\" aria-describedby=\"e-start_date\""));
+    assert!(r.body.contains("Formuläret har fel som behöver rättas"));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_limited_per_account() {
+    let w = world().await;
+    let mut b = Browser::default();
+    b.get(&w.app, "/logga-in").await;
+    for _ in 0..5 {
+        let r = b
+            .post(
+                &w.app,
+                "/logga-in",
+                &[
+                    ("email", "reader@region.example"),
+                    ("password", "fel lösenord"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(r.body.contains("Fel e-postadress eller lösenord."));
+        assert!(!b.cookies.contains_key("samordna_session"));
+    }
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "reader@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits"
+    );
+    // Another account from the same address is not locked by these five.
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "admin@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn sessions_are_http_only_end_when_idle_and_on_sign_out() {
+    let w = world().await;
+    let mut b = Browser::default();
+    b.get(&w.app, "/logga-in").await;
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "reader@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    let cookie = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("samordna_session="))
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http on loopback");
+    let page = b.get(&w.app, "/").await;
+    assert!(
+        page.body.contains("Person reader"),
+        "the header names the account"
+    );
+    // Idle for longer than the idle timeout.
+    raw_execute(
+        &w.db.store,
+        "UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00Z'",
+    )
+    .await
+    .unwrap();
+    let page = b.get(&w.app, "/").await;
+    assert!(
+        !page.body.contains("Person reader"),
+        "signed out after idling"
+    );
+    assert!(w
+        .db
+        .store
+        .audit_events()
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == "account.signed_out" && e.detail == "idle-timeout"));
+    // Behind HTTPS the cookie is Secure.
+    let mut b = Browser::default();
+    b.get(&w.app, "/logga-in").await;
+    let req = Request::post("/logga-in")
+        .header("cookie", b.cookie_header())
+        .header("x-forwarded-proto", "https")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(
+            serde_urlencoded::to_string([
+                ("_csrf", b.csrf.as_str()),
+                ("email", "reader@region.example"),
+                ("password", PASSWORD),
+            ])
+            .unwrap(),
+        ))
+        .unwrap();
+    let r = send(&w.app, req).await;
+    assert!(r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .any(|c| c.to_str().unwrap().contains("; Secure")));
+    // Signing out ends the session for good.
+    let mut b = Browser::sign_in(&w.app, "reader@region.example").await;
+    let secret = b.cookies["samordna_session"].clone();
+    b.post(&w.app, "/logga-ut", &[]).await;
+    assert!(w
+        .db
+        .store
+        .session(&hash_secret(&secret))
+        .await
+        .unwrap()
+        .is_none());
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn api_tokens_authorise_the_json_api_until_revoked() {
+    let w = world().await;
+    let uri = "/api/v1/organizations/samordningsgrupp-for-neonatalvarden/memberships";
+    let call = |token: Option<&str>| {
+        let mut req = Request::get(uri);
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        send(&w.app, req.body(Body::empty()).unwrap())
+    };
+    let r = call(None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.starts_with("{\"error\""), "{}", r.body);
+    let id =
+        w.db.store
+            .create_api_token(
+                w.ids["reader"],
+                "skript",
+                &hash_secret("smd_hemlig"),
+                "test",
+            )
+            .await
+            .unwrap();
+    let r = call(Some("smd_hemlig")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["count"], 4);
+    w.db.store
+        .revoke_api_token(w.ids["reader"], id, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        call(Some("smd_hemlig")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(Some("smd_påhittad")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A token changes state without a CSRF token: it is not a cookie.
+    let t2 = "smd_andra";
+    w.db.store
+        .create_api_token(w.ids["coordinator"], "skript", &hash_secret(t2), "test")
+        .await
+        .unwrap();
+    let org =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    let body = format!(
+        r#"{{"row_version": {}, "name": "Samordningsgrupp för neonatalvården", "kind": "samordningsgrupp", "short_name": "SG neo", "reports_to": "samordningsrad-barn"}}"#,
+        org.row_version
+    );
+    let put = |body: String| {
+        send(
+            &w.app,
+            Request::put("/api/v1/organizations/samordningsgrupp-for-neonatalvarden")
+                .header("authorization", format!("Bearer {t2}"))
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+    };
+    let r = put(body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = put(body).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the same row_version again is stale"
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["saved"]["short_name"], "SG neo");
+    assert!(v["yours"].is_object());
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn the_audit_log_is_for_admins_and_its_export_is_logged() {
+    let w = world().await;
+    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let page = admin.get(&w.app, "/admin/logg?action=membership").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("membership.created"));
+    assert!(!page.body.contains("charter_version.imported"), "filtered");
+    let csv = admin
+        .get(&w.app, "/admin/logg.csv?action=account.created")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert_eq!(
+        csv.body.lines().count(),
+        1 + 7,
+        "a header and the seven accounts"
+    );
+    let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
+    assert_eq!(last.action, "export.downloaded");
+    assert_eq!(last.actor, format!("account:{}", w.ids["admin"]));
+    let mut director = Browser::sign_in(&w.app, "director@region.example").await;
+    assert_eq!(
+        director.get(&w.app, "/admin/logg").await.status,
+        StatusCode::FORBIDDEN
+    );
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn only_the_director_changes_a_groups_status() {
+    let w = world().await;
+    for (who, allowed) in [("admin", false), ("director", true)] {
+        let mut b = Browser::sign_in(&w.app, &format!("{who}@region.example")).await;
+        let form = b.get(&w.app, "/grupper/samordningsrad-barn/redigera").await;
+        let disabled = form.body.contains("name=\"status\" disabled");
+        assert_eq!(
+            disabled,
+            !allowed,
+            "{who}: the status field is {}",
+            if disabled { "disabled" } else { "enabled" }
+        );
+        let org =
+            w.db.store
+                .organization_by_slug("samordningsrad-barn")
+                .await
+                .unwrap()
+                .unwrap();
+        let v = org.row_version.to_string();
+        let r = b
+            .post(
+                &w.app,
+                "/grupper/samordningsrad-barn/redigera",
+                &[
+                    ("name", "Samordningsråd barn"),
+                    ("kind", "samordningsrad"),
+                    ("status", "dissolved"),
+                    ("row_version", &v),
+                ],
+            )
+            .await;
+        let now =
+            w.db.store
+                .organization_by_slug("samordningsrad-barn")
+                .await
+                .unwrap()
+                .unwrap();
+        if allowed {
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+            assert_eq!(now.status, "dissolved");
+        } else {
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.body.contains("Bara direktören kan ändra status."));
+            assert_eq!(now.status, "active");
+        }
+    }
+    w.db.close().await;
+}
