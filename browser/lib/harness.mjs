@@ -15,16 +15,29 @@ export const repo = resolve(here, '../..');
 const require = createRequire(import.meta.url);
 const axePath = require.resolve('axe-core/axe.min.js');
 
+/** A free TCP port on loopback. */
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
 /** Starts `samordna serve --demo` and resolves once it listens. */
-export async function startServer() {
+export async function startServer({ port = 0, args = [] } = {}) {
   const bin = process.env.SAMORDNA_BIN || join(repo, 'target/debug/samordna');
   const dir = mkdtempSync(join(tmpdir(), 'samordna-browser-'));
-  const child = spawn(bin, ['--db', `sqlite://${join(dir, 'b.db')}`, 'serve', '--demo', '--listen', '127.0.0.1:0'], {
+  const child = spawn(bin, ['--db', `sqlite://${join(dir, 'b.db')}`, 'serve', '--demo', '--listen', `127.0.0.1:${port}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SAMORDNA_CONTACT_EMAIL: 'tillganglighet@region.example' },
   });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => { stderr += d; if (process.env.SHOW_SERVER_LOG) process.stderr.write(d); });
   const base = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the server did not start in 30 s: ${stderr}`)), 30000);
     child.on('error', (e) => { clearTimeout(timer); fail(new Error(`cannot start ${bin}: ${e.message}`)); });

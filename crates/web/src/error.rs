@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict(String),
     #[error("för många försök")]
     TooManyAttempts,
+    /// A sign-in that could not be verified (401, with a message for the user).
+    #[error("{0}")]
+    Refused(String),
     #[error("för stor begäran")]
     TooLarge,
     #[error("tjänsten är tillfälligt otillgänglig")]
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Refused(_) => StatusCode::UNAUTHORIZED,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -70,7 +74,8 @@ impl AppError {
             | AppError::BadRequest(m)
             | AppError::Unauthorized(m)
             | AppError::Forbidden(m)
-            | AppError::Conflict(m) => m.clone(),
+            | AppError::Conflict(m)
+            | AppError::Refused(m) => m.clone(),
             AppError::TooManyAttempts => t.t("error-too-many-text"),
             AppError::TooLarge => t.t("error-too-large-text"),
             AppError::Unavailable(_) => t.t("error-unavailable-text"),
@@ -118,6 +123,7 @@ impl IntoResponse for AppError {
             StatusCode::BAD_REQUEST => "error-bad-request",
             StatusCode::SERVICE_UNAVAILABLE => "error-unavailable",
             StatusCode::FORBIDDEN => "error-forbidden",
+            StatusCode::UNAUTHORIZED => "sign-in-title",
             StatusCode::CONFLICT => "error-conflict",
             StatusCode::TOO_MANY_REQUESTS => "error-too-many",
             StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",

@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 pub mod i18n;
+mod oidc;
 mod pages;
 pub mod routes;
 mod session;
@@ -229,8 +230,8 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         app = app.route(spec.path, guarded);
     }
     app.route("/logga-in", get(session::sign_in_page).post(session::sign_in))
-        .route("/oidc/start", get(oidc_routes::start))
-        .route("/oidc/callback", get(oidc_routes::callback))
+        .route("/oidc/start", get(oidc::start))
+        .route("/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(pages::switch_language))
         .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
@@ -251,16 +252,6 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-mod oidc_routes {
-    use super::*;
-    pub async fn start() -> Response {
-        AppError::NotFound("OpenID Connect är inte konfigurerat.".into()).into_response()
-    }
-    pub async fn callback() -> Response {
-        AppError::NotFound("OpenID Connect är inte konfigurerat.".into()).into_response()
-    }
 }
 
 /// Serves the application on `listener` until `shutdown` completes.
