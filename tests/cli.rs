@@ -275,3 +275,134 @@ impl SpawnGuard for Command {
         KillOnDrop(self.spawn().expect("the samordna binary starts"))
     }
 }
+
+#[test]
+fn user_and_token_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("u.db").display());
+    let with_stdin = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = bin()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = with_stdin(
+        &[
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--email",
+            "a@region.example",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+        ],
+        "kort\n",
+    );
+    assert_eq!(short.status.code(), Some(1));
+    assert!(
+        stderr(&short).contains("minst 12 tecken"),
+        "{}",
+        stderr(&short)
+    );
+    let ok = with_stdin(
+        &[
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--email",
+            "a@region.example",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+        ],
+        "ett långt lösenord\n",
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let again = with_stdin(
+        &[
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--email",
+            "A@region.example",
+            "--name",
+            "A",
+        ],
+        "ett långt lösenord\n",
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("finns redan"), "{}", stderr(&again));
+    let pw = with_stdin(
+        &["--db", &db, "user", "passwd", "--email", "a@region.example"],
+        "ett annat långt lösenord\n",
+    );
+    assert!(pw.status.success(), "{}", stderr(&pw));
+    let token = run(&[
+        "--db",
+        &db,
+        "token",
+        "create",
+        "--email",
+        "a@region.example",
+        "--name",
+        "skript",
+    ]);
+    assert!(token.status.success());
+    assert!(
+        stdout(&token).trim().starts_with("smd_"),
+        "only the key on stdout"
+    );
+    assert!(run(&[
+        "--db",
+        &db,
+        "token",
+        "revoke",
+        "--email",
+        "a@region.example",
+        "--id",
+        "1"
+    ])
+    .status
+    .success());
+    let twice = run(&[
+        "--db",
+        &db,
+        "token",
+        "revoke",
+        "--email",
+        "a@region.example",
+        "--id",
+        "1",
+    ]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        run(&[
+            "--db",
+            &db,
+            "user",
+            "passwd",
+            "--email",
+            "nobody@region.example"
+        ])
+        .status
+        .code()
+            == Some(1)
+    );
+}

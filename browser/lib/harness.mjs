@@ -1,6 +1,6 @@
 // The harness of the browser tests: a real samordna server on a free loopback port
 // with a fresh database, and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
@@ -29,9 +29,15 @@ export async function freePort() {
 }
 
 /** Starts `samordna serve --demo` and resolves once it listens. */
-export async function startServer({ port = 0, args = [] } = {}) {
+export async function startServer({ port = 0, args = [], users = [] } = {}) {
   const bin = process.env.SAMORDNA_BIN || join(repo, 'target/debug/samordna');
   const dir = mkdtempSync(join(tmpdir(), 'samordna-browser-'));
+  // Accounts, made with the CLI as an administrator would.
+  for (const u of users) {
+    const r = spawnSync(bin, ['--db', `sqlite://${join(dir, 'b.db')}`, 'user', 'add', '--email', u.email, '--name', u.name, '--role', u.role],
+      { input: `${u.password}\n`, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`user add ${u.email}: ${r.stderr}`);
+  }
   const child = spawn(bin, ['--db', `sqlite://${join(dir, 'b.db')}`, 'serve', '--demo', '--listen', `127.0.0.1:${port}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SAMORDNA_CONTACT_EMAIL: 'tillganglighet@region.example' },

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use serde::Deserialize;
 
@@ -33,21 +33,28 @@ fn unavailable(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("OpenID Connect: {what}: {e}"))
 }
 
-async fn metadata(oidc: &OidcSettings, http: &reqwest::Client) -> Result<CoreProviderMetadata, AppError> {
+async fn metadata(
+    oidc: &OidcSettings,
+    http: &reqwest::Client,
+) -> Result<CoreProviderMetadata, AppError> {
     let issuer = IssuerUrl::new(oidc.issuer.clone()).map_err(|e| unavailable("issuer", e))?;
-    CoreProviderMetadata::discover_async(issuer, http).await.map_err(|e| unavailable("discovery", e))
+    CoreProviderMetadata::discover_async(issuer, http)
+        .await
+        .map_err(|e| unavailable("discovery", e))
 }
 
 fn redirect_url(oidc: &OidcSettings) -> Result<RedirectUrl, AppError> {
-    RedirectUrl::new(format!("{}/oidc/callback", oidc.public_url.trim_end_matches('/'))).map_err(|e| unavailable("redirect url", e))
+    RedirectUrl::new(format!(
+        "{}/oidc/callback",
+        oidc.public_url.trim_end_matches('/')
+    ))
+    .map_err(|e| unavailable("redirect url", e))
 }
 
 fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
-    state
-        .settings
-        .oidc
-        .as_ref()
-        .ok_or_else(|| AppError::NotFound("Inloggning med regionens konto är inte konfigurerad.".into()))
+    state.settings.oidc.as_ref().ok_or_else(|| {
+        AppError::NotFound("Inloggning med regionens konto är inte konfigurerad.".into())
+    })
 }
 
 #[derive(Deserialize)]
@@ -56,14 +63,25 @@ pub struct StartQuery {
 }
 
 /// Sends the visitor to the identity provider.
-pub async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -> Result<Response, AppError> {
+pub async fn start(
+    State(state): State<AppState>,
+    Query(q): Query<StartQuery>,
+) -> Result<Response, AppError> {
     let oidc = settings(&state)?;
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(metadata(oidc, &http).await?, ClientId::new(oidc.client_id.clone()), Some(ClientSecret::new(oidc.client_secret.clone())))
-        .set_redirect_uri(redirect_url(oidc)?);
+    let client = CoreClient::from_provider_metadata(
+        metadata(oidc, &http).await?,
+        ClientId::new(oidc.client_id.clone()),
+        Some(ClientSecret::new(oidc.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url(oidc)?);
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
@@ -74,7 +92,10 @@ pub async fn start(State(state): State<AppState>, Query(q): Query<StartQuery>) -
         return_to: safe_return(q.till.as_deref()),
         created_at: Utc::now(),
     };
-    state.store.put_oidc_pending(csrf.secret(), &pending).await?;
+    state
+        .store
+        .put_oidc_pending(csrf.secret(), &pending)
+        .await?;
     Ok(Redirect::to(url.as_str()).into_response())
 }
 
@@ -109,20 +130,31 @@ pub async fn callback(
         return refuse(&state, "no code or state");
     };
     let Some(pending) = state.store.take_oidc_pending(&st).await? else {
-        state.store.record_failed_sign_in(&[format!("ip:{}", addr.0)], "oidc: unknown state").await?;
+        state
+            .store
+            .record_failed_sign_in(&[format!("ip:{}", addr.0)], "oidc: unknown state")
+            .await?;
         return refuse(&state, "unknown or used state");
     };
     if Utc::now() - pending.created_at > Duration::minutes(10) {
         return refuse(&state, "the sign-in took longer than ten minutes");
     }
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(metadata(oidc, &http).await?, ClientId::new(oidc.client_id.clone()), Some(ClientSecret::new(oidc.client_secret.clone())))
-        .set_redirect_uri(redirect_url(oidc)?);
+    let client = CoreClient::from_provider_metadata(
+        metadata(oidc, &http).await?,
+        ClientId::new(oidc.client_id.clone()),
+        Some(ClientSecret::new(oidc.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url(oidc)?);
     let request = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(r) => r,
         Err(e) => return Err(unavailable("token endpoint", e)),
     };
-    let token = match request.set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier)).request_async(&http).await {
+    let token = match request
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier))
+        .request_async(&http)
+        .await
+    {
         Ok(t) => t,
         Err(e) => return refuse(&state, &format!("code exchange failed: {e}")),
     };
@@ -132,7 +164,10 @@ pub async fn callback(
     let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
         Ok(c) => c,
         Err(e) => {
-            state.store.record_failed_sign_in(&[format!("ip:{}", addr.0)], &format!("oidc: {e}")).await?;
+            state
+                .store
+                .record_failed_sign_in(&[format!("ip:{}", addr.0)], &format!("oidc: {e}"))
+                .await?;
             return refuse(&state, &format!("ID token refused: {e}"));
         }
     };
@@ -155,14 +190,32 @@ pub async fn callback(
             };
             match state.store.account_by_email(&email).await? {
                 Some(a) if a.oidc_subject.is_none() => {
-                    state.store.link_oidc_subject(a.id, &subject, &format!("account:{}", a.id)).await?;
+                    state
+                        .store
+                        .link_oidc_subject(a.id, &subject, &format!("account:{}", a.id))
+                        .await?;
                     a
                 }
-                Some(_) => return refuse(&state, "the e-mail belongs to an account linked to another subject"),
+                Some(_) => {
+                    return refuse(
+                        &state,
+                        "the e-mail belongs to an account linked to another subject",
+                    )
+                }
                 None => {
-                    let new = samordna_store::NewAccount { email: &email, name: &name, oidc_subject: Some(&subject), ..Default::default() };
+                    let new = samordna_store::NewAccount {
+                        email: &email,
+                        name: &name,
+                        oidc_subject: Some(&subject),
+                        ..Default::default()
+                    };
                     let id = state.store.create_account(&new, "oidc").await?;
-                    state.store.account_by_email(&email).await?.filter(|a| a.id == id).ok_or_else(|| AppError::Internal("new account".into()))?
+                    state
+                        .store
+                        .account_by_email(&email)
+                        .await?
+                        .filter(|a| a.id == id)
+                        .ok_or_else(|| AppError::Internal("new account".into()))?
                 }
             }
         }
