@@ -511,32 +511,7 @@ mod people {
         MembershipFields, NewAccount, OrgFields, PersonFields, Store, StoreError,
     };
 
-    macro_rules! suite2 {
-        ($($name:ident),* $(,)?) => {
-            mod sqlite {
-                $(
-                    #[tokio::test]
-                    async fn $name() {
-                        let db = samordna_store::testing::TestDb::sqlite().await;
-                        super::$name(&db.store).await;
-                        db.close().await;
-                    }
-                )*
-            }
-            mod postgres {
-                $(
-                    #[tokio::test]
-                    async fn $name() {
-                        let db = samordna_store::testing::TestDb::postgres().await;
-                        super::$name(&db.store).await;
-                        db.close().await;
-                    }
-                )*
-            }
-        };
-    }
-
-    suite2!(
+    suite!(
         every_write_leaves_exactly_one_audit_event,
         stale_saves_are_refused_and_the_first_survives,
         ending_a_membership_keeps_its_history,
