@@ -406,11 +406,13 @@ macro_rules! backend {
                     for sql in [
                         "UPDATE organizations SET reports_to_id = $2 WHERE reports_to_id = $1",
                         "INSERT INTO organization_aliases (organization_id, alias, alias_key) SELECT $2, alias, alias_key FROM organization_aliases WHERE organization_id = $1 ON CONFLICT DO NOTHING",
-                        "DELETE FROM organization_aliases WHERE organization_id = $1",
+                        "DELETE FROM organization_aliases WHERE organization_id = $1 AND $2 = $2",
                         "INSERT INTO organization_liaisons (organization_id, liaison_id) SELECT $2, liaison_id FROM organization_liaisons WHERE organization_id = $1 AND liaison_id <> $2 ON CONFLICT DO NOTHING",
                         "INSERT INTO organization_liaisons (organization_id, liaison_id) SELECT organization_id, $2 FROM organization_liaisons WHERE liaison_id = $1 AND organization_id <> $2 ON CONFLICT DO NOTHING",
-                        "DELETE FROM organization_liaisons WHERE organization_id = $1 OR liaison_id = $1",
+                        "DELETE FROM organization_liaisons WHERE (organization_id = $1 OR liaison_id = $1) AND $2 = $2",
                     ] {
+                        // Every statement names both parameters: PostgreSQL refuses a
+                        // bind with more values than the statement has placeholders.
                         sqlx::query(sql).bind(from).bind(into).execute(&mut *self).await?;
                     }
                     Ok(())
