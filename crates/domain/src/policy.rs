@@ -132,10 +132,21 @@ pub enum Action {
     ManageAccounts,
     /// Sign out, see one's own account, create and revoke one's own API tokens.
     OwnAccount,
+    /// Read what the group has not yet published: agendas before publication,
+    /// minutes before approval.
+    ReadGroupInternal,
+    /// Plan, change and cancel meetings; build and publish agendas.
+    PlanMeetings,
+    /// Draft minutes and submit them to the chair; start a correction.
+    DraftMinutes,
+    /// Approve (justera) or return minutes.
+    ApproveMinutes,
+    /// Publish approved minutes (when the group publishes in a separate step).
+    PublishMinutes,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadPublished,
         Action::ReadPeople,
         Action::EditGroup,
@@ -148,6 +159,11 @@ impl Action {
         Action::Export,
         Action::ManageAccounts,
         Action::OwnAccount,
+        Action::ReadGroupInternal,
+        Action::PlanMeetings,
+        Action::DraftMinutes,
+        Action::ApproveMinutes,
+        Action::PublishMinutes,
     ];
 }
 
@@ -157,7 +173,7 @@ use Role::*;
 /// coordinator, chair and contact person, the groups that report to it).
 /// `Anonymous` on `ReadPublished` and `ReadPeople` is further subject to the
 /// installation's setting (default: published content only).
-pub const POLICY: [(Action, &[Role]); 12] = [
+pub const POLICY: [(Action, &[Role]); 17] = [
     (
         Action::ReadPublished,
         &[
@@ -195,6 +211,14 @@ pub const POLICY: [(Action, &[Role]); 12] = [
     (Action::ReadAudit, &[Admin]),
     (Action::Export, &[Admin]),
     (Action::ManageAccounts, &[Admin]),
+    (
+        Action::ReadGroupInternal,
+        &[Member, Chair, Coordinator, ContactPerson, Admin],
+    ),
+    (Action::PlanMeetings, &[Chair, Coordinator, Admin]),
+    (Action::DraftMinutes, &[Coordinator, Admin]),
+    (Action::ApproveMinutes, &[Chair]),
+    (Action::PublishMinutes, &[Chair, Coordinator, Admin]),
     (
         Action::OwnAccount,
         &[
@@ -283,6 +307,16 @@ mod tests {
         assert!(!may(&[ContactPerson], Action::EditMemberships, p));
         assert!(may(&[Admin], Action::ReadAudit, p) && !may(&[Director], Action::ReadAudit, p));
         assert!(may(&[Reader, Coordinator], Action::EditGroup, p));
+        assert!(
+            may(&[Chair], Action::ApproveMinutes, p),
+            "the chair approves minutes"
+        );
+        assert!(!may(&[Coordinator, Admin], Action::ApproveMinutes, p));
+        assert!(
+            !may(&[Reader, Director], Action::ReadGroupInternal, p),
+            "unapproved minutes stay in the group"
+        );
+        assert!(may(&[Member], Action::ReadGroupInternal, p));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod accounts;
 mod conn;
 mod import;
+mod meetings;
 mod models;
 mod people;
 #[cfg(feature = "test-support")]
@@ -27,6 +28,7 @@ use sqlx::Connection;
 
 pub use accounts::*;
 use conn::Conn;
+pub use meetings::*;
 pub use models::*;
 pub use people::*;
 
@@ -88,6 +90,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "accounts_people",
         sqlite: include_str!("../migrations/sqlite/0002_accounts_people.sql"),
         postgres: include_str!("../migrations/postgres/0002_accounts_people.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "meetings",
+        sqlite: include_str!("../migrations/sqlite/0003_meetings.sql"),
+        postgres: include_str!("../migrations/postgres/0003_meetings.sql"),
     },
 ];
 

@@ -998,3 +998,159 @@ mod people {
         assert!(matches!(e, StoreError::Conflict(_)), "{e}");
     }
 }
+
+mod meetings {
+    use chrono::{TimeZone, Utc};
+    use samordna_domain::meetings::{MeetingKind, MeetingState, MinutesStatus, MinutesStep};
+    use samordna_store::testing::{import_seeds, raw_execute};
+    use samordna_store::{MeetingFields, Store, StoreError};
+
+    suite!(
+        minutes_pass_from_draft_to_published_and_freeze,
+        cancelled_meetings_stay_and_keep_their_uid
+    );
+
+    async fn meeting(store: &Store) -> i64 {
+        import_seeds(store).await;
+        let neo = store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+        let f = MeetingFields {
+            organization_id: neo.id,
+            kind: MeetingKind::Ordinary,
+            starts_at: Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
+            ends_at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
+            place: Some("Regionens hus".into()),
+            digital_link: None,
+        };
+        store.create_meeting(&f, "kim").await.unwrap()
+    }
+
+    async fn minutes_pass_from_draft_to_published_and_freeze(store: &Store) {
+        let id = meeting(store).await;
+        store
+            .add_agenda_item(id, "Mötets öppnande", Some("Ordförande"), Some(5), "kim")
+            .await
+            .unwrap();
+        store
+            .add_agenda_item(id, "Vårdplatsläget", None, Some(30), "kim")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .agenda(id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.position)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert!(
+            store
+                .minutes_step(id, MinutesStep::Submit, None, "kim")
+                .await
+                .is_err(),
+            "nothing to submit yet"
+        );
+        store
+            .save_minutes(
+                id,
+                "## 1. Mötets öppnande\nOrdföranden öppnade mötet.",
+                "kim",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .minutes_step(id, MinutesStep::Submit, None, "kim")
+                .await
+                .unwrap(),
+            MinutesStatus::Submitted
+        );
+        assert!(
+            store.save_minutes(id, "ändrat", "kim").await.is_err(),
+            "submitted minutes wait for the chair"
+        );
+        assert_eq!(
+            store
+                .minutes_step(id, MinutesStep::Return, Some("Lägg till beslutet"), "cleo")
+                .await
+                .unwrap(),
+            MinutesStatus::Returned
+        );
+        store
+            .save_minutes(
+                id,
+                "## 1. Mötets öppnande\nOrdföranden öppnade mötet.\nBeslut: godkänt.",
+                "kim",
+            )
+            .await
+            .unwrap();
+        store
+            .minutes_step(id, MinutesStep::Submit, None, "kim")
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .minutes_step(id, MinutesStep::Approve, None, "cleo")
+                .await
+                .unwrap(),
+            MinutesStatus::Published
+        );
+        let v1 = store.minutes(id).await.unwrap().pop().unwrap();
+        assert_eq!(v1.approved_by.as_deref(), Some("cleo"));
+        assert!(v1.published_at.is_some());
+        assert!(matches!(
+            store.save_minutes(id, "x", "kim").await,
+            Err(StoreError::Conflict(_))
+        ));
+        let e = raw_execute(store, "UPDATE minutes SET body = 'förfalskat'")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("immutable"), "{e}");
+        assert!(raw_execute(store, "DELETE FROM minutes").await.is_err());
+        // A correction is a new version; the approved one stays.
+        store
+            .correct_minutes(id, "rättad text", "Fel datum i punkt 1", "kim")
+            .await
+            .unwrap();
+        let all = store.minutes(id).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].body, v1.body);
+        assert_eq!(all[1].status, MinutesStatus::Draft);
+        assert_eq!(
+            all[1].correction_reason.as_deref(),
+            Some("Fel datum i punkt 1")
+        );
+        assert_eq!(store.published_minutes(None).await.unwrap().len(), 1);
+    }
+
+    async fn cancelled_meetings_stay_and_keep_their_uid(store: &Store) {
+        let id = meeting(store).await;
+        let m = store.meeting(id).await.unwrap().unwrap();
+        assert_eq!(m.sequence, 0);
+        let mut f = m.fields.clone();
+        f.place = Some("Digitalt".into());
+        store
+            .update_meeting(id, m.row_version, &f, "kim")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.update_meeting(id, m.row_version, &f, "kim").await,
+            Err(StoreError::Stale { .. })
+        ));
+        store
+            .cancel_meeting(id, "Ordföranden är sjuk", "kim")
+            .await
+            .unwrap();
+        let after = store.meeting(id).await.unwrap().unwrap();
+        assert_eq!(after.uid, m.uid);
+        assert_eq!(after.sequence, 2);
+        assert_eq!(after.state, MeetingState::Cancelled);
+        assert_eq!(after.cancel_reason.as_deref(), Some("Ordföranden är sjuk"));
+        assert!(store.cancel_meeting(id, "igen", "kim").await.is_err());
+    }
+}

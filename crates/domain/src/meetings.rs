@@ -1,0 +1,328 @@
+//! Meetings and minutes (mötesanteckningar): the states they pass through, and the
+//! calendar (RFC 5545) and feed (Atom, RFC 4287) texts that publish them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingKind {
+    Ordinary,
+    Extra,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingState {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+/// Minutes: drafted by the coordinator, submitted to the chair, approved (justerade)
+/// or returned with a comment, then published. Approval freezes the text; a
+/// correction is a new version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinutesStatus {
+    Draft,
+    Submitted,
+    Returned,
+    Approved,
+    Published,
+}
+
+/// What can be done to minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinutesStep {
+    Edit,
+    Submit,
+    Approve,
+    Return,
+    Publish,
+}
+
+macro_rules! str_enum {
+    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),* }
+            }
+        }
+        impl std::str::FromStr for $t {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s { $($s => Ok(Self::$v),)* other => Err(format!("okänt värde: {other}")) }
+            }
+        }
+    };
+}
+
+str_enum!(MeetingKind { Ordinary => "ordinary", Extra => "extra" });
+str_enum!(MeetingState { Planned => "planned", Held => "held", Cancelled => "cancelled" });
+str_enum!(MinutesStatus { Draft => "draft", Submitted => "submitted", Returned => "returned", Approved => "approved", Published => "published" });
+
+impl MinutesStatus {
+    /// The status after a step, or why the step is not possible now.
+    /// `publish_separately` is the group's setting: without it approval publishes.
+    pub fn after(
+        self,
+        step: MinutesStep,
+        publish_separately: bool,
+    ) -> Result<MinutesStatus, &'static str> {
+        use MinutesStatus::*;
+        use MinutesStep::*;
+        match (self, step) {
+            (Draft | Returned, Edit) => Ok(self),
+            (Draft | Returned, Submit) => Ok(Submitted),
+            (Submitted, Approve) if publish_separately => Ok(Approved),
+            (Submitted, Approve) => Ok(Published),
+            (Submitted, Return) => Ok(Returned),
+            (Approved, Publish) => Ok(Published),
+            (Approved | Published, Edit) => {
+                Err("justerade anteckningar ändras inte; gör en rättelse i stället")
+            }
+            (Submitted, Edit) => Err("anteckningarna väntar på justering"),
+            _ => Err("det steget går inte att ta nu"),
+        }
+    }
+
+    /// Approved minutes are frozen and may be read outside the group once published.
+    pub fn is_approved(self) -> bool {
+        matches!(self, MinutesStatus::Approved | MinutesStatus::Published)
+    }
+}
+
+/// Whether the number of ordinary meetings in a year is inside the charter's range.
+pub fn frequency_outside(count: u32, min: Option<u32>, max: Option<u32>) -> bool {
+    min.is_some_and(|m| count < m) || max.is_some_and(|m| count > m)
+}
+
+/// One event of a calendar feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarEvent {
+    /// Stable across changes: the same meeting keeps its UID.
+    pub uid: String,
+    /// Increases with every change, so that calendars take the update.
+    pub sequence: i64,
+    pub summary: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub cancelled: bool,
+    pub updated: DateTime<Utc>,
+}
+
+fn ical_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace("\r\n", "\\n")
+        .replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets (RFC 5545 3.1), never inside a character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for ch in line.chars() {
+        let len = ch.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn ical_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// An iCalendar (RFC 5545) text with the events; cancelled events keep their UID
+/// and carry `STATUS:CANCELLED`.
+pub fn icalendar(name: &str, events: &[CalendarEvent]) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//Samordna//Samordna//SV".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", ical_text(name)),
+    ];
+    for e in events {
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}", e.uid));
+        lines.push(format!("SEQUENCE:{}", e.sequence));
+        lines.push(format!("DTSTAMP:{}", ical_time(e.updated)));
+        lines.push(format!("LAST-MODIFIED:{}", ical_time(e.updated)));
+        lines.push(format!("DTSTART:{}", ical_time(e.starts)));
+        lines.push(format!("DTEND:{}", ical_time(e.ends)));
+        lines.push(format!("SUMMARY:{}", ical_text(&e.summary)));
+        if !e.description.is_empty() {
+            lines.push(format!("DESCRIPTION:{}", ical_text(&e.description)));
+        }
+        if let Some(l) = &e.location {
+            lines.push(format!("LOCATION:{}", ical_text(l)));
+        }
+        if let Some(u) = &e.url {
+            lines.push(format!("URL:{u}"));
+        }
+        lines.push(format!(
+            "STATUS:{}",
+            if e.cancelled {
+                "CANCELLED"
+            } else {
+                "CONFIRMED"
+            }
+        ));
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+/// One entry of an Atom feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    pub id: String,
+    pub title: String,
+    pub link: String,
+    pub updated: DateTime<Utc>,
+    pub summary: String,
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An Atom (RFC 4287) feed.
+pub fn atom(
+    id: &str,
+    title: &str,
+    self_link: &str,
+    alternate: &str,
+    entries: &[FeedEntry],
+) -> String {
+    let updated = entries
+        .iter()
+        .map(|e| e.updated)
+        .max()
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n");
+    out.push_str(&format!(
+        "<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" href=\"{}\"/>\n<author><name>Samordna</name></author>\n",
+        xml(id),
+        xml(title),
+        updated.to_rfc3339(),
+        xml(self_link),
+        xml(alternate)
+    ));
+    for e in entries {
+        out.push_str(&format!(
+            "<entry>\n<id>{}</id>\n<title>{}</title>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n</entry>\n",
+            xml(&e.id),
+            xml(&e.title),
+            xml(&e.link),
+            e.updated.to_rfc3339(),
+            xml(&e.summary)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use MinutesStatus::*;
+    use MinutesStep::*;
+
+    #[test]
+    fn minutes_go_from_draft_to_published() {
+        assert_eq!(Draft.after(Submit, false), Ok(Submitted));
+        assert_eq!(Submitted.after(Return, false), Ok(Returned));
+        assert_eq!(Returned.after(Submit, false), Ok(Submitted));
+        assert_eq!(
+            Submitted.after(Approve, false),
+            Ok(Published),
+            "approval publishes by default"
+        );
+        assert_eq!(Submitted.after(Approve, true), Ok(Approved));
+        assert_eq!(Approved.after(Publish, true), Ok(Published));
+        assert!(
+            Approved.after(Edit, true).is_err(),
+            "approved text is frozen"
+        );
+        assert!(Published.after(Edit, false).is_err());
+        assert!(
+            Draft.after(Approve, false).is_err(),
+            "the chair approves only what was submitted"
+        );
+        assert!(Published.after(Return, false).is_err());
+    }
+
+    #[test]
+    fn frequency_range() {
+        assert!(frequency_outside(3, Some(4), Some(8)));
+        assert!(!frequency_outside(4, Some(4), Some(8)));
+        assert!(frequency_outside(9, Some(4), Some(8)));
+        assert!(!frequency_outside(0, None, None));
+    }
+
+    #[test]
+    fn calendar_lines_are_escaped_folded_and_crlf() {
+        let t = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let e = CalendarEvent {
+            uid: "meeting-1@samordna".into(),
+            sequence: 2,
+            summary: "Möte, SOR barn; extra".into(),
+            description: "Rad 1\nRad 2 ".repeat(10),
+            location: Some("Regionens hus".into()),
+            url: None,
+            starts: t,
+            ends: t,
+            cancelled: true,
+            updated: t,
+        };
+        let text = icalendar("SOR barn", &[e]);
+        assert!(text.contains("SUMMARY:Möte\\, SOR barn\\; extra\r\n"));
+        assert!(text.contains("STATUS:CANCELLED\r\n"));
+        assert!(text.contains("DTSTART:20260302T080000Z\r\n"));
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "{line}");
+        }
+        assert!(!text.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn feeds_escape_their_text() {
+        let t = Utc::now();
+        let f = atom(
+            "urn:x",
+            "A & B",
+            "/f",
+            "/",
+            &[FeedEntry {
+                id: "urn:e".into(),
+                title: "<b>".into(),
+                link: "/m?a=1&b=2".into(),
+                updated: t,
+                summary: "\"q\"".into(),
+            }],
+        );
+        assert!(f.contains("<title>A &amp; B</title>"));
+        assert!(f.contains("<title>&lt;b&gt;</title>"));
+        assert!(f.contains("href=\"/m?a=1&amp;b=2\""));
+    }
+}

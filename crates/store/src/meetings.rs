@@ -1,0 +1,561 @@
+//! Meetings, agendas and minutes. Approved minutes are frozen by the database; a
+//! correction is a new version, and every version stays readable.
+
+use chrono::{DateTime, Utc};
+use samordna_domain::meetings::{MeetingKind, MeetingState, MinutesStatus, MinutesStep};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::{
+    audit, before_after, in_transaction, with_conn, with_pool, Backend, Store, StoreError,
+};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingFields {
+    pub organization_id: i64,
+    pub kind: MeetingKind,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub place: Option<String>,
+    pub digital_link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meeting {
+    pub id: i64,
+    #[serde(flatten)]
+    pub fields: MeetingFields,
+    pub state: MeetingState,
+    pub cancel_reason: Option<String>,
+    /// The calendar UID: the same for the meeting's whole life.
+    pub uid: String,
+    /// The calendar SEQUENCE: one more for every change.
+    pub sequence: i64,
+    pub agenda_published: bool,
+    pub row_version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub position: i64,
+    pub title: String,
+    pub presenter: Option<String>,
+    pub minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Minutes {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub version: i64,
+    pub status: MinutesStatus,
+    pub body: String,
+    pub return_comment: Option<String>,
+    pub correction_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub approved_by: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub row_version: i64,
+}
+
+const MEETING_COLUMNS: &str = "id, organization_id, kind, starts_at, ends_at, place, digital_link, state, cancel_reason, uid, sequence, agenda_published, row_version, updated_at";
+const MINUTES_COLUMNS: &str = "id, meeting_id, version, status, body, return_comment, correction_reason, submitted_at, submitted_by, approved_at, approved_by, published_at, row_version";
+
+macro_rules! meeting {
+    ($r:expr) => {
+        Meeting {
+            id: $r.try_get("id")?,
+            fields: MeetingFields {
+                organization_id: $r.try_get("organization_id")?,
+                kind: $r
+                    .try_get::<String, _>("kind")?
+                    .parse()
+                    .map_err(StoreError::Corrupt)?,
+                starts_at: $r.try_get("starts_at")?,
+                ends_at: $r.try_get("ends_at")?,
+                place: $r.try_get("place")?,
+                digital_link: $r.try_get("digital_link")?,
+            },
+            state: $r
+                .try_get::<String, _>("state")?
+                .parse()
+                .map_err(StoreError::Corrupt)?,
+            cancel_reason: $r.try_get("cancel_reason")?,
+            uid: $r.try_get("uid")?,
+            sequence: $r.try_get("sequence")?,
+            agenda_published: $r.try_get("agenda_published")?,
+            row_version: $r.try_get("row_version")?,
+            updated_at: $r.try_get("updated_at")?,
+        }
+    };
+}
+
+macro_rules! minutes {
+    ($r:expr) => {
+        Minutes {
+            id: $r.try_get("id")?,
+            meeting_id: $r.try_get("meeting_id")?,
+            version: $r.try_get("version")?,
+            status: $r
+                .try_get::<String, _>("status")?
+                .parse()
+                .map_err(StoreError::Corrupt)?,
+            body: $r.try_get("body")?,
+            return_comment: $r.try_get("return_comment")?,
+            correction_reason: $r.try_get("correction_reason")?,
+            submitted_at: $r.try_get("submitted_at")?,
+            submitted_by: $r.try_get("submitted_by")?,
+            approved_at: $r.try_get("approved_at")?,
+            approved_by: $r.try_get("approved_by")?,
+            published_at: $r.try_get("published_at")?,
+            row_version: $r.try_get("row_version")?,
+        }
+    };
+}
+
+fn refused(why: &str) -> StoreError {
+    StoreError::Conflict(why.to_string())
+}
+
+fn new_uid(f: &MeetingFields) -> String {
+    let seed = format!(
+        "{}|{}|{}",
+        f.organization_id,
+        f.starts_at.to_rfc3339(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    let hex: String = Sha256::digest(seed.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{hex}@samordna")
+}
+
+impl Store {
+    pub async fn meetings(&self, organization_id: Option<i64>) -> Result<Vec<Meeting>, StoreError> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE ($1 IS NULL OR organization_id = $1) ORDER BY starts_at, id");
+        with_conn!(self, |c| {
+            let rows = sqlx::query(&sql)
+                .bind(organization_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(meeting!(r))).collect()
+        })
+    }
+
+    pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>, StoreError> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1");
+        with_conn!(self, |c| {
+            sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok(meeting!(r)))
+                .transpose()
+        })
+    }
+
+    pub async fn create_meeting(&self, f: &MeetingFields, actor: &str) -> Result<i64, StoreError> {
+        let uid = new_uid(f);
+        in_transaction!(self, |c| {
+            let now = Utc::now();
+            let id: i64 = sqlx::query_scalar("INSERT INTO meetings (organization_id, kind, starts_at, ends_at, place, digital_link, uid, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+                .bind(f.organization_id)
+                .bind(f.kind.as_str())
+                .bind(f.starts_at)
+                .bind(f.ends_at)
+                .bind(&f.place)
+                .bind(&f.digital_link)
+                .bind(&uid)
+                .bind(now)
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "meeting.created",
+                "meeting",
+                id,
+                &f.starts_at.to_rfc3339(),
+                before_after((), f),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn update_meeting(
+        &self,
+        id: i64,
+        expected_version: i64,
+        f: &MeetingFields,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let before = self
+            .meeting(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("möte {id}")))?;
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE meetings SET kind = $1, starts_at = $2, ends_at = $3, place = $4, digital_link = $5, sequence = sequence + 1, row_version = row_version + 1, updated_at = $6 WHERE id = $7 AND row_version = $8")
+                .bind(f.kind.as_str())
+                .bind(f.starts_at)
+                .bind(f.ends_at)
+                .bind(&f.place)
+                .bind(&f.digital_link)
+                .bind(Utc::now())
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Stale {
+                    what: "mötet".into(),
+                    current_version: before.row_version,
+                });
+            }
+            audit(
+                c,
+                actor,
+                "meeting.updated",
+                "meeting",
+                id,
+                "",
+                before_after(&before.fields, f),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Cancels a meeting; it stays, with its reason, and calendars are told.
+    pub async fn cancel_meeting(
+        &self,
+        id: i64,
+        reason: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE meetings SET state = 'cancelled', cancel_reason = $1, sequence = sequence + 1, row_version = row_version + 1, updated_at = $2 WHERE id = $3 AND state <> 'cancelled'")
+                .bind(reason)
+                .bind(Utc::now())
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(refused("mötet finns inte eller är redan inställt"));
+            }
+            audit(
+                c,
+                actor,
+                "meeting.cancelled",
+                "meeting",
+                id,
+                reason,
+                before_after(
+                    serde_json::json!({"state": "planned"}),
+                    serde_json::json!({"state": "cancelled", "reason": reason}),
+                ),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn agenda(&self, meeting_id: i64) -> Result<Vec<AgendaItem>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query("SELECT id, meeting_id, position, title, presenter, minutes FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
+                .bind(meeting_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(AgendaItem {
+                        id: r.try_get("id")?,
+                        meeting_id: r.try_get("meeting_id")?,
+                        position: r.try_get("position")?,
+                        title: r.try_get("title")?,
+                        presenter: r.try_get("presenter")?,
+                        minutes: r.try_get("minutes")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    pub async fn add_agenda_item(
+        &self,
+        meeting_id: i64,
+        title: &str,
+        presenter: Option<&str>,
+        minutes: Option<i64>,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        in_transaction!(self, |c| {
+            let next: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1",
+            )
+            .bind(meeting_id)
+            .fetch_one(&mut *c)
+            .await?;
+            let id: i64 = sqlx::query_scalar("INSERT INTO agenda_items (meeting_id, position, title, presenter, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .bind(meeting_id)
+                .bind(next)
+                .bind(title)
+                .bind(presenter)
+                .bind(minutes)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(c, actor, "agenda_item.created", "meeting", meeting_id, title, before_after((), serde_json::json!({"position": next, "title": title, "presenter": presenter, "minutes": minutes}))).await?;
+            Ok(id)
+        })
+    }
+
+    /// Publishes the agenda to the group's members.
+    pub async fn publish_agenda(&self, meeting_id: i64, actor: &str) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            sqlx::query("UPDATE meetings SET agenda_published = TRUE, sequence = sequence + 1, updated_at = $1 WHERE id = $2")
+                .bind(Utc::now())
+                .bind(meeting_id)
+                .execute(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "agenda.published",
+                "meeting",
+                meeting_id,
+                "",
+                before_after(false, true),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Every version of a meeting's minutes, oldest first.
+    pub async fn minutes(&self, meeting_id: i64) -> Result<Vec<Minutes>, StoreError> {
+        let sql =
+            format!("SELECT {MINUTES_COLUMNS} FROM minutes WHERE meeting_id = $1 ORDER BY version");
+        with_conn!(self, |c| {
+            let rows = sqlx::query(&sql)
+                .bind(meeting_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(minutes!(r))).collect()
+        })
+    }
+
+    /// Published minutes of a group (or all), newest first.
+    pub async fn published_minutes(
+        &self,
+        organization_id: Option<i64>,
+    ) -> Result<Vec<(Meeting, Minutes)>, StoreError> {
+        let meetings = self.meetings(organization_id).await?;
+        let mut out = Vec::new();
+        for m in meetings {
+            for v in self
+                .minutes(m.id)
+                .await?
+                .into_iter()
+                .filter(|v| v.status == MinutesStatus::Published)
+            {
+                out.push((m.clone(), v));
+            }
+        }
+        out.sort_by_key(|(_, v)| std::cmp::Reverse(v.published_at));
+        Ok(out)
+    }
+
+    /// Saves the draft: creates version 1, or changes the current draft or returned version.
+    pub async fn save_minutes(
+        &self,
+        meeting_id: i64,
+        body: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let versions = self.minutes(meeting_id).await?;
+        let current = versions.last().cloned();
+        in_transaction!(self, |c| {
+            match &current {
+                None => {
+                    let id: i64 = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, created_at) VALUES ($1, 1, 'draft', $2, $3) RETURNING id")
+                        .bind(meeting_id)
+                        .bind(body)
+                        .bind(Utc::now())
+                        .fetch_one(&mut *c)
+                        .await?;
+                    audit(
+                        c,
+                        actor,
+                        "minutes.drafted",
+                        "minutes",
+                        id,
+                        "version 1",
+                        before_after((), serde_json::json!({"body": body})),
+                    )
+                    .await?;
+                }
+                Some(m) => {
+                    m.status.after(MinutesStep::Edit, false).map_err(refused)?;
+                    sqlx::query(
+                        "UPDATE minutes SET body = $1, row_version = row_version + 1 WHERE id = $2",
+                    )
+                    .bind(body)
+                    .bind(m.id)
+                    .execute(&mut *c)
+                    .await?;
+                    audit(
+                        c,
+                        actor,
+                        "minutes.edited",
+                        "minutes",
+                        m.id,
+                        &format!("version {}", m.version),
+                        before_after(
+                            serde_json::json!({"body": m.body}),
+                            serde_json::json!({"body": body}),
+                        ),
+                    )
+                    .await?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Takes a step with the current version: submit, approve, return, publish.
+    pub async fn minutes_step(
+        &self,
+        meeting_id: i64,
+        step: MinutesStep,
+        comment: Option<&str>,
+        actor: &str,
+    ) -> Result<MinutesStatus, StoreError> {
+        let meeting = self
+            .meeting(meeting_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("möte {meeting_id}")))?;
+        let separately: bool = with_conn!(self, |c| {
+            Ok::<bool, StoreError>(
+                sqlx::query_scalar(
+                    "SELECT publish_minutes_separately FROM organizations WHERE id = $1",
+                )
+                .bind(meeting.fields.organization_id)
+                .fetch_one(&mut *c)
+                .await?,
+            )
+        })?;
+        let current = self
+            .minutes(meeting_id)
+            .await?
+            .pop()
+            .ok_or_else(|| refused("mötet har inga anteckningar ännu"))?;
+        let next = current.status.after(step, separately).map_err(refused)?;
+        let now = Utc::now();
+        in_transaction!(self, |c| {
+            let sql = match step {
+                MinutesStep::Submit => "UPDATE minutes SET status = $1, submitted_at = $2, submitted_by = $3, return_comment = NULL WHERE id = $4 AND row_version = $5",
+                MinutesStep::Approve if next == MinutesStatus::Published => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3, published_at = $2 WHERE id = $4 AND row_version = $5",
+                MinutesStep::Approve => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3 WHERE id = $4 AND row_version = $5",
+                MinutesStep::Publish => "UPDATE minutes SET status = $1, published_at = $2, return_comment = COALESCE(return_comment, $3) WHERE id = $4 AND row_version = $5",
+                MinutesStep::Return => "UPDATE minutes SET status = $1, return_comment = $3, submitted_at = COALESCE(submitted_at, $2) WHERE id = $4 AND row_version = $5",
+                MinutesStep::Edit => return Err(refused("redigering sparas med save_minutes")),
+            };
+            let third = if step == MinutesStep::Return {
+                comment.unwrap_or("").to_string()
+            } else if step == MinutesStep::Publish {
+                String::new()
+            } else {
+                actor.to_string()
+            };
+            let third: Option<String> = if step == MinutesStep::Publish {
+                None
+            } else {
+                Some(third)
+            };
+            let done = sqlx::query(sql)
+                .bind(next.as_str())
+                .bind(now)
+                .bind(third)
+                .bind(current.id)
+                .bind(current.row_version)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Stale {
+                    what: "anteckningarna".into(),
+                    current_version: current.row_version,
+                });
+            }
+            let action = format!("minutes.{}", next.as_str());
+            audit(
+                c,
+                actor,
+                &action,
+                "minutes",
+                current.id,
+                comment.unwrap_or(""),
+                before_after(current.status.as_str(), next.as_str()),
+            )
+            .await?;
+            Ok(next)
+        })
+    }
+
+    /// A correction of approved minutes: a new draft version with the reason; the
+    /// approved version stays as it was.
+    pub async fn correct_minutes(
+        &self,
+        meeting_id: i64,
+        body: &str,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let current = self
+            .minutes(meeting_id)
+            .await?
+            .pop()
+            .ok_or_else(|| refused("mötet har inga anteckningar ännu"))?;
+        if !current.status.is_approved() {
+            return Err(refused(
+                "bara justerade anteckningar rättas med en ny version; ändra utkastet i stället",
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(refused("en rättelse behöver ett skäl"));
+        }
+        in_transaction!(self, |c| {
+            let version = current.version + 1;
+            let id: i64 = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, correction_reason, created_at) VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id")
+                .bind(meeting_id)
+                .bind(version)
+                .bind(body)
+                .bind(reason)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "minutes.corrected",
+                "minutes",
+                id,
+                reason,
+                before_after(
+                    serde_json::json!({"version": current.version}),
+                    serde_json::json!({"version": version, "reason": reason}),
+                ),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+}
