@@ -279,6 +279,9 @@ mod tests {
                         ("email", Arg::Text("a@b".into())),
                         ("field", Arg::Text("f".into())),
                         ("what", Arg::Text("w".into())),
+                        ("who", Arg::Text("w".into())),
+                        ("reason", Arg::Text("r".into())),
+                        ("comment", Arg::Text("c".into())),
                     ],
                 );
                 assert!(

@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 pub mod i18n;
+mod meetings;
 mod oidc;
 mod pages;
 pub mod routes;
@@ -144,6 +145,24 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/konto/nycklar") => h!(session::token_create),
         ("POST", "/konto/nycklar/{id}/aterkalla") => h!(session::token_revoke),
         ("POST", "/logga-ut") => h!(session::sign_out),
+        ("GET", "/grupper/{slug}/moten") => h!(meetings::list),
+        ("GET", "/grupper/{slug}/moten/ny") => h!(meetings::new),
+        ("POST", "/grupper/{slug}/moten/ny") => h!(meetings::create),
+        ("GET", "/grupper/{slug}/kalender.ics") => h!(meetings::calendar),
+        ("GET", "/grupper/{slug}/anteckningar.atom") => h!(meetings::feed),
+        ("GET", "/moten/{id}") => h!(meetings::show),
+        ("GET", "/moten/{id}/redigera") => h!(meetings::edit),
+        ("POST", "/moten/{id}/redigera") => h!(meetings::save),
+        ("POST", "/moten/{id}/installa") => h!(meetings::cancel),
+        ("POST", "/moten/{id}/dagordning") => h!(meetings::add_item),
+        ("POST", "/moten/{id}/dagordning/publicera") => h!(meetings::publish_agenda),
+        ("GET", "/moten/{id}/anteckningar") => h!(meetings::minutes_edit),
+        ("POST", "/moten/{id}/anteckningar") => h!(meetings::minutes_save),
+        ("POST", "/moten/{id}/anteckningar/skicka") => h!(meetings::submit),
+        ("POST", "/moten/{id}/anteckningar/rattelse") => h!(meetings::correct),
+        ("POST", "/moten/{id}/anteckningar/justera") => h!(meetings::approve),
+        ("POST", "/moten/{id}/anteckningar/aterforvisa") => h!(meetings::return_minutes),
+        ("POST", "/moten/{id}/anteckningar/publicera") => h!(meetings::publish),
         ("GET", "/api/v1/organizations") => h!(api::organizations),
         ("GET", "/api/v1/organizations/{slug}") => h!(api::organization),
         ("PUT", "/api/v1/organizations/{slug}") => h!(api::organization_put),
@@ -177,6 +196,19 @@ async fn guard(
                 .organization_by_slug(slug)
                 .await
                 .map_err(AppError::from),
+            None => Ok(None),
+        },
+        Scope::MeetingId => match params.get("id").and_then(|i| i.parse::<i64>().ok()) {
+            Some(id) => match state.store.meeting(id).await {
+                Ok(Some(m)) => state
+                    .store
+                    .organizations()
+                    .await
+                    .map(|os| os.into_iter().find(|o| o.id == m.fields.organization_id))
+                    .map_err(AppError::from),
+                Ok(None) => Ok(None),
+                Err(e) => Err(e.into()),
+            },
             None => Ok(None),
         },
         Scope::MembershipId => match params.get("id").and_then(|i| i.parse::<i64>().ok()) {

@@ -321,6 +321,7 @@ pub async fn group(
     aliases.retain(|a| a != &org.name);
     let mut actions = Vec::new();
     let href = OrgLink::from(org).href();
+    actions.push((format!("{href}/moten"), t.t("group-meetings")));
     if crate::auth::may(
         &state,
         &visitor,

@@ -13,6 +13,8 @@ pub enum Scope {
     GroupSlug,
     /// The group of the membership `{id}` in the path.
     MembershipId,
+    /// The group of the meeting `{id}` in the path.
+    MeetingId,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -108,6 +110,64 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/konto/nycklar", OwnAccount, Global),
     r("POST", "/konto/nycklar/{id}/aterkalla", OwnAccount, Global),
     r("POST", "/logga-ut", OwnAccount, Global),
+    r("GET", "/grupper/{slug}/moten", ReadPublished, GroupSlug),
+    r("GET", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),
+    r("POST", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),
+    r(
+        "GET",
+        "/grupper/{slug}/kalender.ics",
+        ReadPublished,
+        GroupSlug,
+    ),
+    r(
+        "GET",
+        "/grupper/{slug}/anteckningar.atom",
+        ReadPublished,
+        GroupSlug,
+    ),
+    r("GET", "/moten/{id}", ReadPublished, MeetingId),
+    r("GET", "/moten/{id}/redigera", PlanMeetings, MeetingId),
+    r("POST", "/moten/{id}/redigera", PlanMeetings, MeetingId),
+    r("POST", "/moten/{id}/installa", PlanMeetings, MeetingId),
+    r("POST", "/moten/{id}/dagordning", PlanMeetings, MeetingId),
+    r(
+        "POST",
+        "/moten/{id}/dagordning/publicera",
+        PlanMeetings,
+        MeetingId,
+    ),
+    r("GET", "/moten/{id}/anteckningar", DraftMinutes, MeetingId),
+    r("POST", "/moten/{id}/anteckningar", DraftMinutes, MeetingId),
+    r(
+        "POST",
+        "/moten/{id}/anteckningar/skicka",
+        DraftMinutes,
+        MeetingId,
+    ),
+    r(
+        "POST",
+        "/moten/{id}/anteckningar/rattelse",
+        DraftMinutes,
+        MeetingId,
+    ),
+    r(
+        "POST",
+        "/moten/{id}/anteckningar/justera",
+        ApproveMinutes,
+        MeetingId,
+    ),
+    r(
+        "POST",
+        "/moten/{id}/anteckningar/aterforvisa",
+        ApproveMinutes,
+        MeetingId,
+    ),
+    r(
+        "POST",
+        "/moten/{id}/anteckningar/publicera",
+        PublishMinutes,
+        MeetingId,
+    ),
     r("GET", "/api/v1/organizations", ReadPublished, Global),
     r(
         "GET",

@@ -210,6 +210,23 @@ async fn world() -> World {
             .unwrap();
         ids.insert(who, acc);
     }
+    let meeting = store
+        .create_meeting(
+            &samordna_store::MeetingFields {
+                organization_id: neo.id,
+                kind: samordna_domain::meetings::MeetingKind::Ordinary,
+                starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+                ends_at: chrono::Utc::now()
+                    + chrono::Duration::days(7)
+                    + chrono::Duration::hours(2),
+                place: None,
+                digital_link: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    ids.insert("meeting", meeting);
     let app = samordna_web::router(db.store.clone());
     World { db, app, ids }
 }
@@ -267,6 +284,31 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
         (_, "/konto" | "/konto/nycklar" | "/konto/nycklar/{id}/aterkalla" | "/logga-ut") => {
             OwnAccount
         }
+        (
+            "GET",
+            "/grupper/{slug}/moten"
+            | "/grupper/{slug}/kalender.ics"
+            | "/grupper/{slug}/anteckningar.atom"
+            | "/moten/{id}",
+        ) => ReadPublished,
+        (
+            _,
+            "/grupper/{slug}/moten/ny"
+            | "/moten/{id}/redigera"
+            | "/moten/{id}/installa"
+            | "/moten/{id}/dagordning"
+            | "/moten/{id}/dagordning/publicera",
+        ) => PlanMeetings,
+        (
+            _,
+            "/moten/{id}/anteckningar"
+            | "/moten/{id}/anteckningar/skicka"
+            | "/moten/{id}/anteckningar/rattelse",
+        ) => DraftMinutes,
+        (_, "/moten/{id}/anteckningar/justera" | "/moten/{id}/anteckningar/aterforvisa") => {
+            ApproveMinutes
+        }
+        (_, "/moten/{id}/anteckningar/publicera") => PublishMinutes,
         _ => return None,
     })
 }
@@ -286,6 +328,13 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),
         "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
+        "/grupper/{slug}/moten"
+        | "/grupper/{slug}/moten/ny"
+        | "/grupper/{slug}/kalender.ics"
+        | "/grupper/{slug}/anteckningar.atom" => {
+            path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+        }
+        p if p.starts_with("/moten/{id}") => p.replace("{id}", &ids["meeting"].to_string()),
         "/medlemskap/{id}/redigera" => path.replace("{id}", &ids["membership"].to_string()),
         "/personer/{id}/redigera" => path.replace("{id}", &ids["person"].to_string()),
         "/forvaltningar/{id}/redigera" => path.replace("{id}", &ids["administration"].to_string()),

@@ -1,0 +1,846 @@
+//! Meetings, agendas and minutes in the portal; the group's calendar and feed.
+//! Times are entered and shown in Swedish time (Europe/Stockholm) and stored in UTC.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Europe::Stockholm;
+use samordna_domain::meetings::{self, MeetingKind, MeetingState, MinutesStatus, MinutesStep};
+use samordna_domain::policy::Action;
+use samordna_store::{Meeting, MeetingFields, Organization, StoreError};
+
+use crate::auth::{self, Visitor};
+use crate::forms::{render_form, Errors, Field, FieldKind, FormView, Posted};
+use crate::i18n::{Arg, Tr};
+use crate::pages::Chrome;
+use crate::view::{frequency_label, OrgLink};
+use crate::{AppError, AppState};
+
+type Posts = Form<Vec<(String, String)>>;
+
+fn t() -> Tr {
+    Chrome::new("").t
+}
+
+fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
+    t.with_timezone(&Stockholm)
+}
+
+/// "2026-03-02 09:00–11:00"
+fn when(m: &Meeting) -> String {
+    let (s, e) = (local(m.fields.starts_at), local(m.fields.ends_at));
+    format!(
+        "{} {}–{}",
+        s.format("%Y-%m-%d"),
+        s.format("%H:%M"),
+        e.format("%H:%M")
+    )
+}
+
+/// Renders Markdown without letting raw HTML through.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let events =
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| {
+            match e {
+                Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+                other => other,
+            }
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    // Headings inside minutes start at level 4: the page has h1–h3 above them.
+    html.replace("<h1>", "<h4>")
+        .replace("</h1>", "</h4>")
+        .replace("<h2>", "<h4>")
+        .replace("</h2>", "</h4>")
+        .replace("<h3>", "<h5>")
+        .replace("</h3>", "</h5>")
+}
+
+async fn group(state: &AppState, slug: &str) -> Result<Organization, AppError> {
+    state
+        .store
+        .organization_by_slug(slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(t().t1("error-no-group", "slug", slug)))
+}
+
+async fn meeting_and_group(
+    state: &AppState,
+    id: &str,
+) -> Result<(Meeting, Organization), AppError> {
+    let missing = || AppError::NotFound(t().t("error-not-found-page"));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let m = state.store.meeting(id).await?.ok_or_else(missing)?;
+    let org = state
+        .store
+        .organizations()
+        .await?
+        .into_iter()
+        .find(|o| o.id == m.fields.organization_id)
+        .ok_or_else(missing)?;
+    Ok((m, org))
+}
+
+fn kind_label(t: &Tr, k: MeetingKind) -> String {
+    t.t(&format!("meeting-kind-{}", k.as_str()))
+}
+
+fn state_label(t: &Tr, s: MeetingState) -> String {
+    t.t(&format!("meeting-state-{}", s.as_str()))
+}
+
+async fn charter_frequency(
+    state: &AppState,
+    org: &Organization,
+) -> Result<Option<samordna_domain::parse::MeetingFrequency>, AppError> {
+    let versions = state.store.charter_versions(Some(org.id)).await?;
+    let Some(v) = samordna_store::in_force(&versions).or(versions.last()) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .charter_document(org.id, v.version)
+        .await?
+        .and_then(|d| d.content.meeting_frequency))
+}
+
+struct MeetingRow {
+    href: String,
+    when: String,
+    kind: String,
+    state: String,
+    minutes: String,
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsPage {
+    c: Chrome,
+    group: OrgLink,
+    frequency: Option<String>,
+    warning: Option<String>,
+    can_plan: bool,
+    rows: Vec<MeetingRow>,
+}
+
+fn minutes_label(t: &Tr, v: Option<&samordna_store::Minutes>) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) => t.t(&format!("minutes-short-{}", v.status.as_str())),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let c = Chrome::new("register");
+    let t = c.t;
+    let all = state.store.meetings(Some(org.id)).await?;
+    let year = local(Utc::now()).format("%Y").to_string();
+    let ordinary_this_year = all
+        .iter()
+        .filter(|m| {
+            m.fields.kind == MeetingKind::Ordinary
+                && m.state != MeetingState::Cancelled
+                && local(m.fields.starts_at).format("%Y").to_string() == year
+        })
+        .count() as i64;
+    let freq = charter_frequency(&state, &org).await?;
+    let frequency = freq.as_ref().map(|f| {
+        t.args(
+            "meetings-frequency",
+            &[
+                ("range", Arg::Text(frequency_label(&t, f))),
+                ("count", Arg::Num(ordinary_this_year)),
+            ],
+        )
+    });
+    let warning = freq
+        .as_ref()
+        .filter(|f| meetings::frequency_outside(ordinary_this_year as u32, f.min, f.max))
+        .map(|_| t.n1("meetings-outside", "count", ordinary_this_year));
+    let internal = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await;
+    let mut rows = Vec::new();
+    for m in all.iter().rev() {
+        let versions = state.store.minutes(m.id).await?;
+        let shown = if internal {
+            versions.last()
+        } else {
+            versions
+                .iter()
+                .rev()
+                .find(|x| x.status == MinutesStatus::Published)
+        };
+        rows.push(MeetingRow {
+            href: format!("/moten/{}", m.id),
+            when: when(m),
+            kind: kind_label(&t, m.fields.kind),
+            state: state_label(&t, m.state),
+            minutes: minutes_label(&t, shown),
+        });
+    }
+    let can_plan = auth::may(&state, &v, Action::PlanMeetings, Some(&org)).await;
+    let html = MeetingsPage {
+        c,
+        group: OrgLink::from(&org),
+        frequency,
+        warning,
+        can_plan,
+        rows,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+fn meeting_form(
+    v: &Visitor,
+    org: &Organization,
+    m: Option<&Meeting>,
+    action: String,
+    title: String,
+) -> FormView {
+    let t = t();
+    let (date, start, end, kind, place, link) = match m {
+        Some(m) => (
+            local(m.fields.starts_at).format("%Y-%m-%d").to_string(),
+            local(m.fields.starts_at).format("%H:%M").to_string(),
+            local(m.fields.ends_at).format("%H:%M").to_string(),
+            m.fields.kind.as_str().to_string(),
+            m.fields.place.clone().unwrap_or_default(),
+            m.fields.digital_link.clone().unwrap_or_default(),
+        ),
+        None => (
+            String::new(),
+            "09:00".into(),
+            "11:00".into(),
+            "ordinary".into(),
+            String::new(),
+            String::new(),
+        ),
+    };
+    let kinds = vec![
+        (
+            "ordinary".to_string(),
+            kind_label(&t, MeetingKind::Ordinary),
+        ),
+        ("extra".to_string(), kind_label(&t, MeetingKind::Extra)),
+    ];
+    FormView {
+        title,
+        intro: None,
+        action,
+        csrf: v.csrf(),
+        row_version: m.map(|m| m.row_version),
+        hidden: vec![],
+        fields: vec![
+            Field::new("date", t.t("field-date"), FieldKind::Input("date"), date).required(),
+            Field::new(
+                "start",
+                t.t("field-start-time"),
+                FieldKind::Input("time"),
+                start,
+            )
+            .required(),
+            Field::new("end", t.t("field-end-time"), FieldKind::Input("time"), end).required(),
+            Field::new("kind", t.t("meeting-kind"), FieldKind::Select(kinds), kind),
+            Field::new("place", t.t("field-place"), FieldKind::Input("text"), place),
+            Field::new(
+                "digital_link",
+                t.t("field-digital-link"),
+                FieldKind::Input("url"),
+                link,
+            ),
+        ],
+        submit: t.t("form-save"),
+        back: Some((
+            format!("{}/moten", OrgLink::from(org).href()),
+            t.t("meetings-crumb"),
+        )),
+    }
+}
+
+fn read_meeting(org: &Organization, p: &Posted) -> (Option<MeetingFields>, Errors) {
+    let t = t();
+    let mut e = Errors::default();
+    let date = p.date(&t, &mut e, "date");
+    if p.get("date").is_empty() {
+        e.add(
+            "date",
+            t.t1("error-required", "field", t.t("field-date").to_lowercase()),
+        );
+    }
+    let time =
+        |name: &'static str, e: &mut Errors| match NaiveTime::parse_from_str(&p.get(name), "%H:%M")
+        {
+            Ok(x) => Some(x),
+            Err(_) => {
+                e.add(name, t.t("error-time"));
+                None
+            }
+        };
+    let (start, end) = (time("start", &mut e), time("end", &mut e));
+    if let (Some(s), Some(en)) = (start, end) {
+        if en < s {
+            e.add("end", t.t("error-end-before-start-time"));
+        }
+    }
+    let kind = p
+        .get("kind")
+        .parse::<MeetingKind>()
+        .map_err(|_| e.add("kind", t.t("error-unknown-choice")))
+        .ok();
+    let at = |d: NaiveDate, tm: NaiveTime| {
+        Stockholm
+            .from_local_datetime(&d.and_time(tm))
+            .earliest()
+            .map(|x| x.with_timezone(&Utc))
+    };
+    let fields = match (date, start, end, kind) {
+        (Some(d), Some(s), Some(en), Some(kind)) if e.is_empty() => match (at(d, s), at(d, en)) {
+            (Some(starts_at), Some(ends_at)) => Some(MeetingFields {
+                organization_id: org.id,
+                kind,
+                starts_at,
+                ends_at,
+                place: p.opt("place"),
+                digital_link: p.opt("digital_link"),
+            }),
+            _ => {
+                e.add("start", t.t("error-time"));
+                None
+            }
+        },
+        _ => None,
+    };
+    (fields, e)
+}
+
+fn refill(mut f: FormView, p: &Posted, e: &Errors) -> FormView {
+    for field in &mut f.fields {
+        field.value = p.get(field.name);
+    }
+    f.with_errors(e)
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let title = t().t1("meeting-new-title", "name", &org.name);
+    render_form(
+        "register",
+        meeting_form(&v, &org, None, format!("/grupper/{slug}/moten/ny"), title),
+    )
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let p = Posted(p);
+    let (f, e) = read_meeting(&org, &p);
+    let Some(f) = f else {
+        let title = t().t1("meeting-new-title", "name", &org.name);
+        return render_form(
+            "register",
+            refill(
+                meeting_form(&v, &org, None, format!("/grupper/{slug}/moten/ny"), title),
+                &p,
+                &e,
+            ),
+        );
+    };
+    let id = state.store.create_meeting(&f, &v.actor()).await?;
+    Ok(Redirect::to(&format!("/moten/{id}")).into_response())
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let title = t().t1("meeting-edit-title", "date", when(&m));
+    render_form(
+        "register",
+        meeting_form(
+            &v,
+            &org,
+            Some(&m),
+            format!("/moten/{}/redigera", m.id),
+            title,
+        ),
+    )
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let p = Posted(p);
+    let version = p.row_version()?;
+    let (f, e) = read_meeting(&org, &p);
+    let action = format!("/moten/{}/redigera", m.id);
+    let Some(f) = f else {
+        let title = t().t1("meeting-edit-title", "date", when(&m));
+        return render_form(
+            "register",
+            refill(meeting_form(&v, &org, Some(&m), action, title), &p, &e),
+        );
+    };
+    match state
+        .store
+        .update_meeting(m.id, version, &f, &v.actor())
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/moten/{}", m.id)).into_response()),
+        Err(StoreError::Stale { .. }) => Err(AppError::Conflict(t().t1(
+            "conflict-text",
+            "what",
+            when(&m),
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+struct VersionView {
+    version: i64,
+    heading: String,
+    status: String,
+    correction: Option<String>,
+    returned: Option<String>,
+    html: String,
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct MeetingPage {
+    c: Chrome,
+    id: i64,
+    title: String,
+    group: OrgLink,
+    when: String,
+    kind: String,
+    place: Option<String>,
+    link: Option<String>,
+    cancelled: Option<String>,
+    is_cancelled: bool,
+    internal: bool,
+    show_agenda: bool,
+    agenda_published: bool,
+    agenda: Vec<samordna_store::AgendaItem>,
+    versions: Vec<VersionView>,
+    can_plan: bool,
+    can_draft: bool,
+    can_approve: bool,
+    can_publish: bool,
+    draft_editable: bool,
+    submittable: bool,
+    awaiting_approval: bool,
+    awaiting_publication: bool,
+    correctable: bool,
+    latest_body: String,
+    csrf: String,
+}
+
+fn status_text(t: &Tr, v: &samordna_store::Minutes) -> String {
+    let date = v
+        .approved_at
+        .map(|d| local(d).format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let who = v.approved_by.clone().unwrap_or_default();
+    t.args(
+        &format!("minutes-status-{}", v.status.as_str()),
+        &[("date", Arg::Text(date)), ("who", Arg::Text(who))],
+    )
+}
+
+async fn actor_names(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(state
+        .store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| (format!("account:{}", a.id), a.name))
+        .collect())
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let c = Chrome::new("register");
+    let t = c.t;
+    let internal = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await;
+    let names = actor_names(&state).await?;
+    let all = state.store.minutes(m.id).await?;
+    let latest = all.last().cloned();
+    let versions = all
+        .iter()
+        .filter(|x| internal || x.status == MinutesStatus::Published)
+        .map(|x| {
+            let mut x = x.clone();
+            x.approved_by = x.approved_by.map(|a| names.get(&a).cloned().unwrap_or(a));
+            VersionView {
+                version: x.version,
+                heading: t.n1("minutes-version", "version", x.version),
+                status: status_text(&t, &x),
+                correction: x
+                    .correction_reason
+                    .as_ref()
+                    .map(|r| t.t1("minutes-correction", "reason", r)),
+                returned: x
+                    .return_comment
+                    .as_ref()
+                    .filter(|_| x.status == MinutesStatus::Returned)
+                    .map(|c| t.t1("minutes-returned", "comment", c)),
+                html: markdown(&x.body),
+            }
+        })
+        .collect();
+    let status = latest.as_ref().map(|x| x.status);
+    let page = MeetingPage {
+        id: m.id,
+        title: t.args(
+            "meeting-title",
+            &[
+                (
+                    "date",
+                    Arg::Text(local(m.fields.starts_at).format("%Y-%m-%d").to_string()),
+                ),
+                ("name", Arg::Text(org.name.clone())),
+            ],
+        ),
+        group: OrgLink::from(&org),
+        when: when(&m),
+        kind: kind_label(&t, m.fields.kind),
+        place: m.fields.place.clone(),
+        link: m.fields.digital_link.clone(),
+        cancelled: m.cancel_reason.clone(),
+        is_cancelled: m.state == MeetingState::Cancelled,
+        internal,
+        show_agenda: internal || m.fields.starts_at < Utc::now(),
+        agenda_published: m.agenda_published,
+        agenda: state.store.agenda(m.id).await?,
+        versions,
+        can_plan: auth::may(&state, &v, Action::PlanMeetings, Some(&org)).await,
+        can_draft: auth::may(&state, &v, Action::DraftMinutes, Some(&org)).await,
+        can_approve: auth::may(&state, &v, Action::ApproveMinutes, Some(&org)).await,
+        can_publish: auth::may(&state, &v, Action::PublishMinutes, Some(&org)).await,
+        draft_editable: status
+            .is_none_or(|s| matches!(s, MinutesStatus::Draft | MinutesStatus::Returned)),
+        submittable: matches!(status, Some(MinutesStatus::Draft | MinutesStatus::Returned)),
+        awaiting_approval: status == Some(MinutesStatus::Submitted),
+        awaiting_publication: status == Some(MinutesStatus::Approved),
+        correctable: status.is_some_and(|s| s.is_approved()),
+        latest_body: latest.map(|x| x.body).unwrap_or_default(),
+        csrf: v.csrf(),
+        c,
+    };
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+fn back(id: i64) -> Response {
+    Redirect::to(&format!("/moten/{id}")).into_response()
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    let reason = Posted(p).get("reason");
+    if reason.is_empty() {
+        return Err(AppError::BadRequest(t().t1(
+            "error-required",
+            "field",
+            t().t("meeting-cancel-reason").to_lowercase(),
+        )));
+    }
+    state
+        .store
+        .cancel_meeting(m.id, &reason, &v.actor())
+        .await?;
+    Ok(back(m.id))
+}
+
+pub async fn add_item(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    let p = Posted(p);
+    let title = p.get("title");
+    if title.is_empty() {
+        return Err(AppError::BadRequest(t().t1(
+            "error-required",
+            "field",
+            t().t("agenda-item-title").to_lowercase(),
+        )));
+    }
+    let minutes = p
+        .opt("minutes")
+        .and_then(|x| x.parse::<i64>().ok())
+        .filter(|x| *x > 0 && *x < 24 * 60);
+    state
+        .store
+        .add_agenda_item(
+            m.id,
+            &title,
+            p.opt("presenter").as_deref(),
+            minutes,
+            &v.actor(),
+        )
+        .await?;
+    Ok(back(m.id))
+}
+
+pub async fn publish_agenda(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    state.store.publish_agenda(m.id, &v.actor()).await?;
+    Ok(back(m.id))
+}
+
+fn minutes_form(v: &Visitor, m: &Meeting, org: &Organization, body: &str) -> FormView {
+    let t = t();
+    FormView {
+        title: t.t1("minutes-edit-title", "date", when(m)),
+        intro: None,
+        action: format!("/moten/{}/anteckningar", m.id),
+        csrf: v.csrf(),
+        row_version: None,
+        hidden: vec![],
+        fields: vec![
+            Field::new("body", t.t("minutes-body"), FieldKind::Textarea, body)
+                .hint(t.t("minutes-body-hint")),
+        ],
+        submit: t.t("form-save"),
+        back: Some((
+            format!("/moten/{}", m.id),
+            t.args(
+                "meeting-title",
+                &[
+                    (
+                        "date",
+                        Arg::Text(local(m.fields.starts_at).format("%Y-%m-%d").to_string()),
+                    ),
+                    ("name", Arg::Text(org.name.clone())),
+                ],
+            ),
+        )),
+    }
+}
+
+pub async fn minutes_edit(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let body = match state.store.minutes(m.id).await?.pop() {
+        Some(x) => x.body,
+        None => state
+            .store
+            .agenda(m.id)
+            .await?
+            .iter()
+            .map(|a| format!("## {}. {}\n\n", a.position, a.title))
+            .collect(),
+    };
+    render_form("register", minutes_form(&v, &m, &org, &body))
+}
+
+pub async fn minutes_save(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    state
+        .store
+        .save_minutes(m.id, &Posted(p).get("body"), &v.actor())
+        .await?;
+    Ok(back(m.id))
+}
+
+async fn step(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    step: MinutesStep,
+    comment: Option<String>,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(state, id).await?;
+    state
+        .store
+        .minutes_step(m.id, step, comment.as_deref(), &v.actor())
+        .await?;
+    Ok(back(m.id))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    step(&state, &v, &id, MinutesStep::Submit, None).await
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    step(&state, &v, &id, MinutesStep::Approve, None).await
+}
+
+pub async fn return_minutes(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let comment = Posted(p).get("comment");
+    if comment.is_empty() {
+        return Err(AppError::BadRequest(t().t1(
+            "error-required",
+            "field",
+            t().t("minutes-return-comment").to_lowercase(),
+        )));
+    }
+    step(&state, &v, &id, MinutesStep::Return, Some(comment)).await
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    step(&state, &v, &id, MinutesStep::Publish, None).await
+}
+
+pub async fn correct(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    let p = Posted(p);
+    state
+        .store
+        .correct_minutes(m.id, &p.get("body"), &p.get("reason"), &v.actor())
+        .await?;
+    Ok(back(m.id))
+}
+
+/// `/grupper/{slug}/kalender.ics`: the group's meetings, cancelled ones included.
+pub async fn calendar(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let events: Vec<meetings::CalendarEvent> = state
+        .store
+        .meetings(Some(org.id))
+        .await?
+        .into_iter()
+        .map(|m| meetings::CalendarEvent {
+            uid: m.uid.clone(),
+            sequence: m.sequence,
+            summary: format!(
+                "{} – {}",
+                org.name,
+                if m.fields.kind == MeetingKind::Extra {
+                    "extra möte"
+                } else {
+                    "möte"
+                }
+            ),
+            description: m
+                .cancel_reason
+                .clone()
+                .map(|r| format!("Inställt: {r}"))
+                .unwrap_or_default(),
+            location: m.fields.place.clone(),
+            url: Some(format!("/moten/{}", m.id)),
+            starts: m.fields.starts_at,
+            ends: m.fields.ends_at,
+            cancelled: m.state == MeetingState::Cancelled,
+            updated: m.updated_at,
+        })
+        .collect();
+    let body = meetings::icalendar(&org.name, &events);
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}
+
+/// `/grupper/{slug}/anteckningar.atom`: published minutes, newest first.
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let entries: Vec<meetings::FeedEntry> = state
+        .store
+        .published_minutes(Some(org.id))
+        .await?
+        .into_iter()
+        .map(|(m, v)| meetings::FeedEntry {
+            id: format!("urn:samordna:minutes:{}", v.id),
+            title: format!("Mötesanteckningar {} (version {})", when(&m), v.version),
+            link: format!("/moten/{}#v{}", m.id, v.version),
+            updated: v.published_at.unwrap_or(m.updated_at),
+            summary: v.body.chars().take(400).collect(),
+        })
+        .collect();
+    let href = OrgLink::from(&org).href();
+    let body = meetings::atom(
+        &format!("urn:samordna:group:{}", org.slug),
+        &format!("Mötesanteckningar – {}", org.name),
+        &format!("{href}/anteckningar.atom"),
+        &href,
+        &entries,
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        body,
+    )
+        .into_response())
+}

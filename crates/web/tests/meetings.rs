@@ -1,0 +1,315 @@
+//! Meetings and minutes as readers and members see them: unapproved minutes stay
+//! inside the group; approval publishes; corrections are new versions; the calendar
+//! parses with a standard iCalendar parser and keeps each meeting's UID.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{Duration, Utc};
+use http_body_util::BodyExt;
+use samordna_domain::meetings::{MeetingKind, MinutesStep};
+use samordna_store::testing::{import_seeds, TestDb};
+use samordna_store::{MeetingFields, NewAccount, PersonFields};
+use tower::ServiceExt;
+
+async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> (StatusCode, String, String) {
+    let mut req = Request::get(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body =
+        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    (status, ct, body)
+}
+
+struct World {
+    db: TestDb,
+    app: axum::Router,
+    meeting: i64,
+    member_cookie: String,
+}
+
+async fn world() -> World {
+    let db = TestDb::sqlite().await;
+    import_seeds(&db.store).await;
+    let neo = db
+        .store
+        .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+        .await
+        .unwrap()
+        .unwrap();
+    let start = Utc::now() - Duration::days(3);
+    let meeting = db
+        .store
+        .create_meeting(
+            &MeetingFields {
+                organization_id: neo.id,
+                kind: MeetingKind::Ordinary,
+                starts_at: start,
+                ends_at: start + Duration::hours(2),
+                place: Some("Regionens hus, Vänersborg".into()),
+                digital_link: Some("https://möte.example/neo".into()),
+            },
+            "kim",
+        )
+        .await
+        .unwrap();
+    db.store
+        .add_agenda_item(meeting, "Vårdplatsläget", Some("Kim"), Some(20), "kim")
+        .await
+        .unwrap();
+    // A member, signed in with a session made directly in the store.
+    let person = db
+        .store
+        .create_person(
+            &PersonFields {
+                name: "Maja Medlem".into(),
+                ..Default::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    db.store
+        .create_membership(
+            &samordna_store::MembershipFields {
+                person_id: person,
+                organization_id: neo.id,
+                role: samordna_domain::policy::MembershipRole::Deltagare,
+                on_behalf_of_id: None,
+                voting_right: true,
+                appointed_by: None,
+                start_date: "2024-01-01".parse().unwrap(),
+                end_date: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    let acc = db
+        .store
+        .create_account(
+            &NewAccount {
+                email: "maja@region.example",
+                name: "Maja Medlem",
+                person_id: Some(person),
+                ..Default::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    db.store
+        .create_session(
+            &samordna_web::auth::hash_secret("maja-session"),
+            acc,
+            "csrf",
+            Utc::now() + Duration::hours(1),
+            "test",
+        )
+        .await
+        .unwrap();
+    let app = samordna_web::router(db.store.clone());
+    World {
+        db,
+        app,
+        meeting,
+        member_cookie: "samordna_session=maja-session".into(),
+    }
+}
+
+#[tokio::test]
+async fn unapproved_minutes_stay_in_the_group_until_the_chair_approves() {
+    let w = world().await;
+    let page = format!("/moten/{}", w.meeting);
+    let secret = "Beslut: anslagen fördelas enligt bilaga.";
+    w.db.store
+        .save_minutes(w.meeting, &format!("## 1. Vårdplatsläget\n{secret}"), "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    let (status, _, anonymous) = get(&w.app, &page, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !anonymous.contains(secret),
+        "a reader outside the group does not see the draft"
+    );
+    assert!(
+        !anonymous.contains("https://möte.example/neo"),
+        "nor the meeting link"
+    );
+    let (_, _, member) = get(&w.app, &page, Some(&w.member_cookie)).await;
+    assert!(member.contains(secret), "a member sees the submitted draft");
+    assert!(member.contains("Väntar på justering av ordföranden"));
+    let (_, _, feed) = get(
+        &w.app,
+        "/grupper/samordningsgrupp-for-neonatalvarden/anteckningar.atom",
+        None,
+    )
+    .await;
+    assert!(
+        !feed.contains("<entry>"),
+        "nothing in the feed before approval"
+    );
+
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    let (_, _, anonymous) = get(&w.app, &page, None).await;
+    assert!(anonymous.contains(secret), "approved minutes are published");
+    assert!(
+        anonymous.contains("<h4>1. Vårdplatsläget</h4>"),
+        "Markdown is rendered"
+    );
+    let (status, ct, feed) = get(
+        &w.app,
+        "/grupper/samordningsgrupp-for-neonatalvarden/anteckningar.atom",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("application/atom+xml"));
+    assert_eq!(feed.matches("<entry>").count(), 1);
+    assert!(feed.contains(&format!("/moten/{}#v1", w.meeting)));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn a_correction_is_a_new_version_and_the_original_stays_readable() {
+    let w = world().await;
+    w.db.store
+        .save_minutes(w.meeting, "Närvarande: 8 deltagare.", "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    w.db.store
+        .correct_minutes(
+            w.meeting,
+            "Närvarande: 9 deltagare.",
+            "En deltagare saknades i listan",
+            "kim",
+        )
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    let (_, _, page) = get(&w.app, &format!("/moten/{}", w.meeting), None).await;
+    assert!(
+        page.contains("Närvarande: 8 deltagare."),
+        "the original is still readable"
+    );
+    assert!(page.contains("Närvarande: 9 deltagare."));
+    assert!(page.contains("Rättelse: En deltagare saknades i listan"));
+    assert!(page.contains("Version 1") && page.contains("Version 2"));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn raw_html_in_minutes_is_shown_as_text() {
+    let w = world().await;
+    w.db.store
+        .save_minutes(w.meeting, "<script>alert(1)</script> och <b>fet</b>", "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .minutes_step(w.meeting, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    let (_, _, page) = get(&w.app, &format!("/moten/{}", w.meeting), None).await;
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(page.contains("&lt;script&gt;"));
+    w.db.close().await;
+}
+
+/// Parses the calendar with Python's `icalendar`, the standard parser the issue names.
+fn parse_ical(text: &str) -> serde_json::Value {
+    let script = r#"
+import sys, json, icalendar
+cal = icalendar.Calendar.from_ical(sys.stdin.read())
+print(json.dumps([{"uid": str(e["UID"]), "sequence": int(e["SEQUENCE"]), "status": str(e["STATUS"]), "location": str(e.get("LOCATION", "")), "start": e.decoded("DTSTART").isoformat()} for e in cal.walk("VEVENT")]))
+"#;
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is needed to check the calendar (scripts/test installs icalendar)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "icalendar could not parse the feed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_calendar_parses_and_keeps_the_uid_through_changes_and_cancellation() {
+    let w = world().await;
+    let uri = "/grupper/samordningsgrupp-for-neonatalvarden/kalender.ics";
+    let (status, ct, first) = get(&w.app, uri, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/calendar"));
+    let before = parse_ical(&first);
+    assert_eq!(before.as_array().unwrap().len(), 1);
+    assert_eq!(before[0]["status"], "CONFIRMED");
+    assert_eq!(before[0]["location"], "Regionens hus, Vänersborg");
+    let m = w.db.store.meeting(w.meeting).await.unwrap().unwrap();
+    let mut f = m.fields.clone();
+    f.place = Some("Digitalt".into());
+    w.db.store
+        .update_meeting(m.id, m.row_version, &f, "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .cancel_meeting(m.id, "Ordföranden är sjuk", "kim")
+        .await
+        .unwrap();
+    let after = parse_ical(&get(&w.app, uri, None).await.2);
+    assert_eq!(
+        after[0]["uid"], before[0]["uid"],
+        "the same meeting keeps its UID"
+    );
+    assert!(after[0]["sequence"].as_i64() > before[0]["sequence"].as_i64());
+    assert_eq!(after[0]["status"], "CANCELLED");
+    w.db.close().await;
+}
