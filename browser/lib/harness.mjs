@@ -55,6 +55,7 @@ export async function startServer({ port = 0, args = [], users = [] } = {}) {
   });
   return {
     base,
+    db: `sqlite://${join(dir, 'b.db')}`,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));

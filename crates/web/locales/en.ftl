@@ -357,3 +357,6 @@ minutes-short-submitted = Awaiting approval
 minutes-short-returned = Returned
 minutes-short-approved = Approved
 minutes-short-published = Published
+group-minutes = Minutes
+group-minutes-none = No published minutes yet.
+group-minutes-item = Meeting { $date } (version { $version })

@@ -351,3 +351,6 @@ minutes-short-submitted = Väntar på justering
 minutes-short-returned = Återförvisad
 minutes-short-approved = Justerad
 minutes-short-published = Publicerad
+group-minutes = Mötesanteckningar
+group-minutes-none = Inga publicerade mötesanteckningar ännu.
+group-minutes-item = Mötet { $date } (version { $version })

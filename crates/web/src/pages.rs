@@ -274,6 +274,9 @@ struct GroupPage {
     versions: Vec<VersionRow>,
     /// Links to what the visitor may do here: edit, members.
     actions: Vec<(String, String)>,
+    /// Published minutes: (link, label), newest first.
+    minutes: Vec<(String, String)>,
+    feed_href: String,
 }
 
 pub async fn group(
@@ -342,7 +345,33 @@ pub async fn group(
     {
         actions.push((format!("{href}/redigera"), t.t("group-edit")));
     }
+    let minutes = state
+        .store
+        .published_minutes(Some(org.id))
+        .await?
+        .into_iter()
+        .take(10)
+        .map(|(m, v)| {
+            let day = m
+                .fields
+                .starts_at
+                .with_timezone(&chrono_tz::Europe::Stockholm)
+                .format("%Y-%m-%d");
+            (
+                format!("/moten/{}#v{}", m.id, v.version),
+                t.args(
+                    "group-minutes-item",
+                    &[
+                        ("date", Arg::Text(day.to_string())),
+                        ("version", Arg::Num(v.version)),
+                    ],
+                ),
+            )
+        })
+        .collect();
     let page = GroupPage {
+        feed_href: format!("{href}/anteckningar.atom"),
+        minutes,
         actions,
         name: org.name.clone(),
         kind: kind_label(&t, org.kind),

@@ -1,0 +1,125 @@
+// A meeting from plan to published minutes: the coordinator plans it, builds the
+// agenda, drafts and submits the minutes; the chair approves; only then does an
+// anonymous reader see them on the group's page and in its feed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, startBrowser, newPage, axe, repo } from '../lib/harness.mjs';
+import { join } from 'node:path';
+
+const ADMIN = { email: 'rut@region.example', name: 'Rut Registerhållare', role: 'admin', password: 'ett långt och hemligt lösenord' };
+const PASSWORD = 'ett annat långt lösenord';
+const GROUP = '/grupper/samordningsgrupp-for-neonatalvarden';
+const TEXT = 'Beslut: gemensam rutin för transporter av nyfödda antas.';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer({ users: [ADMIN] });
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function clean(page, what) {
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
+}
+
+async function signIn(page, email, password) {
+  await page.goto(server.base + '/logga-in');
+  await page.getByLabel(/^E-postadress/).fill(email);
+  await page.getByLabel(/^Lösenord/).fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  assert.ok(await page.getByRole('button', { name: 'Logga ut' }).isVisible(), `${email} signed in`);
+}
+
+/** The register keeper adds a person with a role in the neonatal group and an account. */
+async function member(admin, name, email, role) {
+  await admin.goto(server.base + '/personer/ny');
+  await admin.getByLabel(/^Namn/).fill(name);
+  await admin.getByRole('button', { name: 'Spara' }).click();
+  const href = await admin.getByRole('link', { name }).getAttribute('href');
+  const personId = href.match(/\/personer\/(\d+)\//)[1];
+  await admin.goto(server.base + GROUP + '/medlemmar/ny');
+  await admin.getByLabel(/^Person/).selectOption({ label: name });
+  await admin.getByLabel('Roll').selectOption({ label: role });
+  await admin.getByLabel(/^Från och med/).fill('2025-01-01');
+  await admin.getByRole('button', { name: 'Spara' }).click();
+  const bin = process.env.SAMORDNA_BIN || join(repo, 'target/debug/samordna');
+  const r = spawnSync(bin, ['--db', server.db, 'user', 'add', '--email', email, '--name', name, '--person-id', personId], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test('plan, agenda, minutes, approval, publication', async () => {
+  const admin = await newPage(browser);
+  await signIn(admin, ADMIN.email, ADMIN.password);
+  await member(admin, 'Kim Koordinator', 'kim@region.example', 'Koordinator');
+  await member(admin, 'Cleo Ordförande', 'cleo@region.example', 'Ordförande');
+
+  // The coordinator plans the meeting and builds the agenda.
+  const kim = await newPage(browser);
+  await signIn(kim, 'kim@region.example', PASSWORD);
+  await kim.goto(server.base + GROUP);
+  await kim.getByRole('link', { name: 'Möten', exact: true }).click();
+  await clean(kim, 'meetings list');
+  await kim.getByRole('link', { name: 'Planera ett möte' }).click();
+  await clean(kim, 'meeting form');
+  await kim.getByLabel(/^Datum/).fill('2026-03-02');
+  await kim.getByLabel(/^Starttid/).fill('09:00');
+  await kim.getByLabel(/^Sluttid/).fill('11:00');
+  await kim.getByLabel('Plats').fill('Regionens hus, Vänersborg');
+  await kim.getByRole('button', { name: 'Spara' }).click();
+  assert.match(await kim.locator('h1').innerText(), /Möte 2026-03-02 – Samordningsgrupp för neonatalvården/);
+  const meeting = new URL(kim.url()).pathname;
+  for (const item of ['Mötets öppnande', 'Transporter av nyfödda']) {
+    await kim.getByLabel('Rubrik').fill(item);
+    await kim.getByRole('button', { name: 'Lägg till punkt' }).click();
+  }
+  await kim.getByRole('button', { name: 'Publicera dagordningen för medlemmarna' }).click();
+  assert.match(await kim.locator('ol.agenda').innerText(), /Mötets öppnande[\s\S]*Transporter av nyfödda/);
+  await clean(kim, 'meeting page, coordinator');
+
+  // The coordinator drafts the minutes and submits them.
+  await kim.getByRole('link', { name: 'Skriv anteckningar' }).click();
+  const body = kim.getByLabel('Anteckningar (Markdown)');
+  assert.match(await body.inputValue(), /## 2\. Transporter av nyfödda/, 'the draft starts from the agenda');
+  await clean(kim, 'minutes form');
+  await body.fill(`## 1. Mötets öppnande\nOrdföranden öppnade mötet.\n\n## 2. Transporter av nyfödda\n${TEXT}`);
+  await kim.getByRole('button', { name: 'Spara' }).click();
+  await kim.getByRole('button', { name: 'Skicka till ordföranden för justering' }).click();
+  assert.match(await kim.locator('main').innerText(), /Väntar på justering av ordföranden/);
+
+  // Before approval a reader outside the group sees nothing of it.
+  const reader = await newPage(browser);
+  await reader.goto(server.base + meeting);
+  assert.doesNotMatch(await reader.locator('main').innerText(), /transporter av nyfödda antas/);
+  await clean(reader, 'meeting page, anonymous');
+  await reader.goto(server.base + GROUP);
+  assert.match(await reader.locator('main').innerText(), /Inga publicerade mötesanteckningar ännu/);
+  let feed = await reader.request.get(server.base + GROUP + '/anteckningar.atom');
+  assert.doesNotMatch(await feed.text(), /<entry>/);
+
+  // The chair approves.
+  const cleo = await newPage(browser);
+  await signIn(cleo, 'cleo@region.example', PASSWORD);
+  await cleo.goto(server.base + meeting);
+  await clean(cleo, 'meeting page, chair');
+  await cleo.getByRole('button', { name: 'Justera anteckningarna' }).click();
+  assert.match(await cleo.locator('main').innerText(), /Justerad \d{4}-\d{2}-\d{2} av Cleo Ordförande och publicerad/);
+
+  // Now the reader finds them on the group's page and in the feed.
+  await reader.goto(server.base + GROUP);
+  await reader.getByRole('link', { name: 'Mötet 2026-03-02 (version 1)' }).click();
+  assert.match(await reader.locator('main').innerText(), /transporter av nyfödda antas/);
+  feed = await reader.request.get(server.base + GROUP + '/anteckningar.atom');
+  assert.equal((await feed.text()).match(/<entry>/g).length, 1);
+  const english = await newPage(browser, { lang: 'en' });
+  await english.goto(server.base + meeting);
+  assert.match(await english.locator('main').innerText(), /Approved \d{4}-\d{2}-\d{2} by Cleo Ordförande and published/);
+  await clean(english, 'meeting page, English');
+  await english.goto(server.base + GROUP + '/moten');
+  await clean(english, 'meetings list, English');
+});
