@@ -34,6 +34,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start: the size of the serve variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Starta portalen.
@@ -70,6 +72,25 @@ enum Command {
         /// Portalens adress som identitetsleverantören ser den, t.ex. https://samordna.example.se
         #[arg(long, env = "SAMORDNA_PUBLIC_URL")]
         public_url: Option<String>,
+        /// SMTP-server för e-post (kallelser, justering, påminnelser). Utan den skickas ingen e-post.
+        #[arg(long, env = "SAMORDNA_SMTP_HOST")]
+        smtp_host: Option<String>,
+        #[arg(long, env = "SAMORDNA_SMTP_PORT", default_value_t = 587)]
+        smtp_port: u16,
+        /// Avsändare, t.ex. "Samordna <samordna@region.example>".
+        #[arg(
+            long,
+            env = "SAMORDNA_SMTP_FROM",
+            default_value = "Samordna <samordna@example.org>"
+        )]
+        smtp_from: String,
+        /// Skicka utan STARTTLS (bara mot en server på samma maskin).
+        #[arg(long, env = "SAMORDNA_SMTP_PLAIN")]
+        smtp_plain: bool,
+        #[arg(long, env = "SAMORDNA_SMTP_USER")]
+        smtp_user: Option<String>,
+        #[arg(long, env = "SAMORDNA_SMTP_PASSWORD", hide_env_values = true)]
+        smtp_password: Option<String>,
     },
     /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
     Parse {
@@ -266,6 +287,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             oidc_client_secret,
             oidc_email_claim,
             public_url,
+            smtp_host,
+            smtp_port,
+            smtp_from,
+            smtp_plain,
+            smtp_user,
+            smtp_password,
         } => {
             let store = open(&cli.db).await?;
             if demo {
@@ -276,6 +303,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 "nothing" => samordna_domain::policy::AnonymousAccess::Nothing,
                 _ => samordna_domain::policy::AnonymousAccess::Published,
             };
+            let public = public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{listen}"));
+            let smtp = smtp_host.map(|host| samordna_web::mail::SmtpSettings {
+                host,
+                port: smtp_port,
+                from: smtp_from,
+                starttls: !smtp_plain,
+                username: smtp_user,
+                password: smtp_password,
+            });
             let oidc = match (oidc_issuer, oidc_client_id, oidc_client_secret, public_url) {
                 (Some(issuer), Some(client_id), Some(client_secret), Some(public_url)) => {
                     Some(samordna_web::OidcSettings {
@@ -293,6 +331,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 anonymous_access,
                 secure_cookies,
                 oidc,
+                smtp,
+                public_url: public,
                 ..Default::default()
             };
             serve(store, settings, listen).await?;

@@ -10,6 +10,7 @@
 mod accounts;
 mod conn;
 mod import;
+mod jobs;
 mod meetings;
 mod models;
 mod people;
@@ -28,6 +29,7 @@ use sqlx::Connection;
 
 pub use accounts::*;
 use conn::Conn;
+pub use jobs::*;
 pub use meetings::*;
 pub use models::*;
 pub use people::*;
@@ -96,6 +98,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "meetings",
         sqlite: include_str!("../migrations/sqlite/0003_meetings.sql"),
         postgres: include_str!("../migrations/postgres/0003_meetings.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "jobs",
+        sqlite: include_str!("../migrations/sqlite/0004_jobs.sql"),
+        postgres: include_str!("../migrations/postgres/0004_jobs.sql"),
     },
 ];
 

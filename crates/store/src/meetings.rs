@@ -326,6 +326,13 @@ impl Store {
                 .bind(meeting_id)
                 .execute(&mut *c)
                 .await?;
+            let payload = serde_json::json!({"meeting_id": meeting_id});
+            crate::jobs::enqueue_in!(
+                c,
+                "mail.agenda_published",
+                payload,
+                Some(format!("agenda:{meeting_id}"))
+            )?;
             audit(
                 c,
                 actor,
@@ -494,6 +501,16 @@ impl Store {
                     what: "anteckningarna".into(),
                     current_version: current.row_version,
                 });
+            }
+            if next == MinutesStatus::Submitted {
+                let payload =
+                    serde_json::json!({"meeting_id": meeting_id, "minutes_id": current.id});
+                let key = format!(
+                    "minutes_submitted:{}:{}",
+                    current.id,
+                    now.timestamp_micros()
+                );
+                crate::jobs::enqueue_in!(c, "mail.minutes_submitted", payload, Some(key))?;
             }
             let action = format!("minutes.{}", next.as_str());
             audit(

@@ -1154,3 +1154,65 @@ mod meetings {
         assert!(store.cancel_meeting(id, "igen", "kim").await.is_err());
     }
 }
+
+mod jobs {
+    use chrono::{Duration, Utc};
+    use samordna_store::Store;
+
+    suite!(jobs_are_claimed_once_retried_and_done_once);
+
+    async fn jobs_are_claimed_once_retried_and_done_once(store: &Store) {
+        let p = serde_json::json!({"meeting_id": 1});
+        assert!(store.enqueue_job("mail.x", &p, Some("k1")).await.unwrap());
+        assert!(
+            !store.enqueue_job("mail.x", &p, Some("k1")).await.unwrap(),
+            "a dedupe key is used once"
+        );
+        let now = Utc::now();
+        let job = store
+            .claim_job(Duration::minutes(1), now)
+            .await
+            .unwrap()
+            .expect("a due job");
+        assert_eq!(job.attempts, 1);
+        assert!(
+            store
+                .claim_job(Duration::minutes(1), Utc::now())
+                .await
+                .unwrap()
+                .is_none(),
+            "leased to the first worker"
+        );
+        store
+            .fail_job(&job, "connection refused", Duration::seconds(0))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .claim_job(Duration::minutes(1), now)
+                .await
+                .unwrap()
+                .is_none(),
+            "not again in the same pass"
+        );
+        let again = store
+            .claim_job(Duration::minutes(1), Utc::now() + Duration::seconds(1))
+            .await
+            .unwrap()
+            .expect("retried");
+        assert_eq!(again.attempts, 2);
+        store.complete_job(again.id).await.unwrap();
+        assert!(
+            store
+                .claim_job(Duration::minutes(1), Utc::now() + Duration::days(1))
+                .await
+                .unwrap()
+                .is_none(),
+            "done is done"
+        );
+        let all = store.jobs().await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].done_at.is_some());
+        assert_eq!(all[0].last_error, None);
+    }
+}

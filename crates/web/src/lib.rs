@@ -13,6 +13,7 @@ mod edit;
 mod error;
 mod forms;
 pub mod i18n;
+pub mod mail;
 mod meetings;
 mod oidc;
 mod pages;
@@ -70,6 +71,14 @@ pub struct Settings {
     /// How long one request may take.
     pub request_timeout: Duration,
     pub oidc: Option<OidcSettings>,
+    /// This installation's address, for links in mail.
+    pub public_url: String,
+    /// Outgoing mail; without it no mail is sent (jobs wait).
+    pub smtp: Option<mail::SmtpSettings>,
+    /// Region default: days after a meeting within which minutes should be approved.
+    pub minutes_overdue_days: i64,
+    /// The first retry of a failed job waits this long; later ones longer.
+    pub job_retry_base: chrono::Duration,
 }
 
 impl Default for Settings {
@@ -83,6 +92,10 @@ impl Default for Settings {
             body_limit: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             oidc: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp: None,
+            minutes_overdue_days: 14,
+            job_retry_base: chrono::Duration::seconds(30),
         }
     }
 }

@@ -1,0 +1,255 @@
+//! Mail: invitations with the agenda, "minutes awaiting your approval" to the chair,
+//! and reminders when minutes are overdue. Sent by a worker from the job queue in
+//! the database (see `samordna_store::jobs`); SMTP settings are the installation's.
+
+use std::time::Duration as StdDuration;
+
+use chrono::{Duration, Utc};
+use lettre::message::{header::ContentType, Mailbox};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use samordna_domain::meetings::{MeetingKind, MeetingState, MinutesStatus};
+use samordna_domain::policy::MembershipRole;
+use samordna_store::{Job, Meeting, Organization, Store};
+
+use crate::AppState;
+
+/// Where mail goes out.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    /// The sender, e.g. `Samordna <samordna@region.example>`.
+    pub from: String,
+    /// STARTTLS (required unless the relay is on loopback).
+    pub starttls: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// One mail to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+fn local(t: chrono::DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+async fn meeting_and_group(store: &Store, id: i64) -> Result<(Meeting, Organization), String> {
+    let m = store
+        .meeting(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("mötet finns inte")?;
+    let org = store
+        .organizations()
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|o| o.id == m.fields.organization_id)
+        .ok_or("gruppen finns inte")?;
+    Ok((m, org))
+}
+
+/// E-mail addresses of the group's current members, optionally only some roles.
+async fn recipients(
+    store: &Store,
+    org: &Organization,
+    roles: Option<&[MembershipRole]>,
+) -> Result<Vec<String>, String> {
+    let today = Utc::now().date_naive();
+    let people = store.people().await.map_err(|e| e.to_string())?;
+    let mut out: Vec<String> = store
+        .memberships(Some(org.id), None)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|m| m.is_current(today) && roles.is_none_or(|r| r.contains(&m.fields.role)))
+        .filter_map(|m| {
+            people
+                .iter()
+                .find(|p| p.id == m.fields.person_id)?
+                .fields
+                .email
+                .clone()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The mail a job sends, composed from the data as it is now.
+pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
+    let store = &state.store;
+    let base = state.settings.public_url.trim_end_matches('/');
+    let meeting_id = job.payload["meeting_id"]
+        .as_i64()
+        .ok_or("jobbet saknar möte")?;
+    let (m, org) = meeting_and_group(store, meeting_id).await?;
+    let link = format!("{base}/moten/{}", m.id);
+    let mail = match job.kind.as_str() {
+        "mail.agenda_published" => {
+            let agenda = store.agenda(m.id).await.map_err(|e| e.to_string())?;
+            let items: String = agenda.iter().map(|a| format!("{}. {}\n", a.position, a.title)).collect();
+            Mail {
+                to: recipients(store, &org, None).await?,
+                subject: format!("Kallelse: {} {}", org.name, local(m.fields.starts_at)),
+                body: format!(
+                    "Välkommen till {}s möte {}.\nPlats: {}\n\nDagordning:\n{items}\nMötet i Samordna: {link}\n",
+                    org.name,
+                    local(m.fields.starts_at),
+                    m.fields.place.clone().or(m.fields.digital_link.clone()).unwrap_or_else(|| "meddelas senare".into())
+                ),
+            }
+        }
+        "mail.minutes_submitted" => Mail {
+            to: recipients(store, &org, Some(&[MembershipRole::Ordforande])).await?,
+            subject: format!("Mötesanteckningar väntar på din justering: {} {}", org.name, local(m.fields.starts_at)),
+            body: format!("Anteckningarna från {}s möte {} väntar på din justering.\n\nLäs och justera: {link}\n", org.name, local(m.fields.starts_at)),
+        },
+        "mail.minutes_overdue" => Mail {
+            to: recipients(store, &org, Some(&[MembershipRole::Koordinator, MembershipRole::Ordforande])).await?,
+            subject: format!("Påminnelse: mötesanteckningar saknas för {} {}", org.name, local(m.fields.starts_at)),
+            body: format!(
+                "Anteckningarna från {}s ordinarie möte {} är inte justerade. Enligt uppdragshandlingen ska anteckningar föras vid alla ordinarie möten och godkännas av ordförande.\n\n{link}\n",
+                org.name,
+                local(m.fields.starts_at)
+            ),
+        },
+        other => return Err(format!("okänd jobbtyp {other}")),
+    };
+    Ok(Some(mail).filter(|m| !m.to.is_empty()))
+}
+
+async fn send(smtp: &SmtpSettings, mail: &Mail) -> Result<(), String> {
+    let from: Mailbox = smtp
+        .from
+        .parse()
+        .map_err(|e| format!("avsändaren {}: {e}", smtp.from))?;
+    let mut builder = Message::builder()
+        .from(from)
+        .subject(&mail.subject)
+        .header(ContentType::TEXT_PLAIN);
+    for to in &mail.to {
+        builder = builder.to(to
+            .parse::<Mailbox>()
+            .map_err(|e| format!("mottagaren {to}: {e}"))?);
+    }
+    let message = builder.body(mail.body.clone()).map_err(|e| e.to_string())?;
+    let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
+        .port(smtp.port)
+        .timeout(Some(StdDuration::from_secs(20)));
+    if smtp.starttls {
+        let tls = TlsParameters::new(smtp.host.clone()).map_err(|e| e.to_string())?;
+        transport = transport.tls(Tls::Required(tls));
+    }
+    if let (Some(u), Some(p)) = (&smtp.username, &smtp.password) {
+        transport = transport.credentials(
+            lettre::transport::smtp::authentication::Credentials::new(u.clone(), p.clone()),
+        );
+    }
+    transport
+        .build()
+        .send(message)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Enqueues a reminder for every ordinary meeting whose minutes are overdue; each
+/// meeting is reminded about once.
+pub async fn scan_overdue(state: &AppState) -> Result<usize, String> {
+    let store = &state.store;
+    let now = Utc::now();
+    let mut queued = 0;
+    for m in store.meetings(None).await.map_err(|e| e.to_string())? {
+        if m.fields.kind != MeetingKind::Ordinary || m.state == MeetingState::Cancelled {
+            continue;
+        }
+        let days = store
+            .minutes_overdue_days(m.fields.organization_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .unwrap_or(state.settings.minutes_overdue_days);
+        if m.fields.ends_at + Duration::days(days) > now {
+            continue;
+        }
+        let approved = store
+            .minutes(m.id)
+            .await
+            .map_err(|e| e.to_string())?
+            .iter()
+            .any(|v| v.status.is_approved() || v.status == MinutesStatus::Published);
+        if !approved {
+            let key = format!("minutes_overdue:{}", m.id);
+            if store
+                .enqueue_job(
+                    "mail.minutes_overdue",
+                    &serde_json::json!({"meeting_id": m.id}),
+                    Some(&key),
+                )
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                queued += 1;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// Runs the due jobs once; returns how many mails were sent.
+pub async fn run_due(state: &AppState) -> usize {
+    let Some(smtp) = state.settings.smtp.clone() else {
+        return 0;
+    };
+    let mut sent = 0;
+    let pass_began = Utc::now();
+    while let Ok(Some(job)) = state
+        .store
+        .claim_job(Duration::minutes(2), pass_began)
+        .await
+    {
+        let result = match compose(state, &job).await {
+            Ok(Some(mail)) => send(&smtp, &mail).await.map(|_| true),
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(was_sent) => {
+                if let Err(e) = state.store.complete_job(job.id).await {
+                    tracing::error!(job = job.id, error = %e, "could not mark a job done");
+                }
+                sent += usize::from(was_sent);
+            }
+            Err(e) => {
+                tracing::warn!(job = job.id, attempt = job.attempts, error = %e, "mail job failed; it will be retried");
+                let _ = state
+                    .store
+                    .fail_job(&job, &e, state.settings.job_retry_base)
+                    .await;
+            }
+        }
+    }
+    sent
+}
+
+/// The worker: scans for overdue minutes and sends due mail, every `every`.
+pub fn spawn_worker(state: AppState, every: StdDuration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = scan_overdue(&state).await {
+                tracing::warn!(error = %e, "overdue scan");
+            }
+            run_due(&state).await;
+            tokio::time::sleep(every).await;
+        }
+    })
+}

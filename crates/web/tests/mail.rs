@@ -1,0 +1,301 @@
+//! Mail through a real SMTP listener on loopback (Python's aiosmtpd writing to a
+//! Maildir): recipients, subjects and links; a job that fails is retried; a sent
+//! job is not sent again after a restart.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use samordna_domain::meetings::{MeetingKind, MinutesStep};
+use samordna_domain::policy::MembershipRole;
+use samordna_store::testing::{import_seeds, TestDb};
+use samordna_store::{MeetingFields, MembershipFields, PersonFields};
+use samordna_web::mail::{run_due, scan_overdue, SmtpSettings};
+use samordna_web::{AppState, Settings};
+
+struct Smtp {
+    child: Child,
+    maildir: PathBuf,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start_smtp(port: u16, maildir: &Path) -> Smtp {
+    let mut child = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+            maildir.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 with aiosmtpd is needed (scripts/test installs it)");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Smtp {
+                child,
+                maildir: maildir.to_path_buf(),
+            };
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("aiosmtpd did not start on port {port}");
+}
+
+/// The messages in the Maildir, parsed by Python's email package: (to, subject, body).
+fn messages(maildir: &Path) -> Vec<serde_json::Value> {
+    let script = r#"
+import sys, json, mailbox
+from email.header import decode_header, make_header
+out = []
+for key, msg in sorted(mailbox.Maildir(sys.argv[1], create=False).items(), key=lambda kv: kv[1].get("Date", "")):
+    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": msg.get_payload(decode=True).decode("utf-8")})
+print(json.dumps(out))
+"#;
+    if !maildir.join("new").exists() {
+        return vec![];
+    }
+    let out = Command::new("python3")
+        .args(["-c", script, maildir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+}
+
+fn state(store: &samordna_store::Store, port: u16) -> AppState {
+    AppState {
+        store: store.clone(),
+        settings: Arc::new(Settings {
+            public_url: "https://samordna.region.example".into(),
+            smtp: Some(SmtpSettings {
+                host: "127.0.0.1".into(),
+                port,
+                from: "Samordna <samordna@region.example>".into(),
+                starttls: false,
+                username: None,
+                password: None,
+            }),
+            job_retry_base: Duration::seconds(0),
+            ..Default::default()
+        }),
+    }
+}
+
+#[tokio::test]
+async fn invitations_approval_requests_and_reminders_reach_the_right_people_once() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neo = store
+        .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+        .await
+        .unwrap()
+        .unwrap();
+    for (name, email, role) in [
+        (
+            "Cleo Ordförande",
+            "cleo@region.example",
+            MembershipRole::Ordforande,
+        ),
+        (
+            "Kim Koordinator",
+            "kim@region.example",
+            MembershipRole::Koordinator,
+        ),
+        (
+            "Maja Medlem",
+            "maja@region.example",
+            MembershipRole::Deltagare,
+        ),
+    ] {
+        let p = store
+            .create_person(
+                &PersonFields {
+                    name: name.into(),
+                    email: Some(email.into()),
+                    ..Default::default()
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+        store
+            .create_membership(
+                &MembershipFields {
+                    person_id: p,
+                    organization_id: neo.id,
+                    role,
+                    on_behalf_of_id: None,
+                    voting_right: true,
+                    appointed_by: None,
+                    start_date: "2024-01-01".parse().unwrap(),
+                    end_date: None,
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    let start = Utc::now() + Duration::days(10);
+    let meeting = store
+        .create_meeting(
+            &MeetingFields {
+                organization_id: neo.id,
+                kind: MeetingKind::Ordinary,
+                starts_at: start,
+                ends_at: start + Duration::hours(2),
+                place: Some("Regionens hus".into()),
+                digital_link: None,
+            },
+            "kim",
+        )
+        .await
+        .unwrap();
+    store
+        .add_agenda_item(meeting, "Transporter av nyfödda", None, None, "kim")
+        .await
+        .unwrap();
+    store.publish_agenda(meeting, "kim").await.unwrap();
+
+    // No SMTP server yet: the invitation fails and waits for a retry.
+    let port = free_port();
+    assert_eq!(run_due(&state(store, port)).await, 0);
+    let jobs = store.jobs().await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].attempts, 1);
+    assert!(jobs[0].done_at.is_none());
+    assert!(jobs[0].last_error.is_some(), "the failure is recorded");
+
+    let dir = tempfile::tempdir().unwrap();
+    let smtp = start_smtp(port, &dir.path().join("maildir"));
+    store.run_jobs_now().await.unwrap();
+    let n = run_due(&state(store, port)).await;
+    assert_eq!(
+        n,
+        1,
+        "the retry sends it: {:?}",
+        store.jobs().await.unwrap()
+    );
+    let got = messages(&smtp.maildir);
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0]["to"],
+        serde_json::json!([
+            "cleo@region.example",
+            "kim@region.example",
+            "maja@region.example"
+        ])
+    );
+    assert!(
+        got[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Kallelse: Samordningsgrupp för neonatalvården"),
+        "{}",
+        got[0]["subject"]
+    );
+    assert!(got[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("https://samordna.region.example/moten/{meeting}")));
+    assert!(got[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("1. Transporter av nyfödda"));
+
+    // A restart (a new worker over the same database) sends nothing again.
+    store.run_jobs_now().await.unwrap();
+    assert_eq!(run_due(&state(store, port)).await, 0);
+    assert_eq!(messages(&smtp.maildir).len(), 1);
+
+    // Submitted minutes: a request to the chair alone.
+    store
+        .save_minutes(meeting, "Anteckningar", "kim")
+        .await
+        .unwrap();
+    store
+        .minutes_step(meeting, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    assert_eq!(run_due(&state(store, port)).await, 1);
+    let got = messages(&smtp.maildir);
+    let ask = got
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Mötesanteckningar väntar på din justering")
+        })
+        .expect("the request");
+    assert_eq!(ask["to"], serde_json::json!(["cleo@region.example"]));
+
+    // A past ordinary meeting without approved minutes: one reminder, once.
+    let past = Utc::now() - Duration::days(30);
+    let old = store
+        .create_meeting(
+            &MeetingFields {
+                organization_id: neo.id,
+                kind: MeetingKind::Ordinary,
+                starts_at: past,
+                ends_at: past + Duration::hours(2),
+                place: None,
+                digital_link: None,
+            },
+            "kim",
+        )
+        .await
+        .unwrap();
+    let st = state(store, port);
+    assert_eq!(scan_overdue(&st).await.unwrap(), 1);
+    assert_eq!(scan_overdue(&st).await.unwrap(), 0, "reminded once");
+    assert_eq!(run_due(&st).await, 1);
+    let got = messages(&smtp.maildir);
+    let reminder = got
+        .iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Påminnelse: mötesanteckningar saknas")
+        })
+        .expect("the reminder");
+    assert_eq!(
+        reminder["to"],
+        serde_json::json!(["cleo@region.example", "kim@region.example"])
+    );
+    assert!(reminder["body"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("/moten/{old}")));
+    assert_eq!(got.len(), 3);
+    drop(smtp);
+    db.close().await;
+}
