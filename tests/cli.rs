@@ -406,3 +406,92 @@ fn user_and_token_commands() {
             == Some(1)
     );
 }
+
+/// The demo is a living portal: people in the real administrations with every role
+/// in every seed group and SOR barn, two years of meetings, minutes in every state.
+#[tokio::test]
+async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
+    use samordna_domain::meetings::MinutesStatus;
+    use samordna_domain::policy::MembershipRole;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let (child, _) = start_demo(&db);
+    drop(child);
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let adms: Vec<String> = store
+        .administrations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    for a in [
+        "Sahlgrenska Universitetssjukhuset",
+        "Skaraborgs Sjukhus",
+        "NU-sjukvården",
+        "Södra Älvsborgs Sjukhus",
+        "Närhälsan",
+        "Koncernkontoret",
+    ] {
+        assert!(adms.contains(&a.to_string()), "{a}");
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut states = std::collections::HashSet::new();
+    for slug in [
+        "samordningsrad-neurologi",
+        "samordningsrad-ortopedi",
+        "samordningsrad-onkologi",
+        "samordningsrad-rattspsykiatri",
+        "samordningsgrupp-for-neonatalvarden",
+        "samordningsrad-barn",
+    ] {
+        let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+        let members = store.memberships(Some(org.id), None).await.unwrap();
+        for role in [
+            MembershipRole::Ordforande,
+            MembershipRole::Koordinator,
+            MembershipRole::Kontaktperson,
+            MembershipRole::Deltagare,
+            MembershipRole::Adjungerad,
+        ] {
+            assert!(
+                members
+                    .iter()
+                    .any(|m| m.fields.role == role && m.is_current(today)),
+                "{slug} lacks {role:?}"
+            );
+        }
+        assert!(
+            members.iter().any(|m| !m.is_current(today)),
+            "{slug} has history"
+        );
+        assert!(members
+            .iter()
+            .filter(|m| m.fields.role == MembershipRole::Deltagare)
+            .all(|m| m.on_behalf_of_name.is_some()));
+        let meetings = store.meetings(Some(org.id)).await.unwrap();
+        assert!(meetings.len() >= 10, "{slug}: {} meetings", meetings.len());
+        let first = meetings.first().unwrap().fields.starts_at.date_naive();
+        assert!(
+            (today - first).num_days() > 600,
+            "{slug}: two years of meetings"
+        );
+        for m in &meetings {
+            for v in store.minutes(m.id).await.unwrap() {
+                states.insert(v.status.as_str());
+            }
+        }
+    }
+    for s in [
+        MinutesStatus::Draft,
+        MinutesStatus::Submitted,
+        MinutesStatus::Returned,
+        MinutesStatus::Approved,
+        MinutesStatus::Published,
+    ] {
+        assert!(
+            states.contains(s.as_str()),
+            "no minutes in state {s:?}: {states:?}"
+        );
+    }
+}

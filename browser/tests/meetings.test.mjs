@@ -1,6 +1,7 @@
 // A meeting from plan to published minutes: the coordinator plans it, builds the
-// agenda, drafts and submits the minutes; the chair approves; only then does an
-// anonymous reader see them on the group's page and in its feed.
+// agenda, drafts and submits the minutes; the chair approves and (this group
+// publishes in a separate step) publishes; only then does an anonymous reader see
+// them on the group's page and in its feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -108,6 +109,11 @@ test('plan, agenda, minutes, approval, publication', async () => {
   await cleo.goto(server.base + meeting);
   await clean(cleo, 'meeting page, chair');
   await cleo.getByRole('button', { name: 'Justera anteckningarna' }).click();
+  // This group publishes in a step of its own: approved is not yet public.
+  assert.match(await cleo.locator('main').innerText(), /Justerad \d{4}-\d{2}-\d{2} av Cleo Ordförande; inte publicerad ännu/);
+  await reader.goto(server.base + meeting);
+  assert.doesNotMatch(await reader.locator('main').innerText(), /transporter av nyfödda antas/, 'approved but unpublished stays inside');
+  await cleo.getByRole('button', { name: 'Publicera anteckningarna' }).click();
   assert.match(await cleo.locator('main').innerText(), /Justerad \d{4}-\d{2}-\d{2} av Cleo Ordförande och publicerad/);
 
   // Now the reader finds them on the group's page and in the feed.

@@ -153,3 +153,33 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Whether a group publishes approved minutes in a separate step (otherwise
+    /// approval publishes them).
+    pub async fn set_publish_minutes_separately(
+        &self,
+        organization_id: i64,
+        separately: bool,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        crate::in_transaction!(self, |c| {
+            sqlx::query("UPDATE organizations SET publish_minutes_separately = $1 WHERE id = $2")
+                .bind(separately)
+                .bind(organization_id)
+                .execute(&mut *c)
+                .await?;
+            crate::audit(
+                c,
+                actor,
+                "organization.settings_changed",
+                "organization",
+                organization_id,
+                "publish_minutes_separately",
+                crate::before_after(!separately, separately),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}

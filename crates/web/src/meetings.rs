@@ -90,7 +90,13 @@ fn kind_label(t: &Tr, k: MeetingKind) -> String {
     t.t(&format!("meeting-kind-{}", k.as_str()))
 }
 
-fn state_label(t: &Tr, s: MeetingState) -> String {
+/// The state as a reader understands it: a planned meeting that has ended was held.
+fn state_label(t: &Tr, m: &Meeting) -> String {
+    let s = if m.state == MeetingState::Planned && m.fields.ends_at < Utc::now() {
+        MeetingState::Held
+    } else {
+        m.state
+    };
     t.t(&format!("meeting-state-{}", s.as_str()))
 }
 
@@ -183,7 +189,7 @@ pub async fn list(
             href: format!("/moten/{}", m.id),
             when: when(m),
             kind: kind_label(&t, m.fields.kind),
-            state: state_label(&t, m.state),
+            state: state_label(&t, m),
             minutes: minutes_label(&t, shown),
         });
     }
