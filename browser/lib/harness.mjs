@@ -128,6 +128,8 @@ export const PAGES = [
   ['arenden', '/arenden'],
   ['sidan-saknas', '/grupper/finns-inte'],
   ['tillganglighet', '/tillganglighet'],
+  ['moten', '/grupper/samordningsrad-neurologi/moten'],
+  ['mote', '/moten/2'],
 ];
 
 /**

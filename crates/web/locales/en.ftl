@@ -360,3 +360,4 @@ minutes-short-published = Published
 group-minutes = Minutes
 group-minutes-none = No published minutes yet.
 group-minutes-item = Meeting { $date } (version { $version })
+account-token-calendar = As a calendar link: an address of my groups' meetings to subscribe to in Outlook

@@ -354,3 +354,4 @@ minutes-short-published = Publicerad
 group-minutes = Mötesanteckningar
 group-minutes-none = Inga publicerade mötesanteckningar ännu.
 group-minutes-item = Mötet { $date } (version { $version })
+account-token-calendar = Som kalenderlänk: en adress till mina gruppers möten att prenumerera på i Outlook

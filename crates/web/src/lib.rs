@@ -278,6 +278,7 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         .route("/oidc/start", get(oidc::start))
         .route("/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(pages::switch_language))
+        .route("/kalender/{file}", get(meetings::person_calendar))
         .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::fallback)

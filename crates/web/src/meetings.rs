@@ -773,48 +773,101 @@ pub async fn correct(
     Ok(back(m.id))
 }
 
+fn event(state: &AppState, org: &Organization, m: Meeting) -> meetings::CalendarEvent {
+    let base = state.settings.public_url.trim_end_matches('/');
+    let what = if m.fields.kind == MeetingKind::Extra {
+        "extra möte"
+    } else {
+        "möte"
+    };
+    meetings::CalendarEvent {
+        uid: m.uid.clone(),
+        sequence: m.sequence,
+        summary: format!("{} – {what}", org.name),
+        description: m
+            .cancel_reason
+            .clone()
+            .map(|r| format!("Inställt: {r}"))
+            .unwrap_or_default(),
+        location: m.fields.place.clone(),
+        url: Some(format!("{base}/moten/{}", m.id)),
+        starts: m.fields.starts_at,
+        ends: m.fields.ends_at,
+        cancelled: m.state == MeetingState::Cancelled,
+        updated: m.updated_at,
+    }
+}
+
+fn ics(name: &str, events: &[meetings::CalendarEvent]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        meetings::icalendar(name, events),
+    )
+        .into_response()
+}
+
 /// `/grupper/{slug}/kalender.ics`: the group's meetings, cancelled ones included.
 pub async fn calendar(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let org = group(&state, &slug).await?;
-    let events: Vec<meetings::CalendarEvent> = state
+    let events: Vec<_> = state
         .store
         .meetings(Some(org.id))
         .await?
         .into_iter()
-        .map(|m| meetings::CalendarEvent {
-            uid: m.uid.clone(),
-            sequence: m.sequence,
-            summary: format!(
-                "{} – {}",
-                org.name,
-                if m.fields.kind == MeetingKind::Extra {
-                    "extra möte"
-                } else {
-                    "möte"
-                }
-            ),
-            description: m
-                .cancel_reason
-                .clone()
-                .map(|r| format!("Inställt: {r}"))
-                .unwrap_or_default(),
-            location: m.fields.place.clone(),
-            url: Some(format!("/moten/{}", m.id)),
-            starts: m.fields.starts_at,
-            ends: m.fields.ends_at,
-            cancelled: m.state == MeetingState::Cancelled,
-            updated: m.updated_at,
-        })
+        .map(|m| event(&state, &org, m))
         .collect();
-    let body = meetings::icalendar(&org.name, &events);
-    Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        body,
-    )
-        .into_response())
+    Ok(ics(&org.name, &events))
+}
+
+/// `/kalender/{key}.ics`: the meetings of every group the key's owner is a member of
+/// now. Calendar programs cannot sign in, so the address itself is the secret: a
+/// personal key, kept hashed and revocable like an API key.
+pub async fn person_calendar(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let missing = || AppError::NotFound(t().t("error-not-found-page"));
+    let key = file.strip_suffix(".ics").ok_or_else(missing)?;
+    let account = state
+        .store
+        .account_by_token(&crate::auth::hash_secret(key))
+        .await?
+        .ok_or_else(missing)?;
+    let today = Utc::now().date_naive();
+    let orgs = state.store.organizations().await?;
+    let mut events = Vec::new();
+    if let Some(person) = account.person_id {
+        let mut groups: Vec<i64> = state
+            .store
+            .memberships(None, Some(person))
+            .await?
+            .into_iter()
+            .filter(|m| m.is_current(today))
+            .map(|m| m.fields.organization_id)
+            .collect();
+        groups.sort();
+        groups.dedup();
+        for g in groups {
+            if let Some(org) = orgs.iter().find(|o| o.id == g) {
+                events.extend(
+                    state
+                        .store
+                        .meetings(Some(g))
+                        .await?
+                        .into_iter()
+                        .map(|m| event(&state, org, m)),
+                );
+            }
+        }
+    }
+    events.sort_by_key(|e| e.starts);
+    Ok(ics(&format!("Samordna – {}", account.name), &events))
 }
 
 /// `/grupper/{slug}/anteckningar.atom`: published minutes, newest first.

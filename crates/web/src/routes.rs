@@ -199,13 +199,15 @@ pub const ROUTES: &[RouteSpec] = &[
 ];
 
 /// Routes anyone may reach, whatever the policy: signing in, the language switch,
-/// static files, the health check. They change no record.
+/// static files, the health check, and personal calendar feeds (the address holds a
+/// secret key, since calendar programs cannot sign in). They change no record.
 pub const OPEN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/logga-in"),
     ("POST", "/logga-in"),
     ("GET", "/oidc/start"),
     ("GET", "/oidc/callback"),
     ("GET", "/sprak/{lang}"),
+    ("GET", "/kalender/{file}"),
     ("GET", "/static/samordna.css"),
     ("GET", "/healthz"),
 ];

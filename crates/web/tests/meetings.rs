@@ -313,3 +313,59 @@ async fn the_calendar_parses_and_keeps_the_uid_through_changes_and_cancellation(
     assert_eq!(after[0]["status"], "CANCELLED");
     w.db.close().await;
 }
+
+#[tokio::test]
+async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
+    let w = world().await;
+    let maja =
+        w.db.store
+            .account_by_email("maja@region.example")
+            .await
+            .unwrap()
+            .unwrap();
+    let id =
+        w.db.store
+            .create_api_token(
+                maja.id,
+                "Kalender",
+                &samordna_web::auth::hash_secret("smd_kalender"),
+                "test",
+            )
+            .await
+            .unwrap();
+    let (status, ct, body) = get(&w.app, "/kalender/smd_kalender.ics", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ct.starts_with("text/calendar"));
+    let events = parse_ical(&body);
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        1,
+        "the neonatal group's one meeting"
+    );
+    let group = parse_ical(
+        &get(
+            &w.app,
+            "/grupper/samordningsgrupp-for-neonatalvarden/kalender.ics",
+            None,
+        )
+        .await
+        .2,
+    );
+    assert_eq!(
+        events[0]["uid"], group[0]["uid"],
+        "the same UID in both feeds"
+    );
+    w.db.store
+        .revoke_api_token(maja.id, id, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&w.app, "/kalender/smd_kalender.ics", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&w.app, "/kalender/påhittad.ics", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    w.db.close().await;
+}
