@@ -83,6 +83,15 @@ test('plan, agenda, minutes, approval, publication', async () => {
   assert.match(await kim.locator('ol.agenda').innerText(), /Mötets öppnande[\s\S]*Transporter av nyfödda/);
   await clean(kim, 'meeting page, coordinator');
 
+  // Who attended: members ticked, a guest by name.
+  await kim.getByLabel('Cleo Ordförande').check();
+  await kim.getByLabel('Kim Koordinator').check();
+  await kim.getByLabel('Gäster').fill('Gun Gästföreläsare');
+  await kim.getByRole('button', { name: 'Spara närvaro' }).click();
+  const present = await kim.locator('h2:has-text("Närvaro") + ul').innerText();
+  assert.match(present, /Cleo Ordförande\s+deltagare/);
+  assert.match(present, /Gun Gästföreläsare\s+gäst/);
+
   // The coordinator drafts the minutes and submits them.
   await kim.getByRole('link', { name: 'Skriv anteckningar' }).click();
   const body = kim.getByLabel('Anteckningar (Markdown)');

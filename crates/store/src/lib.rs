@@ -105,6 +105,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_jobs.sql"),
         postgres: include_str!("../migrations/postgres/0004_jobs.sql"),
     },
+    Migration {
+        version: 5,
+        name: "attendance",
+        sqlite: include_str!("../migrations/sqlite/0005_attendance.sql"),
+        postgres: include_str!("../migrations/postgres/0005_attendance.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

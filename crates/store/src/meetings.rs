@@ -576,3 +576,79 @@ impl Store {
         })
     }
 }
+
+/// One attendee of a meeting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attendee {
+    /// A person in the register (members), or none (substitutes and guests by name).
+    pub person_id: Option<i64>,
+    pub name: String,
+    /// `member`, `substitute` or `guest`.
+    pub kind: String,
+}
+
+impl Store {
+    pub async fn attendance(&self, meeting_id: i64) -> Result<Vec<Attendee>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query("SELECT person_id, name, kind FROM attendance WHERE meeting_id = $1 ORDER BY kind, name")
+                .bind(meeting_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(Attendee {
+                        person_id: r.try_get("person_id")?,
+                        name: r.try_get("name")?,
+                        kind: r.try_get("kind")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Records who attended, replacing what was recorded before.
+    pub async fn set_attendance(
+        &self,
+        meeting_id: i64,
+        attendees: &[Attendee],
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let before = self.attendance(meeting_id).await?;
+        in_transaction!(self, |c| {
+            sqlx::query("DELETE FROM attendance WHERE meeting_id = $1")
+                .bind(meeting_id)
+                .execute(&mut *c)
+                .await?;
+            let now = Utc::now();
+            for a in attendees {
+                if !["member", "substitute", "guest"].contains(&a.kind.as_str())
+                    || a.name.trim().is_empty()
+                {
+                    return Err(StoreError::Conflict(format!(
+                        "ogiltig närvaro: {} ({})",
+                        a.name, a.kind
+                    )));
+                }
+                sqlx::query("INSERT INTO attendance (meeting_id, person_id, name, kind, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                    .bind(meeting_id)
+                    .bind(a.person_id)
+                    .bind(a.name.trim())
+                    .bind(&a.kind)
+                    .bind(now)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            audit(
+                c,
+                actor,
+                "meeting.attendance_recorded",
+                "meeting",
+                meeting_id,
+                &format!("{} närvarande", attendees.len()),
+                before_after(&before, attendees),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+}

@@ -167,6 +167,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/moten/{id}/redigera") => h!(meetings::edit),
         ("POST", "/moten/{id}/redigera") => h!(meetings::save),
         ("POST", "/moten/{id}/installa") => h!(meetings::cancel),
+        ("POST", "/moten/{id}/narvaro") => h!(meetings::attendance),
         ("POST", "/moten/{id}/dagordning") => h!(meetings::add_item),
         ("POST", "/moten/{id}/dagordning/publicera") => h!(meetings::publish_agenda),
         ("GET", "/moten/{id}/anteckningar") => h!(meetings::minutes_edit),

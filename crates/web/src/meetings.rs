@@ -464,6 +464,12 @@ struct MeetingPage {
     correctable: bool,
     latest_body: String,
     csrf: String,
+    /// Who attended, for the group's members: (name, kind label).
+    attendees: Vec<(String, String)>,
+    /// Current members to tick: (person id, name, ticked).
+    roll: Vec<(i64, String, bool)>,
+    substitutes: String,
+    guests: String,
 }
 
 fn status_text(t: &Tr, v: &samordna_store::Minutes) -> String {
@@ -526,7 +532,48 @@ pub async fn show(
         })
         .collect();
     let status = latest.as_ref().map(|x| x.status);
+    let attendance = if internal {
+        state.store.attendance(m.id).await?
+    } else {
+        Vec::new()
+    };
+    let today = Utc::now().date_naive();
+    let roll = if internal {
+        state
+            .store
+            .memberships(Some(org.id), None)
+            .await?
+            .into_iter()
+            .filter(|x| x.is_current(today))
+            .map(|x| {
+                let ticked = attendance
+                    .iter()
+                    .any(|a| a.person_id == Some(x.fields.person_id));
+                (x.fields.person_id, x.person_name, ticked)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let names = |kind: &str| {
+        attendance
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| a.name.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let substitutes = names("substitute");
+    let guests = names("guest");
+    let attendees = attendance
+        .iter()
+        .map(|a| (a.name.clone(), t.t(&format!("attendance-{}", a.kind))))
+        .collect();
     let page = MeetingPage {
+        attendees,
+        roll,
+        substitutes,
+        guests,
         id: m.id,
         title: t.args(
             "meeting-title",
@@ -902,4 +949,48 @@ pub async fn feed(
         body,
     )
         .into_response())
+}
+
+/// Records who attended: ticked members, and substitutes and guests by name.
+pub async fn attendance(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let p = Posted(p);
+    let today = Utc::now().date_naive();
+    let members = state.store.memberships(Some(org.id), None).await?;
+    let ticked: Vec<i64> = p
+        .all("present")
+        .iter()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let mut list: Vec<samordna_store::Attendee> = members
+        .into_iter()
+        .filter(|x| x.is_current(today) && ticked.contains(&x.fields.person_id))
+        .map(|x| samordna_store::Attendee {
+            person_id: Some(x.fields.person_id),
+            name: x.person_name,
+            kind: "member".into(),
+        })
+        .collect();
+    list.dedup_by_key(|a| a.person_id);
+    for (field, kind) in [("substitutes", "substitute"), ("guests", "guest")] {
+        for line in p
+            .get(field)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            list.push(samordna_store::Attendee {
+                person_id: None,
+                name: line.to_string(),
+                kind: kind.into(),
+            });
+        }
+    }
+    state.store.set_attendance(m.id, &list, &v.actor()).await?;
+    Ok(back(m.id))
 }

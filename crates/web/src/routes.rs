@@ -129,6 +129,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/moten/{id}/redigera", PlanMeetings, MeetingId),
     r("POST", "/moten/{id}/redigera", PlanMeetings, MeetingId),
     r("POST", "/moten/{id}/installa", PlanMeetings, MeetingId),
+    r("POST", "/moten/{id}/narvaro", PlanMeetings, MeetingId),
     r("POST", "/moten/{id}/dagordning", PlanMeetings, MeetingId),
     r(
         "POST",

@@ -296,6 +296,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "/grupper/{slug}/moten/ny"
             | "/moten/{id}/redigera"
             | "/moten/{id}/installa"
+            | "/moten/{id}/narvaro"
             | "/moten/{id}/dagordning"
             | "/moten/{id}/dagordning/publicera",
         ) => PlanMeetings,
