@@ -161,6 +161,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/grupper/{slug}/moten") => h!(meetings::list),
         ("GET", "/grupper/{slug}/moten/ny") => h!(meetings::new),
         ("POST", "/grupper/{slug}/moten/ny") => h!(meetings::create),
+        ("GET", "/grupper/{slug}/moten/planera-ar") => h!(meetings::year_new),
+        ("POST", "/grupper/{slug}/moten/planera-ar") => h!(meetings::year_create),
         ("GET", "/grupper/{slug}/kalender.ics") => h!(meetings::calendar),
         ("GET", "/grupper/{slug}/anteckningar.atom") => h!(meetings::feed),
         ("GET", "/moten/{id}") => h!(meetings::show),

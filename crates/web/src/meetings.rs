@@ -994,3 +994,171 @@ pub async fn attendance(
     state.store.set_attendance(m.id, &list, &v.actor()).await?;
     Ok(back(m.id))
 }
+
+fn year_form(
+    v: &Visitor,
+    org: &Organization,
+    range: Option<String>,
+    p: Option<&Posted>,
+) -> FormView {
+    let t = t();
+    let val = |name: &str, default: &str| {
+        p.map(|p| p.get(name))
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let next_year = local(Utc::now())
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2026)
+        + 1;
+    FormView {
+        title: t.t1("year-title", "name", &org.name),
+        intro: Some(match range {
+            Some(r) => t.t1("year-intro", "range", r),
+            None => t.t("year-intro-none"),
+        }),
+        action: format!("{}/moten/planera-ar", OrgLink::from(org).href()),
+        csrf: v.csrf(),
+        row_version: None,
+        hidden: vec![],
+        fields: vec![
+            Field::new(
+                "first",
+                t.t("year-first"),
+                FieldKind::Input("date"),
+                val("first", &format!("{next_year}-02-01")),
+            )
+            .required(),
+            Field::new(
+                "count",
+                t.t("year-count"),
+                FieldKind::Input("number"),
+                val("count", "4"),
+            )
+            .required(),
+            Field::new(
+                "start",
+                t.t("field-start-time"),
+                FieldKind::Input("time"),
+                val("start", "09:00"),
+            )
+            .required(),
+            Field::new(
+                "end",
+                t.t("field-end-time"),
+                FieldKind::Input("time"),
+                val("end", "11:00"),
+            )
+            .required(),
+            Field::new(
+                "place",
+                t.t("field-place"),
+                FieldKind::Input("text"),
+                val("place", ""),
+            ),
+            Field::new(
+                "confirm",
+                t.t("year-confirm"),
+                FieldKind::Checkbox,
+                val("confirm", ""),
+            ),
+        ],
+        submit: t.t("year-submit"),
+        back: Some((
+            format!("{}/moten", OrgLink::from(org).href()),
+            t.t("meetings-crumb"),
+        )),
+    }
+}
+
+pub async fn year_new(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let t = t();
+    let range = charter_frequency(&state, &org)
+        .await?
+        .map(|f| frequency_label(&t, &f));
+    render_form("register", year_form(&v, &org, range, None))
+}
+
+/// Plans a year of ordinary meetings, evenly spread from the first date; warns when
+/// the number is outside the charter's range and plans only when told to anyway.
+pub async fn year_create(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let org = group(&state, &slug).await?;
+    let p = Posted(p);
+    let t = t();
+    let freq = charter_frequency(&state, &org).await?;
+    let range = freq.as_ref().map(|f| frequency_label(&t, f));
+    let mut e = Errors::default();
+    let first = p.date(&t, &mut e, "first");
+    let count = p
+        .get("count")
+        .parse::<u32>()
+        .ok()
+        .filter(|c| (1..=24).contains(c));
+    if count.is_none() {
+        e.add("count", t.t("year-count-error"));
+    }
+    let time = |name: &'static str, e: &mut Errors| {
+        NaiveTime::parse_from_str(&p.get(name), "%H:%M")
+            .map_err(|_| e.add(name, t.t("error-time")))
+            .ok()
+    };
+    let (start, end) = (time("start", &mut e), time("end", &mut e));
+    if let (Some(c), Some(f)) = (count, freq.as_ref()) {
+        if meetings::frequency_outside(c, f.min, f.max) && !p.checked("confirm") {
+            e.add(
+                "count",
+                t.t1("year-outside", "range", frequency_label(&t, f)),
+            );
+        }
+    }
+    let (Some(first), Some(count), Some(start), Some(end)) = (first, count, start, end) else {
+        return render_form(
+            "register",
+            year_form(&v, &org, range, Some(&p)).with_errors(&e),
+        );
+    };
+    if !e.is_empty() || end < start {
+        if end < start {
+            e.add("end", t.t("error-end-before-start-time"));
+        }
+        return render_form(
+            "register",
+            year_form(&v, &org, range, Some(&p)).with_errors(&e),
+        );
+    }
+    let step = 365 / i64::from(count);
+    for i in 0..i64::from(count) {
+        let day = first + chrono::Duration::days(i * step);
+        let at = |tm: NaiveTime| {
+            Stockholm
+                .from_local_datetime(&day.and_time(tm))
+                .earliest()
+                .map(|x| x.with_timezone(&Utc))
+        };
+        let (Some(starts_at), Some(ends_at)) = (at(start), at(end)) else {
+            continue;
+        };
+        let f = MeetingFields {
+            organization_id: org.id,
+            kind: MeetingKind::Ordinary,
+            starts_at,
+            ends_at,
+            place: p.opt("place"),
+            digital_link: None,
+        };
+        state.store.create_meeting(&f, &v.actor()).await?;
+    }
+    Ok(Redirect::to(&format!("{}/moten", OrgLink::from(&org).href())).into_response())
+}

@@ -115,6 +115,18 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),
     r(
         "GET",
+        "/grupper/{slug}/moten/planera-ar",
+        PlanMeetings,
+        GroupSlug,
+    ),
+    r(
+        "POST",
+        "/grupper/{slug}/moten/planera-ar",
+        PlanMeetings,
+        GroupSlug,
+    ),
+    r(
+        "GET",
         "/grupper/{slug}/kalender.ics",
         ReadPublished,
         GroupSlug,

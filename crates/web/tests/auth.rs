@@ -294,6 +294,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
         (
             _,
             "/grupper/{slug}/moten/ny"
+            | "/grupper/{slug}/moten/planera-ar"
             | "/moten/{id}/redigera"
             | "/moten/{id}/installa"
             | "/moten/{id}/narvaro"
@@ -331,6 +332,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
         "/grupper/{slug}/moten"
         | "/grupper/{slug}/moten/ny"
+        | "/grupper/{slug}/moten/planera-ar"
         | "/grupper/{slug}/kalender.ics"
         | "/grupper/{slug}/anteckningar.atom" => {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
@@ -918,5 +920,74 @@ async fn only_the_director_changes_a_groups_status() {
             assert_eq!(now.status, "active");
         }
     }
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn the_year_planner_warns_outside_the_charters_range() {
+    let w = world().await;
+    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let uri = "/grupper/samordningsgrupp-for-neonatalvarden/moten/planera-ar";
+    let form = kim.get(&w.app, uri).await;
+    assert!(
+        form.body
+            .contains("Uppdragshandlingen anger 4–8 möten per år, digitalt när så är möjligt."),
+        "{}",
+        form.body
+    );
+    let fields = [
+        ("first", "2027-02-01"),
+        ("count", "2"),
+        ("start", "09:00"),
+        ("end", "11:00"),
+    ];
+    let r = kim.post(&w.app, uri, &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Utanför uppdragshandlingens intervall"));
+    let before = w.db.store.meetings(None).await.unwrap().len();
+    let r = kim
+        .post(
+            &w.app,
+            uri,
+            &[
+                ("first", "2027-02-01"),
+                ("count", "2"),
+                ("start", "09:00"),
+                ("end", "11:00"),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = kim
+        .post(
+            &w.app,
+            uri,
+            &[
+                ("first", "2028-02-01"),
+                ("count", "6"),
+                ("start", "13:00"),
+                ("end", "15:00"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "inside the range: no question asked"
+    );
+    let all = w.db.store.meetings(None).await.unwrap();
+    assert_eq!(all.len(), before + 8);
+    let planned_2028: Vec<_> = all
+        .iter()
+        .filter(|m| m.fields.starts_at.format("%Y").to_string() == "2028")
+        .collect();
+    assert_eq!(planned_2028.len(), 6);
+    assert!(
+        planned_2028
+            .windows(2)
+            .all(|p| (p[1].fields.starts_at - p[0].fields.starts_at).num_days() >= 55),
+        "spread over the year"
+    );
     w.db.close().await;
 }
