@@ -79,6 +79,20 @@ test('plan, agenda, minutes, approval, publication', async () => {
     await kim.getByLabel('Rubrik').fill(item);
     await kim.getByRole('button', { name: 'Lägg till punkt' }).click();
   }
+  // An attachment to item 2, served back with its type and checksum.
+  await kim.getByLabel('Punkt', { exact: true }).selectOption({ label: '2. Transporter av nyfödda' });
+  await kim.getByLabel('Fil', { exact: true }).setInputFiles({ name: 'underlag-transporter.txt', mimeType: 'text/plain', buffer: Buffer.from('Underlag: 42 transporter 2025.') });
+  await kim.getByRole('button', { name: 'Ladda upp' }).click();
+  const link = kim.getByRole('link', { name: /Bilaga: underlag-transporter\.txt/ });
+  const file = await kim.request.get(server.base + await link.getAttribute('href'));
+  assert.equal(file.status(), 200);
+  assert.match(file.headers()['content-type'], /^text\/plain/);
+  assert.equal(await file.text(), 'Underlag: 42 transporter 2025.');
+  assert.match(file.headers()['x-content-sha256'], /^[0-9a-f]{64}$/);
+  await kim.getByLabel('Fil', { exact: true }).setInputFiles({ name: 'program.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+  await kim.getByRole('button', { name: 'Ladda upp' }).click();
+  assert.match(await kim.locator('main').innerText(), /Filtypen tas inte emot/);
+  await kim.goto(server.base + meeting);
   await kim.getByRole('button', { name: 'Publicera dagordningen för medlemmarna' }).click();
   assert.match(await kim.locator('ol.agenda').innerText(), /Mötets öppnande[\s\S]*Transporter av nyfödda/);
   await clean(kim, 'meeting page, coordinator');

@@ -111,6 +111,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_attendance.sql"),
         postgres: include_str!("../migrations/postgres/0005_attendance.sql"),
     },
+    Migration {
+        version: 6,
+        name: "attachments",
+        sqlite: include_str!("../migrations/sqlite/0006_attachments.sql"),
+        postgres: include_str!("../migrations/postgres/0006_attachments.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

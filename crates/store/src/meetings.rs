@@ -652,3 +652,86 @@ impl Store {
         })
     }
 }
+
+/// A file attached to an agenda item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub agenda_item_id: i64,
+    pub meeting_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+const ATTACHMENT_SELECT: &str = "SELECT a.id, a.agenda_item_id, i.meeting_id, a.filename, a.content_type, a.size, a.sha256 FROM attachments a JOIN agenda_items i ON i.id = a.agenda_item_id";
+
+macro_rules! attachment {
+    ($r:expr) => {
+        Attachment {
+            id: $r.try_get("id")?,
+            agenda_item_id: $r.try_get("agenda_item_id")?,
+            meeting_id: $r.try_get("meeting_id")?,
+            filename: $r.try_get("filename")?,
+            content_type: $r.try_get("content_type")?,
+            size: $r.try_get("size")?,
+            sha256: $r.try_get("sha256")?,
+        }
+    };
+}
+
+impl Store {
+    /// Stores a file for an agenda item with its SHA-256.
+    pub async fn add_attachment(
+        &self,
+        agenda_item_id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        let sha: String = Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                .bind(agenda_item_id)
+                .bind(filename)
+                .bind(content_type)
+                .bind(data.len() as i64)
+                .bind(&sha)
+                .bind(data)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(c, actor, "attachment.added", "agenda_item", agenda_item_id, filename, before_after((), serde_json::json!({"filename": filename, "content_type": content_type, "size": data.len(), "sha256": sha}))).await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn attachments(&self, meeting_id: i64) -> Result<Vec<Attachment>, StoreError> {
+        let sql = format!("{ATTACHMENT_SELECT} WHERE i.meeting_id = $1 ORDER BY i.position, a.id");
+        with_conn!(self, |c| {
+            let rows = sqlx::query(&sql)
+                .bind(meeting_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(attachment!(r))).collect()
+        })
+    }
+
+    /// An attachment and its bytes.
+    pub async fn attachment(&self, id: i64) -> Result<Option<(Attachment, Vec<u8>)>, StoreError> {
+        let sql = format!("SELECT a.data, x.* FROM ({ATTACHMENT_SELECT} WHERE a.id = $1) x JOIN attachments a ON a.id = x.id");
+        with_conn!(self, |c| {
+            sqlx::query(&sql)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok((attachment!(r), r.try_get::<Vec<u8>, _>("data")?)))
+                .transpose()
+        })
+    }
+}

@@ -216,12 +216,21 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             Ok(b) => b,
             Err(_) => return AppError::TooLarge.into_response(),
         };
+        // A multipart form (a file upload) carries the token in its action's query.
+        let in_query = parts.uri.query().and_then(|q| {
+            serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+                .ok()?
+                .into_iter()
+                .find(|(k, _)| k == CSRF_FIELD)
+                .map(|(_, v)| v)
+        });
         let sent = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_field(&bytes, CSRF_FIELD));
+            .or_else(|| form_field(&bytes, CSRF_FIELD))
+            .or(in_query);
         let expected = visitor.csrf();
         if expected.is_empty() || sent.as_deref() != Some(expected.as_str()) {
             tracing::warn!(path = %parts.uri.path(), "refused a request without a valid CSRF token");

@@ -66,7 +66,7 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// Cookies carry `Secure` (set behind HTTPS; also when the proxy says https).
     pub secure_cookies: bool,
-    /// The largest request body accepted, in bytes.
+    /// The largest request body accepted, in bytes (also the largest attachment).
     pub body_limit: usize,
     /// How long one request may take.
     pub request_timeout: Duration,
@@ -89,7 +89,7 @@ impl Default for Settings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,
-            body_limit: 1024 * 1024,
+            body_limit: 10 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             oidc: None,
             public_url: "http://127.0.0.1:8080".into(),
@@ -170,6 +170,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/moten/{id}/redigera") => h!(meetings::save),
         ("POST", "/moten/{id}/installa") => h!(meetings::cancel),
         ("POST", "/moten/{id}/narvaro") => h!(meetings::attendance),
+        ("POST", "/moten/{id}/bilagor") => {
+            h!(meetings::upload).layer(axum::extract::DefaultBodyLimit::disable())
+        }
+        ("GET", "/moten/{id}/bilagor/{file}") => h!(meetings::download),
         ("POST", "/moten/{id}/dagordning") => h!(meetings::add_item),
         ("POST", "/moten/{id}/dagordning/publicera") => h!(meetings::publish_agenda),
         ("GET", "/moten/{id}/anteckningar") => h!(meetings::minutes_edit),

@@ -452,6 +452,8 @@ struct MeetingPage {
     show_agenda: bool,
     agenda_published: bool,
     agenda: Vec<samordna_store::AgendaItem>,
+    /// (agenda item id, link, label) of attachments.
+    files: Vec<(i64, String, String)>,
     versions: Vec<VersionView>,
     can_plan: bool,
     can_draft: bool,
@@ -569,7 +571,21 @@ pub async fn show(
         .iter()
         .map(|a| (a.name.clone(), t.t(&format!("attendance-{}", a.kind))))
         .collect();
+    let files = state
+        .store
+        .attachments(m.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                a.agenda_item_id,
+                format!("/moten/{}/bilagor/{}", m.id, a.id),
+                format!("{} ({} kB)", a.filename, (a.size + 1023) / 1024),
+            )
+        })
+        .collect();
     let page = MeetingPage {
+        files,
         attendees,
         roll,
         substitutes,
@@ -1161,4 +1177,125 @@ pub async fn year_create(
         state.store.create_meeting(&f, &v.actor()).await?;
     }
     Ok(Redirect::to(&format!("{}/moten", OrgLink::from(&org).href())).into_response())
+}
+
+/// The content types attachments may have, by file ending.
+const ALLOWED: [(&str, &str); 10] = [
+    ("pdf", "application/pdf"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("txt", "text/plain; charset=utf-8"),
+    ("csv", "text/csv; charset=utf-8"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+];
+
+fn content_type(filename: &str) -> Option<&'static str> {
+    let ext = filename.rsplit_once('.')?.1.to_ascii_lowercase();
+    ALLOWED.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
+}
+
+/// Uploads a file to an agenda item (multipart: `item`, `file`).
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let (m, _) = meeting_and_group(&state, &id).await?;
+    let t = t();
+    let mut item: Option<i64> = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        match field.name() {
+            Some("item") => item = field.text().await.ok().and_then(|x| x.parse().ok()),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("bilaga").to_string();
+                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    let agenda = state.store.agenda(m.id).await?;
+    let item = item
+        .filter(|i| agenda.iter().any(|a| a.id == *i))
+        .ok_or_else(|| AppError::BadRequest(t.t("attachment-no-item")))?;
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::BadRequest(t.t("attachment-empty")))?;
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !['/', '\\', '"'].contains(c))
+        .collect();
+    let ct = content_type(&name).ok_or_else(|| AppError::BadRequest(t.t("attachment-type")))?;
+    state
+        .store
+        .add_attachment(item, &name, ct, &bytes, &v.actor())
+        .await?;
+    Ok(back(m.id))
+}
+
+/// Serves an attachment with its content type, to those who may see the agenda.
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (m, org) = meeting_and_group(&state, &id).await?;
+    let missing = || AppError::NotFound(t().t("error-not-found-page"));
+    let file: i64 = file.parse().map_err(|_| missing())?;
+    let (a, data) = state
+        .store
+        .attachment(file)
+        .await?
+        .filter(|(a, _)| a.meeting_id == m.id)
+        .ok_or_else(missing)?;
+    let visible = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await
+        || m.fields.starts_at < Utc::now();
+    if !visible {
+        return Err(missing());
+    }
+    let ascii: String = a
+        .filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+            (
+                header::HeaderName::from_static("x-content-sha256"),
+                a.sha256.clone(),
+            ),
+        ],
+        data,
+    )
+        .into_response())
 }

@@ -142,6 +142,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/moten/{id}/redigera", PlanMeetings, MeetingId),
     r("POST", "/moten/{id}/installa", PlanMeetings, MeetingId),
     r("POST", "/moten/{id}/narvaro", PlanMeetings, MeetingId),
+    r("POST", "/moten/{id}/bilagor", PlanMeetings, MeetingId),
+    r(
+        "GET",
+        "/moten/{id}/bilagor/{file}",
+        ReadPublished,
+        MeetingId,
+    ),
     r("POST", "/moten/{id}/dagordning", PlanMeetings, MeetingId),
     r(
         "POST",

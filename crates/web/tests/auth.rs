@@ -289,7 +289,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "/grupper/{slug}/moten"
             | "/grupper/{slug}/kalender.ics"
             | "/grupper/{slug}/anteckningar.atom"
-            | "/moten/{id}",
+            | "/moten/{id}"
+            | "/moten/{id}/bilagor/{file}",
         ) => ReadPublished,
         (
             _,
@@ -298,6 +299,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/moten/{id}/redigera"
             | "/moten/{id}/installa"
             | "/moten/{id}/narvaro"
+            | "/moten/{id}/bilagor"
             | "/moten/{id}/dagordning"
             | "/moten/{id}/dagordning/publicera",
         ) => PlanMeetings,
@@ -337,7 +339,9 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         | "/grupper/{slug}/anteckningar.atom" => {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
         }
-        p if p.starts_with("/moten/{id}") => p.replace("{id}", &ids["meeting"].to_string()),
+        p if p.starts_with("/moten/{id}") => p
+            .replace("{id}", &ids["meeting"].to_string())
+            .replace("{file}", "999"),
         "/medlemskap/{id}/redigera" => path.replace("{id}", &ids["membership"].to_string()),
         "/personer/{id}/redigera" => path.replace("{id}", &ids["person"].to_string()),
         "/forvaltningar/{id}/redigera" => path.replace("{id}", &ids["administration"].to_string()),
