@@ -91,6 +91,9 @@ enum Command {
         smtp_user: Option<String>,
         #[arg(long, env = "SAMORDNA_SMTP_PASSWORD", hide_env_values = true)]
         smtp_password: Option<String>,
+        /// Regionens standard: dagar efter ett möte inom vilka anteckningarna ska justeras.
+        #[arg(long, env = "SAMORDNA_MINUTES_OVERDUE_DAYS", default_value_t = 14)]
+        minutes_overdue_days: i64,
     },
     /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
     Parse {
@@ -293,6 +296,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             smtp_plain,
             smtp_user,
             smtp_password,
+            minutes_overdue_days,
         } => {
             let store = open(&cli.db).await?;
             if demo {
@@ -333,6 +337,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 oidc,
                 smtp,
                 public_url: public,
+                minutes_overdue_days,
                 ..Default::default()
             };
             serve(store, settings, listen).await?;

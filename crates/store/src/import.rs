@@ -177,6 +177,8 @@ impl<C: Conn> Importer<'_, C> {
                     placeholder: true,
                     merged_into_id: None,
                     row_version: 1,
+                    publish_minutes_separately: false,
+                    minutes_overdue_days: None,
                 });
                 if let Some(body) = known {
                     for alias in body.aliases.iter().chain(body.short_name.iter()) {
@@ -320,6 +322,8 @@ pub(crate) async fn import<C: Conn>(
                 placeholder: false,
                 merged_into_id: None,
                 row_version: 1,
+                publish_minutes_separately: false,
+                minutes_overdue_days: None,
             });
             id
         }

@@ -19,6 +19,11 @@ pub struct Organization {
     pub merged_into_id: Option<i64>,
     /// For optimistic locking of edits.
     pub row_version: i64,
+    /// Approved minutes wait for a separate publishing step.
+    pub publish_minutes_separately: bool,
+    /// Days after a meeting within which minutes should be approved; `None`: the
+    /// region's default.
+    pub minutes_overdue_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -428,6 +428,10 @@ pub struct OrgFields {
     pub status: String,
     pub aliases: Vec<String>,
     pub liaison_ids: Vec<i64>,
+    /// Approved minutes wait for a separate publishing step.
+    pub publish_minutes_separately: bool,
+    /// Days to approve minutes; `None`: the region's default.
+    pub minutes_overdue_days: Option<i64>,
 }
 
 impl Store {
@@ -457,6 +461,8 @@ impl Store {
             status: org.status.clone(),
             aliases,
             liaison_ids,
+            publish_minutes_separately: org.publish_minutes_separately,
+            minutes_overdue_days: org.minutes_overdue_days,
         })
     }
 
@@ -480,7 +486,7 @@ impl Store {
             n += 1;
         }
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8) RETURNING id")
+            let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at, publish_minutes_separately, minutes_overdue_days) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9, $10) RETURNING id")
                 .bind(&slug)
                 .bind(&f.name)
                 .bind(&f.short_name)
@@ -489,6 +495,8 @@ impl Store {
                 .bind(f.reports_to_id)
                 .bind(&f.status)
                 .bind(Utc::now())
+                .bind(f.publish_minutes_separately)
+                .bind(f.minutes_overdue_days)
                 .fetch_one(&mut *c)
                 .await?;
             write_names_and_liaisons(c, id, f).await?;
@@ -520,7 +528,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("gruppen {slug:?}")))?;
         let before = self.org_fields(&org).await?;
         in_transaction!(self, |c| {
-            let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1 WHERE id = $7 AND row_version = $8")
+            let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1, publish_minutes_separately = $9, minutes_overdue_days = $10 WHERE id = $7 AND row_version = $8")
                 .bind(&f.name)
                 .bind(&f.short_name)
                 .bind(f.kind.as_str())
@@ -529,6 +537,8 @@ impl Store {
                 .bind(&f.status)
                 .bind(org.id)
                 .bind(expected_version)
+                .bind(f.publish_minutes_separately)
+                .bind(f.minutes_overdue_days)
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {

@@ -648,6 +648,8 @@ mod people {
             status: "active".into(),
             aliases: vec![],
             liaison_ids: vec![],
+            publish_minutes_separately: true,
+            minutes_overdue_days: Some(10),
         };
         one_event!(
             store,

@@ -390,3 +390,7 @@ attachment-submit = Upload
 attachment-no-item = Choose an item on the agenda.
 attachment-empty = Choose a file to upload.
 attachment-type = That file type is not accepted. Use PDF, Word, Excel, PowerPoint, ODT, text, CSV or an image.
+field-publish-separately = Publish approved minutes in a step of their own (otherwise approval publishes them)
+field-overdue-days = Days to approve minutes
+field-overdue-days-hint = After this many days the coordinator and chair are reminded. Empty: the region's default.
+error-overdue-days = Write a number of days between 1 and 365, or leave it empty.

@@ -384,3 +384,7 @@ attachment-submit = Ladda upp
 attachment-no-item = Välj en punkt på dagordningen.
 attachment-empty = Välj en fil att ladda upp.
 attachment-type = Filtypen tas inte emot. Använd PDF, Word, Excel, PowerPoint, ODT, text, CSV eller bild.
+field-publish-separately = Publicera justerade anteckningar i ett eget steg (annars publiceras de när de justeras)
+field-overdue-days = Dagar att justera anteckningar
+field-overdue-days-hint = Efter så många dagar påminns koordinator och ordförande. Tomt: regionens standard.
+error-overdue-days = Skriv ett antal dagar mellan 1 och 365, eller lämna tomt.

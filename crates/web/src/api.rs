@@ -217,6 +217,10 @@ pub struct OrgPut {
     aliases: Vec<String>,
     #[serde(default)]
     liaisons: Vec<String>,
+    #[serde(default)]
+    publish_minutes_separately: Option<bool>,
+    #[serde(default)]
+    minutes_overdue_days: Option<i64>,
 }
 
 fn active() -> String {
@@ -274,6 +278,10 @@ pub async fn organization_put(
             .iter()
             .map(|s| by_slug(s))
             .collect::<Result<_, _>>()?,
+        publish_minutes_separately: body
+            .publish_minutes_separately
+            .unwrap_or(org.publish_minutes_separately),
+        minutes_overdue_days: body.minutes_overdue_days.or(org.minutes_overdue_days),
     };
     match state
         .store

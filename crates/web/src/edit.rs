@@ -172,6 +172,25 @@ async fn group_form(
                 FieldKind::Checkboxes(liaisons),
                 "",
             ),
+            Field::new(
+                "publish_separately",
+                t.t("field-publish-separately"),
+                FieldKind::Checkbox,
+                if f.publish_minutes_separately {
+                    "on"
+                } else {
+                    ""
+                },
+            ),
+            Field::new(
+                "overdue_days",
+                t.t("field-overdue-days"),
+                FieldKind::Input("number"),
+                f.minutes_overdue_days
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            )
+            .hint(t.t("field-overdue-days-hint")),
         ],
         submit: t.t("form-save"),
         back,
@@ -215,6 +234,16 @@ async fn read_group_form(
     {
         e.add("status", t.t("error-status-director"));
     }
+    let overdue_days = match p.opt("overdue_days") {
+        None => None,
+        Some(d) => match d.parse::<i64>() {
+            Ok(n) if (1..=365).contains(&n) => Some(n),
+            _ => {
+                e.add("overdue_days", t.t("error-overdue-days"));
+                None
+            }
+        },
+    };
     let liaison_ids = p
         .all("liaisons")
         .iter()
@@ -238,6 +267,8 @@ async fn read_group_form(
             status,
             aliases,
             liaison_ids,
+            publish_minutes_separately: p.checked("publish_separately"),
+            minutes_overdue_days: overdue_days,
         },
         e,
     ))
@@ -256,6 +287,8 @@ pub async fn group_new(
         status: "active".into(),
         aliases: vec![],
         liaison_ids: vec![],
+        publish_minutes_separately: false,
+        minutes_overdue_days: None,
     };
     render_form(
         "register",

@@ -995,3 +995,43 @@ async fn the_year_planner_warns_outside_the_charters_range() {
     );
     w.db.close().await;
 }
+
+#[tokio::test]
+async fn a_group_sets_its_own_publishing_step_and_days_to_approve() {
+    let w = world().await;
+    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let uri = "/grupper/samordningsgrupp-for-neonatalvarden/redigera";
+    kim.get(&w.app, uri).await;
+    let org =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(!org.publish_minutes_separately);
+    let v = org.row_version.to_string();
+    let base = [
+        ("name", org.name.as_str()),
+        ("kind", "samordningsgrupp"),
+        ("status", "active"),
+        ("row_version", v.as_str()),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("overdue_days", "tusen"));
+    let r = kim.post(&w.app, uri, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Skriv ett antal dagar mellan 1 och 365"));
+    let mut good = base.to_vec();
+    good.extend([("publish_separately", "on"), ("overdue_days", "7")]);
+    let r = kim.post(&w.app, uri, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let org =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(org.publish_minutes_separately);
+    assert_eq!(org.minutes_overdue_days, Some(7));
+    w.db.close().await;
+}
