@@ -151,4 +151,19 @@ test('plan, agenda, minutes, approval, publication', async () => {
   await clean(english, 'meeting page, English');
   await english.goto(server.base + GROUP + '/moten');
   await clean(english, 'meetings list, English');
+
+  // The coordinator's forms, in both languages.
+  for (const lang of ['en', 'sv']) {
+    await kim.goto(`${server.base}/sprak/${lang}?till=${GROUP}/moten/planera-ar`);
+    assert.equal(await kim.locator('html').getAttribute('lang'), lang);
+    await clean(kim, `year planner (${lang})`);
+    await kim.goto(server.base + GROUP + '/moten/ny');
+    await clean(kim, `meeting form (${lang})`);
+    await kim.goto(server.base + meeting + '/redigera');
+    await clean(kim, `meeting edit form (${lang})`);
+    await kim.goto(server.base + meeting + '/anteckningar');
+    await clean(kim, `minutes form (${lang})`);
+    await kim.goto(server.base + meeting);
+    await clean(kim, `meeting page with attendance and attachments (${lang})`);
+  }
 });
