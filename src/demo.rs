@@ -350,7 +350,14 @@ pub async fn populate(store: &Store) -> Result<()> {
                 );
                 // Most past minutes are published; the latest show every other state.
                 let recent = day + Duration::days(75) > today;
-                let state = if recent { gi % 5 } else { 9 };
+                // The group that publishes in a step of its own shows "approved,
+                // not yet published"; the others draft, submitted, returned, none.
+                let separately = g.kind == samordna_domain::OrgKind::Samordningsgrupp;
+                let state = match (recent, separately) {
+                    (true, true) => 4,
+                    (true, false) => gi % 4,
+                    (false, _) => 9,
+                };
                 match state {
                     0 => store.save_minutes(mid, &body, actor).await?,
                     1 => {
@@ -382,6 +389,11 @@ pub async fn populate(store: &Store) -> Result<()> {
                         store
                             .minutes_step(mid, MinutesStep::Approve, None, actor)
                             .await?;
+                        if separately && state == 9 {
+                            store
+                                .minutes_step(mid, MinutesStep::Publish, None, actor)
+                                .await?;
+                        }
                     }
                 }
             }
