@@ -208,43 +208,7 @@ async fn guard(
         .cloned()
         .unwrap_or(auth::Visitor::Anonymous { csrf: None });
     let api = spec.path.starts_with("/api/");
-    let org = match spec.scope {
-        Scope::Global => Ok(None),
-        Scope::GroupSlug => match params.get("slug") {
-            Some(slug) => state
-                .store
-                .organization_by_slug(slug)
-                .await
-                .map_err(AppError::from),
-            None => Ok(None),
-        },
-        Scope::MeetingId => match params.get("id").and_then(|i| i.parse::<i64>().ok()) {
-            Some(id) => match state.store.meeting(id).await {
-                Ok(Some(m)) => state
-                    .store
-                    .organizations()
-                    .await
-                    .map(|os| os.into_iter().find(|o| o.id == m.fields.organization_id))
-                    .map_err(AppError::from),
-                Ok(None) => Ok(None),
-                Err(e) => Err(e.into()),
-            },
-            None => Ok(None),
-        },
-        Scope::MembershipId => match params.get("id").and_then(|i| i.parse::<i64>().ok()) {
-            Some(id) => match state.store.membership(id).await {
-                Ok(Some(m)) => state
-                    .store
-                    .organizations()
-                    .await
-                    .map(|os| os.into_iter().find(|o| o.id == m.fields.organization_id))
-                    .map_err(AppError::from),
-                Ok(None) => Ok(None),
-                Err(e) => Err(e.into()),
-            },
-            None => Ok(None),
-        },
-    };
+    let org = scope_org(&state, spec.scope, &params).await;
     let checked = match org {
         Ok(org) => auth::require(&state, &visitor, spec.action, org.as_ref()).await,
         Err(e) => Err(e),
@@ -253,6 +217,50 @@ async fn guard(
         Ok(()) => next.run(req).await,
         Err(e) if api => e.into_json(),
         Err(e) => e.into_response(),
+    }
+}
+
+/// The group a route acts on: by slug, or through the meeting or membership its
+/// path names. `None` when the path names nothing (the handler answers 404).
+async fn scope_org(
+    state: &AppState,
+    scope: Scope,
+    params: &HashMap<String, String>,
+) -> Result<Option<samordna_store::Organization>, AppError> {
+    let id = || params.get("id").and_then(|i| i.parse::<i64>().ok());
+    let org_id = match scope {
+        Scope::Global => return Ok(None),
+        Scope::GroupSlug => {
+            return match params.get("slug") {
+                Some(slug) => Ok(state.store.organization_by_slug(slug).await?),
+                None => Ok(None),
+            }
+        }
+        Scope::MeetingId => match id() {
+            Some(id) => state
+                .store
+                .meeting(id)
+                .await?
+                .map(|m| m.fields.organization_id),
+            None => None,
+        },
+        Scope::MembershipId => match id() {
+            Some(id) => state
+                .store
+                .membership(id)
+                .await?
+                .map(|m| m.fields.organization_id),
+            None => None,
+        },
+    };
+    match org_id {
+        Some(org_id) => Ok(state
+            .store
+            .organizations()
+            .await?
+            .into_iter()
+            .find(|o| o.id == org_id)),
+        None => Ok(None),
     }
 }
 
