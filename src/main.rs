@@ -91,6 +91,9 @@ enum Command {
         smtp_user: Option<String>,
         #[arg(long, env = "SAMORDNA_SMTP_PASSWORD", hide_env_values = true)]
         smtp_password: Option<String>,
+        /// Bakom en lastbalanserare: ta klientens adress från X-Forwarded-For.
+        #[arg(long, env = "SAMORDNA_TRUST_PROXY")]
+        trust_proxy: bool,
         /// Regionens standard: dagar efter ett möte inom vilka anteckningarna ska justeras.
         #[arg(long, env = "SAMORDNA_MINUTES_OVERDUE_DAYS", default_value_t = 14)]
         minutes_overdue_days: i64,
@@ -297,6 +300,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             smtp_user,
             smtp_password,
             minutes_overdue_days,
+            trust_proxy,
         } => {
             let store = open(&cli.db).await?;
             if demo {
@@ -338,6 +342,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 smtp,
                 public_url: public,
                 minutes_overdue_days,
+                trust_forwarded_for: trust_proxy,
                 ..Default::default()
             };
             serve(store, settings, listen).await?;

@@ -79,6 +79,9 @@ pub struct Settings {
     pub minutes_overdue_days: i64,
     /// The first retry of a failed job waits this long; later ones longer.
     pub job_retry_base: chrono::Duration,
+    /// Behind a load balancer: take the client's address from `X-Forwarded-For`
+    /// (for sign-in limits per address). Only when the proxy sets that header.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Settings {
@@ -96,6 +99,7 @@ impl Default for Settings {
             smtp: None,
             minutes_overdue_days: 14,
             job_retry_base: chrono::Duration::seconds(30),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -264,13 +268,29 @@ async fn scope_org(
     }
 }
 
-/// Remembers the client's address for rate limiting.
-async fn client_addr(mut req: Request, next: Next) -> Response {
-    let addr = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+/// Remembers the client's address for rate limiting: the peer's, or behind a
+/// trusted proxy the first address of `X-Forwarded-For`.
+async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let forwarded = state
+        .settings
+        .trust_forwarded_for
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()
+                .map(|a| a.trim().to_string())
+        })
+        .flatten()
+        .filter(|a| !a.is_empty());
+    let addr = forwarded.unwrap_or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    });
     req.extensions_mut().insert(session::ClientAddr(addr));
     next.run(req).await
 }
@@ -298,7 +318,7 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::fallback)
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(from_fn(client_addr))
+        .layer(from_fn_with_state(state.clone(), client_addr))
         .layer(from_fn(i18n::negotiate))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))

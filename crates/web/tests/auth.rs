@@ -1035,3 +1035,52 @@ async fn a_group_sets_its_own_publishing_step_and_days_to_approve() {
     assert_eq!(org.minutes_overdue_days, Some(7));
     w.db.close().await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_sign_ins_are_limited_per_forwarded_address() {
+    let w = world().await;
+    let settings = samordna_web::Settings {
+        trust_forwarded_for: true,
+        ..Default::default()
+    };
+    let app = samordna_web::router_with(w.db.store.clone(), settings);
+    let mut b = Browser::default();
+    b.get(&app, "/logga-in").await;
+    let attempt = |ip: &'static str, email: String, b: &Browser| {
+        let body = serde_urlencoded::to_string([
+            ("_csrf", b.csrf.as_str()),
+            ("email", email.as_str()),
+            ("password", "fel"),
+        ])
+        .unwrap();
+        let req = Request::post("/logga-in")
+            .header("cookie", b.cookie_header())
+            .header("x-forwarded-for", format!("{ip}, 10.0.0.1"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        send(&app, req)
+    };
+    for i in 0..20 {
+        assert_eq!(
+            attempt("192.0.2.7", format!("nobody{i}@region.example"), &b)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt("192.0.2.7", "someone@region.example".into(), &b)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt("192.0.2.8", "someone@region.example".into(), &b)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED,
+        "another address is not locked"
+    );
+    w.db.close().await;
+}
