@@ -394,3 +394,4 @@ field-publish-separately = Publish approved minutes in a step of their own (othe
 field-overdue-days = Days to approve minutes
 field-overdue-days-hint = After this many days the coordinator and chair are reminded. Empty: the region's default.
 error-overdue-days = Write a number of days between 1 and 365, or leave it empty.
+members-adjunct-note = adjunct, no vote

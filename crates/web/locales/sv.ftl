@@ -388,3 +388,4 @@ field-publish-separately = Publicera justerade anteckningar i ett eget steg (ann
 field-overdue-days = Dagar att justera anteckningar
 field-overdue-days-hint = Efter så många dagar påminns koordinator och ordförande. Tomt: regionens standard.
 error-overdue-days = Skriv ett antal dagar mellan 1 och 365, eller lämna tomt.
+members-adjunct-note = adjungerad, utan rösträtt

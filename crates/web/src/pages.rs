@@ -276,6 +276,10 @@ struct GroupPage {
     actions: Vec<(String, String)>,
     /// Published minutes: (link, label), newest first.
     minutes: Vec<(String, String)>,
+    /// Current members (name, role, administration, adjunct), for those who may read people.
+    members: Option<Vec<(String, String, String, bool)>>,
+    /// Former members (name, role, from, to).
+    former: Vec<(String, String, String, String)>,
     feed_href: String,
 }
 
@@ -369,7 +373,49 @@ pub async fn group(
             )
         })
         .collect();
+    let (members, former) = if crate::auth::may(
+        &state,
+        &visitor,
+        samordna_domain::policy::Action::ReadPeople,
+        Some(org),
+    )
+    .await
+    {
+        let today = chrono::Utc::now().date_naive();
+        let all = state.store.memberships(Some(org.id), None).await?;
+        let role =
+            |r: samordna_domain::policy::MembershipRole| t.t(&format!("role-{}", r.as_str()));
+        let current = all
+            .iter()
+            .filter(|m| m.is_current(today))
+            .map(|m| {
+                (
+                    m.person_name.clone(),
+                    role(m.fields.role),
+                    m.on_behalf_of_name.clone().unwrap_or_default(),
+                    m.fields.role == samordna_domain::policy::MembershipRole::Adjungerad,
+                )
+            })
+            .collect();
+        let former = all
+            .iter()
+            .filter(|m| !m.is_current(today))
+            .map(|m| {
+                (
+                    m.person_name.clone(),
+                    role(m.fields.role),
+                    m.fields.start_date.to_string(),
+                    m.fields.end_date.map(|d| d.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        (Some(current), former)
+    } else {
+        (None, Vec::new())
+    };
     let page = GroupPage {
+        members,
+        former,
         feed_href: format!("{href}/anteckningar.atom"),
         minutes,
         actions,

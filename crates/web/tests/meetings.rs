@@ -369,3 +369,21 @@ async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
     );
     w.db.close().await;
 }
+
+#[tokio::test]
+async fn the_group_page_shows_members_to_employees_and_not_to_anonymous_visitors() {
+    let w = world().await;
+    let (_, _, anonymous) = get(&w.app, "/grupper/samordningsgrupp-for-neonatalvarden", None).await;
+    assert!(
+        !anonymous.contains("Maja Medlem"),
+        "names are published deliberately: not to anonymous visitors by default"
+    );
+    let (_, _, member) = get(
+        &w.app,
+        "/grupper/samordningsgrupp-for-neonatalvarden",
+        Some(&w.member_cookie),
+    )
+    .await;
+    assert!(member.contains("Maja Medlem, Deltagare"), "{member}");
+    w.db.close().await;
+}
