@@ -4,6 +4,7 @@
 //! Errors: `anyhow` with context here at the edge; the library crates use
 //! `thiserror` types.
 
+mod check;
 mod demo;
 mod import;
 
@@ -110,6 +111,16 @@ enum Command {
     },
     /// Kör databasmigreringar.
     Migrate,
+    /// Pröva grupperna mot reglerna i deras uppdragshandlingar.
+    /// Slutstatus 0 utan fel, 1 med fel, 2 om prövningen inte kunde göras.
+    Check {
+        /// Bara denna grupp (adressen, t.ex. samordningsrad-neurologi).
+        #[arg(long)]
+        group: Option<String>,
+        /// Fynden som JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rätta grupper i registret: byt namn, slå ihop, hantera alias.
     #[command(subcommand)]
     Org(OrgCommand),
@@ -348,6 +359,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             serve(store, settings, listen).await?;
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
+        Command::Check { group, json } => {
+            let status = match open(&cli.db).await {
+                Ok(store) => match check::run(&store, group.as_deref(), json).await {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("samordna check: {e:#}");
+                        2
+                    }
+                },
+                Err(e) => {
+                    eprintln!("samordna check: {e:#}");
+                    2
+                }
+            };
+            return Ok(ExitCode::from(status));
+        }
         Command::User(cmd) => user(&open(&cli.db).await?, cmd).await?,
         Command::Token(cmd) => token(&open(&cli.db).await?, cmd).await?,
     }

@@ -495,3 +495,44 @@ async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
         );
     }
 }
+
+#[test]
+fn check_reports_findings_with_quotes_and_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("c.db").display());
+    let (child, _) = start_demo(&db);
+    drop(child);
+    let out = run(&["--db", &db, "check", "--json"]);
+    assert_eq!(out.status.code(), Some(1), "errors found: {}", stderr(&out));
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let find = |rule: &str, group: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule && f["group"] == group)
+            .cloned()
+    };
+    let undecided = find("charter-undecided", "samordningsrad-rattspsykiatri")
+        .expect("charter-undecided for rättspsykiatri");
+    assert!(!undecided["source"]["quote"].as_str().unwrap().is_empty());
+    assert!(find("no-charter", "samordningsrad-barn").is_some());
+    for f in &findings {
+        for key in ["rule", "severity", "group", "message", "evidence", "source"] {
+            assert!(f.get(key).is_some(), "{key} in {f}");
+        }
+    }
+    let human = run(&[
+        "--db",
+        &db,
+        "check",
+        "--group",
+        "samordningsrad-rattspsykiatri",
+    ]);
+    assert!(
+        stdout(&human).contains("FEL [charter-undecided] samordningsrad-rattspsykiatri"),
+        "{}",
+        stdout(&human)
+    );
+    let missing = run(&["--db", &db, "check", "--group", "finns-inte"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("finns-inte"));
+}

@@ -9,6 +9,7 @@ pub mod model;
 pub mod names;
 pub mod parse;
 pub mod policy;
+pub mod rules;
 mod text;
 
 pub use model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};

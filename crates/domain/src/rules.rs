@@ -1,0 +1,842 @@
+//! The rules catalogue of PRODUCT.md, as checks on a group's data. Every finding
+//! carries the rule id, a severity, a Swedish message a coordinator understands, the
+//! evidence, and — where the rule comes from the charter — the charter version,
+//! section and the sentence quoted. A rule whose data is missing says so
+//! (`CannotCheck`) instead of passing silently.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::meetings::{MeetingKind, MinutesStatus};
+use crate::parse::{Block, ParsedCharter};
+use crate::policy::MembershipRole;
+use crate::OrgKind;
+
+/// Every rule id of PRODUCT.md, in its order.
+pub const RULE_IDS: [&str; 17] = [
+    "no-charter",
+    "charter-undecided",
+    "missing-chair",
+    "missing-coordinator",
+    "missing-contact-person",
+    "chair-contact-same-administration",
+    "member-not-appointed",
+    "adjunct-limit",
+    "meeting-frequency",
+    "minutes-missing",
+    "minutes-unapproved",
+    "minutes-unpublished",
+    "group-info-unpublished",
+    "decision-outside-mandate",
+    "escalation-route",
+    "decision-not-communicated",
+    "charter-distribution",
+];
+
+/// Rules that need decisions and charter distribution, which later issues bring.
+pub const NOT_YET_CHECKABLE: [&str; 4] = [
+    "decision-outside-mandate",
+    "escalation-route",
+    "decision-not-communicated",
+    "charter-distribution",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// Where in the charter a rule comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub charter: String,
+    pub section: Option<String>,
+    pub quote: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub group: String,
+    pub message: String,
+    pub evidence: Vec<String>,
+    pub source: Option<Source>,
+}
+
+/// The result of one rule for one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    Ok { rule: &'static str },
+    Finding(Finding),
+    CannotCheck { rule: &'static str, reason: String },
+}
+
+impl Outcome {
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Outcome::Ok { rule } | Outcome::CannotCheck { rule, .. } => rule,
+            Outcome::Finding(f) => f.rule,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberFacts {
+    pub name: String,
+    pub role: MembershipRole,
+    pub administration: Option<String>,
+    pub appointed_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingFacts {
+    pub label: String,
+    pub kind: MeetingKind,
+    pub date: NaiveDate,
+    pub cancelled: bool,
+    /// The latest version's status, if there are minutes.
+    pub minutes: Option<MinutesStatus>,
+}
+
+/// An agreed exception: clears a rule's finding until it expires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    pub rule: String,
+    pub valid_until: NaiveDate,
+    pub reason: String,
+}
+
+/// What the rules look at for one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupFacts {
+    pub slug: String,
+    pub name: String,
+    pub kind: OrgKind,
+    pub active: bool,
+    /// The charter in force: its label ("version 1, beslutad 2026-06-17") and content.
+    pub charter_in_force: Option<(String, ParsedCharter)>,
+    /// The latest undecided version, if any.
+    pub undecided: Option<(String, ParsedCharter)>,
+    pub members: Vec<MemberFacts>,
+    /// The contact persons of the council this group reports to.
+    pub parent_contacts: Option<Vec<String>>,
+    pub meetings: Vec<MeetingFacts>,
+    pub exceptions: Vec<Exception>,
+    /// Days within which minutes are to be approved.
+    pub approve_days: i64,
+    /// The most adjuncts the group should have.
+    pub adjunct_limit: usize,
+}
+
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        cur.push(c);
+        let end =
+            matches!(c, '.' | '!' | '?') && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if end || c == '\n' {
+            let s = cur.trim().to_string();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            cur.clear();
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// The first sentence of the charter containing all `words` (case-insensitive).
+pub fn quote(label: &str, doc: &ParsedCharter, words: &[&str]) -> Option<Source> {
+    let hit = |t: &str| {
+        let l = t.to_lowercase();
+        words.iter().all(|w| l.contains(&w.to_lowercase()))
+    };
+    for s in &doc.sections {
+        let mut texts: Vec<String> = Vec::new();
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph { text } => texts.push(text.clone()),
+                Block::List { items } => texts.extend(items.iter().cloned()),
+            }
+        }
+        for t in texts {
+            if let Some(q) = sentences(&t).into_iter().find(|x| hit(x)) {
+                return Some(Source {
+                    charter: label.to_string(),
+                    section: Some(s.heading.clone()),
+                    quote: q,
+                });
+            }
+        }
+    }
+    doc.preamble
+        .iter()
+        .flat_map(|p| sentences(p))
+        .find(|x| hit(x))
+        .map(|q| Source {
+            charter: label.to_string(),
+            section: None,
+            quote: q,
+        })
+}
+
+struct Checker<'a> {
+    g: &'a GroupFacts,
+    today: NaiveDate,
+    out: Vec<Outcome>,
+}
+
+impl Checker<'_> {
+    fn charter(&self) -> Option<(&String, &ParsedCharter)> {
+        self.g
+            .charter_in_force
+            .as_ref()
+            .or(self.g.undecided.as_ref())
+            .map(|(l, d)| (l, d))
+    }
+
+    fn source(&self, words: &[&str]) -> Option<Source> {
+        self.charter().and_then(|(l, d)| quote(l, d, words))
+    }
+
+    fn excepted(&self, rule: &str) -> bool {
+        self.g
+            .exceptions
+            .iter()
+            .any(|e| e.rule == rule && e.valid_until >= self.today)
+    }
+
+    fn finding(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        message: String,
+        evidence: Vec<String>,
+        source: Option<Source>,
+    ) {
+        if self.excepted(rule) {
+            self.out.push(Outcome::Ok { rule });
+        } else {
+            self.out.push(Outcome::Finding(Finding {
+                rule,
+                severity,
+                group: self.g.slug.clone(),
+                message,
+                evidence,
+                source,
+            }));
+        }
+    }
+
+    fn ok(&mut self, rule: &'static str) {
+        self.out.push(Outcome::Ok { rule });
+    }
+
+    fn cannot(&mut self, rule: &'static str, reason: &str) {
+        self.out.push(Outcome::CannotCheck {
+            rule,
+            reason: reason.to_string(),
+        });
+    }
+
+    fn with_role(&self, role: MembershipRole) -> Vec<&MemberFacts> {
+        self.g.members.iter().filter(|m| m.role == role).collect()
+    }
+}
+
+/// Checks one group against every rule of the catalogue.
+pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
+    let mut c = Checker {
+        g,
+        today,
+        out: Vec::new(),
+    };
+    let council = g.kind == OrgKind::Samordningsrad;
+
+    // no-charter
+    if g.charter_in_force.is_none() && g.undecided.is_none() && g.active {
+        c.finding(
+            "no-charter",
+            Severity::Error,
+            format!("{} har ingen uppdragshandling i registret.", g.name),
+            vec![g.name.clone()],
+            None,
+        );
+    } else {
+        c.ok("no-charter");
+    }
+
+    // charter-undecided
+    match (&g.charter_in_force, &g.undecided) {
+        (None, Some((label, doc))) => {
+            let source = quote(label, doc, &["ifylls"]).or_else(|| {
+                Some(Source {
+                    charter: label.clone(),
+                    section: None,
+                    quote: "Datum för beslut: (ifylls av beslutsfattaren vid godkännande)".into(),
+                })
+            });
+            c.finding(
+                "charter-undecided",
+                Severity::Error,
+                "Uppdragshandlingen är inte beslutad: den är inte i kraft.".into(),
+                vec![label.clone()],
+                source,
+            );
+        }
+        (Some(_), Some((label, _))) => c.finding(
+            "charter-undecided",
+            Severity::Info,
+            format!("En ej beslutad revidering finns ({label}); den beslutade versionen gäller."),
+            vec![label.clone()],
+            None,
+        ),
+        _ => c.ok("charter-undecided"),
+    }
+
+    if g.members.is_empty() {
+        for rule in [
+            "missing-chair",
+            "missing-coordinator",
+            "missing-contact-person",
+            "chair-contact-same-administration",
+            "member-not-appointed",
+            "adjunct-limit",
+        ] {
+            c.cannot(rule, "gruppen har inga medlemmar i registret");
+        }
+    } else {
+        // missing-chair: exactly one current chair.
+        let chairs = c.with_role(MembershipRole::Ordforande);
+        let src = c.source(&["ordförande", "utses"]);
+        match chairs.len() {
+            1 => c.ok("missing-chair"),
+            0 => c.finding(
+                "missing-chair",
+                Severity::Error,
+                "Gruppen har ingen ordförande.".into(),
+                vec![],
+                src,
+            ),
+            n => c.finding(
+                "missing-chair",
+                Severity::Error,
+                format!("Gruppen har {n} ordförande; det ska vara en."),
+                chairs.iter().map(|m| m.name.clone()).collect(),
+                src,
+            ),
+        }
+        // missing-coordinator
+        let src = c.source(&["koordinat"]);
+        if c.with_role(MembershipRole::Koordinator).is_empty() {
+            c.finding(
+                "missing-coordinator",
+                Severity::Error,
+                "Gruppen har ingen koordinator från Koncernkontoret.".into(),
+                vec![],
+                src,
+            );
+        } else {
+            c.ok("missing-coordinator");
+        }
+        // missing-contact-person; a group has its council's contact person.
+        let contacts: Vec<String> = c
+            .with_role(MembershipRole::Kontaktperson)
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        let src = c.source(&["kontaktperson"]);
+        if council && contacts.is_empty() {
+            c.finding(
+                "missing-contact-person",
+                Severity::Error,
+                "Samordningsrådet har ingen kontaktperson i ledningsgrupp hälso- och sjukvård."
+                    .into(),
+                vec![],
+                src,
+            );
+        } else if !council {
+            match &g.parent_contacts {
+                Some(parent)
+                    if !contacts.is_empty() && contacts.iter().any(|x| !parent.contains(x)) =>
+                {
+                    c.finding(
+                        "missing-contact-person",
+                        Severity::Warning,
+                        "Gruppens kontaktperson är inte samma som samordningsrådets.".into(),
+                        contacts.iter().chain(parent.iter()).cloned().collect(),
+                        src,
+                    )
+                }
+                Some(parent) if contacts.is_empty() && parent.is_empty() => c.finding(
+                    "missing-contact-person",
+                    Severity::Error,
+                    "Varken gruppen eller dess samordningsråd har en kontaktperson.".into(),
+                    vec![],
+                    src,
+                ),
+                None if contacts.is_empty() => c.cannot(
+                    "missing-contact-person",
+                    "gruppen rapporterar inte till något samordningsråd i registret",
+                ),
+                _ => c.ok("missing-contact-person"),
+            }
+        } else {
+            c.ok("missing-contact-person");
+        }
+        // chair-contact-same-administration (warn)
+        let chairs_adm: Vec<&String> = c
+            .with_role(MembershipRole::Ordforande)
+            .iter()
+            .filter_map(|m| m.administration.as_ref())
+            .collect();
+        let contact_adm: Vec<(&String, &String)> = c
+            .with_role(MembershipRole::Kontaktperson)
+            .iter()
+            .filter_map(|m| Some((&m.name, m.administration.as_ref()?)))
+            .collect();
+        let clash: Vec<String> = contact_adm
+            .iter()
+            .filter(|(_, a)| chairs_adm.contains(a))
+            .map(|(n, a)| format!("{n} ({a})"))
+            .collect();
+        if chairs_adm.is_empty() || contact_adm.is_empty() {
+            c.cannot(
+                "chair-contact-same-administration",
+                "förvaltning saknas för ordförande eller kontaktperson",
+            );
+        } else if !clash.is_empty() {
+            let src = c.source(&["huvudprincip", "olika förvaltningar"]);
+            c.finding(
+                "chair-contact-same-administration",
+                Severity::Warning,
+                "Kontaktperson och ordförande kommer från samma förvaltning.".into(),
+                clash,
+                src,
+            );
+        } else {
+            c.ok("chair-contact-same-administration");
+        }
+        // member-not-appointed
+        let unappointed: Vec<String> = c
+            .with_role(MembershipRole::Deltagare)
+            .iter()
+            .filter(|m| {
+                m.appointed_by
+                    .as_deref()
+                    .is_none_or(|a| !a.to_lowercase().contains("förvaltningschef"))
+                    || m.administration.is_none()
+            })
+            .map(|m| m.name.clone())
+            .collect();
+        if unappointed.is_empty() {
+            c.ok("member-not-appointed");
+        } else {
+            let src = c.source(&["förvaltningschef", "ut"]);
+            c.finding("member-not-appointed", Severity::Error, "Deltagare som inte är utsedda av förvaltningschefen för den förvaltning de företräder.".into(), unappointed, src);
+        }
+        // adjunct-limit (warn)
+        let adjuncts: Vec<String> = c
+            .with_role(MembershipRole::Adjungerad)
+            .iter()
+            .map(|m| m.name.clone())
+            .collect();
+        if adjuncts.len() > g.adjunct_limit {
+            let src = c.source(&["adjungera"]);
+            c.finding(
+                "adjunct-limit",
+                Severity::Warning,
+                format!(
+                    "{} adjungerade; gränsen för gruppen är {}.",
+                    adjuncts.len(),
+                    g.adjunct_limit
+                ),
+                adjuncts,
+                src,
+            );
+        } else {
+            c.ok("adjunct-limit");
+        }
+    }
+
+    // meeting-frequency: last full calendar year with meetings, and this year so far is info only.
+    let freq = c.charter().and_then(|(_, d)| d.meeting_frequency.clone());
+    match freq {
+        None => c.cannot(
+            "meeting-frequency",
+            "uppdragshandlingen anger ingen mötesfrekvens",
+        ),
+        Some(f) => {
+            use chrono::Datelike;
+            let year = today.year() - 1;
+            let count = g
+                .meetings
+                .iter()
+                .filter(|m| {
+                    m.kind == MeetingKind::Ordinary && !m.cancelled && m.date.year() == year
+                })
+                .count() as u32;
+            if crate::meetings::frequency_outside(count, f.min, f.max) {
+                let src = c.source(&["mötesfrekvens"]);
+                c.finding(
+                    "meeting-frequency",
+                    Severity::Error,
+                    format!(
+                        "{count} ordinarie möten {year}; uppdragshandlingen anger {}–{} per år.",
+                        f.min.unwrap_or(0),
+                        f.max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
+                    ),
+                    vec![format!("{year}: {count} möten")],
+                    src,
+                );
+            } else {
+                c.ok("meeting-frequency");
+            }
+        }
+    }
+
+    // minutes-missing, minutes-unapproved, minutes-unpublished
+    let held: Vec<&MeetingFacts> = g
+        .meetings
+        .iter()
+        .filter(|m| m.kind == MeetingKind::Ordinary && !m.cancelled && m.date < today)
+        .collect();
+    let src = c
+        .source(&["mötesanteckningar"])
+        .or_else(|| c.source(&["anteckningar"]));
+    let missing: Vec<String> = held
+        .iter()
+        .filter(|m| m.minutes.is_none())
+        .map(|m| m.label.clone())
+        .collect();
+    if missing.is_empty() {
+        c.ok("minutes-missing");
+    } else {
+        c.finding(
+            "minutes-missing",
+            Severity::Error,
+            format!(
+                "{} hållna ordinarie möten saknar anteckningar.",
+                missing.len()
+            ),
+            missing,
+            src.clone(),
+        );
+    }
+    let late: Vec<String> = held
+        .iter()
+        .filter(|m| {
+            m.minutes.is_some_and(|s| !s.is_approved())
+                && (today - m.date).num_days() > g.approve_days
+        })
+        .map(|m| m.label.clone())
+        .collect();
+    if late.is_empty() {
+        c.ok("minutes-unapproved");
+    } else {
+        c.finding(
+            "minutes-unapproved",
+            Severity::Error,
+            format!(
+                "Anteckningar som inte är justerade inom {} dagar.",
+                g.approve_days
+            ),
+            late,
+            src.clone(),
+        );
+    }
+    let unpublished: Vec<String> = held
+        .iter()
+        .filter(|m| m.minutes == Some(MinutesStatus::Approved))
+        .map(|m| m.label.clone())
+        .collect();
+    if unpublished.is_empty() {
+        c.ok("minutes-unpublished");
+    } else {
+        c.finding(
+            "minutes-unpublished",
+            Severity::Warning,
+            "Justerade anteckningar som inte är publicerade på intranätet.".into(),
+            unpublished,
+            c.source(&["publiceras"]),
+        );
+    }
+
+    // group-info-unpublished: the group, its members and its charter on the intranet.
+    if g.charter_in_force.is_none() || g.members.is_empty() {
+        let mut what = Vec::new();
+        if g.charter_in_force.is_none() {
+            what.push("uppdragshandling i kraft".to_string());
+        }
+        if g.members.is_empty() {
+            what.push("medlemmar".to_string());
+        }
+        c.finding(
+            "group-info-unpublished",
+            Severity::Warning,
+            "Gruppen kan inte visas fullständigt på intranätet.".into(),
+            what,
+            c.source(&["information om gruppen"]),
+        );
+    } else {
+        c.ok("group-info-unpublished");
+    }
+
+    for rule in NOT_YET_CHECKABLE {
+        c.cannot(
+            rule,
+            "beslut och utskick av uppdragshandlingar finns inte i registret ännu",
+        );
+    }
+    c.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charter(name: &str) -> ParsedCharter {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../fixtures/seeds/{name}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        crate::parse_charter(&text).unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn member(name: &str, role: MembershipRole, adm: &str) -> MemberFacts {
+        MemberFacts {
+            name: name.into(),
+            role,
+            administration: Some(adm.into()),
+            appointed_by: Some("Förvaltningschefen".into()),
+        }
+    }
+
+    fn meeting(date: &str, minutes: Option<MinutesStatus>) -> MeetingFacts {
+        MeetingFacts {
+            label: date.into(),
+            kind: MeetingKind::Ordinary,
+            date: d(date),
+            cancelled: false,
+            minutes,
+        }
+    }
+
+    /// A council in order.
+    fn good() -> GroupFacts {
+        GroupFacts {
+            slug: "samordningsrad-neurologi".into(),
+            name: "Samordningsråd neurologi".into(),
+            kind: OrgKind::Samordningsrad,
+            active: true,
+            charter_in_force: Some(("version 1".into(), charter("sor-neurologi-2026"))),
+            undecided: None,
+            members: vec![
+                member("Ada", MembershipRole::Ordforande, "SU"),
+                member("Bo", MembershipRole::Koordinator, "Koncernkontoret"),
+                member("Cy", MembershipRole::Kontaktperson, "SkaS"),
+                member("Di", MembershipRole::Deltagare, "NU"),
+                member("Ek", MembershipRole::Adjungerad, "Akademin"),
+            ],
+            parent_contacts: None,
+            meetings: ["2025-02-01", "2025-05-01", "2025-09-01", "2025-11-01"]
+                .iter()
+                .map(|x| meeting(x, Some(MinutesStatus::Published)))
+                .collect(),
+            exceptions: vec![],
+            approve_days: 14,
+            adjunct_limit: 3,
+        }
+    }
+
+    fn findings(g: &GroupFacts) -> Vec<Finding> {
+        check(g, d("2026-11-22"))
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Finding(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn has(g: &GroupFacts, rule: &str) -> Option<Finding> {
+        findings(g).into_iter().find(|f| f.rule == rule)
+    }
+
+    #[test]
+    fn a_group_in_order_has_no_findings() {
+        assert_eq!(findings(&good()), vec![]);
+        let outcomes = check(&good(), d("2026-11-22"));
+        assert_eq!(outcomes.len(), RULE_IDS.len(), "one outcome per rule");
+        for (o, id) in outcomes.iter().map(|o| o.rule()).zip(RULE_IDS) {
+            assert!(RULE_IDS.contains(&o), "{o} {id}");
+        }
+    }
+
+    #[test]
+    fn each_rule_finds_what_it_should_with_a_quote() {
+        let mut g = good();
+        g.charter_in_force = None;
+        g.undecided = None;
+        assert!(has(&g, "no-charter").is_some());
+
+        let mut g = good();
+        g.charter_in_force = None;
+        g.undecided = Some((
+            "version 1 (ej beslutad)".into(),
+            charter("sor-rattspsykiatri-2024"),
+        ));
+        let f = has(&g, "charter-undecided").unwrap();
+        assert!(f.source.unwrap().quote.contains("ifylls"));
+
+        let mut g = good();
+        g.members.retain(|m| m.role != MembershipRole::Ordforande);
+        let f = has(&g, "missing-chair").unwrap();
+        assert!(
+            f.source
+                .unwrap()
+                .quote
+                .starts_with("Ordförande: Utses av ledningsgrupp"),
+            "quoted"
+        );
+
+        let mut g = good();
+        g.members.retain(|m| m.role != MembershipRole::Koordinator);
+        assert!(has(&g, "missing-coordinator")
+            .unwrap()
+            .source
+            .unwrap()
+            .quote
+            .contains("koordinator"));
+
+        let mut g = good();
+        g.members
+            .retain(|m| m.role != MembershipRole::Kontaktperson);
+        assert!(has(&g, "missing-contact-person").is_some());
+
+        let mut g = good();
+        g.members[2].administration = Some("SU".into());
+        let f = has(&g, "chair-contact-same-administration").unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.source.unwrap().quote.contains("Huvudprincipen"));
+
+        let mut g = good();
+        g.members[3].appointed_by = Some("Ordföranden".into());
+        assert!(has(&g, "member-not-appointed").is_some());
+
+        let mut g = good();
+        g.adjunct_limit = 0;
+        assert_eq!(
+            has(&g, "adjunct-limit").unwrap().severity,
+            Severity::Warning
+        );
+
+        let mut g = good();
+        g.meetings.truncate(3);
+        let f = has(&g, "meeting-frequency").unwrap();
+        assert!(
+            f.message.starts_with("3 ordinarie möten 2025"),
+            "{}",
+            f.message
+        );
+        assert!(f
+            .source
+            .unwrap()
+            .quote
+            .starts_with("Mötesfrekvens: 4 till maximalt 8"));
+
+        let mut g = good();
+        g.meetings.push(meeting("2026-10-01", None));
+        assert!(has(&g, "minutes-missing").is_some());
+
+        let mut g = good();
+        g.meetings
+            .push(meeting("2026-10-01", Some(MinutesStatus::Submitted)));
+        assert!(has(&g, "minutes-unapproved").is_some());
+        g.meetings.pop();
+        g.meetings
+            .push(meeting("2026-11-20", Some(MinutesStatus::Submitted)));
+        assert!(
+            has(&g, "minutes-unapproved").is_none(),
+            "still within the days to approve"
+        );
+
+        let mut g = good();
+        g.meetings
+            .push(meeting("2026-10-01", Some(MinutesStatus::Approved)));
+        assert!(has(&g, "minutes-unpublished").is_some());
+
+        let mut g = good();
+        g.members.clear();
+        assert!(has(&g, "group-info-unpublished").is_some());
+    }
+
+    #[test]
+    fn missing_data_cannot_be_checked_rather_than_passing() {
+        let mut g = good();
+        g.members.clear();
+        let outcomes = check(&g, d("2026-11-22"));
+        let cannot: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::CannotCheck { .. }))
+            .map(|o| o.rule())
+            .collect();
+        for rule in ["missing-chair", "missing-coordinator", "adjunct-limit"] {
+            assert!(cannot.contains(&rule), "{rule}");
+        }
+        for rule in NOT_YET_CHECKABLE {
+            assert!(cannot.contains(&rule), "{rule}");
+        }
+        let mut g = good();
+        g.charter_in_force = None;
+        assert!(check(&g, d("2026-11-22")).iter().any(|o| matches!(
+            o,
+            Outcome::CannotCheck {
+                rule: "meeting-frequency",
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn a_valid_exception_clears_a_finding_until_it_expires() {
+        let mut g = good();
+        g.meetings.truncate(3);
+        g.exceptions.push(Exception {
+            rule: "meeting-frequency".into(),
+            valid_until: d("2026-12-31"),
+            reason: "Överenskommet med kontaktpersonen".into(),
+        });
+        assert!(has(&g, "meeting-frequency").is_none());
+        g.exceptions[0].valid_until = d("2026-01-31");
+        assert!(has(&g, "meeting-frequency").is_some());
+    }
+
+    #[test]
+    fn a_coordination_group_has_its_councils_contact_person() {
+        let mut g = good();
+        g.kind = OrgKind::Samordningsgrupp;
+        g.parent_contacts = Some(vec!["Cy".into()]);
+        assert!(has(&g, "missing-contact-person").is_none());
+        g.parent_contacts = Some(vec!["Någon annan".into()]);
+        assert_eq!(
+            has(&g, "missing-contact-person").unwrap().severity,
+            Severity::Warning
+        );
+    }
+}
