@@ -176,13 +176,28 @@ pub async fn populate(store: &Store) -> Result<()> {
             MembershipRole::Deltagare,
             MembershipRole::Adjungerad,
         ];
+        // Some groups break a rule on purpose, so that the compliance check has
+        // something to show: the same administration for chair and contact person
+        // (group 1), too many adjuncts (3), a participant not appointed by the head of
+        // administration and two chairs (4), no coordinator (5), too few meetings
+        // last year (2).
+        let mut roles = roles.to_vec();
+        if gi == 3 {
+            roles.extend([MembershipRole::Adjungerad; 3]);
+        }
+        if gi == 5 {
+            roles.retain(|r| *r != MembershipRole::Koordinator);
+        }
+        if gi == 4 {
+            roles.push(MembershipRole::Ordforande);
+        }
         for (ri, role) in roles.iter().enumerate() {
             let name = person(&mut dice);
             let adm = adms[(gi + ri) % adms.len()];
-            let adm = if *role == MembershipRole::Koordinator {
-                adms[9]
-            } else {
-                adm
+            let adm = match role {
+                MembershipRole::Koordinator => adms[9],
+                MembershipRole::Kontaktperson if gi == 1 => adms[gi % adms.len()],
+                _ => adm,
             };
             let title = match role {
                 MembershipRole::Ordforande => "Verksamhetschef",
@@ -215,6 +230,7 @@ pub async fn populate(store: &Store) -> Result<()> {
                             MembershipRole::Ordforande => {
                                 "Ledningsgrupp hälso- och sjukvård".into()
                             }
+                            MembershipRole::Deltagare if gi == 4 && ri == 3 => "Ordföranden".into(),
                             MembershipRole::Deltagare => "Förvaltningschefen".into(),
                             _ => "Koncernkontoret".into(),
                         }),
@@ -285,7 +301,15 @@ pub async fn populate(store: &Store) -> Result<()> {
         // Two years of meetings, about every other month, and two planned ahead.
         let mut day = since + Duration::days(20 + dice.next(20) as i64);
         let mut n = 0;
+        let mut last_year_count = 0;
         while day < today + Duration::days(120) {
+            if gi == 2 && day.year() == today.year() - 1 {
+                last_year_count += 1;
+                if last_year_count > 3 {
+                    day += Duration::days(55 + dice.next(21) as i64);
+                    continue;
+                }
+            }
             let start = chrono_tz_stockholm(day, 9);
             let f = MeetingFields {
                 organization_id: g.id,
