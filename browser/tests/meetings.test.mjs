@@ -64,6 +64,8 @@ test('plan, agenda, minutes, approval, publication', async () => {
   const kim = await newPage(browser);
   await signIn(kim, 'kim@region.example', PASSWORD);
   await kim.goto(server.base + GROUP);
+  assert.ok(await kim.getByRole('heading', { name: 'Regelefterlevnad' }).isVisible(), 'findings for the group');
+  await clean(kim, 'group page with members and findings');
   await kim.getByRole('link', { name: 'Möten', exact: true }).click();
   await clean(kim, 'meetings list');
   await kim.getByRole('link', { name: 'Planera ett möte' }).click();

@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
 mod accounts;
+mod compliance;
 mod conn;
 mod import;
 mod jobs;
@@ -28,6 +29,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 pub use accounts::*;
+pub use compliance::ADJUNCT_LIMIT;
 use conn::Conn;
 pub use jobs::*;
 pub use meetings::*;

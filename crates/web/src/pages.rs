@@ -232,6 +232,17 @@ pub async fn register(State(state): State<AppState>) -> Result<Response, AppErro
     })
 }
 
+/// One finding of the rules check, as the group page shows it.
+struct FindingView {
+    severity: String,
+    css: &'static str,
+    rule: &'static str,
+    message: String,
+    evidence: String,
+    /// (quote, where from)
+    quote: Option<(String, String)>,
+}
+
 struct VersionRow {
     version: i64,
     href: String,
@@ -280,6 +291,8 @@ struct GroupPage {
     members: Option<Vec<(String, String, String, bool)>>,
     /// Former members (name, role, from, to).
     former: Vec<(String, String, String, String)>,
+    /// Findings of the rules check, for signed-in employees.
+    findings: Option<Vec<FindingView>>,
     feed_href: String,
 }
 
@@ -413,7 +426,46 @@ pub async fn group(
     } else {
         (None, Vec::new())
     };
+    let findings = if members.is_some() && in_tree(org.kind) {
+        let orgs = state.store.organizations().await?;
+        let facts = state.store.group_facts(org, &orgs, 14).await?;
+        Some(
+            samordna_domain::rules::check(&facts, chrono::Utc::now().date_naive())
+                .into_iter()
+                .filter_map(|o| match o {
+                    samordna_domain::rules::Outcome::Finding(f) => Some(FindingView {
+                        severity: t.t(&format!(
+                            "severity-{}",
+                            serde_json::to_value(f.severity).ok()?.as_str()?
+                        )),
+                        css: match f.severity {
+                            samordna_domain::rules::Severity::Error => "missing",
+                            samordna_domain::rules::Severity::Warning => "warn",
+                            samordna_domain::rules::Severity::Info => "ok",
+                        },
+                        rule: f.rule,
+                        message: f.message,
+                        evidence: f.evidence.join("; "),
+                        quote: f.source.map(|s| {
+                            (
+                                s.quote,
+                                format!(
+                                    "{}{}",
+                                    s.charter,
+                                    s.section.map(|x| format!(", {x}")).unwrap_or_default()
+                                ),
+                            )
+                        }),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let page = GroupPage {
+        findings,
         members,
         former,
         feed_href: format!("{href}/anteckningar.atom"),

@@ -387,3 +387,27 @@ async fn the_group_page_shows_members_to_employees_and_not_to_anonymous_visitors
     assert!(member.contains("Maja Medlem, Deltagare"), "{member}");
     w.db.close().await;
 }
+
+#[tokio::test]
+async fn the_group_page_lists_the_rules_findings_with_their_quotes() {
+    let w = world().await;
+    let (_, _, anonymous) = get(&w.app, "/grupper/samordningsgrupp-for-neonatalvarden", None).await;
+    assert!(!anonymous.contains("Regelefterlevnad"));
+    let (_, _, member) = get(
+        &w.app,
+        "/grupper/samordningsgrupp-for-neonatalvarden",
+        Some(&w.member_cookie),
+    )
+    .await;
+    assert!(member.contains("Regelefterlevnad"));
+    assert!(
+        member.contains("Gruppen har ingen ordförande."),
+        "the group has no chair in the register"
+    );
+    assert!(
+        member.contains("Ordförande: Utses av SOR barn efter avstämning"),
+        "quoted from the charter"
+    );
+    assert!(member.contains("(missing-chair)"));
+    w.db.close().await;
+}

@@ -1,0 +1,105 @@
+//! The facts the rules of `samordna_domain::rules` look at, gathered for one group.
+
+use chrono::Utc;
+use samordna_domain::meetings::{MeetingState, MinutesStatus};
+use samordna_domain::policy::MembershipRole;
+use samordna_domain::rules::{GroupFacts, MeetingFacts, MemberFacts};
+use samordna_domain::CharterStatus;
+
+use crate::{in_force, Organization, Store, StoreError};
+
+/// The adjuncts a group may have before the rule warns (a setting per group later).
+pub const ADJUNCT_LIMIT: usize = 3;
+
+impl Store {
+    /// A group's charter, members, parent's contact persons and meetings, as the rules see them.
+    pub async fn group_facts(
+        &self,
+        org: &Organization,
+        orgs: &[Organization],
+        region_days: i64,
+    ) -> Result<GroupFacts, StoreError> {
+        let store = self;
+        let versions = store.charter_versions(Some(org.id)).await?;
+        let label = |v: &crate::CharterVersion| match v.decision_date {
+            Some(d) => format!("{}, version {} (beslutad {d})", v.title, v.version),
+            None => format!("{}, version {} (ej beslutad)", v.title, v.version),
+        };
+        let charter_in_force = match in_force(&versions) {
+            Some(v) => store
+                .charter_document(org.id, v.version)
+                .await?
+                .map(|d| (label(v), d.content)),
+            None => None,
+        };
+        let newest = versions.iter().max_by_key(|v| v.version);
+        let undecided = match newest.filter(|v| v.status == CharterStatus::Undecided) {
+            Some(v) => store
+                .charter_document(org.id, v.version)
+                .await?
+                .map(|d| (label(v), d.content)),
+            None => None,
+        };
+        let today = Utc::now().date_naive();
+        let people = store.people().await?;
+        let members: Vec<MemberFacts> = store
+            .memberships(Some(org.id), None)
+            .await?
+            .into_iter()
+            .filter(|m| m.is_current(today))
+            .map(|m| MemberFacts {
+                name: m.person_name.clone(),
+                role: m.fields.role,
+                administration: m.on_behalf_of_name.clone().or_else(|| {
+                    let p = people.iter().find(|p| p.id == m.fields.person_id)?;
+                    p.fields.administration_id.map(|a| a.to_string())
+                }),
+                appointed_by: m.fields.appointed_by.clone(),
+            })
+            .collect();
+        let parent_contacts = match org
+            .reports_to_id
+            .and_then(|id| orgs.iter().find(|o| o.id == id))
+        {
+            Some(parent) => Some(
+                store
+                    .memberships(Some(parent.id), None)
+                    .await?
+                    .into_iter()
+                    .filter(|m| {
+                        m.is_current(today) && m.fields.role == MembershipRole::Kontaktperson
+                    })
+                    .map(|m| m.person_name)
+                    .collect(),
+            ),
+            None => None,
+        };
+        let mut meetings = Vec::new();
+        for m in store.meetings(Some(org.id)).await? {
+            let minutes: Option<MinutesStatus> =
+                store.minutes(m.id).await?.last().map(|v| v.status);
+            let date = m.fields.starts_at.date_naive();
+            meetings.push(MeetingFacts {
+                label: format!("möte {date}"),
+                kind: m.fields.kind,
+                date,
+                cancelled: m.state == MeetingState::Cancelled,
+                minutes,
+            });
+        }
+        Ok(GroupFacts {
+            slug: org.slug.clone(),
+            name: org.name.clone(),
+            kind: org.kind,
+            active: org.status == "active",
+            charter_in_force,
+            undecided,
+            members,
+            parent_contacts,
+            meetings,
+            exceptions: vec![],
+            approve_days: org.minutes_overdue_days.unwrap_or(region_days),
+            adjunct_limit: ADJUNCT_LIMIT,
+        })
+    }
+}
