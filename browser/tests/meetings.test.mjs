@@ -66,6 +66,10 @@ test('plan, agenda, minutes, approval, publication', async () => {
   await kim.goto(server.base + GROUP);
   assert.ok(await kim.getByRole('heading', { name: 'Regelefterlevnad' }).isVisible(), 'findings for the group');
   await clean(kim, 'group page with members and findings');
+  await kim.getByRole('link', { name: 'Regelefterlevnad', exact: true }).click();
+  assert.equal(await kim.locator('h1').innerText(), 'Regelefterlevnad i regionen');
+  await clean(kim, 'compliance dashboard');
+  await kim.goto(server.base + GROUP);
   await kim.getByRole('link', { name: 'Möten', exact: true }).click();
   await clean(kim, 'meetings list');
   await kim.getByRole('link', { name: 'Planera ett möte' }).click();

@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 pub mod auth;
+mod compliance;
 mod edit;
 mod error;
 mod forms;
@@ -156,6 +157,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/forvaltningar/ny") => h!(edit::administration_create),
         ("GET", "/forvaltningar/{id}/redigera") => h!(edit::administration_edit),
         ("POST", "/forvaltningar/{id}/redigera") => h!(edit::administration_save),
+        ("GET", "/regelefterlevnad") => h!(compliance::dashboard),
+        ("GET", "/regelefterlevnad.csv") => h!(compliance::csv),
         ("GET", "/admin/logg") => h!(admin::audit_log),
         ("GET", "/admin/logg.csv") => h!(admin::audit_csv),
         ("GET", "/konto") => h!(session::account),

@@ -104,6 +104,8 @@ pub const ROUTES: &[RouteSpec] = &[
         EditAdministrations,
         Global,
     ),
+    r("GET", "/regelefterlevnad", ReadPeople, Global),
+    r("GET", "/regelefterlevnad.csv", Export, Global),
     r("GET", "/admin/logg", ReadAudit, Global),
     r("GET", "/admin/logg.csv", Export, Global),
     r("GET", "/konto", OwnAccount, Global),

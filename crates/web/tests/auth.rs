@@ -280,6 +280,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
         (_, "/personer/ny" | "/personer/{id}/redigera") => EditPeople,
         (_, "/forvaltningar/ny" | "/forvaltningar/{id}/redigera") => EditAdministrations,
         ("GET", "/admin/logg") => ReadAudit,
+        ("GET", "/regelefterlevnad") => ReadPeople,
+        ("GET", "/regelefterlevnad.csv") => Export,
         ("GET", "/admin/logg.csv") => Export,
         (_, "/konto" | "/konto/nycklar" | "/konto/nycklar/{id}/aterkalla" | "/logga-ut") => {
             OwnAccount
@@ -1082,5 +1084,53 @@ async fn behind_a_trusted_proxy_sign_ins_are_limited_per_forwarded_address() {
         StatusCode::UNAUTHORIZED,
         "another address is not locked"
     );
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged() {
+    let w = world().await;
+    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let page = reader.get(&w.app, "/regelefterlevnad").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Regelefterlevnad i regionen"));
+    assert!(page.body.contains(">Samordningsråd rättspsykiatri</a>"));
+    assert!(page.body.contains("missing-chair") && page.body.contains("meeting-frequency"));
+    assert!(page.body.contains("✗ fel"));
+    let only = reader
+        .get(&w.app, "/regelefterlevnad?typ=samordningsgrupp")
+        .await;
+    assert!(
+        only.body.contains("Samordningsgrupp för neonatalvården")
+            && !only.body.contains(">Samordningsråd rättspsykiatri</a>")
+    );
+    assert_eq!(
+        reader.get(&w.app, "/regelefterlevnad.csv").await.status,
+        StatusCode::FORBIDDEN,
+        "exports are for admins"
+    );
+    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let csv = admin.get(&w.app, "/regelefterlevnad.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body
+            .contains("\"Samordningsråd rättspsykiatri\",\"charter-undecided\",\"error\""),
+        "{}",
+        &csv.body[..300.min(csv.body.len())]
+    );
+    let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
+    assert_eq!(last.action, "export.downloaded");
+    assert_eq!(last.object_type, "compliance_findings");
+    let anonymous = send(
+        &w.app,
+        Request::get("/regelefterlevnad")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(anonymous
+        .headers
+        .get("location")
+        .is_some_and(|l| l.to_str().unwrap().starts_with("/logga-in")));
     w.db.close().await;
 }

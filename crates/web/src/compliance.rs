@@ -1,0 +1,232 @@
+//! The region-wide compliance dashboard: groups × rules, with filters and CSV.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Extension;
+use samordna_domain::rules::{self, Outcome, Severity};
+use samordna_domain::OrgKind;
+use serde::Deserialize;
+
+use crate::auth::Visitor;
+use crate::pages::Chrome;
+use crate::view::{in_tree, kind_label, OrgLink};
+use crate::{AppError, AppState};
+
+#[derive(Deserialize, Default)]
+pub struct Filter {
+    #[serde(default)]
+    typ: String,
+    #[serde(default)]
+    allvarlighet: String,
+    #[serde(default)]
+    ordning: String,
+}
+
+struct Row {
+    name: String,
+    href: String,
+    /// (css class, text) per rule.
+    cells: Vec<(&'static str, String)>,
+    worst: Option<Severity>,
+}
+
+#[derive(Template)]
+#[template(path = "compliance.html")]
+struct Page {
+    c: Chrome,
+    rules: Vec<&'static str>,
+    rows: Vec<Row>,
+    kinds: Vec<(String, String)>,
+    severities: Vec<(String, String)>,
+    kind: String,
+    severity: String,
+    csv_href: String,
+    sort_href: String,
+}
+
+fn checkable() -> Vec<&'static str> {
+    rules::RULE_IDS
+        .iter()
+        .copied()
+        .filter(|r| !rules::NOT_YET_CHECKABLE.contains(r))
+        .collect()
+}
+
+async fn table(
+    state: &AppState,
+    f: &Filter,
+) -> Result<Vec<(String, String, Vec<Outcome>)>, AppError> {
+    let orgs = state.store.organizations().await?;
+    let today = chrono::Utc::now().date_naive();
+    let mut out = Vec::new();
+    for org in orgs
+        .iter()
+        .filter(|o| o.merged_into_id.is_none() && in_tree(o.kind))
+    {
+        if !f.typ.is_empty() && org.kind.as_str() != f.typ {
+            continue;
+        }
+        let facts = state
+            .store
+            .group_facts(org, &orgs, state.settings.minutes_overdue_days)
+            .await?;
+        out.push((
+            org.name.clone(),
+            OrgLink::from(org).href(),
+            rules::check(&facts, today),
+        ));
+    }
+    Ok(out)
+}
+
+fn cell(outcomes: &[Outcome], rule: &str) -> (&'static str, &'static str, Option<Severity>) {
+    let worst = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Finding(f) if f.rule == rule => Some(f.severity),
+            _ => None,
+        })
+        .min();
+    match (
+        worst,
+        outcomes
+            .iter()
+            .any(|o| matches!(o, Outcome::CannotCheck { rule: r, .. } if *r == rule)),
+    ) {
+        (Some(Severity::Error), _) => ("missing", "cell-error", worst),
+        (Some(Severity::Warning), _) => ("warn", "cell-warning", worst),
+        (Some(Severity::Info), _) => ("ok", "cell-info", worst),
+        (None, true) => ("", "cell-cannot", None),
+        (None, false) => ("ok", "cell-ok", None),
+    }
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new("compliance");
+    let t = c.t;
+    let rules = checkable();
+    let wanted = match f.allvarlighet.as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        _ => None,
+    };
+    let mut rows: Vec<Row> = table(&state, &f)
+        .await?
+        .into_iter()
+        .map(|(name, href, outcomes)| {
+            let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, r)).collect();
+            let worst = cells.iter().filter_map(|c| c.2).min();
+            Row {
+                name,
+                href,
+                cells: cells
+                    .into_iter()
+                    .map(|(css, key, _)| (css, t.t(key)))
+                    .collect(),
+                worst,
+            }
+        })
+        .filter(|r| wanted.is_none_or(|w| r.worst.is_some_and(|s| s <= w)))
+        .collect();
+    if f.ordning == "allvar" {
+        rows.sort_by_key(|r| (r.worst.map_or(9, |s| s as u8), r.name.clone()));
+    }
+    let mut kinds = vec![(String::new(), t.t("compliance-all"))];
+    kinds.extend(
+        [
+            OrgKind::Samordningsrad,
+            OrgKind::Samordningsgrupp,
+            OrgKind::RegionaltProcessteam,
+            OrgKind::Undergrupp,
+        ]
+        .iter()
+        .map(|k| (k.as_str().to_string(), kind_label(&t, *k))),
+    );
+    let severities = vec![
+        (String::new(), t.t("compliance-all")),
+        ("error".into(), t.t("compliance-errors")),
+        ("warning".into(), t.t("compliance-warnings")),
+    ];
+    let q = format!("typ={}&allvarlighet={}", f.typ, f.allvarlighet);
+    let html = Page {
+        rules,
+        rows,
+        kinds,
+        severities,
+        kind: f.typ.clone(),
+        severity: f.allvarlighet.clone(),
+        csv_href: format!("/regelefterlevnad.csv?{q}"),
+        sort_href: format!("/regelefterlevnad?{q}&ordning=allvar"),
+        c,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+/// Every finding as CSV; the export is logged (findings name people).
+pub async fn csv(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let field = |s: &str| {
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
+    let mut out = String::from(
+        "grupp,regel,allvarlighet,meddelande,underlag,uppdragshandling,avsnitt,citat\r\n",
+    );
+    let mut n = 0;
+    for (name, _, outcomes) in table(&state, &f).await? {
+        for o in outcomes {
+            if let Outcome::Finding(x) = o {
+                let sev = serde_json::to_value(x.severity)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let (charter, section, quote) = x
+                    .source
+                    .map(|s| (s.charter, s.section.unwrap_or_default(), s.quote))
+                    .unwrap_or_default();
+                let row = [
+                    name.as_str(),
+                    x.rule,
+                    &sev,
+                    &x.message,
+                    &x.evidence.join("; "),
+                    &charter,
+                    &section,
+                    &quote,
+                ];
+                out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+                out.push_str("\r\n");
+                n += 1;
+            }
+        }
+    }
+    state
+        .store
+        .log_export(&v.actor(), "compliance_findings", n)
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"samordna-regelefterlevnad.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
