@@ -130,6 +130,8 @@ export const PAGES = [
   ['tillganglighet', '/tillganglighet'],
   ['moten', '/grupper/samordningsrad-neurologi/moten'],
   ['mote', '/moten/2'],
+  ['organisation', '/organisation'],
+  ['grupp-organisation', '/grupper/samordningsgrupp-for-neonatalvarden/organisation'],
 ];
 
 /**

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod mail;
 mod meetings;
 mod oidc;
+mod orgchart;
 mod pages;
 pub mod routes;
 mod session;
@@ -157,6 +158,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/forvaltningar/ny") => h!(edit::administration_create),
         ("GET", "/forvaltningar/{id}/redigera") => h!(edit::administration_edit),
         ("POST", "/forvaltningar/{id}/redigera") => h!(edit::administration_save),
+        ("GET", "/organisation") => h!(orgchart::region),
+        ("GET", "/grupper/{slug}/organisation") => h!(orgchart::group),
         ("GET", "/regelefterlevnad") => h!(compliance::dashboard),
         ("GET", "/regelefterlevnad.csv") => h!(compliance::csv),
         ("GET", "/admin/logg") => h!(admin::audit_log),

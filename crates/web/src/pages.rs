@@ -342,6 +342,7 @@ pub async fn group(
     let mut actions = Vec::new();
     let href = OrgLink::from(org).href();
     actions.push((format!("{href}/moten"), t.t("group-meetings")));
+    actions.push((format!("{href}/organisation"), t.t("group-orgchart")));
     if crate::auth::may(
         &state,
         &visitor,

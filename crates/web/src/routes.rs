@@ -104,6 +104,13 @@ pub const ROUTES: &[RouteSpec] = &[
         EditAdministrations,
         Global,
     ),
+    r("GET", "/organisation", ReadPublished, Global),
+    r(
+        "GET",
+        "/grupper/{slug}/organisation",
+        ReadPublished,
+        GroupSlug,
+    ),
     r("GET", "/regelefterlevnad", ReadPeople, Global),
     r("GET", "/regelefterlevnad.csv", Export, Global),
     r("GET", "/admin/logg", ReadAudit, Global),

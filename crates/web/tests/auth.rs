@@ -281,6 +281,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
         (_, "/forvaltningar/ny" | "/forvaltningar/{id}/redigera") => EditAdministrations,
         ("GET", "/admin/logg") => ReadAudit,
         ("GET", "/regelefterlevnad") => ReadPeople,
+        ("GET", "/organisation" | "/grupper/{slug}/organisation") => ReadPublished,
         ("GET", "/regelefterlevnad.csv") => Export,
         ("GET", "/admin/logg.csv") => Export,
         (_, "/konto" | "/konto/nycklar" | "/konto/nycklar/{id}/aterkalla" | "/logga-ut") => {
@@ -334,7 +335,8 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),
         "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
-        "/grupper/{slug}/moten"
+        "/grupper/{slug}/organisation"
+        | "/grupper/{slug}/moten"
         | "/grupper/{slug}/moten/ny"
         | "/grupper/{slug}/moten/planera-ar"
         | "/grupper/{slug}/kalender.ics"

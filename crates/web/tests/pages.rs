@@ -545,3 +545,39 @@ async fn accessibility_statement_says_how_to_report_a_problem() {
         .any(|(h, _)| h.starts_with("mailto:tillganglighet@region.example")));
     db.close().await;
 }
+
+#[tokio::test]
+async fn the_org_chart_is_an_svg_of_links_with_a_text_alternative() {
+    let (db, app) = app().await;
+    let page = get(&app, "/organisation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let svg_start = page.body.find("<svg").expect("an SVG");
+    let svg = &page.body[svg_start..page.body.find("</svg>").unwrap()];
+    for href in [
+        "/grupper/samordningsrad-barn",
+        "/grupper/samordningsgrupp-for-neonatalvarden",
+        "/grupper/samordningsrad-neurologi",
+    ] {
+        assert!(
+            svg.contains(&format!("<a href=\"{href}\">")),
+            "{href} in the picture"
+        );
+        assert!(
+            links_contains(&page.body[page.body.find("</svg>").unwrap()..], href),
+            "{href} in the text alternative"
+        );
+    }
+    assert!(svg.contains("class=\"reports\""), "a reporting line");
+    assert!(svg.contains("class=\"liaison\""), "a liaison");
+    let near = get(
+        &app,
+        "/grupper/samordningsgrupp-for-neonatalvarden/organisation",
+    )
+    .await;
+    assert!(
+        near.body.contains("/grupper/samordningsrad-barn")
+            && !near.body.contains("/grupper/samordningsrad-ortopedi\""),
+        "only the neighbourhood"
+    );
+    db.close().await;
+}

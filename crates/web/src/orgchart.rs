@@ -1,0 +1,246 @@
+//! The register as a picture: councils in columns with their groups below them,
+//! reporting lines solid, liaisons dashed. Server-side SVG, every box a link, with the
+//! same content as a list beside it for those who do not see the picture.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::pages::Chrome;
+use crate::view::{in_tree, OrgLink, Snapshot};
+use crate::{AppError, AppState};
+
+const BOX_W: i64 = 200;
+const BOX_H: i64 = 56;
+const COL_W: i64 = 230;
+const ROW_H: i64 = 90;
+const MARGIN: i64 = 15;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Splits a name over at most two lines of about 26 characters.
+fn lines(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for w in name.split_whitespace() {
+        let cur = out.last_mut().expect("one line");
+        if !cur.is_empty() && cur.chars().count() + w.chars().count() > 26 {
+            if out.len() == 2 {
+                out[1].push('…');
+                break;
+            }
+            out.push(w.to_string());
+        } else {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(w);
+        }
+    }
+    out
+}
+
+struct Placed {
+    id: i64,
+    link: OrgLink,
+    x: i64,
+    y: i64,
+}
+
+/// The SVG of a set of groups laid out by reporting line.
+fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
+    let roots: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            snap.get(*id)
+                .is_some_and(|o| o.reports_to_id.is_none_or(|p| !ids.contains(&p)))
+        })
+        .collect();
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut rows = 1;
+    for (col, root) in roots.iter().enumerate() {
+        let x = MARGIN + col as i64 * COL_W;
+        let mut stack = vec![(*root, 0i64)];
+        let mut row = 0;
+        while let Some((id, depth)) = stack.pop() {
+            let Some(o) = snap.get(id) else { continue };
+            placed.push(Placed {
+                id,
+                link: OrgLink::from(o),
+                x: x + depth * 12,
+                y: MARGIN + row * ROW_H,
+            });
+            row += 1;
+            let mut kids: Vec<i64> = snap
+                .children(id)
+                .iter()
+                .map(|c| c.id)
+                .filter(|c| ids.contains(c))
+                .collect();
+            kids.sort();
+            for k in kids.into_iter().rev() {
+                stack.push((k, depth + 1));
+            }
+        }
+        rows = rows.max(row);
+    }
+    let width = MARGIN * 2 + roots.len().max(1) as i64 * COL_W - (COL_W - BOX_W);
+    let height = MARGIN * 2 + rows * ROW_H - (ROW_H - BOX_H);
+    let at = |id: i64| placed.iter().find(|p| p.id == id);
+    let mut out = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"orgchart\" role=\"group\" aria-labelledby=\"orgchart-title\"><title id=\"orgchart-title\">{}</title>",
+        esc(title)
+    );
+    // Reporting lines, then liaisons (dashed), under the boxes.
+    for p in &placed {
+        if let Some(parent) = snap.get(p.id).and_then(|o| o.reports_to_id).and_then(at) {
+            out.push_str(&format!(
+                "<path class=\"reports\" d=\"M{} {} V{} H{}\"/>",
+                parent.x + 12,
+                parent.y + BOX_H,
+                p.y + BOX_H / 2,
+                p.x
+            ));
+        }
+    }
+    for (a, b) in &snap.liaisons {
+        if let (Some(pa), Some(pb)) = (at(*a), at(*b)) {
+            out.push_str(&format!(
+                "<line class=\"liaison\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                pa.x + BOX_W,
+                pa.y + BOX_H / 2,
+                pb.x,
+                pb.y + BOX_H / 2
+            ));
+        }
+    }
+    for p in &placed {
+        let name = lines(&p.link.name);
+        let mut text = String::new();
+        for (i, l) in name.iter().enumerate() {
+            text.push_str(&format!(
+                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                p.x + 10,
+                if i == 0 { 0 } else { 18 },
+                esc(l)
+            ));
+        }
+        let y_text = p.y + if name.len() == 1 { 33 } else { 24 };
+        out.push_str(&format!(
+            "<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{y_text}\">{text}</text></a>",
+            esc(&p.link.href()),
+            p.x,
+            p.y,
+            p.x + 10
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[derive(Template)]
+#[template(path = "orgchart.html")]
+struct ChartPage {
+    c: Chrome,
+    title: String,
+    svg: String,
+    /// The text alternative: (indent, link, liaisons).
+    items: Vec<(usize, OrgLink, Vec<OrgLink>)>,
+    back: Option<OrgLink>,
+}
+
+fn alternative(snap: &Snapshot, ids: &[i64]) -> Vec<(usize, OrgLink, Vec<OrgLink>)> {
+    let mut out = Vec::new();
+    fn walk(
+        snap: &Snapshot,
+        ids: &[i64],
+        id: i64,
+        depth: usize,
+        out: &mut Vec<(usize, OrgLink, Vec<OrgLink>)>,
+    ) {
+        if let Some(o) = snap.get(id) {
+            out.push((depth, OrgLink::from(o), snap.liaisons_of(id)));
+            let mut kids: Vec<i64> = snap
+                .children(id)
+                .iter()
+                .map(|c| c.id)
+                .filter(|c| ids.contains(c))
+                .collect();
+            kids.sort();
+            for k in kids {
+                walk(snap, ids, k, depth + 1, out);
+            }
+        }
+    }
+    for id in ids.iter().copied().filter(|id| {
+        snap.get(*id)
+            .is_some_and(|o| o.reports_to_id.is_none_or(|p| !ids.contains(&p)))
+    }) {
+        walk(snap, ids, id, 0, &mut out);
+    }
+    out
+}
+
+fn render(
+    c: Chrome,
+    title: String,
+    snap: &Snapshot,
+    ids: Vec<i64>,
+    back: Option<OrgLink>,
+) -> Result<Response, AppError> {
+    let page = ChartPage {
+        svg: svg(snap, &ids, &title),
+        items: alternative(snap, &ids),
+        title,
+        back,
+        c,
+    };
+    let html = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(Html(html).into_response())
+}
+
+/// `/organisation`: the whole region.
+pub async fn region(State(state): State<AppState>) -> Result<Response, AppError> {
+    let c = Chrome::new("orgchart");
+    let snap = Snapshot::load(&state.store).await?;
+    let mut ids: Vec<i64> = snap
+        .current()
+        .filter(|o| in_tree(o.kind))
+        .map(|o| o.id)
+        .collect();
+    ids.sort_by_key(|id| snap.get(*id).map(|o| o.name.clone()));
+    let title = c.t.t("orgchart-title");
+    render(c, title, &snap, ids, None)
+}
+
+/// `/grupper/{slug}/organisation`: a group's neighbourhood.
+pub async fn group(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new("orgchart");
+    let snap = Snapshot::load(&state.store).await?;
+    let org = snap
+        .by_slug(&slug)
+        .ok_or_else(|| AppError::NotFound(c.t.t1("error-no-group", "slug", &slug)))?;
+    let mut ids = vec![org.id];
+    ids.extend(org.reports_to_id);
+    ids.extend(snap.children(org.id).iter().map(|o| o.id));
+    ids.extend(
+        snap.liaisons
+            .iter()
+            .filter(|(a, b)| *a == org.id || *b == org.id)
+            .flat_map(|(a, b)| [*a, *b]),
+    );
+    ids.sort();
+    ids.dedup();
+    let title = c.t.t1("orgchart-group-title", "name", &org.name);
+    render(c, title, &snap, ids, Some(OrgLink::from(org)))
+}
