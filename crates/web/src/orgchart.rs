@@ -15,6 +15,7 @@ const BOX_H: i64 = 56;
 const COL_W: i64 = 230;
 const ROW_H: i64 = 90;
 const MARGIN: i64 = 15;
+const COLS: usize = 3;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -23,12 +24,12 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Splits a name over at most two lines of about 26 characters.
+/// Splits a name over at most two lines of about 24 characters.
 fn lines(name: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new()];
     for w in name.split_whitespace() {
         let cur = out.last_mut().expect("one line");
-        if !cur.is_empty() && cur.chars().count() + w.chars().count() > 26 {
+        if !cur.is_empty() && cur.chars().count() + w.chars().count() > 23 {
             if out.len() == 2 {
                 out[1].push('…');
                 break;
@@ -61,36 +62,43 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
                 .is_some_and(|o| o.reports_to_id.is_none_or(|p| !ids.contains(&p)))
         })
         .collect();
+    // Councils in columns, at most COLS to a band, so that the picture stays
+    // readable on a screen and on paper; each council's groups below it.
     let mut placed: Vec<Placed> = Vec::new();
-    let mut rows = 1;
-    for (col, root) in roots.iter().enumerate() {
-        let x = MARGIN + col as i64 * COL_W;
-        let mut stack = vec![(*root, 0i64)];
-        let mut row = 0;
-        while let Some((id, depth)) = stack.pop() {
-            let Some(o) = snap.get(id) else { continue };
-            placed.push(Placed {
-                id,
-                link: OrgLink::from(o),
-                x: x + depth * 12,
-                y: MARGIN + row * ROW_H,
-            });
-            row += 1;
-            let mut kids: Vec<i64> = snap
-                .children(id)
-                .iter()
-                .map(|c| c.id)
-                .filter(|c| ids.contains(c))
-                .collect();
-            kids.sort();
-            for k in kids.into_iter().rev() {
-                stack.push((k, depth + 1));
+    let mut band_top = MARGIN;
+    for band in roots.chunks(COLS) {
+        let mut band_rows = 1;
+        for (col, root) in band.iter().enumerate() {
+            let x = MARGIN + col as i64 * COL_W;
+            let mut stack = vec![(*root, 0i64)];
+            let mut row = 0;
+            while let Some((id, depth)) = stack.pop() {
+                let Some(o) = snap.get(id) else { continue };
+                placed.push(Placed {
+                    id,
+                    link: OrgLink::from(o),
+                    x: x + depth * 12,
+                    y: band_top + row * ROW_H,
+                });
+                row += 1;
+                let mut kids: Vec<i64> = snap
+                    .children(id)
+                    .iter()
+                    .map(|c| c.id)
+                    .filter(|c| ids.contains(c))
+                    .collect();
+                kids.sort();
+                for k in kids.into_iter().rev() {
+                    stack.push((k, depth + 1));
+                }
             }
+            band_rows = band_rows.max(row);
         }
-        rows = rows.max(row);
+        band_top += band_rows * ROW_H + ROW_H / 3;
     }
-    let width = MARGIN * 2 + roots.len().max(1) as i64 * COL_W - (COL_W - BOX_W);
-    let height = MARGIN * 2 + rows * ROW_H - (ROW_H - BOX_H);
+    let cols = roots.len().clamp(1, COLS) as i64;
+    let width = MARGIN * 2 + cols * COL_W - (COL_W - BOX_W) + 24;
+    let height = band_top - ROW_H / 3 - (ROW_H - BOX_H) + MARGIN;
     let at = |id: i64| placed.iter().find(|p| p.id == id);
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"orgchart\" role=\"group\" aria-labelledby=\"orgchart-title\"><title id=\"orgchart-title\">{}</title>",
