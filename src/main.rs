@@ -124,12 +124,32 @@ enum Command {
     /// Rätta grupper i registret: byt namn, slå ihop, hantera alias.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// Undantag från en regel, till exempel en mötesfrekvens som avtalats med kontaktpersonen.
+    #[command(subcommand)]
+    Exception(ExceptionCommand),
     /// Konton: lägg till, byt lösenord.
     #[command(subcommand)]
     User(UserCommand),
     /// API-nycklar: skapa, återkalla.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum ExceptionCommand {
+    /// Registrera ett undantag; det tar bort regelns fynd för gruppen till och med datumet.
+    Add {
+        #[arg(long)]
+        group: String,
+        /// Regelns id, t.ex. meeting-frequency.
+        #[arg(long)]
+        rule: String,
+        /// Sista dag undantaget gäller (ÅÅÅÅ-MM-DD).
+        #[arg(long)]
+        until: chrono::NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -376,6 +396,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(ExitCode::from(status));
         }
         Command::User(cmd) => user(&open(&cli.db).await?, cmd).await?,
+        Command::Exception(ExceptionCommand::Add {
+            group,
+            rule,
+            until,
+            reason,
+        }) => {
+            let store = open(&cli.db).await?;
+            let org = store
+                .organization_by_slug(&group)
+                .await?
+                .with_context(|| format!("det finns ingen grupp med adressen {group}"))?;
+            store
+                .add_rule_exception(org.id, &rule, until, &reason, &actor())
+                .await?;
+            println!(
+                "Undantag från {rule} för {} till och med {until}.",
+                org.name
+            );
+        }
         Command::Token(cmd) => token(&open(&cli.db).await?, cmd).await?,
     }
     Ok(ExitCode::SUCCESS)

@@ -550,3 +550,64 @@ fn check_reports_findings_with_quotes_and_exit_status() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("finns-inte"));
 }
+
+#[test]
+fn an_exception_clears_a_finding_while_it_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("e.db").display());
+    let (child, _) = start_demo(&db);
+    drop(child);
+    let rules_of = |db: &str| -> Vec<String> {
+        let out = run(&[
+            "--db",
+            db,
+            "check",
+            "--group",
+            "samordningsrad-neurologi",
+            "--json",
+        ]);
+        let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        v.iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        rules_of(&db).contains(&"meeting-frequency".to_string()),
+        "the demo has too few meetings last year here"
+    );
+    let bad = run(&[
+        "--db",
+        &db,
+        "exception",
+        "add",
+        "--group",
+        "samordningsrad-neurologi",
+        "--rule",
+        "ingen-regel",
+        "--until",
+        "2099-12-31",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("okänd regel"));
+    let ok = run(&[
+        "--db",
+        &db,
+        "exception",
+        "add",
+        "--group",
+        "samordningsrad-neurologi",
+        "--rule",
+        "meeting-frequency",
+        "--until",
+        "2099-12-31",
+        "--reason",
+        "Tre möten avtalade med kontaktpersonen",
+    ]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        !rules_of(&db).contains(&"meeting-frequency".to_string()),
+        "cleared by the exception"
+    );
+}

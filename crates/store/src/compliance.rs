@@ -6,7 +6,7 @@ use samordna_domain::policy::MembershipRole;
 use samordna_domain::rules::{GroupFacts, MeetingFacts, MemberFacts};
 use samordna_domain::CharterStatus;
 
-use crate::{in_force, Organization, Store, StoreError};
+use crate::{in_force, with_pool, Backend, Organization, Store, StoreError};
 
 /// The adjuncts a group may have before the rule warns (a setting per group later).
 pub const ADJUNCT_LIMIT: usize = 3;
@@ -97,9 +97,76 @@ impl Store {
             members,
             parent_contacts,
             meetings,
-            exceptions: vec![],
+            exceptions: store.rule_exceptions(org.id).await?,
             approve_days: org.minutes_overdue_days.unwrap_or(region_days),
             adjunct_limit: ADJUNCT_LIMIT,
+        })
+    }
+}
+
+impl Store {
+    /// The exceptions recorded for a group.
+    pub async fn rule_exceptions(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<samordna_domain::rules::Exception>, StoreError> {
+        use sqlx::Row;
+        crate::with_conn!(self, |c| {
+            let rows = sqlx::query("SELECT rule, valid_until, reason FROM rule_exceptions WHERE organization_id = $1 ORDER BY id")
+                .bind(organization_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(samordna_domain::rules::Exception {
+                        rule: r.try_get("rule")?,
+                        valid_until: r.try_get("valid_until")?,
+                        reason: r.try_get("reason")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Records an exception with its reason; it clears the rule's finding until `valid_until`.
+    pub async fn add_rule_exception(
+        &self,
+        organization_id: i64,
+        rule: &str,
+        valid_until: chrono::NaiveDate,
+        reason: &str,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        if !samordna_domain::rules::RULE_IDS.contains(&rule) {
+            return Err(StoreError::Conflict(format!("okänd regel: {rule}")));
+        }
+        if reason.trim().is_empty() {
+            return Err(StoreError::Conflict("ett undantag behöver ett skäl".into()));
+        }
+        crate::in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO rule_exceptions (organization_id, rule, valid_until, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .bind(organization_id)
+                .bind(rule)
+                .bind(valid_until)
+                .bind(reason)
+                .bind(actor)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            crate::audit(
+                c,
+                actor,
+                "rule_exception.added",
+                "organization",
+                organization_id,
+                rule,
+                crate::before_after(
+                    (),
+                    serde_json::json!({"rule": rule, "valid_until": valid_until, "reason": reason}),
+                ),
+            )
+            .await?;
+            Ok(id)
         })
     }
 }

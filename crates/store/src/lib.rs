@@ -119,6 +119,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_attachments.sql"),
         postgres: include_str!("../migrations/postgres/0006_attachments.sql"),
     },
+    Migration {
+        version: 7,
+        name: "rule_exceptions",
+        sqlite: include_str!("../migrations/sqlite/0007_rule_exceptions.sql"),
+        postgres: include_str!("../migrations/postgres/0007_rule_exceptions.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]
