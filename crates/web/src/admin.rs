@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde::Deserialize;
 
@@ -83,15 +83,12 @@ pub async fn audit_log(
     let mut events = filtered(&state, &f).await?;
     events.truncate(500);
     let csv_href = format!("/admin/logg.csv?{}", f.query());
-    let html = AuditPage {
+    crate::pages::render(&AuditPage {
         c: Chrome::new("audit"),
         filter: f,
         events,
         csv_href,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 fn csv_field(s: &str) -> String {

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use samordna_domain::rules::{self, Outcome, Severity};
 use samordna_domain::OrgKind;
@@ -153,7 +153,7 @@ pub async fn dashboard(
         ("warning".into(), t.t("compliance-warnings")),
     ];
     let q = format!("typ={}&allvarlighet={}", f.typ, f.allvarlighet);
-    let html = Page {
+    crate::pages::render(&Page {
         rules,
         rows,
         kinds,
@@ -163,10 +163,7 @@ pub async fn dashboard(
         csv_href: format!("/regelefterlevnad.csv?{q}"),
         sort_href: format!("/regelefterlevnad?{q}&ordning=allvar"),
         c,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 /// Every finding as CSV; the export is logged (findings name people).

@@ -462,16 +462,13 @@ pub async fn members(
         }
     }
     let can_edit = auth::may(&state, &v, Action::EditMemberships, Some(&org)).await;
-    let html = MembersPage {
+    crate::pages::render(&MembersPage {
         c,
         group: OrgLink::from(&org),
         can_edit,
         current,
         former,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 async fn membership_form(
@@ -867,15 +864,12 @@ fn render_list(
     add: Option<(String, String)>,
     rows: Vec<ListRow>,
 ) -> Result<Response, AppError> {
-    let html = ListPage {
+    crate::pages::render(&ListPage {
         c: Chrome::new(section),
         title,
         add,
         rows,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 pub async fn people(

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
@@ -194,17 +194,14 @@ pub async fn list(
         });
     }
     let can_plan = auth::may(&state, &v, Action::PlanMeetings, Some(&org)).await;
-    let html = MeetingsPage {
+    crate::pages::render(&MeetingsPage {
         c,
         group: OrgLink::from(&org),
         frequency,
         warning,
         can_plan,
         rows,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 fn meeting_form(
@@ -627,10 +624,7 @@ pub async fn show(
         csrf: v.csrf(),
         c,
     };
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    crate::pages::render(&page)
 }
 
 fn back(id: i64) -> Response {

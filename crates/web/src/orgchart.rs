@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 use crate::pages::Chrome;
 use crate::view::{in_tree, OrgLink, Snapshot};
@@ -208,10 +208,7 @@ fn render(
         back,
         c,
     };
-    let html = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    crate::pages::render(&page)
 }
 
 /// `/organisation`: the whole region.

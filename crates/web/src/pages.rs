@@ -60,7 +60,8 @@ fn tr() -> Tr {
     }
 }
 
-fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+/// Renders a page template as the response.
+pub(crate) fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     let html = t
         .render()
         .map_err(|e| AppError::Internal(format!("template: {e}")))?;

@@ -238,17 +238,14 @@ async fn account_page(
         _ => "account-role-none",
     });
     let tokens = state.store.api_tokens(account.id).await?;
-    let html = AccountPage {
+    crate::pages::render(&AccountPage {
         c,
         role,
         tokens,
         new_token,
         csrf: v.csrf(),
         account,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
+    })
 }
 
 pub async fn account(
