@@ -22,6 +22,9 @@ pub struct Filter {
     allvarlighet: String,
     #[serde(default)]
     ordning: String,
+    /// Only groups with a current member on behalf of this administration.
+    #[serde(default)]
+    forvaltning: String,
 }
 
 struct Row {
@@ -42,6 +45,8 @@ struct Page {
     severities: Vec<(String, String)>,
     kind: String,
     severity: String,
+    administrations: Vec<(String, String)>,
+    administration: String,
     csv_href: String,
     sort_href: String,
 }
@@ -72,6 +77,13 @@ async fn table(
             .store
             .group_facts(org, &orgs, state.settings.minutes_overdue_days)
             .await?;
+        let represented = facts
+            .members
+            .iter()
+            .any(|m| m.administration.as_deref() == Some(f.forvaltning.as_str()));
+        if !f.forvaltning.is_empty() && !represented {
+            continue;
+        }
         out.push((
             org.name.clone(),
             OrgLink::from(org).href(),
@@ -152,7 +164,21 @@ pub async fn dashboard(
         ("error".into(), t.t("compliance-errors")),
         ("warning".into(), t.t("compliance-warnings")),
     ];
-    let q = format!("typ={}&allvarlighet={}", f.typ, f.allvarlighet);
+    let mut administrations = vec![(String::new(), t.t("compliance-all"))];
+    administrations.extend(
+        state
+            .store
+            .administrations()
+            .await?
+            .into_iter()
+            .map(|a| (a.name.clone(), a.name)),
+    );
+    let q = format!(
+        "typ={}&allvarlighet={}&forvaltning={}",
+        f.typ,
+        f.allvarlighet,
+        crate::i18n::encode_query(&f.forvaltning)
+    );
     crate::pages::render(&Page {
         rules,
         rows,
@@ -160,6 +186,8 @@ pub async fn dashboard(
         severities,
         kind: f.typ.clone(),
         severity: f.allvarlighet.clone(),
+        administrations,
+        administration: f.forvaltning.clone(),
         csv_href: format!("/regelefterlevnad.csv?{q}"),
         sort_href: format!("/regelefterlevnad?{q}&ordning=allvar"),
         c,

@@ -1099,6 +1099,20 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
     assert!(page.body.contains(">Samordningsråd rättspsykiatri</a>"));
     assert!(page.body.contains("missing-chair") && page.body.contains("meeting-frequency"));
     assert!(page.body.contains("✗ fel"));
+    let by_adm = reader
+        .get(
+            &w.app,
+            "/regelefterlevnad?forvaltning=Sahlgrenska%20Universitetssjukhuset",
+        )
+        .await;
+    assert!(
+        by_adm.body.contains("Samordningsgrupp för neonatalvården"),
+        "members on behalf of SU are in the neonatal group"
+    );
+    assert!(
+        !by_adm.body.contains(">Samordningsråd rättspsykiatri</a>"),
+        "no SU members there"
+    );
     let only = reader
         .get(&w.app, "/regelefterlevnad?typ=samordningsgrupp")
         .await;
