@@ -63,6 +63,10 @@ pub(crate) trait Conn: Send {
         &mut self,
         slug: &str,
     ) -> impl Future<Output = R<Option<Organization>>> + Send;
+    fn organization_by_id(
+        &mut self,
+        id: i64,
+    ) -> impl Future<Output = R<Option<Organization>>> + Send;
     fn aliases(&mut self) -> impl Future<Output = R<Vec<Alias>>> + Send;
     fn liaisons(&mut self) -> impl Future<Output = R<Vec<(i64, i64)>>> + Send;
     fn versions(
@@ -230,6 +234,11 @@ macro_rules! backend {
                 async fn organization_by_slug(&mut self, slug: &str) -> R<Option<Organization>> {
                     let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE slug = $1");
                     sqlx::query(&sql).bind(slug).fetch_optional(&mut *self).await?.as_ref().map(org).transpose()
+                }
+
+                async fn organization_by_id(&mut self, id: i64) -> R<Option<Organization>> {
+                    let sql = format!("SELECT {ORG_COLUMNS} FROM organizations WHERE id = $1");
+                    sqlx::query(&sql).bind(id).fetch_optional(&mut *self).await?.as_ref().map(org).transpose()
                 }
 
                 async fn aliases(&mut self) -> R<Vec<Alias>> {

@@ -291,6 +291,11 @@ impl Store {
         with_conn!(self, |c| c.organization_by_slug(slug).await)
     }
 
+    /// One organisation by its id.
+    pub async fn organization(&self, id: i64) -> Result<Option<Organization>, StoreError> {
+        with_conn!(self, |c| c.organization_by_id(id).await)
+    }
+
     pub async fn aliases(&self) -> Result<Vec<Alias>, StoreError> {
         with_conn!(self, |c| c.aliases().await)
     }

@@ -715,10 +715,8 @@ async fn membership_and_group(
     let m = state.store.membership(id).await?.ok_or_else(missing)?;
     let org = state
         .store
-        .organizations()
+        .organization(m.fields.organization_id)
         .await?
-        .into_iter()
-        .find(|o| o.id == m.fields.organization_id)
         .ok_or_else(missing)?;
     Ok((m, org))
 }

@@ -264,12 +264,7 @@ async fn scope_org(
         },
     };
     match org_id {
-        Some(org_id) => Ok(state
-            .store
-            .organizations()
-            .await?
-            .into_iter()
-            .find(|o| o.id == org_id)),
+        Some(org_id) => Ok(state.store.organization(org_id).await?),
         None => Ok(None),
     }
 }

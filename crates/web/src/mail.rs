@@ -48,11 +48,9 @@ async fn meeting_and_group(store: &Store, id: i64) -> Result<(Meeting, Organizat
         .map_err(|e| e.to_string())?
         .ok_or("mötet finns inte")?;
     let org = store
-        .organizations()
+        .organization(m.fields.organization_id)
         .await
         .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|o| o.id == m.fields.organization_id)
         .ok_or("gruppen finns inte")?;
     Ok((m, org))
 }
