@@ -8,7 +8,12 @@ use samordna_domain::OrgKind;
 use samordna_store::{Organization, Store};
 
 /// Runs the check; returns the exit status.
-pub async fn run(store: &Store, group: Option<&str>, json: bool) -> Result<u8> {
+pub async fn run(
+    store: &Store,
+    group: Option<&str>,
+    json: bool,
+    region: &rules::RegionDefaults,
+) -> Result<u8> {
     let orgs = store
         .organizations()
         .await
@@ -35,7 +40,7 @@ pub async fn run(store: &Store, group: Option<&str>, json: bool) -> Result<u8> {
     let today = Utc::now().date_naive();
     let mut outcomes = Vec::new();
     for org in chosen {
-        let f = store.group_facts(org, &orgs, 14).await?;
+        let f = store.group_facts(org, &orgs, region).await?;
         outcomes.extend(rules::check(&f, today));
     }
     let findings: Vec<_> = outcomes

@@ -37,7 +37,28 @@ struct Cli {
 
 // Parsed once at start: the size of the serve variant does not matter.
 #[allow(clippy::large_enum_variant)]
+/// The region's defaults for the settings a group may override in the portal.
+#[derive(clap::Args, Debug, Clone, Copy)]
+struct RegionArgs {
+    /// Regionens standard: dagar efter ett möte inom vilka anteckningarna ska justeras.
+    #[arg(long, env = "SAMORDNA_MINUTES_OVERDUE_DAYS", default_value_t = 14)]
+    minutes_overdue_days: i64,
+    /// Regionens standard: så många adjungerade får en grupp ha innan regeln varnar.
+    #[arg(long, env = "SAMORDNA_ADJUNCT_LIMIT", default_value_t = 3)]
+    adjunct_limit: usize,
+}
+
+impl From<RegionArgs> for samordna_domain::rules::RegionDefaults {
+    fn from(a: RegionArgs) -> Self {
+        samordna_domain::rules::RegionDefaults {
+            minutes_overdue_days: a.minutes_overdue_days,
+            adjunct_limit: a.adjunct_limit,
+        }
+    }
+}
+
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Starta portalen.
     Serve {
@@ -95,9 +116,8 @@ enum Command {
         /// Bakom en lastbalanserare: ta klientens adress från X-Forwarded-For.
         #[arg(long, env = "SAMORDNA_TRUST_PROXY")]
         trust_proxy: bool,
-        /// Regionens standard: dagar efter ett möte inom vilka anteckningarna ska justeras.
-        #[arg(long, env = "SAMORDNA_MINUTES_OVERDUE_DAYS", default_value_t = 14)]
-        minutes_overdue_days: i64,
+        #[command(flatten)]
+        region: RegionArgs,
     },
     /// Läs en uppdragshandling och skriv ut dess innehåll som JSON. Rör ingen databas.
     Parse {
@@ -120,6 +140,8 @@ enum Command {
         /// Fynden som JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        region: RegionArgs,
     },
     /// Rätta grupper i registret: byt namn, slå ihop, hantera alias.
     #[command(subcommand)]
@@ -330,7 +352,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             smtp_plain,
             smtp_user,
             smtp_password,
-            minutes_overdue_days,
+            region,
             trust_proxy,
         } => {
             let store = open(&cli.db).await?;
@@ -372,16 +394,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 oidc,
                 smtp,
                 public_url: public,
-                minutes_overdue_days,
+                region: region.into(),
                 trust_forwarded_for: trust_proxy,
                 ..Default::default()
             };
             serve(store, settings, listen).await?;
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
-        Command::Check { group, json } => {
+        Command::Check {
+            group,
+            json,
+            region,
+        } => {
             let status = match open(&cli.db).await {
-                Ok(store) => match check::run(&store, group.as_deref(), json).await {
+                Ok(store) => match check::run(&store, group.as_deref(), json, &region.into()).await
+                {
                     Ok(s) => s,
                     Err(e) => {
                         eprintln!("samordna check: {e:#}");

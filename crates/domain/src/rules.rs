@@ -111,6 +111,24 @@ pub struct Exception {
     pub reason: String,
 }
 
+/// The region's defaults for the settings a group may override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionDefaults {
+    /// Days after a meeting within which minutes should be approved.
+    pub minutes_overdue_days: i64,
+    /// The most adjuncts a group should have before `adjunct-limit` warns.
+    pub adjunct_limit: usize,
+}
+
+impl Default for RegionDefaults {
+    fn default() -> Self {
+        RegionDefaults {
+            minutes_overdue_days: 14,
+            adjunct_limit: 3,
+        }
+    }
+}
+
 /// What the rules look at for one group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupFacts {

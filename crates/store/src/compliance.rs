@@ -3,13 +3,10 @@
 use chrono::Utc;
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
 use samordna_domain::policy::MembershipRole;
-use samordna_domain::rules::{GroupFacts, MeetingFacts, MemberFacts};
+use samordna_domain::rules::{GroupFacts, MeetingFacts, MemberFacts, RegionDefaults};
 use samordna_domain::CharterStatus;
 
 use crate::{in_force, with_pool, Backend, Organization, Store, StoreError};
-
-/// The adjuncts a group may have before the rule warns (a setting per group later).
-pub const ADJUNCT_LIMIT: usize = 3;
 
 impl Store {
     /// A group's charter, members, parent's contact persons and meetings, as the rules see them.
@@ -17,7 +14,7 @@ impl Store {
         &self,
         org: &Organization,
         orgs: &[Organization],
-        region_days: i64,
+        region: &RegionDefaults,
     ) -> Result<GroupFacts, StoreError> {
         let store = self;
         let versions = store.charter_versions(Some(org.id)).await?;
@@ -98,8 +95,13 @@ impl Store {
             parent_contacts,
             meetings,
             exceptions: store.rule_exceptions(org.id).await?,
-            approve_days: org.minutes_overdue_days.unwrap_or(region_days),
-            adjunct_limit: ADJUNCT_LIMIT,
+            approve_days: org
+                .minutes_overdue_days
+                .unwrap_or(region.minutes_overdue_days),
+            adjunct_limit: org
+                .adjunct_limit
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(region.adjunct_limit),
         })
     }
 }

@@ -161,7 +161,7 @@ pub(crate) trait Conn: Send {
 }
 
 const ORG_COLUMNS: &str =
-    "id, slug, name, short_name, kind, area, reports_to_id, status, placeholder, merged_into_id, row_version, publish_minutes_separately, minutes_overdue_days";
+    "id, slug, name, short_name, kind, area, reports_to_id, status, placeholder, merged_into_id, row_version, publish_minutes_separately, minutes_overdue_days, adjunct_limit";
 const VERSION_COLUMNS: &str = "id, organization_id, version, case_id, registry_number, document_kind, title, revision, document_date, decision_date, decided_by_name, decided_by_title, status, source_name, source_sha256, imported_at";
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(s: String) -> R<T> {
@@ -191,6 +191,7 @@ macro_rules! backend {
                     row_version: r.try_get("row_version")?,
                     publish_minutes_separately: r.try_get("publish_minutes_separately")?,
                     minutes_overdue_days: r.try_get("minutes_overdue_days")?,
+                    adjunct_limit: r.try_get("adjunct_limit")?,
                 })
             }
 

@@ -179,6 +179,7 @@ impl<C: Conn> Importer<'_, C> {
                     row_version: 1,
                     publish_minutes_separately: false,
                     minutes_overdue_days: None,
+                    adjunct_limit: None,
                 });
                 if let Some(body) = known {
                     for alias in body.aliases.iter().chain(body.short_name.iter()) {
@@ -324,6 +325,7 @@ pub(crate) async fn import<C: Conn>(
                 row_version: 1,
                 publish_minutes_separately: false,
                 minutes_overdue_days: None,
+                adjunct_limit: None,
             });
             id
         }

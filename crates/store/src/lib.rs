@@ -29,7 +29,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 pub use accounts::*;
-pub use compliance::ADJUNCT_LIMIT;
 use conn::Conn;
 pub use jobs::*;
 pub use meetings::*;
@@ -124,6 +123,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "rule_exceptions",
         sqlite: include_str!("../migrations/sqlite/0007_rule_exceptions.sql"),
         postgres: include_str!("../migrations/postgres/0007_rule_exceptions.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "adjunct_limit",
+        sqlite: include_str!("../migrations/sqlite/0008_adjunct_limit.sql"),
+        postgres: include_str!("../migrations/postgres/0008_adjunct_limit.sql"),
     },
 ];
 

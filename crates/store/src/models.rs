@@ -24,6 +24,8 @@ pub struct Organization {
     /// Days after a meeting within which minutes should be approved; `None`: the
     /// region's default.
     pub minutes_overdue_days: Option<i64>,
+    /// The most adjuncts the group should have; `None`: the region's default.
+    pub adjunct_limit: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -432,6 +432,8 @@ pub struct OrgFields {
     pub publish_minutes_separately: bool,
     /// Days to approve minutes; `None`: the region's default.
     pub minutes_overdue_days: Option<i64>,
+    /// The most adjuncts before the adjunct-limit rule warns; `None`: the region's default.
+    pub adjunct_limit: Option<i64>,
 }
 
 impl Store {
@@ -463,6 +465,7 @@ impl Store {
             liaison_ids,
             publish_minutes_separately: org.publish_minutes_separately,
             minutes_overdue_days: org.minutes_overdue_days,
+            adjunct_limit: org.adjunct_limit,
         })
     }
 
@@ -486,7 +489,7 @@ impl Store {
             n += 1;
         }
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at, publish_minutes_separately, minutes_overdue_days) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9, $10) RETURNING id")
+            let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at, publish_minutes_separately, minutes_overdue_days, adjunct_limit) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9, $10, $11) RETURNING id")
                 .bind(&slug)
                 .bind(&f.name)
                 .bind(&f.short_name)
@@ -497,6 +500,7 @@ impl Store {
                 .bind(Utc::now())
                 .bind(f.publish_minutes_separately)
                 .bind(f.minutes_overdue_days)
+                .bind(f.adjunct_limit)
                 .fetch_one(&mut *c)
                 .await?;
             write_names_and_liaisons(c, id, f).await?;
@@ -528,7 +532,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("gruppen {slug:?}")))?;
         let before = self.org_fields(&org).await?;
         in_transaction!(self, |c| {
-            let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1, publish_minutes_separately = $9, minutes_overdue_days = $10 WHERE id = $7 AND row_version = $8")
+            let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1, publish_minutes_separately = $9, minutes_overdue_days = $10, adjunct_limit = $11 WHERE id = $7 AND row_version = $8")
                 .bind(&f.name)
                 .bind(&f.short_name)
                 .bind(f.kind.as_str())
@@ -539,6 +543,7 @@ impl Store {
                 .bind(expected_version)
                 .bind(f.publish_minutes_separately)
                 .bind(f.minutes_overdue_days)
+                .bind(f.adjunct_limit)
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {

@@ -650,6 +650,7 @@ mod people {
             liaison_ids: vec![],
             publish_minutes_separately: true,
             minutes_overdue_days: Some(10),
+            adjunct_limit: Some(2),
         };
         one_event!(
             store,
@@ -1216,5 +1217,133 @@ mod jobs {
         assert_eq!(all.len(), 1);
         assert!(all[0].done_at.is_some());
         assert_eq!(all[0].last_error, None);
+    }
+}
+
+mod compliance {
+    use chrono::NaiveDate;
+    use samordna_domain::policy::MembershipRole;
+    use samordna_domain::rules::{self, Outcome, RegionDefaults};
+    use samordna_store::testing::import_seeds;
+    use samordna_store::{MembershipFields, PersonFields, Store};
+
+    suite!(
+        group_settings_override_the_region_defaults,
+        exceptions_are_kept_with_their_reason,
+    );
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    async fn adjuncts(store: &Store, slug: &str, n: usize) -> samordna_store::Organization {
+        let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+        for i in 0..n {
+            let pid = store
+                .create_person(
+                    &PersonFields {
+                        name: format!("Adjungerad {i}"),
+                        ..Default::default()
+                    },
+                    "editor",
+                )
+                .await
+                .unwrap();
+            store
+                .create_membership(
+                    &MembershipFields {
+                        person_id: pid,
+                        organization_id: org.id,
+                        role: MembershipRole::Adjungerad,
+                        on_behalf_of_id: None,
+                        voting_right: false,
+                        appointed_by: None,
+                        start_date: d("2024-01-01"),
+                        end_date: None,
+                    },
+                    "editor",
+                )
+                .await
+                .unwrap();
+        }
+        store.organization_by_slug(slug).await.unwrap().unwrap()
+    }
+
+    fn adjunct_finding(facts: &rules::GroupFacts) -> bool {
+        rules::check(facts, d("2026-11-22"))
+            .iter()
+            .any(|o| matches!(o, Outcome::Finding(f) if f.rule == "adjunct-limit"))
+    }
+
+    async fn group_settings_override_the_region_defaults(store: &Store) {
+        import_seeds(store).await;
+        let slug = "samordningsrad-neurologi";
+        let org = adjuncts(store, slug, 3).await;
+        let orgs = store.organizations().await.unwrap();
+        let region = RegionDefaults::default();
+        let facts = store.group_facts(&org, &orgs, &region).await.unwrap();
+        assert_eq!((facts.adjunct_limit, facts.approve_days), (3, 14));
+        assert!(
+            !adjunct_finding(&facts),
+            "three adjuncts are within the region's three"
+        );
+
+        let stricter = RegionDefaults {
+            adjunct_limit: 2,
+            minutes_overdue_days: 5,
+        };
+        let facts = store.group_facts(&org, &orgs, &stricter).await.unwrap();
+        assert_eq!((facts.adjunct_limit, facts.approve_days), (2, 5));
+        assert!(adjunct_finding(&facts), "the region's default applies");
+
+        let mut f = store.org_fields(&org).await.unwrap();
+        f.adjunct_limit = Some(4);
+        f.minutes_overdue_days = Some(21);
+        store
+            .update_organization(slug, org.row_version, &f, "editor")
+            .await
+            .unwrap();
+        let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+        assert_eq!(org.adjunct_limit, Some(4));
+        let facts = store.group_facts(&org, &orgs, &stricter).await.unwrap();
+        assert_eq!((facts.adjunct_limit, facts.approve_days), (4, 21));
+        assert!(!adjunct_finding(&facts), "the group's own limit wins");
+        let events = store.audit_events().await.unwrap();
+        let last = events.last().unwrap();
+        assert_eq!(last.action, "organization.updated");
+        assert!(last.changes.as_deref().unwrap().contains("adjunct_limit"));
+    }
+
+    async fn exceptions_are_kept_with_their_reason(store: &Store) {
+        import_seeds(store).await;
+        let org = store
+            .organization_by_slug("samordningsrad-neurologi")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(store
+            .add_rule_exception(org.id, "no-such-rule", d("2026-12-31"), "x", "editor")
+            .await
+            .is_err());
+        assert!(store
+            .add_rule_exception(org.id, "meeting-frequency", d("2026-12-31"), "  ", "editor")
+            .await
+            .is_err());
+        store
+            .add_rule_exception(
+                org.id,
+                "meeting-frequency",
+                d("2026-12-31"),
+                "Överenskommet med kontaktpersonen",
+                "editor",
+            )
+            .await
+            .unwrap();
+        let ex = store.rule_exceptions(org.id).await.unwrap();
+        assert_eq!(ex.len(), 1);
+        assert_eq!(ex[0].valid_until, d("2026-12-31"));
+        assert_eq!(ex[0].reason, "Överenskommet med kontaktpersonen");
+        let last = store.audit_events().await.unwrap().pop().unwrap();
+        assert_eq!(last.action, "rule_exception.added");
     }
 }

@@ -221,6 +221,8 @@ pub struct OrgPut {
     publish_minutes_separately: Option<bool>,
     #[serde(default)]
     minutes_overdue_days: Option<i64>,
+    #[serde(default)]
+    adjunct_limit: Option<i64>,
 }
 
 fn active() -> String {
@@ -282,6 +284,16 @@ pub async fn organization_put(
             .publish_minutes_separately
             .unwrap_or(org.publish_minutes_separately),
         minutes_overdue_days: body.minutes_overdue_days.or(org.minutes_overdue_days),
+        adjunct_limit: match body.adjunct_limit {
+            Some(n) if !(0..=100).contains(&n) => {
+                return Err(AppError::BadRequest(
+                    "adjunct_limit måste vara ett heltal mellan 0 och 100.".into(),
+                )
+                .into())
+            }
+            Some(n) => Some(n),
+            None => org.adjunct_limit,
+        },
     };
     match state
         .store

@@ -75,7 +75,7 @@ async fn table(
         }
         let facts = state
             .store
-            .group_facts(org, &orgs, state.settings.minutes_overdue_days)
+            .group_facts(org, &orgs, &state.settings.region)
             .await?;
         let represented = facts
             .members

@@ -191,6 +191,13 @@ async fn group_form(
                     .unwrap_or_default(),
             )
             .hint(t.t("field-overdue-days-hint")),
+            Field::new(
+                "adjunct_limit",
+                t.t("field-adjunct-limit"),
+                FieldKind::Input("number"),
+                f.adjunct_limit.map(|d| d.to_string()).unwrap_or_default(),
+            )
+            .hint(t.t("field-adjunct-limit-hint")),
         ],
         submit: t.t("form-save"),
         back,
@@ -234,16 +241,8 @@ async fn read_group_form(
     {
         e.add("status", t.t("error-status-director"));
     }
-    let overdue_days = match p.opt("overdue_days") {
-        None => None,
-        Some(d) => match d.parse::<i64>() {
-            Ok(n) if (1..=365).contains(&n) => Some(n),
-            _ => {
-                e.add("overdue_days", t.t("error-overdue-days"));
-                None
-            }
-        },
-    };
+    let overdue_days = p.number_in(&mut e, "overdue_days", 1..=365, t.t("error-overdue-days"));
+    let adjunct_limit = p.number_in(&mut e, "adjunct_limit", 0..=100, t.t("error-adjunct-limit"));
     let liaison_ids = p
         .all("liaisons")
         .iter()
@@ -269,6 +268,7 @@ async fn read_group_form(
             liaison_ids,
             publish_minutes_separately: p.checked("publish_separately"),
             minutes_overdue_days: overdue_days,
+            adjunct_limit,
         },
         e,
     ))
@@ -289,6 +289,7 @@ pub async fn group_new(
         liaison_ids: vec![],
         publish_minutes_separately: false,
         minutes_overdue_days: None,
+        adjunct_limit: None,
     };
     render_form(
         "register",

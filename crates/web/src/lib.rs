@@ -77,8 +77,9 @@ pub struct Settings {
     pub public_url: String,
     /// Outgoing mail; without it no mail is sent (jobs wait).
     pub smtp: Option<mail::SmtpSettings>,
-    /// Region default: days after a meeting within which minutes should be approved.
-    pub minutes_overdue_days: i64,
+    /// Region defaults for the settings each group may override (days to approve
+    /// minutes, adjunct limit).
+    pub region: samordna_domain::rules::RegionDefaults,
     /// The first retry of a failed job waits this long; later ones longer.
     pub job_retry_base: chrono::Duration,
     /// Behind a load balancer: take the client's address from `X-Forwarded-For`
@@ -99,7 +100,7 @@ impl Default for Settings {
             oidc: None,
             public_url: "http://127.0.0.1:8080".into(),
             smtp: None,
-            minutes_overdue_days: 14,
+            region: Default::default(),
             job_retry_base: chrono::Duration::seconds(30),
             trust_forwarded_for: false,
         }

@@ -175,7 +175,7 @@ pub async fn scan_overdue(state: &AppState) -> Result<usize, String> {
             .minutes_overdue_days(m.fields.organization_id)
             .await
             .map_err(|e| e.to_string())?
-            .unwrap_or(state.settings.minutes_overdue_days);
+            .unwrap_or(state.settings.region.minutes_overdue_days);
         if m.fields.ends_at + Duration::days(days) > now {
             continue;
         }

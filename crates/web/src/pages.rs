@@ -430,7 +430,10 @@ pub async fn group(
     };
     let findings = if members.is_some() && in_tree(org.kind) {
         let orgs = state.store.organizations().await?;
-        let facts = state.store.group_facts(org, &orgs, 14).await?;
+        let facts = state
+            .store
+            .group_facts(org, &orgs, &state.settings.region)
+            .await?;
         Some(
             samordna_domain::rules::check(&facts, chrono::Utc::now().date_naive())
                 .into_iter()

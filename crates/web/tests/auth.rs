@@ -1001,7 +1001,7 @@ async fn the_year_planner_warns_outside_the_charters_range() {
 }
 
 #[tokio::test]
-async fn a_group_sets_its_own_publishing_step_and_days_to_approve() {
+async fn a_group_sets_its_publishing_step_days_to_approve_and_adjunct_limit() {
     let w = world().await;
     let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
     let uri = "/grupper/samordningsgrupp-for-neonatalvarden/redigera";
@@ -1025,8 +1025,17 @@ async fn a_group_sets_its_own_publishing_step_and_days_to_approve() {
     let r = kim.post(&w.app, uri, &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Skriv ett antal dagar mellan 1 och 365"));
+    let mut bad = base.to_vec();
+    bad.push(("adjunct_limit", "-1"));
+    let r = kim.post(&w.app, uri, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Skriv ett antal mellan 0 och 100"));
     let mut good = base.to_vec();
-    good.extend([("publish_separately", "on"), ("overdue_days", "7")]);
+    good.extend([
+        ("publish_separately", "on"),
+        ("overdue_days", "7"),
+        ("adjunct_limit", "1"),
+    ]);
     let r = kim.post(&w.app, uri, &good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let org =
@@ -1037,6 +1046,7 @@ async fn a_group_sets_its_own_publishing_step_and_days_to_approve() {
             .unwrap();
     assert!(org.publish_minutes_separately);
     assert_eq!(org.minutes_overdue_days, Some(7));
+    assert_eq!(org.adjunct_limit, Some(1));
     w.db.close().await;
 }
 
