@@ -75,14 +75,27 @@ pub async fn run(
                 );
             }
         }
-        let cannot: Vec<_> = outcomes
-            .iter()
-            .filter(|o| matches!(o, Outcome::CannotCheck { .. }))
-            .collect();
+        // What could not be checked, once per rule and reason, with how many groups.
+        let mut cannot: Vec<(&str, &str, usize)> = Vec::new();
+        for o in &outcomes {
+            if let Outcome::CannotCheck { rule, reason } = o {
+                match cannot
+                    .iter_mut()
+                    .find(|(r, why, _)| r == rule && why == reason)
+                {
+                    Some(entry) => entry.2 += 1,
+                    None => cannot.push((rule, reason, 1)),
+                }
+            }
+        }
+        for (rule, reason, n) in &cannot {
+            let groups = if *n == 1 { "grupp" } else { "grupper" };
+            println!("KAN INTE PRÖVAS [{rule}] {n} {groups}: {reason}");
+        }
         println!(
-            "{} fynd, {} regler kunde inte prövas.",
+            "{} fynd; {} prövningar kunde inte göras.",
             findings.len(),
-            cannot.len()
+            cannot.iter().map(|c| c.2).sum::<usize>()
         );
     }
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {

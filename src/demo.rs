@@ -180,7 +180,7 @@ pub async fn populate(store: &Store) -> Result<()> {
         // something to show: the same administration for chair and contact person
         // (group 1), too many adjuncts (3), a participant not appointed by the head of
         // administration and two chairs (4), no coordinator (5), too few meetings
-        // last year (2).
+        // last year (0: the one group whose charter was in force all of last year).
         let mut roles = roles.to_vec();
         if gi == 3 {
             roles.extend([MembershipRole::Adjungerad; 3]);
@@ -303,7 +303,7 @@ pub async fn populate(store: &Store) -> Result<()> {
         let mut n = 0;
         let mut last_year_count = 0;
         while day < today + Duration::days(120) {
-            if gi == 2 && day.year() == today.year() - 1 {
+            if gi == 0 && day.year() == today.year() - 1 {
                 last_year_count += 1;
                 if last_year_count > 3 {
                     day += Duration::days(55 + dice.next(21) as i64);

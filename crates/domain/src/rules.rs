@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::decisions::{self, Basis, DecisionFacts, EscalationFacts, Target, Topic};
 use crate::meetings::{MeetingKind, MinutesStatus};
 use crate::parse::{Block, ParsedCharter};
 use crate::policy::MembershipRole;
@@ -33,7 +34,8 @@ pub const RULE_IDS: [&str; 17] = [
     "charter-distribution",
 ];
 
-/// Rules that need decisions and charter distribution, which later issues bring.
+/// Rules that need decisions and charter distribution, which the register records
+/// only from a later issue on; until then their facts are `None` and they say so.
 pub const NOT_YET_CHECKABLE: [&str; 4] = [
     "decision-outside-mandate",
     "escalation-route",
@@ -143,15 +145,24 @@ pub struct GroupFacts {
     pub members: Vec<MemberFacts>,
     /// The contact persons of the council this group reports to.
     pub parent_contacts: Option<Vec<String>>,
+    /// The name of the group this one reports to.
+    pub parent: Option<String>,
     pub meetings: Vec<MeetingFacts>,
     pub exceptions: Vec<Exception>,
     /// Days within which minutes are to be approved.
     pub approve_days: i64,
     /// The most adjuncts the group should have.
     pub adjunct_limit: usize,
+    /// The group's decisions; `None` while the register does not record them.
+    pub decisions: Option<Vec<DecisionFacts>>,
+    /// The questions it took elsewhere; `None` while the register does not record them.
+    pub escalations: Option<Vec<EscalationFacts>>,
+    /// To whom the charter in force was sent (entries of its distribution list);
+    /// `None` while the register does not record it.
+    pub charter_sent_to: Option<Vec<String>>,
 }
 
-fn sentences(text: &str) -> Vec<String> {
+pub(crate) fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let chars: Vec<char> = text.chars().collect();
@@ -173,39 +184,40 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
+/// Every paragraph and list item of a charter with its section heading, then the
+/// preamble (no heading).
+pub(crate) fn charter_texts(doc: &ParsedCharter) -> Vec<(Option<&str>, &str)> {
+    let mut out = Vec::new();
+    for s in &doc.sections {
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph { text } => out.push((Some(s.heading.as_str()), text.as_str())),
+                Block::List { items } => {
+                    out.extend(items.iter().map(|i| (Some(s.heading.as_str()), i.as_str())))
+                }
+            }
+        }
+    }
+    out.extend(doc.preamble.iter().map(|p| (None, p.as_str())));
+    out
+}
+
 /// The first sentence of the charter containing all `words` (case-insensitive).
 pub fn quote(label: &str, doc: &ParsedCharter, words: &[&str]) -> Option<Source> {
     let hit = |t: &str| {
         let l = t.to_lowercase();
         words.iter().all(|w| l.contains(&w.to_lowercase()))
     };
-    for s in &doc.sections {
-        let mut texts: Vec<String> = Vec::new();
-        for b in &s.blocks {
-            match b {
-                Block::Paragraph { text } => texts.push(text.clone()),
-                Block::List { items } => texts.extend(items.iter().cloned()),
-            }
-        }
-        for t in texts {
-            if let Some(q) = sentences(&t).into_iter().find(|x| hit(x)) {
-                return Some(Source {
-                    charter: label.to_string(),
-                    section: Some(s.heading.clone()),
-                    quote: q,
-                });
-            }
-        }
-    }
-    doc.preamble
-        .iter()
-        .flat_map(|p| sentences(p))
-        .find(|x| hit(x))
-        .map(|q| Source {
-            charter: label.to_string(),
-            section: None,
-            quote: q,
-        })
+    charter_texts(doc).into_iter().find_map(|(section, text)| {
+        sentences(text)
+            .into_iter()
+            .find(|x| hit(x))
+            .map(|q| Source {
+                charter: label.to_string(),
+                section: section.map(str::to_string),
+                quote: q,
+            })
+    })
 }
 
 struct Checker<'a> {
@@ -487,41 +499,10 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         }
     }
 
-    // meeting-frequency: last full calendar year with meetings, and this year so far is info only.
-    let freq = c.charter().and_then(|(_, d)| d.meeting_frequency.clone());
-    match freq {
-        None => c.cannot(
-            "meeting-frequency",
-            "uppdragshandlingen anger ingen mötesfrekvens",
-        ),
-        Some(f) => {
-            use chrono::Datelike;
-            let year = today.year() - 1;
-            let count = g
-                .meetings
-                .iter()
-                .filter(|m| {
-                    m.kind == MeetingKind::Ordinary && !m.cancelled && m.date.year() == year
-                })
-                .count() as u32;
-            if crate::meetings::frequency_outside(count, f.min, f.max) {
-                let src = c.source(&["mötesfrekvens"]);
-                c.finding(
-                    "meeting-frequency",
-                    Severity::Error,
-                    format!(
-                        "{count} ordinarie möten {year}; uppdragshandlingen anger {}–{} per år.",
-                        f.min.unwrap_or(0),
-                        f.max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
-                    ),
-                    vec![format!("{year}: {count} möten")],
-                    src,
-                );
-            } else {
-                c.ok("meeting-frequency");
-            }
-        }
-    }
+    // meeting-frequency: ordinary meetings in the last full calendar year under the
+    // charter in force; before a full year has passed under it, only too many
+    // meetings this year can be told.
+    meeting_frequency(&mut c);
 
     // minutes-missing, minutes-unapproved, minutes-unpublished
     let held: Vec<&MeetingFacts> = g
@@ -610,13 +591,292 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         c.ok("group-info-unpublished");
     }
 
-    for rule in NOT_YET_CHECKABLE {
+    decision_rules(&mut c);
+    c.out
+}
+
+fn meeting_frequency(c: &mut Checker) {
+    use chrono::Datelike;
+    let g = c.g;
+    let Some((_, doc)) = &g.charter_in_force else {
+        c.cannot("meeting-frequency", "ingen uppdragshandling är i kraft");
+        return;
+    };
+    let Some(f) = doc.meeting_frequency.clone() else {
         c.cannot(
-            rule,
-            "beslut och utskick av uppdragshandlingar finns inte i registret ännu",
+            "meeting-frequency",
+            "uppdragshandlingen anger ingen mötesfrekvens",
+        );
+        return;
+    };
+    let count = |year: i32| {
+        g.meetings
+            .iter()
+            .filter(|m| m.kind == MeetingKind::Ordinary && !m.cancelled && m.date.year() == year)
+            .count() as u32
+    };
+    let range = format!(
+        "{}–{}",
+        f.min.unwrap_or(0),
+        f.max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
+    );
+    let year = c.today.year() - 1;
+    let whole_year = doc
+        .decision
+        .date
+        .is_none_or(|d| NaiveDate::from_ymd_opt(year, 1, 1).is_some_and(|jan1| d <= jan1));
+    let src = c.source(&["mötesfrekvens"]);
+    if whole_year {
+        let n = count(year);
+        if crate::meetings::frequency_outside(n, f.min, f.max) {
+            c.finding(
+                "meeting-frequency",
+                Severity::Error,
+                format!("{n} ordinarie möten {year}; uppdragshandlingen anger {range} per år."),
+                vec![format!("{year}: {n} möten")],
+                src,
+            );
+        } else {
+            c.ok("meeting-frequency");
+        }
+        return;
+    }
+    let this_year = c.today.year();
+    let n = count(this_year);
+    if f.max.is_some_and(|max| n > max) {
+        c.finding(
+            "meeting-frequency",
+            Severity::Error,
+            format!(
+                "{n} ordinarie möten {this_year} (hållna och planerade); uppdragshandlingen anger {range} per år."
+            ),
+            vec![format!("{this_year}: {n} möten")],
+            src,
+        );
+    } else {
+        let since = doc
+            .decision
+            .date
+            .map(|d| format!(" (beslutad {d})"))
+            .unwrap_or_default();
+        c.cannot(
+            "meeting-frequency",
+            &format!("uppdragshandlingen i kraft{since} har inte gällt ett helt kalenderår än"),
         );
     }
-    c.out
+}
+
+/// Says a rule cannot be checked yet because the register does not hold its facts.
+const NOT_RECORDED: &str = "beslut, eskaleringar och utskick finns inte i registret ännu";
+
+/// `decision-outside-mandate`, `escalation-route`, `decision-not-communicated` and
+/// `charter-distribution`.
+fn decision_rules(c: &mut Checker) {
+    let g = c.g;
+    // decision-outside-mandate: every decision rests on the members' mandates in the
+    // administrations it binds, or on the chair's mandate for regional routines.
+    match &g.decisions {
+        None => c.cannot("decision-outside-mandate", NOT_RECORDED),
+        Some(decisions) => {
+            let mandated: Vec<&String> = g
+                .members
+                .iter()
+                .filter(|m| {
+                    matches!(
+                        m.role,
+                        MembershipRole::Ordforande
+                            | MembershipRole::ViceOrdforande
+                            | MembershipRole::Deltagare
+                    )
+                })
+                .filter_map(|m| m.administration.as_ref())
+                .collect();
+            let mut evidence = Vec::new();
+            let mut words: &[&str] = &["fattas", "mandat"];
+            for d in decisions {
+                match d.basis {
+                    Basis::NotStated => {
+                        evidence.push(format!("{}: inget mandat angivet", d.label));
+                    }
+                    Basis::ChairMandate if d.topic != Topic::RegionalRoutine => {
+                        evidence.push(format!(
+                            "{}: ordförandens mandat gäller regionala rutiner, inte {}",
+                            d.label,
+                            d.topic.describe()
+                        ));
+                        words = &["regionala rutiner", "mandat"];
+                    }
+                    Basis::ChairMandate => {}
+                    Basis::MemberMandates => {
+                        let outside: Vec<&str> = d
+                            .binds
+                            .iter()
+                            .filter(|a| !mandated.contains(a))
+                            .map(String::as_str)
+                            .collect();
+                        if !outside.is_empty() {
+                            evidence.push(format!(
+                                "{}: binder {}, som ingen deltagare företräder",
+                                d.label,
+                                outside.join(", ")
+                            ));
+                        }
+                    }
+                }
+            }
+            if evidence.is_empty() {
+                c.ok("decision-outside-mandate");
+            } else {
+                let src = c.source(words).or_else(|| c.source(&["eskaleras"]));
+                c.finding(
+                    "decision-outside-mandate",
+                    Severity::Error,
+                    "Beslut utan stöd i deltagarnas eller ordförandens mandat; frågan ska eskaleras inom förvaltningen eller till berörd koncernövergripande grupp.".into(),
+                    evidence,
+                    src,
+                );
+            }
+        }
+    }
+
+    // escalation-route: questions go where the charters send them.
+    let via_council = g.kind == OrgKind::Samordningsgrupp && g.parent.is_some();
+    match (&g.decisions, &g.escalations) {
+        (None, None) => c.cannot("escalation-route", NOT_RECORDED),
+        (decisions, escalations) => {
+            let mut evidence = Vec::new();
+            let mut words: Option<&[&str]> = None;
+            for d in decisions.iter().flatten() {
+                if let Some(owner) = d.topic.belongs_to() {
+                    evidence.push(format!(
+                        "{}: gäller {}, som ska lyftas till {}",
+                        d.label,
+                        d.topic.describe(),
+                        owner.describe()
+                    ));
+                    words = words.or(Some(d.topic.quote_words()));
+                }
+            }
+            for e in escalations.iter().flatten() {
+                let wrong = match e.topic.belongs_to() {
+                    // A coordination group may take any question to its council first.
+                    Some(owner) => {
+                        e.target != owner && !(via_council && e.target == Target::ParentCouncil)
+                    }
+                    None if via_council => e.target != Target::ParentCouncil,
+                    None => !matches!(
+                        e.target,
+                        Target::ContactPerson | Target::Administration | Target::RegionWideGroup
+                    ),
+                };
+                if !wrong {
+                    continue;
+                }
+                let expected = match e.topic.belongs_to() {
+                    Some(owner) => owner.describe().to_string(),
+                    None if via_council => format!(
+                        "ordförande i {}",
+                        g.parent.as_deref().unwrap_or("samordningsrådet")
+                    ),
+                    None => "förvaltningen eller berörd koncernövergripande grupp".to_string(),
+                };
+                evidence.push(format!(
+                    "{}: lyftes till {}, ska gå till {expected}",
+                    e.label,
+                    e.target.describe()
+                ));
+                words = words.or(Some(if via_council && e.topic.belongs_to().is_none() {
+                    &["frågor från samordningsgruppen"]
+                } else {
+                    e.topic.quote_words()
+                }));
+            }
+            if evidence.is_empty() {
+                c.ok("escalation-route");
+            } else {
+                let src = words.and_then(|w| c.source(w));
+                c.finding(
+                    "escalation-route",
+                    Severity::Warning,
+                    "Frågor som har hanterats eller lyfts utanför den väg uppdragshandlingen anger."
+                        .into(),
+                    evidence,
+                    src,
+                );
+            }
+        }
+    }
+
+    // decision-not-communicated: the bodies the charter names are told of every decision.
+    match (&g.decisions, c.charter()) {
+        (None, _) => c.cannot("decision-not-communicated", NOT_RECORDED),
+        (Some(_), None) => c.cannot(
+            "decision-not-communicated",
+            "gruppen har ingen uppdragshandling som anger vilka som ska informeras",
+        ),
+        (Some(decisions), Some((_, doc))) => {
+            let must = decisions::bodies_to_inform(doc);
+            let evidence: Vec<String> = decisions
+                .iter()
+                .filter_map(|d| {
+                    let missing: Vec<&str> = must
+                        .iter()
+                        .filter(|b| !d.communicated_to.contains(b))
+                        .map(String::as_str)
+                        .collect();
+                    (!missing.is_empty()).then(|| {
+                        format!("{}: inte kommunicerat med {}", d.label, missing.join(", "))
+                    })
+                })
+                .collect();
+            if evidence.is_empty() {
+                c.ok("decision-not-communicated");
+            } else {
+                let src = c.source(&["beslut", "kommuniceras"]);
+                c.finding(
+                    "decision-not-communicated",
+                    Severity::Error,
+                    "Beslut som inte har kommunicerats med dem uppdragshandlingen anger.".into(),
+                    evidence,
+                    src,
+                );
+            }
+        }
+    }
+
+    // charter-distribution: a decided charter is sent to its distribution list.
+    match (&g.charter_in_force, &g.charter_sent_to) {
+        (None, _) => c.ok("charter-distribution"),
+        (Some(_), None) => c.cannot("charter-distribution", NOT_RECORDED),
+        (Some((label, doc)), Some(sent)) => {
+            let to = decisions::distribution_recipients(doc);
+            if to.is_empty() {
+                c.cannot(
+                    "charter-distribution",
+                    "uppdragshandlingen har ingen sändlista",
+                );
+                return;
+            }
+            let missing: Vec<String> = to.into_iter().filter(|e| !sent.contains(e)).collect();
+            if missing.is_empty() {
+                c.ok("charter-distribution");
+            } else {
+                let source = Source {
+                    charter: label.clone(),
+                    section: Some("Uppdraget skickas till".into()),
+                    quote: missing.join("; "),
+                };
+                c.finding(
+                    "charter-distribution",
+                    Severity::Error,
+                    "Den beslutade uppdragshandlingen har inte skickats till alla på sändlistan."
+                        .into(),
+                    missing,
+                    Some(source),
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -679,7 +939,60 @@ mod tests {
             exceptions: vec![],
             approve_days: 14,
             adjunct_limit: 3,
+            parent: None,
+            decisions: Some(vec![decision(
+                Topic::OwnArea,
+                Basis::MemberMandates,
+                &["SU", "NU"],
+            )]),
+            escalations: Some(vec![EscalationFacts {
+                label: "fråga om lönetillägg".into(),
+                topic: Topic::OrganisationAndWorkingConditions,
+                target: Target::RegionWideGroup,
+            }]),
+            charter_sent_to: Some(vec![
+                "Ordförande samordningsråd för genomförande och vidarebefordran till gruppen"
+                    .into(),
+                "Koordinator samordningsråd".into(),
+            ]),
         }
+    }
+
+    fn decision(topic: Topic, basis: Basis, binds: &[&str]) -> DecisionFacts {
+        DecisionFacts {
+            label: "beslut 2026-03-04 § 5".into(),
+            date: d("2026-03-04"),
+            topic,
+            basis,
+            binds: binds.iter().map(|s| s.to_string()).collect(),
+            communicated_to: vec![],
+        }
+    }
+
+    /// The neonatal group under its council, in order.
+    fn neonatal() -> GroupFacts {
+        let mut g = good();
+        g.slug = "samordningsgrupp-for-neonatalvarden".into();
+        g.name = "Samordningsgrupp för neonatalvården".into();
+        g.kind = OrgKind::Samordningsgrupp;
+        g.charter_in_force = Some((
+            "version 1".into(),
+            charter("samordningsgrupp-neonatalvard-2023"),
+        ));
+        g.parent = Some("Samordningsråd barn".into());
+        g.parent_contacts = Some(vec!["Cy".into()]);
+        g.decisions.as_mut().unwrap()[0].communicated_to = vec![
+            "Samordningsråd barn".into(),
+            "Samordningsråd kvinnosjukdomar och förlossningar".into(),
+            "Samordningsråd antestesi, operation, intensivvård".into(),
+        ];
+        g.escalations = Some(vec![EscalationFacts {
+            label: "fråga om ny rutin för hörselscreening".into(),
+            topic: Topic::OwnArea,
+            target: Target::ParentCouncil,
+        }]);
+        g.charter_sent_to = Some(g.charter_in_force.as_ref().unwrap().1.distribution.clone());
+        g
     }
 
     fn findings(g: &GroupFacts) -> Vec<Finding> {
@@ -692,6 +1005,14 @@ mod tests {
             .collect()
     }
 
+    fn quote_of(f: &Finding) -> String {
+        f.source
+            .as_ref()
+            .expect("a quote from the charter")
+            .quote
+            .clone()
+    }
+
     fn has(g: &GroupFacts, rule: &str) -> Option<Finding> {
         findings(g).into_iter().find(|f| f.rule == rule)
     }
@@ -699,6 +1020,7 @@ mod tests {
     #[test]
     fn a_group_in_order_has_no_findings() {
         assert_eq!(findings(&good()), vec![]);
+        assert_eq!(findings(&neonatal()), vec![]);
         let outcomes = check(&good(), d("2026-11-22"));
         assert_eq!(outcomes.len(), RULE_IDS.len(), "one outcome per rule");
         for (o, id) in outcomes.iter().map(|o| o.rule()).zip(RULE_IDS) {
@@ -720,27 +1042,19 @@ mod tests {
             charter("sor-rattspsykiatri-2024"),
         ));
         let f = has(&g, "charter-undecided").unwrap();
-        assert!(f.source.unwrap().quote.contains("ifylls"));
+        assert!(quote_of(&f).contains("ifylls"));
 
         let mut g = good();
         g.members.retain(|m| m.role != MembershipRole::Ordforande);
         let f = has(&g, "missing-chair").unwrap();
         assert!(
-            f.source
-                .unwrap()
-                .quote
-                .starts_with("Ordförande: Utses av ledningsgrupp"),
+            quote_of(&f).starts_with("Ordförande: Utses av ledningsgrupp"),
             "quoted"
         );
 
         let mut g = good();
         g.members.retain(|m| m.role != MembershipRole::Koordinator);
-        assert!(has(&g, "missing-coordinator")
-            .unwrap()
-            .source
-            .unwrap()
-            .quote
-            .contains("koordinator"));
+        assert!(quote_of(&has(&g, "missing-coordinator").unwrap()).contains("koordinator"));
 
         let mut g = good();
         g.members
@@ -751,7 +1065,7 @@ mod tests {
         g.members[2].administration = Some("SU".into());
         let f = has(&g, "chair-contact-same-administration").unwrap();
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f.source.unwrap().quote.contains("Huvudprincipen"));
+        assert!(quote_of(&f).contains("Huvudprincipen"));
 
         let mut g = good();
         g.members[3].appointed_by = Some("Ordföranden".into());
@@ -764,7 +1078,7 @@ mod tests {
             Severity::Warning
         );
 
-        let mut g = good();
+        let mut g = decided_in_2024(good());
         g.meetings.truncate(3);
         let f = has(&g, "meeting-frequency").unwrap();
         assert!(
@@ -772,11 +1086,7 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(f
-            .source
-            .unwrap()
-            .quote
-            .starts_with("Mötesfrekvens: 4 till maximalt 8"));
+        assert!(quote_of(&f).starts_with("Mötesfrekvens: 4 till maximalt 8"));
 
         let mut g = good();
         g.meetings.push(meeting("2026-10-01", None));
@@ -818,7 +1128,18 @@ mod tests {
             assert!(cannot.contains(&rule), "{rule}");
         }
         for rule in NOT_YET_CHECKABLE {
-            assert!(cannot.contains(&rule), "{rule}");
+            assert!(!cannot.contains(&rule), "{rule} has its facts");
+        }
+        let mut g = good();
+        g.decisions = None;
+        g.escalations = None;
+        g.charter_sent_to = None;
+        let outcomes = check(&g, d("2026-11-22"));
+        for rule in NOT_YET_CHECKABLE {
+            assert!(
+                outcomes.iter().any(|o| matches!(o, Outcome::CannotCheck { rule: r, reason } if *r == rule && reason.contains("ännu"))),
+                "{rule} cannot be checked yet"
+            );
         }
         let mut g = good();
         g.charter_in_force = None;
@@ -831,9 +1152,57 @@ mod tests {
         )));
     }
 
+    /// The group's charter, as if it had been decided in 2024.
+    fn decided_in_2024(mut g: GroupFacts) -> GroupFacts {
+        g.charter_in_force.as_mut().unwrap().1.decision.date = Some(d("2024-06-17"));
+        g
+    }
+
+    #[test]
+    fn meeting_frequency_counts_only_years_under_the_charter() {
+        // Decided 2026-06-17: 2025 was not under it, so three meetings then prove nothing.
+        let mut g = good();
+        g.meetings.truncate(3);
+        let outcome = check(&g, d("2026-11-22"))
+            .into_iter()
+            .find(|o| o.rule() == "meeting-frequency")
+            .unwrap();
+        assert!(
+            matches!(&outcome, Outcome::CannotCheck { reason, .. } if reason.contains("helt kalenderår")),
+            "{outcome:?}"
+        );
+        // … but nine ordinary meetings this year are too many whenever they are counted.
+        for m in 1..=9 {
+            g.meetings.push(meeting(
+                &format!("2026-{m:02}-10"),
+                Some(MinutesStatus::Published),
+            ));
+        }
+        let f = has(&g, "meeting-frequency").expect("more than eight");
+        assert!(
+            f.message.starts_with("9 ordinarie möten 2026"),
+            "{}",
+            f.message
+        );
+        // Under a charter decided in 2024, the full year 2025 counts.
+        let mut g = decided_in_2024(good());
+        assert!(has(&g, "meeting-frequency").is_none(), "four in 2025");
+        g.meetings[0].kind = MeetingKind::Extra;
+        assert!(
+            has(&g, "meeting-frequency").is_some(),
+            "extra meetings do not count"
+        );
+        let mut g = decided_in_2024(good());
+        g.meetings[0].cancelled = true;
+        assert!(
+            has(&g, "meeting-frequency").is_some(),
+            "cancelled meetings do not count"
+        );
+    }
+
     #[test]
     fn a_valid_exception_clears_a_finding_until_it_expires() {
-        let mut g = good();
+        let mut g = decided_in_2024(good());
         g.meetings.truncate(3);
         g.exceptions.push(Exception {
             rule: "meeting-frequency".into(),
@@ -856,5 +1225,125 @@ mod tests {
             has(&g, "missing-contact-person").unwrap().severity,
             Severity::Warning
         );
+    }
+
+    #[test]
+    fn decision_outside_mandate() {
+        let mut g = good();
+        g.decisions = Some(vec![decision(
+            Topic::OwnArea,
+            Basis::MemberMandates,
+            &["SU", "Närhälsan"],
+        )]);
+        let f = has(&g, "decision-outside-mandate").expect("Närhälsan has no member");
+        assert!(f.evidence[0].contains("Närhälsan"), "{:?}", f.evidence);
+        assert!(quote_of(&f).starts_with("Beslut fattas i kraft av de mandat"));
+
+        g.decisions = Some(vec![decision(Topic::OwnArea, Basis::NotStated, &[])]);
+        assert!(
+            has(&g, "decision-outside-mandate").is_some(),
+            "no mandate stated"
+        );
+
+        g.decisions = Some(vec![decision(Topic::OwnArea, Basis::ChairMandate, &[])]);
+        let f = has(&g, "decision-outside-mandate").expect("the chair's mandate is for routines");
+        assert!(quote_of(&f).contains("SSN 2023-0047"));
+
+        g.decisions = Some(vec![decision(
+            Topic::RegionalRoutine,
+            Basis::ChairMandate,
+            &[],
+        )]);
+        assert!(has(&g, "decision-outside-mandate").is_none());
+        g.decisions = Some(vec![]);
+        assert!(has(&g, "decision-outside-mandate").is_none());
+    }
+
+    #[test]
+    fn escalation_route() {
+        // A council decides on pay itself: that belongs to the region-wide groups.
+        let mut g = good();
+        g.decisions = Some(vec![decision(
+            Topic::OrganisationAndWorkingConditions,
+            Basis::MemberMandates,
+            &["SU"],
+        )]);
+        let f = has(&g, "escalation-route").expect("decided what belongs elsewhere");
+        assert!(
+            f.evidence[0].contains("regionövergripande"),
+            "{:?}",
+            f.evidence
+        );
+        assert!(
+            quote_of(&f).starts_with("Övergripande frågor som rör organisation och arbetsvillkor")
+        );
+
+        // A new drug taken to Klinisk ledning instead of PPR.
+        let mut g = good();
+        g.escalations = Some(vec![EscalationFacts {
+            label: "fråga om nytt läkemedel".into(),
+            topic: Topic::NewDrugOrMethod,
+            target: Target::KliniskLedning,
+        }]);
+        let f = has(&g, "escalation-route").unwrap();
+        assert!(quote_of(&f).contains("PPR"));
+        g.escalations.as_mut().unwrap()[0].target = Target::Ppr;
+        assert!(has(&g, "escalation-route").is_none());
+
+        // The neonatal group goes straight to the contact person, past SOR barn's chair.
+        let mut g = neonatal();
+        g.escalations.as_mut().unwrap()[0].target = Target::ContactPerson;
+        let f = has(&g, "escalation-route").expect("goes via the council's chair");
+        assert!(
+            f.evidence[0].contains("ordförande i Samordningsråd barn"),
+            "{:?}",
+            f.evidence
+        );
+        assert!(quote_of(&f)
+            .starts_with("Frågor från samordningsgruppen går via ordförande i SOR barn"));
+        // Cross-area questions may go to Klinisk ledning or first to the council.
+        g.escalations.as_mut().unwrap()[0].topic = Topic::CrossAreaWorkingMethods;
+        g.escalations.as_mut().unwrap()[0].target = Target::ParentCouncil;
+        assert!(has(&g, "escalation-route").is_none());
+        g.escalations.as_mut().unwrap()[0].target = Target::KliniskLedning;
+        assert!(has(&g, "escalation-route").is_none());
+    }
+
+    #[test]
+    fn decision_not_communicated() {
+        let mut g = neonatal();
+        g.decisions.as_mut().unwrap()[0].communicated_to.remove(2);
+        let f = has(&g, "decision-not-communicated").expect("one council not told");
+        assert!(
+            f.evidence[0].ends_with("Samordningsråd antestesi, operation, intensivvård"),
+            "{:?}",
+            f.evidence
+        );
+        assert!(quote_of(&f).starts_with("Beslut och ställningstagande ska särskilt kommuniceras"));
+
+        // A council whose charter names no one to inform has nothing to miss.
+        let g = good();
+        assert!(g.decisions.as_ref().unwrap()[0].communicated_to.is_empty());
+        assert!(has(&g, "decision-not-communicated").is_none());
+    }
+
+    #[test]
+    fn charter_distribution() {
+        let mut g = good();
+        g.charter_sent_to.as_mut().unwrap().pop();
+        let f = has(&g, "charter-distribution").expect("the coordinator was not sent it");
+        assert_eq!(f.evidence, ["Koordinator samordningsråd"]);
+        assert_eq!(
+            f.source.unwrap().section.as_deref(),
+            Some("Uppdraget skickas till")
+        );
+        // The register entry is not owed a letter: the decision updates the register.
+        let g = good();
+        assert!(has(&g, "charter-distribution").is_none());
+        // An undecided charter is sent to no one yet.
+        let mut g = good();
+        g.undecided = g.charter_in_force.take();
+        g.charter_sent_to = Some(vec![]);
+        assert!(has(&g, "charter-distribution").is_none());
     }
 }

@@ -54,10 +54,10 @@ impl Store {
                 appointed_by: m.fields.appointed_by.clone(),
             })
             .collect();
-        let parent_contacts = match org
+        let parent = org
             .reports_to_id
-            .and_then(|id| orgs.iter().find(|o| o.id == id))
-        {
+            .and_then(|id| orgs.iter().find(|o| o.id == id));
+        let parent_contacts = match parent {
             Some(parent) => Some(
                 store
                     .memberships(Some(parent.id), None)
@@ -93,6 +93,7 @@ impl Store {
             undecided,
             members,
             parent_contacts,
+            parent: parent.map(|p| p.name.clone()),
             meetings,
             exceptions: store.rule_exceptions(org.id).await?,
             approve_days: org
@@ -102,6 +103,10 @@ impl Store {
                 .adjunct_limit
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(region.adjunct_limit),
+            // Decisions, escalations and distribution are recorded from a later issue on.
+            decisions: None,
+            escalations: None,
+            charter_sent_to: None,
         })
     }
 }

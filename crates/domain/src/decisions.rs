@@ -1,0 +1,208 @@
+//! Decisions, escalations and the distribution of charters, as the rules of
+//! `rules` see them: what a decision is about, the mandate it rests on, whom it was
+//! communicated to, where an escalated question went, and to whom a decided charter
+//! was sent. The register that records them comes with a later issue; the rules and
+//! their tests run on these facts already.
+
+use chrono::NaiveDate;
+
+use crate::parse::ParsedCharter;
+
+/// What a decision or a question is about, as far as the charters route it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// Within the group's own area, where the members' mandates apply.
+    OwnArea,
+    /// A regional routine: the chair's mandate (SSN 2023-00470) may cover it.
+    RegionalRoutine,
+    /// Changed working methods and processes in several areas: Klinisk ledning.
+    CrossAreaWorkingMethods,
+    /// New drugs and medical methods with major organisational or economic
+    /// consequences: Program- och prioriteringsrådet (PPR).
+    NewDrugOrMethod,
+    /// Organisation and working conditions, pay and premises included: the
+    /// region-wide groups, not the councils.
+    OrganisationAndWorkingConditions,
+    /// Support processes: the responsible function.
+    SupportProcess,
+}
+
+/// Where a question is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The council the group reports to (via its chair).
+    ParentCouncil,
+    /// The contact person in ledningsgrupp hälso- och sjukvård.
+    ContactPerson,
+    /// Within the member's own administration.
+    Administration,
+    KliniskLedning,
+    Ppr,
+    /// A region-wide (koncernövergripande) group.
+    RegionWideGroup,
+    /// The function responsible for a support process.
+    ResponsibleFunction,
+}
+
+impl Topic {
+    /// Where the charters send questions on this topic; `None` for the group's own
+    /// area and regional routines, which the group may decide within its mandates.
+    pub fn belongs_to(self) -> Option<Target> {
+        match self {
+            Topic::OwnArea | Topic::RegionalRoutine => None,
+            Topic::CrossAreaWorkingMethods => Some(Target::KliniskLedning),
+            Topic::NewDrugOrMethod => Some(Target::Ppr),
+            Topic::OrganisationAndWorkingConditions => Some(Target::RegionWideGroup),
+            Topic::SupportProcess => Some(Target::ResponsibleFunction),
+        }
+    }
+
+    /// Swedish, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Topic::OwnArea => "gruppens eget område",
+            Topic::RegionalRoutine => "en regional rutin",
+            Topic::CrossAreaWorkingMethods => "arbetssätt och processer i flera verksamhetsområden",
+            Topic::NewDrugOrMethod => {
+                "nya läkemedel eller medicinska metoder med stora konsekvenser"
+            }
+            Topic::OrganisationAndWorkingConditions => "organisation och arbetsvillkor",
+            Topic::SupportProcess => "en stödprocess",
+        }
+    }
+
+    /// Words of the charter sentence that routes this topic, for the quote.
+    pub(crate) fn quote_words(self) -> &'static [&'static str] {
+        match self {
+            Topic::OwnArea => &["eskaleras"],
+            Topic::RegionalRoutine => &["regionala rutiner", "mandat"],
+            Topic::CrossAreaWorkingMethods => &["klinisk ledning", "omhänderta"],
+            Topic::NewDrugOrMethod => &["PPR", "läkemedel"],
+            Topic::OrganisationAndWorkingConditions => &["organisation och arbetsvillkor"],
+            Topic::SupportProcess => &["stödprocesser"],
+        }
+    }
+}
+
+impl Target {
+    /// Swedish, for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Target::ParentCouncil => "samordningsrådet",
+            Target::ContactPerson => "kontaktpersonen i ledningsgrupp hälso- och sjukvård",
+            Target::Administration => "den egna förvaltningen",
+            Target::KliniskLedning => "Klinisk ledning",
+            Target::Ppr => "Program- och prioriteringsrådet (PPR)",
+            Target::RegionWideGroup => "en regionövergripande grupp",
+            Target::ResponsibleFunction => "ansvarig funktion",
+        }
+    }
+}
+
+/// The mandate a decision rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// The mandates the members have in their own administrations.
+    MemberMandates,
+    /// The chair's mandate for regional routines.
+    ChairMandate,
+    /// No mandate is recorded.
+    NotStated,
+}
+
+/// A decision of the group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionFacts {
+    /// How a person finds it, e.g. "beslut 2026-03-04 § 5".
+    pub label: String,
+    pub date: NaiveDate,
+    pub topic: Topic,
+    pub basis: Basis,
+    /// The administrations the decision binds.
+    pub binds: Vec<String>,
+    /// The bodies it was communicated to, by their names in the register.
+    pub communicated_to: Vec<String>,
+}
+
+/// A question the group took elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EscalationFacts {
+    pub label: String,
+    pub topic: Topic,
+    pub target: Target,
+}
+
+/// The bodies a charter says its group's decisions must be communicated to: the
+/// bodies named in a sentence that says decisions "ska … kommuniceras" or
+/// "ska informeras", by their names in the register (from the charter's mentions).
+pub fn bodies_to_inform(doc: &ParsedCharter) -> Vec<String> {
+    let says_inform = |s: &str| {
+        let l = s.to_lowercase();
+        l.contains("beslut") && (l.contains("kommuniceras") || l.contains("informeras"))
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (_, text) in crate::rules::charter_texts(doc) {
+        for sentence in crate::rules::sentences(text) {
+            if !says_inform(&sentence) {
+                continue;
+            }
+            for m in &doc.mentions {
+                if sentence.contains(&m.written) && !out.contains(&m.name) {
+                    out.push(m.name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The entries of a charter's distribution list that must receive it: all but
+/// those that only ask for the register of groups to be updated, which the
+/// decision itself does in Samordna.
+pub fn distribution_recipients(doc: &ParsedCharter) -> Vec<String> {
+    doc.distribution
+        .iter()
+        .filter(|e| !e.to_lowercase().contains("förteckning"))
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charter(name: &str) -> ParsedCharter {
+        let text = std::fs::read_to_string(format!(
+            "{}/../../fixtures/seeds/{name}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        crate::parse_charter(&text).unwrap()
+    }
+
+    #[test]
+    fn the_neonatal_charter_names_three_councils_to_inform() {
+        assert_eq!(
+            bodies_to_inform(&charter("samordningsgrupp-neonatalvard-2023")),
+            [
+                "Samordningsråd barn",
+                "Samordningsråd kvinnosjukdomar och förlossningar",
+                "Samordningsråd antestesi, operation, intensivvård"
+            ]
+        );
+        assert_eq!(
+            bodies_to_inform(&charter("sor-neurologi-2026")),
+            Vec::<String>::new(),
+            "the council charters name no one to inform"
+        );
+    }
+
+    #[test]
+    fn the_register_update_is_not_a_recipient() {
+        let doc = charter("sor-neurologi-2026");
+        assert_eq!(doc.distribution.len(), 3);
+        let to = distribution_recipients(&doc);
+        assert_eq!(to.len(), 2);
+        assert!(to.iter().all(|e| !e.contains("Patrik")));
+    }
+}
