@@ -1,6 +1,10 @@
 //! The register as a picture: councils in columns with their groups below them,
 //! reporting lines solid, liaisons dashed. Server-side SVG, every box a link, with the
 //! same content as a list beside it for those who do not see the picture.
+//!
+//! Each chart is drawn twice: three councils to a band for screens and paper, and
+//! one column for phones, where the wide picture would shrink its text below
+//! reading size. CSS shows one of them; the hidden one is out of the tab order.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,11 +15,35 @@ use crate::view::{in_tree, OrgLink, Snapshot};
 use crate::{AppError, AppState};
 
 const BOX_W: i64 = 200;
-const BOX_H: i64 = 56;
+const BOX_H: i64 = 70;
 const COL_W: i64 = 230;
-const ROW_H: i64 = 90;
+const ROW_H: i64 = 100;
 const MARGIN: i64 = 15;
-const COLS: usize = 3;
+/// Room right of the boxes for liaison arcs within a column.
+const ARC: i64 = 44;
+
+/// The two layouts: councils side by side, or one column.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    Wide,
+    Narrow,
+}
+
+impl Layout {
+    fn columns(self) -> usize {
+        match self {
+            Layout::Wide => 3,
+            Layout::Narrow => 1,
+        }
+    }
+
+    fn class(self) -> &'static str {
+        match self {
+            Layout::Wide => "wide",
+            Layout::Narrow => "narrow",
+        }
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -24,14 +52,14 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Splits a name over at most two lines of about 24 characters.
+/// Splits a name over at most three lines of about 24 characters.
 fn lines(name: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new()];
     for w in name.split_whitespace() {
         let cur = out.last_mut().expect("one line");
         if !cur.is_empty() && cur.chars().count() + w.chars().count() > 23 {
-            if out.len() == 2 {
-                out[1].push('…');
+            if out.len() == 3 {
+                out[2].push('…');
                 break;
             }
             out.push(w.to_string());
@@ -53,7 +81,8 @@ struct Placed {
 }
 
 /// The SVG of a set of groups laid out by reporting line.
-fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
+fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
+    let cols_per_band = layout.columns();
     let roots: Vec<i64> = ids
         .iter()
         .copied()
@@ -66,7 +95,7 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
     // readable on a screen and on paper; each council's groups below it.
     let mut placed: Vec<Placed> = Vec::new();
     let mut band_top = MARGIN;
-    for band in roots.chunks(COLS) {
+    for band in roots.chunks(cols_per_band) {
         let mut band_rows = 1;
         for (col, root) in band.iter().enumerate() {
             let x = MARGIN + col as i64 * COL_W;
@@ -96,12 +125,19 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
         }
         band_top += band_rows * ROW_H + ROW_H / 3;
     }
-    let cols = roots.len().clamp(1, COLS) as i64;
-    let width = MARGIN * 2 + cols * COL_W - (COL_W - BOX_W) + 24;
+    let cols = roots.len().clamp(1, cols_per_band) as i64;
+    // How far the deepest group is indented under its council.
+    let indent = placed
+        .iter()
+        .map(|p| (p.x - MARGIN) % COL_W)
+        .max()
+        .unwrap_or(0);
+    let width = MARGIN * 2 + (cols - 1) * COL_W + BOX_W + indent + ARC;
     let height = band_top - ROW_H / 3 - (ROW_H - BOX_H) + MARGIN;
     let at = |id: i64| placed.iter().find(|p| p.id == id);
+    let class = layout.class();
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" class=\"orgchart\" role=\"group\" aria-labelledby=\"orgchart-title\"><title id=\"orgchart-title\">{}</title>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" class=\"orgchart {class}\" role=\"group\" aria-labelledby=\"orgchart-title-{class}\"><title id=\"orgchart-title-{class}\">{}</title>",
         esc(title)
     );
     // Reporting lines, then liaisons (dashed), under the boxes.
@@ -117,13 +153,25 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
         }
     }
     for (a, b) in &snap.liaisons {
-        if let (Some(pa), Some(pb)) = (at(*a), at(*b)) {
+        let (Some(pa), Some(pb)) = (at(*a), at(*b)) else {
+            continue;
+        };
+        let (ya, yb) = (pa.y + BOX_H / 2, pb.y + BOX_H / 2);
+        if (pa.x - pb.x).abs() < COL_W / 2 {
+            // Same column: an arc right of the boxes.
+            let (xa, xb) = (pa.x + BOX_W, pb.x + BOX_W);
+            let bulge = xa.max(xb) + ARC - 8;
+            out.push_str(&format!(
+                "<path class=\"liaison\" d=\"M{xa} {ya} C{bulge} {ya} {bulge} {yb} {xb} {yb}\"/>"
+            ));
+        } else {
+            let (left, right) = if pa.x < pb.x { (pa, pb) } else { (pb, pa) };
             out.push_str(&format!(
                 "<line class=\"liaison\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-                pa.x + BOX_W,
-                pa.y + BOX_H / 2,
-                pb.x,
-                pb.y + BOX_H / 2
+                left.x + BOX_W,
+                left.y + BOX_H / 2,
+                right.x,
+                right.y + BOX_H / 2
             ));
         }
     }
@@ -138,7 +186,8 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
                 esc(l)
             ));
         }
-        let y_text = p.y + if name.len() == 1 { 33 } else { 24 };
+        // Centred vertically: 18 units a line, the baseline about 5 below the middle.
+        let y_text = p.y + BOX_H / 2 + 5 - 9 * (name.len() as i64 - 1);
         out.push_str(&format!(
             "<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{y_text}\">{text}</text></a>",
             esc(&p.link.href()),
@@ -156,7 +205,9 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str) -> String {
 struct ChartPage {
     c: Chrome,
     title: String,
-    svg: String,
+    /// The picture for screens and paper, and the one for phones.
+    svg_wide: String,
+    svg_narrow: String,
     /// The text alternative: (indent, link, liaisons).
     items: Vec<(usize, OrgLink, Vec<OrgLink>)>,
     back: Option<OrgLink>,
@@ -202,7 +253,8 @@ fn render(
     back: Option<OrgLink>,
 ) -> Result<Response, AppError> {
     let page = ChartPage {
-        svg: svg(snap, &ids, &title),
+        svg_wide: svg(snap, &ids, &title, Layout::Wide),
+        svg_narrow: svg(snap, &ids, &title, Layout::Narrow),
         items: alternative(snap, &ids),
         title,
         back,
