@@ -8,6 +8,7 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -138,10 +139,10 @@ export const PAGES = [
  * One server and one browser for a test file, started before its tests and stopped
  * after them, also when a test fails. Returns getters for both.
  */
-export function useServerAndBrowser() {
+export function useServerAndBrowser({ users = [] } = {}) {
   const env = {};
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer({ users });
     env.browser = await startBrowser();
   });
   after(async () => {
@@ -149,4 +150,19 @@ export function useServerAndBrowser() {
     await env.server?.stop();
   });
   return env;
+}
+
+/** Fails with the list of violations when axe-core finds any on the page. */
+export async function assertAccessible(page, what) {
+  const violations = await axe(page);
+  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
+}
+
+/** Signs in with a password on the sign-in page and checks that it worked. */
+export async function signIn(page, base, email, password) {
+  await page.goto(base + '/logga-in');
+  await page.getByLabel(/^E-postadress/).fill(email);
+  await page.getByLabel(/^Lösenord/).fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  assert.ok(await page.getByRole('button', { name: 'Logga ut' }).isVisible(), `${email} signed in`);
 }

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { startServer, startBrowser, newPage, axe, repo } from '../lib/harness.mjs';
+import { startServer, startBrowser, newPage, repo, assertAccessible as clean, signIn as signInAs } from '../lib/harness.mjs';
 import { join } from 'node:path';
 
 const ADMIN = { email: 'rut@region.example', name: 'Rut Registerhållare', role: 'admin', password: 'ett långt och hemligt lösenord' };
@@ -24,18 +24,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function clean(page, what) {
-  const violations = await axe(page);
-  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
-}
-
-async function signIn(page, email, password) {
-  await page.goto(server.base + '/logga-in');
-  await page.getByLabel(/^E-postadress/).fill(email);
-  await page.getByLabel(/^Lösenord/).fill(password);
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  assert.ok(await page.getByRole('button', { name: 'Logga ut' }).isVisible(), `${email} signed in`);
-}
+const signIn = (page, email, password) => signInAs(page, server.base, email, password);
 
 /** The register keeper adds a person with a role in the neonatal group and an account. */
 async function member(admin, name, email, role) {

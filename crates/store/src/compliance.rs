@@ -111,28 +111,55 @@ impl Store {
     }
 }
 
+/// A recorded exception with who recorded it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExceptionRecord {
+    pub exception: samordna_domain::rules::Exception,
+    pub created_by: String,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
 impl Store {
-    /// The exceptions recorded for a group.
-    pub async fn rule_exceptions(
+    /// The exceptions recorded for a group, newest first, with who recorded them.
+    pub async fn rule_exception_records(
         &self,
         organization_id: i64,
-    ) -> Result<Vec<samordna_domain::rules::Exception>, StoreError> {
+    ) -> Result<Vec<ExceptionRecord>, StoreError> {
         use sqlx::Row;
         crate::with_conn!(self, |c| {
-            let rows = sqlx::query("SELECT rule, valid_until, reason FROM rule_exceptions WHERE organization_id = $1 ORDER BY id")
+            let rows = sqlx::query("SELECT rule, valid_until, reason, created_by, created_at FROM rule_exceptions WHERE organization_id = $1 ORDER BY id DESC")
                 .bind(organization_id)
                 .fetch_all(&mut *c)
                 .await?;
             rows.iter()
                 .map(|r| {
-                    Ok(samordna_domain::rules::Exception {
-                        rule: r.try_get("rule")?,
-                        valid_until: r.try_get("valid_until")?,
-                        reason: r.try_get("reason")?,
+                    Ok(ExceptionRecord {
+                        exception: samordna_domain::rules::Exception {
+                            rule: r.try_get("rule")?,
+                            valid_until: r.try_get("valid_until")?,
+                            reason: r.try_get("reason")?,
+                        },
+                        created_by: r.try_get("created_by")?,
+                        created_at: r.try_get("created_at")?,
                     })
                 })
                 .collect()
         })
+    }
+
+    /// The exceptions recorded for a group.
+    pub async fn rule_exceptions(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<samordna_domain::rules::Exception>, StoreError> {
+        let mut all: Vec<_> = self
+            .rule_exception_records(organization_id)
+            .await?
+            .into_iter()
+            .map(|r| r.exception)
+            .collect();
+        all.reverse();
+        Ok(all)
     }
 
     /// Records an exception with its reason; it clears the rule's finding until `valid_until`.

@@ -29,6 +29,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 pub use accounts::*;
+pub use compliance::ExceptionRecord;
 use conn::Conn;
 pub use jobs::*;
 pub use meetings::*;

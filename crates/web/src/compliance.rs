@@ -30,17 +30,32 @@ pub struct Filter {
 struct Row {
     name: String,
     href: String,
-    /// (css class, text) per rule.
-    cells: Vec<(&'static str, String)>,
+    /// (css class, text, link to the finding on the group page) per rule.
+    cells: Vec<(&'static str, String, Option<String>)>,
+    /// The most serious finding's severity, for sorting, and as (css, text).
     worst: Option<Severity>,
+    worst_cell: (&'static str, String),
+    /// Per rule, for sorting by a column.
+    severities: Vec<Option<Severity>>,
+}
+
+/// A column header: its text, the link that sorts by it, and `aria-sort` when the
+/// table is sorted by it.
+struct Header {
+    text: String,
+    code: bool,
+    href: String,
+    sort: Option<&'static str>,
 }
 
 #[derive(Template)]
 #[template(path = "compliance.html")]
 struct Page {
     c: Chrome,
-    rules: Vec<&'static str>,
+    headers: Vec<Header>,
     rows: Vec<Row>,
+    sorted_by: String,
+    not_yet: String,
     kinds: Vec<(String, String)>,
     severities: Vec<(String, String)>,
     kind: String,
@@ -48,7 +63,27 @@ struct Page {
     administrations: Vec<(String, String)>,
     administration: String,
     csv_href: String,
-    sort_href: String,
+}
+
+/// Where a finding of `rule` is fixed, for the group at `group_href`, and the
+/// message key of the link.
+pub(crate) fn fix_link(group_href: &str, rule: &str) -> (String, &'static str) {
+    match rule {
+        "missing-chair"
+        | "missing-coordinator"
+        | "missing-contact-person"
+        | "chair-contact-same-administration"
+        | "member-not-appointed"
+        | "adjunct-limit" => (format!("{group_href}/medlemmar"), "finding-fix-members"),
+        "meeting-frequency" | "minutes-missing" | "minutes-unapproved" | "minutes-unpublished" => {
+            (format!("{group_href}/moten"), "finding-fix-meetings")
+        }
+        "no-charter" | "charter-undecided" | "charter-distribution" => (
+            format!("{group_href}#uppdragshandlingar"),
+            "finding-fix-charter",
+        ),
+        _ => (format!("{group_href}/redigera"), "finding-fix-group"),
+    }
 }
 
 fn checkable() -> Vec<&'static str> {
@@ -133,20 +168,37 @@ pub async fn dashboard(
         .map(|(name, href, outcomes)| {
             let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, r)).collect();
             let worst = cells.iter().filter_map(|c| c.2).min();
+            let worst_cell = match worst {
+                Some(Severity::Error) => ("missing", t.t("cell-error")),
+                Some(Severity::Warning) => ("warn", t.t("cell-warning")),
+                Some(Severity::Info) => ("ok", t.t("cell-info")),
+                None => ("ok", t.t("cell-ok")),
+            };
             Row {
-                name,
-                href,
+                severities: cells.iter().map(|c| c.2).collect(),
                 cells: cells
                     .into_iter()
-                    .map(|(css, key, _)| (css, t.t(key)))
+                    .zip(&rules)
+                    .map(|((css, key, sev), rule)| {
+                        (css, t.t(key), sev.map(|_| format!("{href}#fynd-{rule}")))
+                    })
                     .collect(),
+                name,
+                href,
                 worst,
+                worst_cell,
             }
         })
         .filter(|r| wanted.is_none_or(|w| r.worst.is_some_and(|s| s <= w)))
         .collect();
-    if f.ordning == "allvar" {
-        rows.sort_by_key(|r| (r.worst.map_or(9, |s| s as u8), r.name.clone()));
+    // Sorted by name, by the most serious finding, or by one rule's column (most
+    // serious first, then by name).
+    let rank = |s: Option<Severity>| s.map_or(9, |s| s as u8);
+    let by_rule = rules.iter().position(|r| *r == f.ordning);
+    match (f.ordning.as_str(), by_rule) {
+        ("allvar", _) => rows.sort_by_key(|r| (rank(r.worst), r.name.clone())),
+        (_, Some(i)) => rows.sort_by_key(|r| (rank(r.severities[i]), r.name.clone())),
+        _ => rows.sort_by(|a, b| a.name.cmp(&b.name)),
     }
     let mut kinds = vec![(String::new(), t.t("compliance-all"))];
     kinds.extend(
@@ -175,12 +227,53 @@ pub async fn dashboard(
     );
     let q = format!(
         "typ={}&allvarlighet={}&forvaltning={}",
-        f.typ,
-        f.allvarlighet,
+        crate::i18n::encode_query(&f.typ),
+        crate::i18n::encode_query(&f.allvarlighet),
         crate::i18n::encode_query(&f.forvaltning)
     );
+    let sorted = |key: &str| {
+        let active =
+            f.ordning == key || (key.is_empty() && by_rule.is_none() && f.ordning != "allvar");
+        active.then_some(if key.is_empty() {
+            "ascending"
+        } else {
+            "descending"
+        })
+    };
+    let mut headers = vec![
+        Header {
+            text: t.t("col-group"),
+            code: false,
+            href: format!("/regelefterlevnad?{q}"),
+            sort: sorted(""),
+        },
+        Header {
+            text: t.t("col-worst"),
+            code: false,
+            href: format!("/regelefterlevnad?{q}&ordning=allvar"),
+            sort: sorted("allvar"),
+        },
+    ];
+    headers.extend(rules.iter().map(|r| Header {
+        text: r.to_string(),
+        code: true,
+        href: format!("/regelefterlevnad?{q}&ordning={r}"),
+        sort: sorted(r),
+    }));
+    let sorted_by = headers
+        .iter()
+        .find(|h| h.sort.is_some())
+        .map(|h| t.t1("compliance-sorted-by", "column", &h.text))
+        .unwrap_or_default();
+    let not_yet = t.t1(
+        "compliance-not-yet",
+        "rules",
+        rules::NOT_YET_CHECKABLE.join(", "),
+    );
     crate::pages::render(&Page {
-        rules,
+        headers,
+        sorted_by,
+        not_yet,
         rows,
         kinds,
         severities,
@@ -189,7 +282,6 @@ pub async fn dashboard(
         administrations,
         administration: f.forvaltning.clone(),
         csv_href: format!("/regelefterlevnad.csv?{q}"),
-        sort_href: format!("/regelefterlevnad?{q}&ordning=allvar"),
         c,
     })
 }

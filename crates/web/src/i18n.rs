@@ -282,6 +282,8 @@ mod tests {
                         ("who", Arg::Text("w".into())),
                         ("reason", Arg::Text("r".into())),
                         ("comment", Arg::Text("c".into())),
+                        ("rules", Arg::Text("r".into())),
+                        ("column", Arg::Text("c".into())),
                     ],
                 );
                 assert!(

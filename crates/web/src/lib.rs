@@ -12,6 +12,7 @@ pub mod auth;
 mod compliance;
 mod edit;
 mod error;
+mod exceptions;
 mod forms;
 pub mod i18n;
 pub mod mail;
@@ -162,6 +163,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/organisation") => h!(orgchart::region),
         ("GET", "/grupper/{slug}/organisation") => h!(orgchart::group),
         ("GET", "/regelefterlevnad") => h!(compliance::dashboard),
+        ("GET", "/grupper/{slug}/undantag") => h!(exceptions::list),
+        ("POST", "/grupper/{slug}/undantag") => h!(exceptions::add),
         ("GET", "/regelefterlevnad.csv") => h!(compliance::csv),
         ("GET", "/admin/logg") => h!(admin::audit_log),
         ("GET", "/admin/logg.csv") => h!(admin::audit_csv),

@@ -242,6 +242,10 @@ struct FindingView {
     evidence: String,
     /// (quote, where from)
     quote: Option<(String, String)>,
+    /// Where to fix it: (href, link text).
+    fix: (String, String),
+    /// Where to record an exception, for those who may.
+    exception: Option<String>,
 }
 
 struct VersionRow {
@@ -354,15 +358,16 @@ pub async fn group(
     {
         actions.push((format!("{href}/medlemmar"), t.t("group-members")));
     }
-    if crate::auth::may(
+    let may_edit = crate::auth::may(
         &state,
         &visitor,
         samordna_domain::policy::Action::EditGroup,
         Some(org),
     )
-    .await
-    {
+    .await;
+    if may_edit {
         actions.push((format!("{href}/redigera"), t.t("group-edit")));
+        actions.push((format!("{href}/undantag"), t.t("group-exceptions")));
     }
     let minutes = state
         .store
@@ -449,6 +454,11 @@ pub async fn group(
                             samordna_domain::rules::Severity::Info => "ok",
                         },
                         rule: f.rule,
+                        fix: {
+                            let (h, key) = crate::compliance::fix_link(&href, f.rule);
+                            (h, t.t(key))
+                        },
+                        exception: may_edit.then(|| format!("{href}/undantag?regel={}", f.rule)),
                         message: f.message,
                         evidence: f.evidence.join("; "),
                         quote: f.source.map(|s| {

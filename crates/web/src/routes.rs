@@ -112,6 +112,8 @@ pub const ROUTES: &[RouteSpec] = &[
         GroupSlug,
     ),
     r("GET", "/regelefterlevnad", ReadPeople, Global),
+    r("GET", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
+    r("POST", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
     r("GET", "/regelefterlevnad.csv", Export, Global),
     r("GET", "/admin/logg", ReadAudit, Global),
     r("GET", "/admin/logg.csv", Export, Global),

@@ -275,7 +275,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
         ) => ReadPeople,
         (_, "/grupper/ny") => CreateGroup,
-        (_, "/grupper/{slug}/redigera") | ("PUT", "/api/v1/organizations/{slug}") => EditGroup,
+        (_, "/grupper/{slug}/redigera" | "/grupper/{slug}/undantag")
+        | ("PUT", "/api/v1/organizations/{slug}") => EditGroup,
         (_, "/grupper/{slug}/medlemmar/ny" | "/medlemskap/{id}/redigera") => EditMemberships,
         (_, "/personer/ny" | "/personer/{id}/redigera") => EditPeople,
         (_, "/forvaltningar/ny" | "/forvaltningar/{id}/redigera") => EditAdministrations,
@@ -326,6 +327,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
     let p = match path {
         "/grupper/{slug}"
         | "/grupper/{slug}/redigera"
+        | "/grupper/{slug}/undantag"
         | "/grupper/{slug}/medlemmar"
         | "/grupper/{slug}/medlemmar/ny" => {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
@@ -1158,5 +1160,138 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
         .headers
         .get("location")
         .is_some_and(|l| l.to_str().unwrap().starts_with("/logga-in")));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn the_dashboard_sorts_by_any_column_and_links_each_finding() {
+    let w = world().await;
+    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let pos = |body: &str, name: &str| {
+        body.find(&format!(">{name}</a></th>"))
+            .unwrap_or_else(|| panic!("{name} in the table"))
+    };
+    let by_name = reader.get(&w.app, "/regelefterlevnad").await.body;
+    assert!(
+        pos(&by_name, "Samordningsråd neurologi") < pos(&by_name, "Samordningsråd rättspsykiatri"),
+        "by name at first"
+    );
+    assert!(by_name.contains("aria-sort=\"ascending\""));
+    let by_rule = reader
+        .get(&w.app, "/regelefterlevnad?ordning=charter-undecided")
+        .await
+        .body;
+    assert!(
+        pos(&by_rule, "Samordningsråd rättspsykiatri") < pos(&by_rule, "Samordningsråd neurologi"),
+        "the group whose charter is undecided comes first"
+    );
+    let sorted_header = "aria-sort=\"descending\"><a href=\"/regelefterlevnad?typ=&#38;allvarlighet=&#38;forvaltning=&#38;ordning=charter-undecided\">";
+    assert!(
+        by_rule.contains(sorted_header),
+        "{}",
+        &by_rule[by_rule.find("<thead>").unwrap()..][..600]
+    );
+    assert!(by_rule.contains("sorterad efter charter-undecided"));
+    assert!(
+        by_rule.contains("href=\"/grupper/samordningsrad-rattspsykiatri#fynd-charter-undecided\""),
+        "the cell links to the finding on the group page"
+    );
+    let group = reader
+        .get(&w.app, "/grupper/samordningsrad-rattspsykiatri")
+        .await
+        .body;
+    assert!(group.contains("id=\"fynd-charter-undecided\""));
+    assert!(
+        group.contains("href=\"/grupper/samordningsrad-rattspsykiatri#uppdragshandlingar\""),
+        "and the finding links to where it is fixed"
+    );
+    assert!(group.contains("id=\"uppdragshandlingar\""));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn a_coordinator_records_an_exception_that_clears_the_finding() {
+    let w = world().await;
+    let slug = "samordningsgrupp-for-neonatalvarden";
+    let group_uri = format!("/grupper/{slug}");
+    let uri = format!("/grupper/{slug}/undantag");
+    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let seen = reader.get(&w.app, &group_uri).await.body;
+    assert!(
+        seen.contains("id=\"fynd-meeting-frequency\""),
+        "no meetings last year"
+    );
+    assert!(seen.contains(&format!("href=\"/grupper/{slug}/moten\">Till mötena")));
+    assert!(
+        !seen.contains("Registrera undantag"),
+        "a reader may not record exceptions"
+    );
+    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let seen = kim.get(&w.app, &group_uri).await.body;
+    assert!(seen.contains(&format!("href=\"{uri}?regel=meeting-frequency\"")));
+    let form = kim
+        .get(&w.app, &format!("{uri}?regel=meeting-frequency"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains("<option value=\"meeting-frequency\" selected>"));
+    assert!(form.body.contains("Gruppen har inga undantag."));
+
+    let bad = kim
+        .post(
+            &w.app,
+            &uri,
+            &[
+                ("rule", "meeting-frequency"),
+                ("until", "2020-01-01"),
+                ("reason", "  "),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Slutdatumet har redan passerat."));
+    assert!(bad.body.contains("Skriv skälet till undantaget."));
+    let bad = kim
+        .post(
+            &w.app,
+            &uri,
+            &[("rule", "ingen-regel"), ("until", "31/12"), ("reason", "x")],
+        )
+        .await;
+    assert!(bad.body.contains("Välj en regel ur listan."));
+    assert!(bad.body.contains("Skriv datumet som ÅÅÅÅ-MM-DD"));
+    let org =
+        w.db.store
+            .organization_by_slug(slug)
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(w.db.store.rule_exceptions(org.id).await.unwrap().is_empty());
+
+    let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
+    let ok = kim
+        .post(
+            &w.app,
+            &uri,
+            &[
+                ("rule", "meeting-frequency"),
+                ("until", &until),
+                ("reason", "Två möten avtalade med kontaktpersonen"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let list = kim.get(&w.app, &uri).await.body;
+    assert!(list.contains("Två möten avtalade med kontaktpersonen"));
+    assert!(list.contains("<td>Person coordinator</td>"));
+    let after = reader.get(&w.app, &group_uri).await.body;
+    assert!(
+        !after.contains("id=\"fynd-meeting-frequency\""),
+        "the exception clears the finding"
+    );
+    let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
+    assert_eq!(last.action, "rule_exception.added");
+    assert_eq!(last.actor, format!("account:{}", w.ids["coordinator"]));
     w.db.close().await;
 }
