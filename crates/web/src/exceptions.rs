@@ -167,7 +167,7 @@ pub async fn add(
         None if typed.until.is_empty() => {
             e.add(
                 "until",
-                t.t1("error-required", "field", &t.t("exception-until")),
+                t.t1("error-required", "field", t.t("exception-until")),
             );
             None
         }
