@@ -27,11 +27,11 @@ pub const SEEDS: [(&str, &str); 5] = [
     ),
 ];
 
-/// Imports the seeds when the register is empty; leaves a register with content alone.
-pub async fn load(store: &Store) -> Result<()> {
+/// Imports the seeds when the register is empty and says whether it did; leaves a
+/// register with content alone.
+pub async fn load(store: &Store) -> Result<bool> {
     if store.counts().await?.organizations > 0 {
-        tracing::info!("databasen har redan innehåll; demodata importeras inte");
-        return Ok(());
+        return Ok(false);
     }
     for (name, text) in SEEDS {
         let doc =
@@ -46,7 +46,7 @@ pub async fn load(store: &Store) -> Result<()> {
         "demodata importerad: {} dokument, personer, medlemskap och möten",
         SEEDS.len()
     );
-    Ok(())
+    Ok(true)
 }
 
 /// The administrations (förvaltningar) the demo people come from.

@@ -149,12 +149,21 @@ enum Command {
     /// Undantag från en regel, till exempel en mötesfrekvens som avtalats med kontaktpersonen.
     #[command(subcommand)]
     Exception(ExceptionCommand),
+    /// Demodata: exempeldokumenten, påhittade personer, möten och anteckningar.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Konton: lägg till, byt lösenord.
     #[command(subcommand)]
     User(UserCommand),
     /// API-nycklar: skapa, återkalla.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Läs in demodata i en tom databas (samma data som serve --demo).
+    Load,
 }
 
 #[derive(Subcommand)]
@@ -356,8 +365,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             trust_proxy,
         } => {
             let store = open(&cli.db).await?;
-            if demo {
-                demo::load(&store).await?;
+            if demo && !demo::load(&store).await? {
+                tracing::info!("databasen har redan innehåll; demodata läses inte in");
             }
             let anonymous_access = match anonymous.as_str() {
                 "everything" => samordna_domain::policy::AnonymousAccess::Everything,
@@ -401,6 +410,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             serve(store, settings, listen).await?;
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
+        Command::Demo(DemoCommand::Load) => {
+            let store = open(&cli.db).await?;
+            if !demo::load(&store).await? {
+                anyhow::bail!(
+                    "databasen {} har redan innehåll; demodata läses bara in i en tom databas",
+                    redact(&cli.db)
+                );
+            }
+            println!("Demodata inläst i {}.", redact(&cli.db));
+        }
         Command::Check {
             group,
             json,

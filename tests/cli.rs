@@ -622,3 +622,30 @@ fn an_exception_clears_a_finding_while_it_is_valid() {
         "cleared by the exception"
     );
 }
+
+#[test]
+fn demo_load_fills_an_empty_database_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let first = run(&["--db", &db, "demo", "load"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("Demodata inläst"));
+    let check = run(&["--db", &db, "check", "--json"]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "the demo breaks rules on purpose"
+    );
+    let again = run(&["--db", &db, "demo", "load"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("har redan innehåll"),
+        "{}",
+        stderr(&again)
+    );
+    let after = run(&["--db", &db, "check", "--json"]);
+    assert_eq!(
+        after.stdout, check.stdout,
+        "a refused second load changes nothing"
+    );
+}

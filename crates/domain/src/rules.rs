@@ -513,6 +513,13 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     let src = c
         .source(&["mötesanteckningar"])
         .or_else(|| c.source(&["anteckningar"]));
+    // An error where the group's own charter requires minutes (the neonatal group's
+    // does); elsewhere the region's practice, a warning.
+    let minutes_severity = if src.is_some() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     let missing: Vec<String> = held
         .iter()
         .filter(|m| m.minutes.is_none())
@@ -523,7 +530,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     } else {
         c.finding(
             "minutes-missing",
-            Severity::Error,
+            minutes_severity,
             format!(
                 "{} hållna ordinarie möten saknar anteckningar.",
                 missing.len()
@@ -545,7 +552,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     } else {
         c.finding(
             "minutes-unapproved",
-            Severity::Error,
+            minutes_severity,
             format!(
                 "Anteckningar som inte är justerade inom {} dagar.",
                 g.approve_days
@@ -1095,7 +1102,20 @@ mod tests {
         let mut g = good();
         g.meetings
             .push(meeting("2026-10-01", Some(MinutesStatus::Submitted)));
-        assert!(has(&g, "minutes-unapproved").is_some());
+        assert_eq!(
+            has(&g, "minutes-unapproved").unwrap().severity,
+            Severity::Warning,
+            "the neurologi charter says nothing of minutes"
+        );
+        let mut n = neonatal();
+        n.meetings = g.meetings.clone();
+        let f = has(&n, "minutes-unapproved").expect("the neonatal charter requires approval");
+        assert_eq!(f.severity, Severity::Error);
+        assert!(
+            quote_of(&f).contains("godkännas av ordförande"),
+            "{}",
+            quote_of(&f)
+        );
         g.meetings.pop();
         g.meetings
             .push(meeting("2026-11-20", Some(MinutesStatus::Submitted)));
