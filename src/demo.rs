@@ -179,7 +179,8 @@ pub async fn populate(store: &Store) -> Result<()> {
         // Some groups break a rule on purpose, so that the compliance check has
         // something to show: the same administration for chair and contact person
         // (group 1), too many adjuncts (3), a participant not appointed by the head of
-        // administration and two chairs (4), no coordinator (5), too few meetings
+        // administration and two chairs (4), no coordinator (5), a chair appointed
+        // by the wrong body (2), too few meetings
         // last year (0: the one group whose charter was in force all of last year).
         let mut roles = roles.to_vec();
         if gi == 3 {
@@ -227,6 +228,15 @@ pub async fn populate(store: &Store) -> Result<()> {
                         on_behalf_of_id: Some(adm),
                         voting_right: role.votes_by_default(),
                         appointed_by: Some(match role {
+                            // The neonatal chair is appointed by SOR barn, as its
+                            // charter says; the neurologi chair, wrongly, by an
+                            // administration.
+                            MembershipRole::Ordforande
+                                if g.kind == samordna_domain::OrgKind::Samordningsgrupp =>
+                            {
+                                "SOR barn efter avstämning med SOR kvinnosjukdomar och förlossningar samt SOR anestesi, operation, intensivvård".into()
+                            }
+                            MembershipRole::Ordforande if gi == 2 => "Förvaltningschefen".into(),
                             MembershipRole::Ordforande => {
                                 "Ledningsgrupp hälso- och sjukvård".into()
                             }

@@ -156,6 +156,49 @@ pub fn bodies_to_inform(doc: &ParsedCharter) -> Vec<String> {
     out
 }
 
+/// The body that appoints the chair, from the charter's "Ordförande: Utses av …"
+/// sentence: the first body named after "utses av", by its name in the register.
+pub fn chair_appointer(doc: &ParsedCharter) -> Option<String> {
+    for (_, text) in crate::rules::charter_texts(doc) {
+        for sentence in crate::rules::sentences(text) {
+            let lower = sentence.to_lowercase();
+            if !lower.contains("ordförande") {
+                continue;
+            }
+            let Some(at) = lower.find("utses av") else {
+                continue;
+            };
+            // Byte offsets of the lower-cased text match the original for these
+            // Swedish letters (å, ä, ö keep their length when lower-cased).
+            let rest = sentence.get(at..).unwrap_or(&sentence);
+            let first = doc
+                .mentions
+                .iter()
+                .filter_map(|m| rest.find(&m.written).map(|pos| (pos, &m.name)))
+                .min_by_key(|(pos, _)| *pos);
+            if let Some((_, name)) = first {
+                return Some(name.clone());
+            }
+        }
+    }
+    None
+}
+
+/// Whether a free text (such as a membership's "appointed by") names `body`: one of
+/// the bodies it mentions is `body`, by name, former name or a near spelling.
+pub fn names_body(text: &str, body: &str) -> bool {
+    use crate::names;
+    let body_key = names::name_key(body);
+    let known = names::known_body(body).map(|b| b.name);
+    names::same_key(&names::name_key(text), &body_key)
+        || names::find_known_bodies(text)
+            .iter()
+            .any(|(b, _)| Some(b.name) == known || names::name_key(b.name) == body_key)
+        || names::find_council_mentions(text)
+            .iter()
+            .any(|(name, _)| names::same_key(&names::name_key(name), &body_key))
+}
+
 /// The entries of a charter's distribution list that must receive it: all but
 /// those that only ask for the register of groups to be updated, which the
 /// decision itself does in Samordna.
@@ -195,6 +238,35 @@ mod tests {
             Vec::<String>::new(),
             "the council charters name no one to inform"
         );
+    }
+
+    #[test]
+    fn the_charter_says_who_appoints_the_chair() {
+        let neonatal = charter("samordningsgrupp-neonatalvard-2023");
+        assert_eq!(
+            chair_appointer(&neonatal).as_deref(),
+            Some("Samordningsråd barn")
+        );
+        for name in ["sor-neurologi-2026", "sor-rattspsykiatri-2024"] {
+            assert_eq!(
+                chair_appointer(&charter(name)).as_deref(),
+                Some("Ledningsgrupp hälso- och sjukvård"),
+                "{name}: also under its former name"
+            );
+        }
+        assert!(names_body("SOR barn", "Samordningsråd barn"));
+        assert!(names_body(
+            "Koncernledning hälso- och sjukvård, enligt rutin",
+            "Ledningsgrupp hälso- och sjukvård"
+        ));
+        assert!(!names_body(
+            "Förvaltningschefen",
+            "Ledningsgrupp hälso- och sjukvård"
+        ));
+        assert!(!names_body(
+            "Ledningsgrupp hälso- och sjukvård",
+            "Samordningsråd barn"
+        ));
     }
 
     #[test]

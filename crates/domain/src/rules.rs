@@ -349,8 +349,27 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         // missing-chair: exactly one current chair.
         let chairs = c.with_role(MembershipRole::Ordforande);
         let src = c.source(&["ordförande", "utses"]);
+        // Who the charter says appoints the chair, against who did.
+        let appointer = c.charter().and_then(|(_, d)| decisions::chair_appointer(d));
+        let wrongly_appointed = match (chairs.as_slice(), &appointer) {
+            ([chair], Some(body)) => chair
+                .appointed_by
+                .as_deref()
+                .filter(|by| !decisions::names_body(by, body))
+                .map(|by| (chair.name.clone(), by.to_string(), body.clone())),
+            _ => None,
+        };
         match chairs.len() {
-            1 => c.ok("missing-chair"),
+            1 => match wrongly_appointed {
+                Some((name, by, body)) => c.finding(
+                    "missing-chair",
+                    Severity::Warning,
+                    format!("Ordföranden är utsedd av {by}; uppdragshandlingen anger {body}."),
+                    vec![name],
+                    src,
+                ),
+                None => c.ok("missing-chair"),
+            },
             0 => c.finding(
                 "missing-chair",
                 Severity::Error,
@@ -932,7 +951,10 @@ mod tests {
             charter_in_force: Some(("version 1".into(), charter("sor-neurologi-2026"))),
             undecided: None,
             members: vec![
-                member("Ada", MembershipRole::Ordforande, "SU"),
+                MemberFacts {
+                    appointed_by: Some("Ledningsgrupp hälso- och sjukvård".into()),
+                    ..member("Ada", MembershipRole::Ordforande, "SU")
+                },
                 member("Bo", MembershipRole::Koordinator, "Koncernkontoret"),
                 member("Cy", MembershipRole::Kontaktperson, "SkaS"),
                 member("Di", MembershipRole::Deltagare, "NU"),
@@ -987,6 +1009,7 @@ mod tests {
             charter("samordningsgrupp-neonatalvard-2023"),
         ));
         g.parent = Some("Samordningsråd barn".into());
+        g.members[0].appointed_by = Some("SOR barn efter avstämning".into());
         g.parent_contacts = Some(vec!["Cy".into()]);
         g.decisions.as_mut().unwrap()[0].communicated_to = vec![
             "Samordningsråd barn".into(),
@@ -1057,6 +1080,24 @@ mod tests {
         assert!(
             quote_of(&f).starts_with("Ordförande: Utses av ledningsgrupp"),
             "quoted"
+        );
+
+        // One chair, appointed by someone else than the charter says.
+        let mut g = neonatal();
+        g.members[0].appointed_by = Some("Ledningsgrupp hälso- och sjukvård".into());
+        let f = has(&g, "missing-chair").expect("SOR barn appoints the neonatal chair");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(
+            f.message
+                .contains("uppdragshandlingen anger Samordningsråd barn"),
+            "{}",
+            f.message
+        );
+        assert!(quote_of(&f).starts_with("Ordförande: Utses av SOR barn"));
+        g.members[0].appointed_by = None;
+        assert!(
+            has(&g, "missing-chair").is_none(),
+            "not recorded: nothing to compare"
         );
 
         let mut g = good();
