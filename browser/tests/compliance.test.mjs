@@ -70,3 +70,19 @@ test('the dashboard sorts by a rule from the keyboard and links to the finding',
   assert.equal(new URL(page.url()).hash, '#fynd-charter-undecided');
   assert.ok(await page.locator('#fynd-charter-undecided').isVisible());
 });
+
+test('the dashboard and the exception form in English are accessible too', async () => {
+  const page = await newPage(env.browser);
+  await signIn(page);
+  await page.goto(env.server.base + '/regelefterlevnad?ordning=allvar');
+  await page.getByRole('link', { name: 'English' }).click();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.match(await page.locator('caption').innerText(), /sorted by Most serious/);
+  await clean(page, 'dashboard (en)');
+  await page.goto(env.server.base + GROUP + '/undantag');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.equal(await page.locator('h1').innerText(), 'Exceptions for Samordningsgrupp för neonatalvården');
+  await page.getByRole('button', { name: 'Record the exception' }).click();
+  assert.match(await page.getByRole('alert').innerText(), /Choose a rule from the list/);
+  await clean(page, 'exception form with errors (en)');
+});

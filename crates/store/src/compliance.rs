@@ -39,6 +39,7 @@ impl Store {
         };
         let today = Utc::now().date_naive();
         let people = store.people().await?;
+        let administrations = store.administrations().await?;
         let members: Vec<MemberFacts> = store
             .memberships(Some(org.id), None)
             .await?
@@ -48,8 +49,13 @@ impl Store {
                 name: m.person_name.clone(),
                 role: m.fields.role,
                 administration: m.on_behalf_of_name.clone().or_else(|| {
+                    // Not on behalf of one: the administration the person works in.
                     let p = people.iter().find(|p| p.id == m.fields.person_id)?;
-                    p.fields.administration_id.map(|a| a.to_string())
+                    let id = p.fields.administration_id?;
+                    administrations
+                        .iter()
+                        .find(|a| a.id == id)
+                        .map(|a| a.name.clone())
                 }),
                 appointed_by: m.fields.appointed_by.clone(),
             })
@@ -71,10 +77,11 @@ impl Store {
             ),
             None => None,
         };
+        let latest = store.latest_minutes_status(org.id).await?;
         let mut meetings = Vec::new();
         for m in store.meetings(Some(org.id)).await? {
             let minutes: Option<MinutesStatus> =
-                store.minutes(m.id).await?.last().map(|v| v.status);
+                latest.iter().find(|(id, _)| *id == m.id).map(|(_, s)| *s);
             let date = m.fields.starts_at.date_naive();
             meetings.push(MeetingFacts {
                 label: format!("möte {date}"),

@@ -360,6 +360,34 @@ impl Store {
         })
     }
 
+    /// The status of the latest minutes version of each of a group's meetings that
+    /// has minutes, in one query: (meeting id, status).
+    pub async fn latest_minutes_status(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<(i64, MinutesStatus)>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query(
+                "SELECT n.meeting_id, n.status FROM minutes n JOIN meetings m ON m.id = n.meeting_id \
+                 WHERE m.organization_id = $1 \
+                 AND n.version = (SELECT MAX(x.version) FROM minutes x WHERE x.meeting_id = n.meeting_id)",
+            )
+            .bind(organization_id)
+            .fetch_all(&mut *c)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("meeting_id")?,
+                        r.try_get::<String, _>("status")?
+                            .parse()
+                            .map_err(StoreError::Corrupt)?,
+                    ))
+                })
+                .collect()
+        })
+    }
+
     /// Published minutes of a group (or all), newest first.
     pub async fn published_minutes(
         &self,

@@ -1230,43 +1230,57 @@ mod compliance {
     suite!(
         group_settings_override_the_region_defaults,
         exceptions_are_kept_with_their_reason,
+        facts_name_administrations_and_the_latest_minutes,
     );
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
+    /// A new person (working in `administration`) with `role` in the group since 2024.
+    async fn member(
+        store: &Store,
+        organization_id: i64,
+        name: &str,
+        role: MembershipRole,
+        administration: Option<i64>,
+    ) {
+        let pid = store
+            .create_person(
+                &PersonFields {
+                    name: name.into(),
+                    administration_id: administration,
+                    ..Default::default()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        store
+            .create_membership(
+                &MembershipFields {
+                    person_id: pid,
+                    organization_id,
+                    role,
+                    on_behalf_of_id: None,
+                    voting_right: role.votes_by_default(),
+                    appointed_by: None,
+                    start_date: d("2024-01-01"),
+                    end_date: None,
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+    }
+
     async fn adjuncts(store: &Store, slug: &str, n: usize) -> samordna_store::Organization {
-        let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+        let org = super::org(store, slug).await;
         for i in 0..n {
-            let pid = store
-                .create_person(
-                    &PersonFields {
-                        name: format!("Adjungerad {i}"),
-                        ..Default::default()
-                    },
-                    "editor",
-                )
-                .await
-                .unwrap();
-            store
-                .create_membership(
-                    &MembershipFields {
-                        person_id: pid,
-                        organization_id: org.id,
-                        role: MembershipRole::Adjungerad,
-                        on_behalf_of_id: None,
-                        voting_right: false,
-                        appointed_by: None,
-                        start_date: d("2024-01-01"),
-                        end_date: None,
-                    },
-                    "editor",
-                )
-                .await
-                .unwrap();
+            let name = format!("Adjungerad {i}");
+            member(store, org.id, &name, MembershipRole::Adjungerad, None).await;
         }
-        store.organization_by_slug(slug).await.unwrap().unwrap()
+        super::org(store, slug).await
     }
 
     fn adjunct_finding(facts: &rules::GroupFacts) -> bool {
@@ -1303,7 +1317,7 @@ mod compliance {
             .update_organization(slug, org.row_version, &f, "editor")
             .await
             .unwrap();
-        let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+        let org = super::org(store, slug).await;
         assert_eq!(org.adjunct_limit, Some(4));
         let facts = store.group_facts(&org, &orgs, &stricter).await.unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (4, 21));
@@ -1316,11 +1330,7 @@ mod compliance {
 
     async fn exceptions_are_kept_with_their_reason(store: &Store) {
         import_seeds(store).await;
-        let org = store
-            .organization_by_slug("samordningsrad-neurologi")
-            .await
-            .unwrap()
-            .unwrap();
+        let org = super::org(store, "samordningsrad-neurologi").await;
         assert!(store
             .add_rule_exception(org.id, "no-such-rule", d("2026-12-31"), "x", "editor")
             .await
@@ -1345,5 +1355,63 @@ mod compliance {
         assert_eq!(ex[0].reason, "Överenskommet med kontaktpersonen");
         let last = store.audit_events().await.unwrap().pop().unwrap();
         assert_eq!(last.action, "rule_exception.added");
+    }
+
+    async fn facts_name_administrations_and_the_latest_minutes(store: &Store) {
+        use samordna_domain::meetings::{MeetingKind, MinutesStatus, MinutesStep};
+        import_seeds(store).await;
+        let org = super::org(store, "samordningsrad-neurologi").await;
+        let su = store
+            .create_administration("Sahlgrenska Universitetssjukhuset", Some("SU"), "editor")
+            .await
+            .unwrap();
+        member(
+            store,
+            org.id,
+            "Ada Ordförande",
+            MembershipRole::Ordforande,
+            Some(su),
+        )
+        .await;
+        let mut ids = Vec::new();
+        for days in [60, 30] {
+            let start = chrono::Utc::now() - chrono::Duration::days(days);
+            ids.push(
+                store
+                    .create_meeting(
+                        &samordna_store::MeetingFields {
+                            organization_id: org.id,
+                            kind: MeetingKind::Ordinary,
+                            starts_at: start,
+                            ends_at: start + chrono::Duration::hours(2),
+                            place: None,
+                            digital_link: None,
+                        },
+                        "editor",
+                    )
+                    .await
+                    .unwrap(),
+            );
+        }
+        store
+            .save_minutes(ids[0], "Anteckningar", "editor")
+            .await
+            .unwrap();
+        store
+            .minutes_step(ids[0], MinutesStep::Submit, None, "editor")
+            .await
+            .unwrap();
+        let orgs = store.organizations().await.unwrap();
+        let facts = store
+            .group_facts(&org, &orgs, &RegionDefaults::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            facts.members[0].administration.as_deref(),
+            Some("Sahlgrenska Universitetssjukhuset"),
+            "the person's own administration, by name"
+        );
+        let status: Vec<Option<MinutesStatus>> = facts.meetings.iter().map(|m| m.minutes).collect();
+        assert_eq!(status, [Some(MinutesStatus::Submitted), None]);
     }
 }
