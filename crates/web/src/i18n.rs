@@ -154,6 +154,7 @@ pub enum Arg {
 #[derive(Debug, Clone)]
 pub struct RequestInfo {
     pub lang: Lang,
+    /// The request's path and query.
     pub path: String,
 }
 
@@ -197,7 +198,12 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
         .unwrap_or(Lang::Sv);
     let info = RequestInfo {
         lang,
-        path: req.uri().path().to_string(),
+        // With the query, so that switching language or signing in comes back to the
+        // same filtered, sorted page.
+        path: req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
     };
     let mut res = REQUEST.scope(info, next.run(req)).await;
     res.headers_mut().insert(
