@@ -42,6 +42,16 @@ test('a finding leads to an exception that clears it', async () => {
   assert.match(await row.innerText(), new RegExp(`meeting-frequency\\s+${until}`));
   assert.match(await row.innerText(), /Rut Registerhållare/);
   await clean(page, 'exception list');
+  await page.getByRole('button', { name: 'Avsluta i dag meeting-frequency' }).click();
+  assert.match(await row.innerText(), /har löpt ut/, 'ended early, still listed');
+  await page.goto(env.server.base + GROUP);
+  assert.ok(await page.locator('#fynd-meeting-frequency').isVisible(), 'the finding is back');
+
+  // Recorded again, for the rest of this test.
+  await page.goto(env.server.base + GROUP + '/undantag?regel=meeting-frequency');
+  await page.getByLabel(/^Gäller till och med/).fill(until);
+  await page.getByLabel('Skäl').fill('Ett nytt avtal med kontaktpersonen');
+  await page.getByRole('button', { name: 'Registrera undantaget' }).click();
 
   await page.getByRole('link', { name: 'Samordningsgrupp för neonatalvården' }).first().click();
   assert.equal(await page.locator('#fynd-meeting-frequency').count(), 0, 'the finding is cleared');

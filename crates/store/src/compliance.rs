@@ -121,6 +121,7 @@ impl Store {
 /// A recorded exception with who recorded it and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExceptionRecord {
+    pub id: i64,
     pub exception: samordna_domain::rules::Exception,
     pub created_by: String,
     pub created_at: chrono::DateTime<Utc>,
@@ -134,13 +135,14 @@ impl Store {
     ) -> Result<Vec<ExceptionRecord>, StoreError> {
         use sqlx::Row;
         crate::with_conn!(self, |c| {
-            let rows = sqlx::query("SELECT rule, valid_until, reason, created_by, created_at FROM rule_exceptions WHERE organization_id = $1 ORDER BY id DESC")
+            let rows = sqlx::query("SELECT id, rule, valid_until, reason, created_by, created_at FROM rule_exceptions WHERE organization_id = $1 ORDER BY id DESC")
                 .bind(organization_id)
                 .fetch_all(&mut *c)
                 .await?;
             rows.iter()
                 .map(|r| {
                     Ok(ExceptionRecord {
+                        id: r.try_get("id")?,
                         exception: samordna_domain::rules::Exception {
                             rule: r.try_get("rule")?,
                             valid_until: r.try_get("valid_until")?,
@@ -208,6 +210,58 @@ impl Store {
             )
             .await?;
             Ok(id)
+        })
+    }
+
+    /// Ends a valid exception today: from tomorrow it no longer clears the finding.
+    /// The record stays, with its reason; the change is in the audit log.
+    pub async fn end_rule_exception(
+        &self,
+        organization_id: i64,
+        id: i64,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let today = Utc::now().date_naive();
+        let record = self
+            .rule_exception_records(organization_id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| StoreError::NotFound(format!("undantaget {id}")))?;
+        if record.exception.valid_until < today {
+            return Err(StoreError::Conflict(format!(
+                "undantaget gällde bara till och med {}",
+                record.exception.valid_until
+            )));
+        }
+        let ended = today - chrono::Duration::days(1);
+        crate::in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE rule_exceptions SET valid_until = $1 WHERE id = $2 AND organization_id = $3 AND valid_until >= $4")
+                .bind(ended)
+                .bind(id)
+                .bind(organization_id)
+                .bind(today)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Conflict(
+                    "undantaget har redan avslutats".into(),
+                ));
+            }
+            crate::audit(
+                c,
+                actor,
+                "rule_exception.ended",
+                "organization",
+                organization_id,
+                &record.exception.rule,
+                crate::before_after(
+                    serde_json::json!({"rule": record.exception.rule, "valid_until": record.exception.valid_until}),
+                    serde_json::json!({"rule": record.exception.rule, "valid_until": ended}),
+                ),
+            )
+            .await?;
+            Ok(())
         })
     }
 }

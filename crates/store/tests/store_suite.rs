@@ -1355,6 +1355,26 @@ mod compliance {
         assert_eq!(ex[0].reason, "Överenskommet med kontaktpersonen");
         let last = store.audit_events().await.unwrap().pop().unwrap();
         assert_eq!(last.action, "rule_exception.added");
+
+        let id = store.rule_exception_records(org.id).await.unwrap()[0].id;
+        store
+            .end_rule_exception(org.id, id, "editor")
+            .await
+            .unwrap();
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+        let ex = store.rule_exceptions(org.id).await.unwrap();
+        assert_eq!(ex[0].valid_until, yesterday, "ended, not removed");
+        assert_eq!(ex[0].reason, "Överenskommet med kontaktpersonen");
+        assert!(matches!(
+            store.end_rule_exception(org.id, id, "editor").await,
+            Err(samordna_store::StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.end_rule_exception(org.id, id + 100, "editor").await,
+            Err(samordna_store::StoreError::NotFound(_))
+        ));
+        let last = store.audit_events().await.unwrap().pop().unwrap();
+        assert_eq!(last.action, "rule_exception.ended");
     }
 
     async fn facts_name_administrations_and_the_latest_minutes(store: &Store) {

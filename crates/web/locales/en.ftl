@@ -454,3 +454,5 @@ compliance-sorted-by = sorted by { $column }
 col-worst = Most serious
 compliance-not-yet = Not checked yet (decisions, escalations and distribution are recorded in a later version): { $rules }.
 group-exceptions = Exceptions to rules
+exception-actions = Action
+exception-end = End today

@@ -448,3 +448,5 @@ compliance-sorted-by = sorterad efter { $column }
 col-worst = Allvarligast
 compliance-not-yet = Prövas inte ännu (beslut, eskaleringar och utskick registreras i en senare version): { $rules }.
 group-exceptions = Undantag från regler
+exception-actions = Åtgärd
+exception-end = Avsluta i dag

@@ -22,6 +22,8 @@ struct Row {
     reason: String,
     by: String,
     valid: bool,
+    /// Where to end it today, while it is valid.
+    end_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -69,6 +71,8 @@ async fn page(
         .into_iter()
         .map(|r| Row {
             valid: r.exception.valid_until >= today,
+            end_href: (r.exception.valid_until >= today)
+                .then(|| format!("/grupper/{slug}/undantag/{}/avsluta", r.id)),
             rule: r.exception.rule,
             until: r.exception.valid_until.to_string(),
             reason: r.exception.reason,
@@ -191,4 +195,23 @@ pub async fn add(
         }
         _ => page(&state, &v, &slug, &typed, &e).await,
     }
+}
+
+/// `POST /grupper/{slug}/undantag/{id}/avsluta`: ends a valid exception today.
+pub async fn end(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let t = Chrome::new("compliance").t;
+    let org = state
+        .store
+        .organization_by_slug(&slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(t.t1("error-no-group", "slug", &slug)))?;
+    state
+        .store
+        .end_rule_exception(org.id, id, &v.actor())
+        .await?;
+    Ok(Redirect::to(&format!("/grupper/{slug}/undantag")).into_response())
 }

@@ -165,6 +165,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/regelefterlevnad") => h!(compliance::dashboard),
         ("GET", "/grupper/{slug}/undantag") => h!(exceptions::list),
         ("POST", "/grupper/{slug}/undantag") => h!(exceptions::add),
+        ("POST", "/grupper/{slug}/undantag/{id}/avsluta") => h!(exceptions::end),
         ("GET", "/regelefterlevnad.csv") => h!(compliance::csv),
         ("GET", "/admin/logg") => h!(admin::audit_log),
         ("GET", "/admin/logg.csv") => h!(admin::audit_csv),

@@ -114,6 +114,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/regelefterlevnad", ReadPeople, Global),
     r("GET", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
     r("POST", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
+    r(
+        "POST",
+        "/grupper/{slug}/undantag/{id}/avsluta",
+        EditGroup,
+        GroupSlug,
+    ),
     r("GET", "/regelefterlevnad.csv", Export, Global),
     r("GET", "/admin/logg", ReadAudit, Global),
     r("GET", "/admin/logg.csv", Export, Global),

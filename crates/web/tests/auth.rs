@@ -275,7 +275,12 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
         ) => ReadPeople,
         (_, "/grupper/ny") => CreateGroup,
-        (_, "/grupper/{slug}/redigera" | "/grupper/{slug}/undantag")
+        (
+            _,
+            "/grupper/{slug}/redigera"
+            | "/grupper/{slug}/undantag"
+            | "/grupper/{slug}/undantag/{id}/avsluta",
+        )
         | ("PUT", "/api/v1/organizations/{slug}") => EditGroup,
         (_, "/grupper/{slug}/medlemmar/ny" | "/medlemskap/{id}/redigera") => EditMemberships,
         (_, "/personer/ny" | "/personer/{id}/redigera") => EditPeople,
@@ -352,6 +357,9 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/personer/{id}/redigera" => path.replace("{id}", &ids["person"].to_string()),
         "/forvaltningar/{id}/redigera" => path.replace("{id}", &ids["administration"].to_string()),
         "/konto/nycklar/{id}/aterkalla" => path.replace("{id}", "999999"),
+        "/grupper/{slug}/undantag/{id}/avsluta" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{id}", "999999"),
         "/api/v1/organizations/{slug}"
         | "/api/v1/organizations/{slug}/charters"
         | "/api/v1/organizations/{slug}/memberships" => {
@@ -1293,5 +1301,29 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
     let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
     assert_eq!(last.action, "rule_exception.added");
     assert_eq!(last.actor, format!("account:{}", w.ids["coordinator"]));
+
+    // Ended early, the exception stays in the list and the finding is back.
+    let end = list
+        .split("action=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.ends_with("/avsluta"))
+        .expect("an end button for the valid exception");
+    let ended = kim.post(&w.app, end, &[]).await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    let list = kim.get(&w.app, &uri).await.body;
+    assert!(list.contains("har löpt ut") && list.contains("Två möten avtalade"));
+    assert!(!list.contains("/avsluta"), "nothing left to end");
+    assert!(reader
+        .get(&w.app, &group_uri)
+        .await
+        .body
+        .contains("id=\"fynd-meeting-frequency\""));
+    assert_eq!(
+        kim.post(&w.app, end, &[]).await.status,
+        StatusCode::CONFLICT,
+        "an ended exception cannot be ended again"
+    );
+    let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
+    assert_eq!(last.action, "rule_exception.ended");
     w.db.close().await;
 }
