@@ -268,6 +268,22 @@ impl Checker<'_> {
         }
     }
 
+    /// A finding when `evidence` names something, otherwise `Ok`.
+    fn finding_unless_none(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        message: String,
+        evidence: Vec<String>,
+        source: Option<Source>,
+    ) {
+        if evidence.is_empty() {
+            self.ok(rule);
+        } else {
+            self.finding(rule, severity, message, evidence, source);
+        }
+    }
+
     fn ok(&mut self, rule: &'static str) {
         self.out.push(Outcome::Ok { rule });
     }
@@ -488,12 +504,8 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             })
             .map(|m| m.name.clone())
             .collect();
-        if unappointed.is_empty() {
-            c.ok("member-not-appointed");
-        } else {
-            let src = c.source(&["förvaltningschef", "ut"]);
-            c.finding("member-not-appointed", Severity::Error, "Deltagare som inte är utsedda av förvaltningschefen för den förvaltning de företräder.".into(), unappointed, src);
-        }
+        let src = c.source(&["förvaltningschef", "ut"]);
+        c.finding_unless_none("member-not-appointed", Severity::Error, "Deltagare som inte är utsedda av förvaltningschefen för den förvaltning de företräder.".into(), unappointed, src);
         // adjunct-limit (warn)
         let adjuncts: Vec<String> = c
             .with_role(MembershipRole::Adjungerad)
@@ -544,20 +556,16 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         .filter(|m| m.minutes.is_none())
         .map(|m| m.label.clone())
         .collect();
-    if missing.is_empty() {
-        c.ok("minutes-missing");
-    } else {
-        c.finding(
-            "minutes-missing",
-            minutes_severity,
-            format!(
-                "{} hållna ordinarie möten saknar anteckningar.",
-                missing.len()
-            ),
-            missing,
-            src.clone(),
-        );
-    }
+    c.finding_unless_none(
+        "minutes-missing",
+        minutes_severity,
+        format!(
+            "{} hållna ordinarie möten saknar anteckningar.",
+            missing.len()
+        ),
+        missing,
+        src.clone(),
+    );
     let late: Vec<String> = held
         .iter()
         .filter(|m| {
@@ -566,36 +574,28 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         })
         .map(|m| m.label.clone())
         .collect();
-    if late.is_empty() {
-        c.ok("minutes-unapproved");
-    } else {
-        c.finding(
-            "minutes-unapproved",
-            minutes_severity,
-            format!(
-                "Anteckningar som inte är justerade inom {} dagar.",
-                g.approve_days
-            ),
-            late,
-            src.clone(),
-        );
-    }
+    c.finding_unless_none(
+        "minutes-unapproved",
+        minutes_severity,
+        format!(
+            "Anteckningar som inte är justerade inom {} dagar.",
+            g.approve_days
+        ),
+        late,
+        src.clone(),
+    );
     let unpublished: Vec<String> = held
         .iter()
         .filter(|m| m.minutes == Some(MinutesStatus::Approved))
         .map(|m| m.label.clone())
         .collect();
-    if unpublished.is_empty() {
-        c.ok("minutes-unpublished");
-    } else {
-        c.finding(
-            "minutes-unpublished",
-            Severity::Warning,
-            "Justerade anteckningar som inte är publicerade på intranätet.".into(),
-            unpublished,
-            c.source(&["publiceras"]),
-        );
-    }
+    c.finding_unless_none(
+        "minutes-unpublished",
+        Severity::Warning,
+        "Justerade anteckningar som inte är publicerade på intranätet.".into(),
+        unpublished,
+        c.source(&["publiceras"]),
+    );
 
     // group-info-unpublished: the group, its members and its charter on the intranet.
     if g.charter_in_force.is_none() || g.members.is_empty() {
@@ -750,18 +750,14 @@ fn decision_rules(c: &mut Checker) {
                     }
                 }
             }
-            if evidence.is_empty() {
-                c.ok("decision-outside-mandate");
-            } else {
-                let src = c.source(words).or_else(|| c.source(&["eskaleras"]));
-                c.finding(
+            let src = c.source(words).or_else(|| c.source(&["eskaleras"]));
+            c.finding_unless_none(
                     "decision-outside-mandate",
                     Severity::Error,
                     "Beslut utan stöd i deltagarnas eller ordförandens mandat; frågan ska eskaleras inom förvaltningen eller till berörd koncernövergripande grupp.".into(),
                     evidence,
                     src,
                 );
-            }
         }
     }
 
@@ -817,19 +813,15 @@ fn decision_rules(c: &mut Checker) {
                     e.topic.quote_words()
                 }));
             }
-            if evidence.is_empty() {
-                c.ok("escalation-route");
-            } else {
-                let src = words.and_then(|w| c.source(w));
-                c.finding(
-                    "escalation-route",
-                    Severity::Warning,
-                    "Frågor som har hanterats eller lyfts utanför den väg uppdragshandlingen anger."
-                        .into(),
-                    evidence,
-                    src,
-                );
-            }
+            let src = words.and_then(|w| c.source(w));
+            c.finding_unless_none(
+                "escalation-route",
+                Severity::Warning,
+                "Frågor som har hanterats eller lyfts utanför den väg uppdragshandlingen anger."
+                    .into(),
+                evidence,
+                src,
+            );
         }
     }
 
@@ -855,18 +847,14 @@ fn decision_rules(c: &mut Checker) {
                     })
                 })
                 .collect();
-            if evidence.is_empty() {
-                c.ok("decision-not-communicated");
-            } else {
-                let src = c.source(&["beslut", "kommuniceras"]);
-                c.finding(
-                    "decision-not-communicated",
-                    Severity::Error,
-                    "Beslut som inte har kommunicerats med dem uppdragshandlingen anger.".into(),
-                    evidence,
-                    src,
-                );
-            }
+            let src = c.source(&["beslut", "kommuniceras"]);
+            c.finding_unless_none(
+                "decision-not-communicated",
+                Severity::Error,
+                "Beslut som inte har kommunicerats med dem uppdragshandlingen anger.".into(),
+                evidence,
+                src,
+            );
         }
     }
 
@@ -884,23 +872,19 @@ fn decision_rules(c: &mut Checker) {
                 return;
             }
             let missing: Vec<String> = to.into_iter().filter(|e| !sent.contains(e)).collect();
-            if missing.is_empty() {
-                c.ok("charter-distribution");
-            } else {
-                let source = Source {
-                    charter: label.clone(),
-                    section: Some("Uppdraget skickas till".into()),
-                    quote: missing.join("; "),
-                };
-                c.finding(
-                    "charter-distribution",
-                    Severity::Error,
-                    "Den beslutade uppdragshandlingen har inte skickats till alla på sändlistan."
-                        .into(),
-                    missing,
-                    Some(source),
-                );
-            }
+            let source = Source {
+                charter: label.clone(),
+                section: Some("Uppdraget skickas till".into()),
+                quote: missing.join("; "),
+            };
+            c.finding_unless_none(
+                "charter-distribution",
+                Severity::Error,
+                "Den beslutade uppdragshandlingen har inte skickats till alla på sändlistan."
+                    .into(),
+                missing,
+                Some(source),
+            );
         }
     }
 }

@@ -18,11 +18,8 @@ use crate::pages::Chrome;
 use crate::view::{kind_label, OrgLink};
 use crate::{AppError, AppState};
 
-type Posts = Form<Vec<(String, String)>>;
-
-fn t() -> Tr {
-    Chrome::new("").t
-}
+use crate::forms::Posts;
+use crate::i18n::current_tr as t;
 
 #[derive(Template)]
 #[template(path = "conflict.html")]
@@ -52,14 +49,6 @@ fn conflict(
 
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
-}
-
-async fn group_by_slug(state: &AppState, slug: &str) -> Result<Organization, AppError> {
-    state
-        .store
-        .organization_by_slug(slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(t().t1("error-no-group", "slug", slug)))
 }
 
 // ---------- groups ----------
@@ -321,7 +310,7 @@ pub async fn group_edit(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group_by_slug(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let f = state.store.org_fields(&org).await?;
     render_form(
         "register",
@@ -343,7 +332,7 @@ pub async fn group_save(
     Path(slug): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let org = group_by_slug(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let p = Posted(p);
     let version = p.row_version()?;
     let (f, e) = read_group_form(&state, &v, Some(&org), &p).await?;
@@ -442,7 +431,7 @@ pub async fn members(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group_by_slug(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let c = Chrome::new("register");
     let t = c.t;
     let today = chrono::Utc::now().date_naive();
@@ -645,7 +634,7 @@ pub async fn membership_new(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group_by_slug(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     render_form(
         "register",
         membership_form(
@@ -684,7 +673,7 @@ pub async fn membership_create(
     Path(slug): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let org = group_by_slug(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let p = Posted(p);
     let (f, e) = read_membership(&state, &org, &p).await?;
     match f {

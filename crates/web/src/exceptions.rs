@@ -11,7 +11,7 @@ use samordna_domain::rules::RULE_IDS;
 use serde::Deserialize;
 
 use crate::auth::Visitor;
-use crate::forms::{Errors, Field, FieldKind, FormView, Posted};
+use crate::forms::{Errors, Field, FieldKind, FormView, Posted, Posts};
 use crate::pages::Chrome;
 use crate::view::OrgLink;
 use crate::{AppError, AppState};
@@ -57,11 +57,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("compliance");
     let t = c.t;
-    let org = state
-        .store
-        .organization_by_slug(slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(t.t1("error-no-group", "slug", slug)))?;
+    let org = state.group(slug).await?;
     let accounts = state.store.accounts().await?;
     let today = chrono::Utc::now().date_naive();
     let rows = state
@@ -149,7 +145,7 @@ pub async fn add(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
-    Form(p): Form<Vec<(String, String)>>,
+    Form(p): Posts,
 ) -> Result<Response, AppError> {
     let t = Chrome::new("compliance").t;
     let p = Posted(p);
@@ -180,11 +176,7 @@ pub async fn add(
     if typed.reason.is_empty() {
         e.add("reason", t.t("error-exception-reason"));
     }
-    let org = state
-        .store
-        .organization_by_slug(&slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(t.t1("error-no-group", "slug", &slug)))?;
+    let org = state.group(&slug).await?;
     match until {
         Some(until) if e.is_empty() => {
             state
@@ -203,12 +195,7 @@ pub async fn end(
     Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let t = Chrome::new("compliance").t;
-    let org = state
-        .store
-        .organization_by_slug(&slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(t.t1("error-no-group", "slug", &slug)))?;
+    let org = state.group(&slug).await?;
     state
         .store
         .end_rule_exception(org.id, id, &v.actor())

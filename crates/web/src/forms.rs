@@ -119,6 +119,9 @@ pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppEr
     Ok((status, Html(html)).into_response())
 }
 
+/// What a form handler receives: every posted (name, value) pair.
+pub type Posts = axum::Form<Vec<(String, String)>>;
+
 /// Validation messages by field name.
 #[derive(Default, Debug)]
 pub struct Errors(pub Vec<(&'static str, String)>);

@@ -97,6 +97,13 @@ pub struct Tr {
     pub lang: Lang,
 }
 
+/// The translator for the language of the request being served.
+pub fn current_tr() -> Tr {
+    Tr {
+        lang: RequestInfo::current().lang,
+    }
+}
+
 impl Tr {
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
         let bundle: &FluentBundle<FluentResource> = match self.lang {
@@ -175,14 +182,9 @@ impl RequestInfo {
 pub const LANG_COOKIE: &str = "lang";
 
 fn cookie_lang(headers: &axum::http::HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::from_code(v))
+    crate::auth::cookies(headers)
+        .get(LANG_COOKIE)
+        .and_then(|v| Lang::from_code(v))
 }
 
 /// Middleware: chooses the language and runs the request with it.

@@ -115,6 +115,21 @@ pub struct AppState {
     pub settings: Arc<Settings>,
 }
 
+/// "There is no group at this address", as a 404 page.
+pub(crate) fn no_group(slug: &str) -> AppError {
+    AppError::NotFound(i18n::current_tr().t1("error-no-group", "slug", slug))
+}
+
+impl AppState {
+    /// The group at `slug`, or the 404 page that says there is none.
+    pub(crate) async fn group(&self, slug: &str) -> Result<samordna_store::Organization, AppError> {
+        self.store
+            .organization_by_slug(slug)
+            .await?
+            .ok_or_else(|| no_group(slug))
+    }
+}
+
 /// The whole web application with default settings.
 pub fn router(store: Store) -> Router {
     router_with(store, Settings::default())

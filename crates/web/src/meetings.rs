@@ -19,11 +19,8 @@ use crate::pages::Chrome;
 use crate::view::{frequency_label, OrgLink};
 use crate::{AppError, AppState};
 
-type Posts = Form<Vec<(String, String)>>;
-
-fn t() -> Tr {
-    Chrome::new("").t
-}
+use crate::forms::Posts;
+use crate::i18n::current_tr as t;
 
 fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
     t.with_timezone(&Stockholm)
@@ -59,14 +56,6 @@ pub fn markdown(text: &str) -> String {
         .replace("</h2>", "</h4>")
         .replace("<h3>", "<h5>")
         .replace("</h3>", "</h5>")
-}
-
-async fn group(state: &AppState, slug: &str) -> Result<Organization, AppError> {
-    state
-        .store
-        .organization_by_slug(slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(t().t1("error-no-group", "slug", slug)))
 }
 
 async fn meeting_and_group(
@@ -144,7 +133,7 @@ pub async fn list(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let c = Chrome::new("register");
     let t = c.t;
     let all = state.store.meetings(Some(org.id)).await?;
@@ -337,7 +326,7 @@ pub async fn new(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let title = t().t1("meeting-new-title", "name", &org.name);
     render_form(
         "register",
@@ -351,7 +340,7 @@ pub async fn create(
     Path(slug): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let p = Posted(p);
     let (f, e) = read_meeting(&org, &p);
     let Some(f) = f else {
@@ -869,7 +858,7 @@ pub async fn calendar(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let events: Vec<_> = state
         .store
         .meetings(Some(org.id))
@@ -930,7 +919,7 @@ pub async fn feed(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let entries: Vec<meetings::FeedEntry> = state
         .store
         .published_minutes(Some(org.id))
@@ -1086,7 +1075,7 @@ pub async fn year_new(
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let t = t();
     let range = charter_frequency(&state, &org)
         .await?
@@ -1102,7 +1091,7 @@ pub async fn year_create(
     Path(slug): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let org = group(&state, &slug).await?;
+    let org = state.group(&slug).await?;
     let p = Posted(p);
     let t = t();
     let freq = charter_frequency(&state, &org).await?;

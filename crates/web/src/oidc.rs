@@ -10,8 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
 };
 use serde::Deserialize;
 
@@ -43,6 +44,30 @@ async fn metadata(
         .map_err(|e| unavailable("discovery", e))
 }
 
+/// The relying party: the provider's discovered endpoints, our client id and
+/// secret, and our callback.
+async fn client(
+    oidc: &OidcSettings,
+    http: &reqwest::Client,
+) -> Result<
+    CoreClient<
+        EndpointSet,
+        EndpointNotSet,
+        EndpointNotSet,
+        EndpointNotSet,
+        EndpointMaybeSet,
+        EndpointMaybeSet,
+    >,
+    AppError,
+> {
+    Ok(CoreClient::from_provider_metadata(
+        metadata(oidc, http).await?,
+        ClientId::new(oidc.client_id.clone()),
+        Some(ClientSecret::new(oidc.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect_url(oidc)?))
+}
+
 fn redirect_url(oidc: &OidcSettings) -> Result<RedirectUrl, AppError> {
     RedirectUrl::new(format!(
         "{}/oidc/callback",
@@ -69,12 +94,7 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let oidc = settings(&state)?;
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(oidc, &http).await?,
-        ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(oidc.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(oidc)?);
+    let client = client(oidc, &http).await?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let (url, csrf, nonce) = client
         .authorize_url(
@@ -140,12 +160,7 @@ pub async fn callback(
         return refuse(&state, "the sign-in took longer than ten minutes");
     }
     let http = http_client()?;
-    let client = CoreClient::from_provider_metadata(
-        metadata(oidc, &http).await?,
-        ClientId::new(oidc.client_id.clone()),
-        Some(ClientSecret::new(oidc.client_secret.clone())),
-    )
-    .set_redirect_uri(redirect_url(oidc)?);
+    let client = client(oidc, &http).await?;
     let request = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(r) => r,
         Err(e) => return Err(unavailable("token endpoint", e)),

@@ -80,17 +80,33 @@ struct Placed {
     y: i64,
 }
 
-/// The SVG of a set of groups laid out by reporting line.
-fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
-    let cols_per_band = layout.columns();
-    let roots: Vec<i64> = ids
-        .iter()
+/// The groups of `ids` whose parent is not among them: the tops of the picture.
+fn roots(snap: &Snapshot, ids: &[i64]) -> Vec<i64> {
+    ids.iter()
         .copied()
         .filter(|id| {
             snap.get(*id)
                 .is_some_and(|o| o.reports_to_id.is_none_or(|p| !ids.contains(&p)))
         })
+        .collect()
+}
+
+/// The groups of `ids` reporting to `id`, in id order.
+fn children_in(snap: &Snapshot, id: i64, ids: &[i64]) -> Vec<i64> {
+    let mut kids: Vec<i64> = snap
+        .children(id)
+        .iter()
+        .map(|c| c.id)
+        .filter(|c| ids.contains(c))
         .collect();
+    kids.sort();
+    kids
+}
+
+/// The SVG of a set of groups laid out by reporting line.
+fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
+    let cols_per_band = layout.columns();
+    let roots = roots(snap, ids);
     // Councils in columns, at most COLS to a band, so that the picture stays
     // readable on a screen and on paper; each council's groups below it.
     let mut placed: Vec<Placed> = Vec::new();
@@ -110,14 +126,7 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
                     y: band_top + row * ROW_H,
                 });
                 row += 1;
-                let mut kids: Vec<i64> = snap
-                    .children(id)
-                    .iter()
-                    .map(|c| c.id)
-                    .filter(|c| ids.contains(c))
-                    .collect();
-                kids.sort();
-                for k in kids.into_iter().rev() {
+                for k in children_in(snap, id, ids).into_iter().rev() {
                     stack.push((k, depth + 1));
                 }
             }
@@ -224,22 +233,12 @@ fn alternative(snap: &Snapshot, ids: &[i64]) -> Vec<(usize, OrgLink, Vec<OrgLink
     ) {
         if let Some(o) = snap.get(id) {
             out.push((depth, OrgLink::from(o), snap.liaisons_of(id)));
-            let mut kids: Vec<i64> = snap
-                .children(id)
-                .iter()
-                .map(|c| c.id)
-                .filter(|c| ids.contains(c))
-                .collect();
-            kids.sort();
-            for k in kids {
+            for k in children_in(snap, id, ids) {
                 walk(snap, ids, k, depth + 1, out);
             }
         }
     }
-    for id in ids.iter().copied().filter(|id| {
-        snap.get(*id)
-            .is_some_and(|o| o.reports_to_id.is_none_or(|p| !ids.contains(&p)))
-    }) {
+    for id in roots(snap, ids) {
         walk(snap, ids, id, 0, &mut out);
     }
     out

@@ -54,11 +54,7 @@ impl Chrome {
     }
 }
 
-fn tr() -> Tr {
-    Tr {
-        lang: RequestInfo::current().lang,
-    }
-}
+use crate::i18n::current_tr as tr;
 
 /// Renders a page template as the response.
 pub(crate) fn render<T: Template>(t: &T) -> Result<Response, AppError> {
@@ -92,9 +88,7 @@ pub async fn fallback(uri: axum::http::Uri) -> Response {
     }
 }
 
-fn no_group(slug: &str) -> AppError {
-    AppError::NotFound(tr().t1("error-no-group", "slug", slug))
-}
+use crate::no_group;
 
 fn no_version(version: impl ToString) -> AppError {
     AppError::NotFound(tr().t1("error-no-version", "version", version))
@@ -568,11 +562,7 @@ pub async fn charter(
     let c = Chrome::new("register");
     let t = c.t;
     let version = parse_version(&version)?;
-    let org = state
-        .store
-        .organization_by_slug(&slug)
-        .await?
-        .ok_or_else(|| no_group(&slug))?;
+    let org = state.group(&slug).await?;
     let doc = state
         .store
         .charter_document(org.id, version)
@@ -635,11 +625,7 @@ pub async fn charter_source(
     Path((slug, version)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let version = parse_version(&version)?;
-    let org = state
-        .store
-        .organization_by_slug(&slug)
-        .await?
-        .ok_or_else(|| no_group(&slug))?;
+    let org = state.group(&slug).await?;
     let (name, text) = state
         .store
         .charter_source(org.id, version)

@@ -139,7 +139,7 @@ pub async fn sign_in(
     Extension(v): Extension<Visitor>,
     Extension(addr): Extension<ClientAddr>,
     headers: HeaderMap,
-    Form(p): Form<Vec<(String, String)>>,
+    Form(p): crate::forms::Posts,
 ) -> Result<Response, AppError> {
     let p = Posted(p);
     let email = p.get("email").to_lowercase();
@@ -258,7 +258,7 @@ pub async fn account(
 pub async fn token_create(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
-    Form(p): Form<Vec<(String, String)>>,
+    Form(p): crate::forms::Posts,
 ) -> Result<Response, AppError> {
     let account = v
         .account()
