@@ -38,8 +38,6 @@ impl Store {
             None => None,
         };
         let today = Utc::now().date_naive();
-        let people = store.people().await?;
-        let administrations = store.administrations().await?;
         let members: Vec<MemberFacts> = store
             .memberships(Some(org.id), None)
             .await?
@@ -48,15 +46,11 @@ impl Store {
             .map(|m| MemberFacts {
                 name: m.person_name.clone(),
                 role: m.fields.role,
-                administration: m.on_behalf_of_name.clone().or_else(|| {
-                    // Not on behalf of one: the administration the person works in.
-                    let p = people.iter().find(|p| p.id == m.fields.person_id)?;
-                    let id = p.fields.administration_id?;
-                    administrations
-                        .iter()
-                        .find(|a| a.id == id)
-                        .map(|a| a.name.clone())
-                }),
+                // Not on behalf of one: the administration the person works in.
+                administration: m
+                    .on_behalf_of_name
+                    .clone()
+                    .or_else(|| m.person_administration_name.clone()),
                 appointed_by: m.fields.appointed_by.clone(),
             })
             .collect();

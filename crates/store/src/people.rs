@@ -58,6 +58,9 @@ pub struct Membership {
     pub row_version: i64,
     pub person_name: String,
     pub on_behalf_of_name: Option<String>,
+    /// The administration the person works in (not part of the membership's record).
+    #[serde(skip)]
+    pub person_administration_name: Option<String>,
 }
 
 impl Membership {
@@ -115,11 +118,12 @@ macro_rules! membership {
             row_version: $r.try_get("row_version")?,
             person_name: $r.try_get("person_name")?,
             on_behalf_of_name: $r.try_get("on_behalf_of_name")?,
+            person_administration_name: $r.try_get("person_administration_name")?,
         }
     };
 }
 
-const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.person_id, m.organization_id, m.role, m.on_behalf_of_id, m.voting_right, m.appointed_by, m.start_date, m.end_date, m.row_version, p.name AS person_name, a.name AS on_behalf_of_name FROM memberships m JOIN people p ON p.id = m.person_id LEFT JOIN administrations a ON a.id = m.on_behalf_of_id";
+const MEMBERSHIP_SELECT: &str = "SELECT m.id, m.person_id, m.organization_id, m.role, m.on_behalf_of_id, m.voting_right, m.appointed_by, m.start_date, m.end_date, m.row_version, p.name AS person_name, a.name AS on_behalf_of_name, pa.name AS person_administration_name FROM memberships m JOIN people p ON p.id = m.person_id LEFT JOIN administrations a ON a.id = m.on_behalf_of_id LEFT JOIN administrations pa ON pa.id = p.administration_id";
 
 fn stale(what: &str, current: i64) -> StoreError {
     StoreError::Stale {
