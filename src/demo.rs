@@ -165,6 +165,8 @@ pub async fn populate(store: &Store) -> Result<()> {
                 .await?;
         }
         let mut members: Vec<(MembershipRole, i64)> = Vec::new();
+        let mut chair_account: Option<String> = None;
+        let mut coordinator_account: Option<String> = None;
         let roles = [
             MembershipRole::Ordforande,
             MembershipRole::Koordinator,
@@ -250,30 +252,30 @@ pub async fn populate(store: &Store) -> Result<()> {
                     actor,
                 )
                 .await?;
-            if matches!(
-                role,
-                MembershipRole::Ordforande | MembershipRole::Koordinator
-            ) && gi < 2
-            {
-                let role_name = if *role == MembershipRole::Ordforande {
-                    "ordforande"
-                } else {
-                    "koordinator"
-                };
+            // The chair and the coordinator of every group have accounts, so that
+            // the minutes are submitted and approved by them; those of the first
+            // two groups can sign in with the demo password.
+            let slot = match role {
+                MembershipRole::Ordforande => Some(("ordforande", &mut chair_account)),
+                MembershipRole::Koordinator => Some(("koordinator", &mut coordinator_account)),
+                _ => None,
+            };
+            if let Some((role_name, slot @ None)) = slot {
                 let email = format!("{role_name}.{}@demo.samordna.example", g.slug);
-                store
+                let id = store
                     .create_account(
                         &NewAccount {
                             email: &email,
                             name: &name,
-                            password_hash: Some(&hash),
+                            password_hash: (gi < 2).then_some(hash.as_str()),
                             person_id: Some(pid),
                             ..Default::default()
                         },
                         actor,
                     )
                     .await?;
-                if first_account {
+                *slot = Some(format!("account:{id}"));
+                if first_account && gi < 2 {
                     tracing::info!("demokonton (lösenord {DEMO_PASSWORD}): ordforande.{0}@demo.samordna.example, koordinator.{0}@demo.samordna.example", g.slug);
                     first_account = false;
                 }
@@ -392,40 +394,50 @@ pub async fn populate(store: &Store) -> Result<()> {
                     (true, false) => gi % 4,
                     (false, _) => 9,
                 };
+                // The coordinator submits two days after the meeting; the chair
+                // approves (justerar) a few days later, and a separate publishing
+                // step follows the day after.
+                let coordinator = coordinator_account.as_deref().unwrap_or(actor);
+                let chair = chair_account.as_deref().unwrap_or(actor);
+                let now = chrono::Utc::now();
+                let submitted = (start + Duration::days(2)).min(now);
+                let approved = (submitted + Duration::days(2 + dice.next(4) as i64)).min(now);
+                let submit = |at| store.minutes_step_at(mid, MinutesStep::Submit, None, coordinator, at);
                 match state {
-                    0 => store.save_minutes(mid, &body, actor).await?,
+                    0 => store.save_minutes(mid, &body, coordinator).await?,
                     1 => {
-                        store.save_minutes(mid, &body, actor).await?;
-                        store
-                            .minutes_step(mid, MinutesStep::Submit, None, actor)
-                            .await?;
+                        store.save_minutes(mid, &body, coordinator).await?;
+                        submit(submitted).await?;
                     }
                     2 => {
-                        store.save_minutes(mid, &body, actor).await?;
+                        store.save_minutes(mid, &body, coordinator).await?;
+                        submit(submitted).await?;
                         store
-                            .minutes_step(mid, MinutesStep::Submit, None, actor)
-                            .await?;
-                        store
-                            .minutes_step(
+                            .minutes_step_at(
                                 mid,
                                 MinutesStep::Return,
                                 Some("Komplettera punkt 3 med beslutet."),
-                                actor,
+                                chair,
+                                approved,
                             )
                             .await?;
                     }
                     3 => {} // no minutes yet
                     _ => {
-                        store.save_minutes(mid, &body, actor).await?;
+                        store.save_minutes(mid, &body, coordinator).await?;
+                        submit(submitted).await?;
                         store
-                            .minutes_step(mid, MinutesStep::Submit, None, actor)
-                            .await?;
-                        store
-                            .minutes_step(mid, MinutesStep::Approve, None, actor)
+                            .minutes_step_at(mid, MinutesStep::Approve, None, chair, approved)
                             .await?;
                         if separately && state == 9 {
                             store
-                                .minutes_step(mid, MinutesStep::Publish, None, actor)
+                                .minutes_step_at(
+                                    mid,
+                                    MinutesStep::Publish,
+                                    None,
+                                    coordinator,
+                                    (approved + Duration::days(1)).min(now),
+                                )
                                 .await?;
                         }
                     }
@@ -435,7 +447,6 @@ pub async fn populate(store: &Store) -> Result<()> {
             day += Duration::days(55 + dice.next(21) as i64);
         }
     }
-    // The demo's mail should not be sent anywhere: nothing waits in the queue.
     Ok(())
 }
 

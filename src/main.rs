@@ -57,6 +57,48 @@ impl From<RegionArgs> for samordna_domain::rules::RegionDefaults {
     }
 }
 
+/// Outgoing mail, for `serve` and `worker`.
+#[derive(clap::Args, Debug, Clone)]
+struct SmtpArgs {
+    /// SMTP-server för e-post (kallelser, justering, påminnelser). Utan den skickas ingen e-post.
+    #[arg(long, env = "SAMORDNA_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "SAMORDNA_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// Avsändare, t.ex. "Samordna <samordna@region.example>".
+    #[arg(
+        long,
+        env = "SAMORDNA_SMTP_FROM",
+        default_value = "Samordna <samordna@example.org>"
+    )]
+    smtp_from: String,
+    /// Skicka utan STARTTLS (bara mot en server på samma maskin).
+    #[arg(long, env = "SAMORDNA_SMTP_PLAIN")]
+    smtp_plain: bool,
+    #[arg(long, env = "SAMORDNA_SMTP_USER")]
+    smtp_user: Option<String>,
+    #[arg(long, env = "SAMORDNA_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// Sekunder mellan två genomgångar av e-postkön (och av försenade anteckningar).
+    #[arg(long, env = "SAMORDNA_MAIL_INTERVAL", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    mail_interval: u64,
+}
+
+impl SmtpArgs {
+    fn settings(&self) -> Option<samordna_web::mail::SmtpSettings> {
+        self.smtp_host
+            .clone()
+            .map(|host| samordna_web::mail::SmtpSettings {
+                host,
+                port: self.smtp_port,
+                from: self.smtp_from.clone(),
+                starttls: !self.smtp_plain,
+                username: self.smtp_user.clone(),
+                password: self.smtp_password.clone(),
+            })
+    }
+}
+
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
@@ -94,28 +136,25 @@ enum Command {
         /// Portalens adress som identitetsleverantören ser den, t.ex. https://samordna.example.se
         #[arg(long, env = "SAMORDNA_PUBLIC_URL")]
         public_url: Option<String>,
-        /// SMTP-server för e-post (kallelser, justering, påminnelser). Utan den skickas ingen e-post.
-        #[arg(long, env = "SAMORDNA_SMTP_HOST")]
-        smtp_host: Option<String>,
-        #[arg(long, env = "SAMORDNA_SMTP_PORT", default_value_t = 587)]
-        smtp_port: u16,
-        /// Avsändare, t.ex. "Samordna <samordna@region.example>".
-        #[arg(
-            long,
-            env = "SAMORDNA_SMTP_FROM",
-            default_value = "Samordna <samordna@example.org>"
-        )]
-        smtp_from: String,
-        /// Skicka utan STARTTLS (bara mot en server på samma maskin).
-        #[arg(long, env = "SAMORDNA_SMTP_PLAIN")]
-        smtp_plain: bool,
-        #[arg(long, env = "SAMORDNA_SMTP_USER")]
-        smtp_user: Option<String>,
-        #[arg(long, env = "SAMORDNA_SMTP_PASSWORD", hide_env_values = true)]
-        smtp_password: Option<String>,
+        #[command(flatten)]
+        smtp: SmtpArgs,
+        /// Skicka ingen e-post från den här noden (när `samordna worker` körs för sig).
+        #[arg(long, env = "SAMORDNA_NO_WORKER")]
+        no_worker: bool,
         /// Bakom en lastbalanserare: ta klientens adress från X-Forwarded-For.
         #[arg(long, env = "SAMORDNA_TRUST_PROXY")]
         trust_proxy: bool,
+        #[command(flatten)]
+        region: RegionArgs,
+    },
+    /// Skicka e-post ur kön och påminn om försenade anteckningar, utan att visa portalen
+    /// (för installationer där app-noderna körs med --no-worker).
+    Worker {
+        #[command(flatten)]
+        smtp: SmtpArgs,
+        /// Portalens adress i länkar i e-post, t.ex. https://samordna.example.se
+        #[arg(long, env = "SAMORDNA_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
         #[command(flatten)]
         region: RegionArgs,
     },
@@ -262,7 +301,7 @@ fn main() -> ExitCode {
     if let Command::Parse { file } = &cli.command {
         return parse(file);
     }
-    init_tracing(if matches!(cli.command, Command::Serve { .. }) {
+    init_tracing(if matches!(cli.command, Command::Serve { .. } | Command::Worker { .. }) {
         "info"
     } else {
         "warn"
@@ -355,12 +394,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             oidc_client_secret,
             oidc_email_claim,
             public_url,
-            smtp_host,
-            smtp_port,
-            smtp_from,
-            smtp_plain,
-            smtp_user,
-            smtp_password,
+            smtp,
+            no_worker,
             region,
             trust_proxy,
         } => {
@@ -376,14 +411,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let public = public_url
                 .clone()
                 .unwrap_or_else(|| format!("http://{listen}"));
-            let smtp = smtp_host.map(|host| samordna_web::mail::SmtpSettings {
-                host,
-                port: smtp_port,
-                from: smtp_from,
-                starttls: !smtp_plain,
-                username: smtp_user,
-                password: smtp_password,
-            });
+            let interval = std::time::Duration::from_secs(smtp.mail_interval);
+            let smtp = smtp.settings();
             let oidc = match (oidc_issuer, oidc_client_id, oidc_client_secret, public_url) {
                 (Some(issuer), Some(client_id), Some(client_secret), Some(public_url)) => {
                     Some(samordna_web::OidcSettings {
@@ -407,7 +436,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 trust_forwarded_for: trust_proxy,
                 ..Default::default()
             };
-            serve(store, settings, listen).await?;
+            serve(store, settings, listen, (!no_worker).then_some(interval)).await?;
+        }
+        Command::Worker {
+            smtp,
+            public_url,
+            region,
+        } => {
+            let store = open(&cli.db).await?;
+            let interval = std::time::Duration::from_secs(smtp.mail_interval);
+            let Some(smtp) = smtp.settings() else {
+                anyhow::bail!("ange en SMTP-server med --smtp-host (eller SAMORDNA_SMTP_HOST)");
+            };
+            let state = samordna_web::AppState {
+                store,
+                settings: std::sync::Arc::new(samordna_web::Settings {
+                    smtp: Some(smtp),
+                    public_url,
+                    region: region.into(),
+                    ..Default::default()
+                }),
+            };
+            println!(
+                "Samordna skickar e-post ur kön var {} sekund (databas: {})",
+                interval.as_secs(),
+                state.store.backend_name()
+            );
+            let worker = samordna_web::mail::spawn_worker(state, interval);
+            shutdown().await;
+            worker.abort();
         }
         Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
@@ -600,18 +657,47 @@ async fn token(store: &Store, cmd: TokenCommand) -> Result<()> {
     Ok(())
 }
 
-async fn serve(store: Store, settings: samordna_web::Settings, listen: SocketAddr) -> Result<()> {
+/// Serves the portal; with `worker` (the interval), this node also sends the
+/// queued mail and scans for overdue minutes, if SMTP is set.
+async fn serve(
+    store: Store,
+    settings: samordna_web::Settings,
+    listen: SocketAddr,
+    worker: Option<std::time::Duration>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("kunde inte lyssna på {listen}"))?;
     let addr = listener.local_addr()?;
+    let worker = match (worker, settings.smtp.is_some()) {
+        (Some(every), true) => {
+            tracing::info!(seconds = every.as_secs(), "e-post skickas ur kön");
+            Some(samordna_web::mail::spawn_worker(
+                samordna_web::AppState {
+                    store: store.clone(),
+                    settings: std::sync::Arc::new(settings.clone()),
+                },
+                every,
+            ))
+        }
+        (Some(_), false) => {
+            tracing::info!("ingen SMTP-server angiven (--smtp-host): e-post väntar i kön");
+            None
+        }
+        (None, _) => {
+            tracing::info!("--no-worker: den här noden skickar ingen e-post");
+            None
+        }
+    };
     println!(
         "Samordna lyssnar på http://{addr}/ (databas: {})",
         store.backend_name()
     );
-    samordna_web::serve(listener, store, settings, shutdown())
-        .await
-        .context("servern stannade")?;
+    let served = samordna_web::serve(listener, store, settings, shutdown()).await;
+    if let Some(w) = worker {
+        w.abort();
+    }
+    served.context("servern stannade")?;
     Ok(())
 }
 

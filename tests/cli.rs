@@ -480,9 +480,31 @@ async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
             (today - first).num_days() > 600,
             "{slug}: two years of meetings"
         );
+        let chairs: Vec<String> = store
+            .accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.email.starts_with(&format!("ordforande.{slug}@")))
+            .map(|a| format!("account:{}", a.id))
+            .collect();
         for m in &meetings {
             for v in store.minutes(m.id).await.unwrap() {
                 states.insert(v.status.as_str());
+                // Approved (justerade) by the group's chair, a few days after the
+                // meeting, not by "demo" on the day the demo was loaded.
+                if let Some(at) = v.approved_at {
+                    assert_eq!(
+                        Some(v.approved_by.clone().unwrap()),
+                        chairs.first().cloned(),
+                        "{slug}: approved by the chair"
+                    );
+                    let days = (at - m.fields.starts_at).num_days();
+                    assert!(
+                        (2..=8).contains(&days) || at.date_naive() == today,
+                        "{slug}: approved {days} days after the meeting"
+                    );
+                }
             }
         }
     }
@@ -648,4 +670,281 @@ fn demo_load_fills_an_empty_database_once() {
         after.stdout, check.stdout,
         "a refused second load changes nothing"
     );
+}
+
+/// A signed-in visitor of the portal over plain HTTP: the session cookie and the
+/// CSRF token, as a browser would keep them.
+struct Visit {
+    client: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Visit {
+    /// Signs in through the sign-in form.
+    async fn sign_in(base: &str, email: &str, password: &str) -> Visit {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let page = client.get(format!("{base}/logga-in")).send().await.unwrap();
+        let csrf_cookie = set_cookie(&page, "samordna_csrf").expect("a CSRF cookie");
+        let res = client
+            .post(format!("{base}/logga-in"))
+            .header("cookie", format!("samordna_csrf={csrf_cookie}"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("till", "/"),
+                ("_csrf", csrf_cookie.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "signed in as {email}");
+        let session = set_cookie(&res, "samordna_session").expect("a session cookie");
+        Visit {
+            client,
+            base: base.to_string(),
+            cookie: format!("samordna_session={session}"),
+        }
+    }
+
+    /// The page's HTML.
+    async fn get(&self, path: &str) -> String {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.text().await.unwrap()
+    }
+
+    /// Posts a form as the page at `form_page` would (with its CSRF token); returns
+    /// where it redirects to.
+    async fn post(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> String {
+        let html = self.get(form_page).await;
+        let csrf = html
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("a CSRF field on the page")
+            .to_string();
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("_csrf", &csrf));
+        let res = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let to = res
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        let body = res.text().await.unwrap();
+        assert!(status.is_redirection(), "POST {action}: {status} {body}");
+        to.unwrap()
+    }
+}
+
+fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
+    let mut child = bin()
+        .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop_guard();
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (child, base)
+}
+
+/// Every job in the queue is done, within `secs` seconds.
+async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {
+    for _ in 0..secs * 4 {
+        let jobs = store.jobs().await.unwrap();
+        if jobs.iter().all(|j| j.done_at.is_some()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let left: Vec<_> = store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.done_at.is_none())
+        .map(|j| (j.kind, j.attempts, j.last_error))
+        .collect();
+    panic!("{} jobs still unsent after {secs} s: {left:?}", left.len());
+}
+
+/// `serve --smtp-…` sends what is queued, by itself: the demo's invitations,
+/// approval requests and reminders, and those of a meeting planned through the
+/// portal, each once, also after a restart. `serve --no-worker` sends nothing, and
+/// `samordna worker` does the sending apart from the portal.
+#[tokio::test]
+async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
+    use samordna_web::testing::{free_port, messages, start_smtp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("mail.db").display());
+    assert!(run(&["--db", &db, "demo", "load"]).status.success());
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let queued = store.jobs().await.unwrap().len();
+    assert!(queued > 0, "the demo queues mail");
+    let smtp = start_smtp(free_port(), &dir.path().join("maildir"));
+    let port = smtp.port.to_string();
+    let smtp_args = [
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        &port,
+        "--smtp-plain",
+        "--mail-interval",
+        "1",
+        "--public-url",
+        "https://samordna.region.example",
+    ];
+
+    // An app node with --no-worker leaves the queue alone.
+    let (node, _) = start_serve(&db, &[&smtp_args[..], &["--no-worker"]].concat());
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    drop(node);
+    assert!(messages(&smtp.maildir).is_empty(), "--no-worker sends nothing");
+
+    let (server, base) = start_serve(&db, &smtp_args);
+    wait_until_queue_empty(&store, 60).await;
+    let sent = messages(&smtp.maildir);
+    let subjects: Vec<&str> = sent.iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    for kind in [
+        "Kallelse: ",
+        "Mötesanteckningar väntar på din justering: ",
+        "Påminnelse: mötesanteckningar saknas för ",
+    ] {
+        assert!(
+            subjects.iter().any(|s| s.starts_with(kind)),
+            "a mail {kind:?} among {subjects:?}"
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for m in &sent {
+        assert!(
+            seen.insert((m["to"].to_string(), m["subject"].to_string())),
+            "sent twice: {m}"
+        );
+    }
+
+    // A coordinator plans a meeting and publishes its agenda, then submits minutes:
+    // the members get the invitation and the chair the request, once each.
+    let account = store
+        .accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email.starts_with("koordinator.") && a.password_hash.is_some())
+        .expect("a demo coordinator who can sign in");
+    let slug = account
+        .email
+        .strip_prefix("koordinator.")
+        .and_then(|e| e.split('@').next())
+        .unwrap()
+        .to_string();
+    let org = store.organization_by_slug(&slug).await.unwrap().unwrap();
+    let me = Visit::sign_in(&base, &account.email, "samordna-demo-2026").await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(40))
+        .date_naive()
+        .to_string();
+    let new_page = format!("/grupper/{slug}/moten/ny");
+    let meeting = me
+        .post(
+            &new_page,
+            &new_page,
+            &[
+                ("date", &day),
+                ("start", "13:00"),
+                ("end", "15:00"),
+                ("kind", "ordinary"),
+                ("place", "Regionens hus"),
+            ],
+        )
+        .await;
+    me.post(
+        &meeting,
+        &format!("{meeting}/dagordning"),
+        &[("title", "Gemensam rutin för remisser")],
+    )
+    .await;
+    me.post(&meeting, &format!("{meeting}/dagordning/publicera"), &[])
+        .await;
+    me.post(
+        &format!("{meeting}/anteckningar"),
+        &format!("{meeting}/anteckningar"),
+        &[("body", "## 1. Gemensam rutin för remisser\nBeslutades.")],
+    )
+    .await;
+    me.post(&meeting, &format!("{meeting}/anteckningar/skicka"), &[])
+        .await;
+    wait_until_queue_empty(&store, 60).await;
+    let when = format!("{} {day} 13:00", org.name);
+    let now = messages(&smtp.maildir);
+    let invitation: Vec<_> = now
+        .iter()
+        .filter(|m| m["subject"] == format!("Kallelse: {when}"))
+        .collect();
+    assert_eq!(invitation.len(), 1, "one invitation: {now:?}");
+    assert!(invitation[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("https://samordna.region.example{meeting}")));
+    assert!(invitation[0]["to"].as_array().unwrap().len() >= 5, "to the members");
+    let request: Vec<_> = now
+        .iter()
+        .filter(|m| {
+            m["subject"] == format!("Mötesanteckningar väntar på din justering: {when}")
+        })
+        .collect();
+    assert_eq!(request.len(), 1, "one approval request");
+    assert_eq!(request[0]["to"].as_array().unwrap().len(), 1, "to the chair");
+    let total = now.len();
+    assert_eq!(total, sent.len() + 2);
+
+    // A restart, and a separate worker: nothing is sent again.
+    drop(server);
+    let (again, _) = start_serve(&db, &smtp_args);
+    let mut worker = bin()
+        .args(["--db", &db, "worker"])
+        .args(smtp_args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop_guard();
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert!(worker.0.try_wait().unwrap().is_none(), "the worker keeps running");
+    drop(again);
+    drop(worker);
+    assert_eq!(messages(&smtp.maildir).len(), total, "nothing sent twice");
 }

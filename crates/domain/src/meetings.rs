@@ -87,6 +87,17 @@ impl MinutesStatus {
         }
     }
 
+    /// The status in Swedish, for messages outside the portal (CLI, logs).
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            MinutesStatus::Draft => "utkast",
+            MinutesStatus::Submitted => "skickade för justering",
+            MinutesStatus::Returned => "återförvisade",
+            MinutesStatus::Approved => "justerade",
+            MinutesStatus::Published => "publicerade",
+        }
+    }
+
     /// Approved minutes are frozen and may be read outside the group once published.
     pub fn is_approved(self) -> bool {
         matches!(self, MinutesStatus::Approved | MinutesStatus::Published)

@@ -123,6 +123,30 @@ fn refused(why: &str) -> StoreError {
     StoreError::Conflict(why.to_string())
 }
 
+/// A step that cannot be taken now, with the state the minutes are in.
+fn step_refused(why: &str, now: MinutesStatus) -> StoreError {
+    StoreError::Conflict(format!(
+        "{why}; anteckningarna är nu {}",
+        now.label_sv()
+    ))
+}
+
+/// Whether `step` by `actor` is what brought the minutes to where they are: a
+/// repeat of it is answered as done.
+fn already_done(m: &Minutes, step: MinutesStep, comment: Option<&str>, actor: &str) -> bool {
+    match step {
+        MinutesStep::Submit => {
+            m.status == MinutesStatus::Submitted && m.submitted_by.as_deref() == Some(actor)
+        }
+        MinutesStep::Approve => m.status.is_approved() && m.approved_by.as_deref() == Some(actor),
+        MinutesStep::Return => {
+            m.status == MinutesStatus::Returned && m.return_comment.as_deref() == comment
+        }
+        MinutesStep::Publish => m.status == MinutesStatus::Published,
+        MinutesStep::Edit => false,
+    }
+}
+
 fn new_uid(f: &MeetingFields) -> String {
     let seed = format!(
         "{}|{}|{}",
@@ -467,12 +491,32 @@ impl Store {
     }
 
     /// Takes a step with the current version: submit, approve, return, publish.
+    ///
+    /// The step is one conditional update on (id, status, row_version), so of two
+    /// people acting at once one succeeds and the other gets [`StoreError::Conflict`]
+    /// naming the state the minutes are in now. A repeat of the step that already
+    /// took effect by the same person (a double click) is answered as done: the
+    /// status it reached, with no second audit event or mail job.
     pub async fn minutes_step(
         &self,
         meeting_id: i64,
         step: MinutesStep,
         comment: Option<&str>,
         actor: &str,
+    ) -> Result<MinutesStatus, StoreError> {
+        self.minutes_step_at(meeting_id, step, comment, actor, Utc::now())
+            .await
+    }
+
+    /// [`Store::minutes_step`] as of `now` (the demo and imports of earlier minutes
+    /// record when a step really happened).
+    pub async fn minutes_step_at(
+        &self,
+        meeting_id: i64,
+        step: MinutesStep,
+        comment: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
     ) -> Result<MinutesStatus, StoreError> {
         let meeting = self
             .meeting(meeting_id)
@@ -493,28 +537,24 @@ impl Store {
             .await?
             .pop()
             .ok_or_else(|| refused("mötet har inga anteckningar ännu"))?;
-        let next = current.status.after(step, separately).map_err(refused)?;
-        let now = Utc::now();
-        in_transaction!(self, |c| {
+        let next = match current.status.after(step, separately) {
+            Ok(next) => next,
+            Err(_) if already_done(&current, step, comment, actor) => return Ok(current.status),
+            Err(why) => return Err(step_refused(why, current.status)),
+        };
+        let result = in_transaction!(self, |c| {
             let sql = match step {
-                MinutesStep::Submit => "UPDATE minutes SET status = $1, submitted_at = $2, submitted_by = $3, return_comment = NULL WHERE id = $4 AND row_version = $5",
-                MinutesStep::Approve if next == MinutesStatus::Published => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3, published_at = $2 WHERE id = $4 AND row_version = $5",
-                MinutesStep::Approve => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3 WHERE id = $4 AND row_version = $5",
-                MinutesStep::Publish => "UPDATE minutes SET status = $1, published_at = $2, return_comment = COALESCE(return_comment, $3) WHERE id = $4 AND row_version = $5",
-                MinutesStep::Return => "UPDATE minutes SET status = $1, return_comment = $3, submitted_at = COALESCE(submitted_at, $2) WHERE id = $4 AND row_version = $5",
+                MinutesStep::Submit => "UPDATE minutes SET status = $1, submitted_at = $2, submitted_by = $3, return_comment = NULL, row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
+                MinutesStep::Approve if next == MinutesStatus::Published => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3, published_at = $2, row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
+                MinutesStep::Approve => "UPDATE minutes SET status = $1, approved_at = $2, approved_by = $3, row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
+                MinutesStep::Publish => "UPDATE minutes SET status = $1, published_at = $2, return_comment = COALESCE(return_comment, $3), row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
+                MinutesStep::Return => "UPDATE minutes SET status = $1, return_comment = $3, submitted_at = COALESCE(submitted_at, $2), row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
                 MinutesStep::Edit => return Err(refused("redigering sparas med save_minutes")),
             };
-            let third = if step == MinutesStep::Return {
-                comment.unwrap_or("").to_string()
-            } else if step == MinutesStep::Publish {
-                String::new()
-            } else {
-                actor.to_string()
-            };
-            let third: Option<String> = if step == MinutesStep::Publish {
-                None
-            } else {
-                Some(third)
+            let third: Option<String> = match step {
+                MinutesStep::Return => Some(comment.unwrap_or("").to_string()),
+                MinutesStep::Publish => None,
+                _ => Some(actor.to_string()),
             };
             let done = sqlx::query(sql)
                 .bind(next.as_str())
@@ -522,6 +562,7 @@ impl Store {
                 .bind(third)
                 .bind(current.id)
                 .bind(current.row_version)
+                .bind(current.status.as_str())
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {
@@ -533,11 +574,7 @@ impl Store {
             if next == MinutesStatus::Submitted {
                 let payload =
                     serde_json::json!({"meeting_id": meeting_id, "minutes_id": current.id});
-                let key = format!(
-                    "minutes_submitted:{}:{}",
-                    current.id,
-                    now.timestamp_micros()
-                );
+                let key = format!("minutes_submitted:{}:{}", current.id, current.row_version);
                 crate::jobs::enqueue_in!(c, "mail.minutes_submitted", payload, Some(key))?;
             }
             let action = format!("minutes.{}", next.as_str());
@@ -552,7 +589,27 @@ impl Store {
             )
             .await?;
             Ok(next)
-        })
+        });
+        match result {
+            // Someone else took a step first: the same step by the same person is
+            // done; anything else is a conflict that names the state now.
+            Err(StoreError::Stale { .. }) => {
+                let now_current = self
+                    .minutes(meeting_id)
+                    .await?
+                    .pop()
+                    .ok_or_else(|| refused("mötet har inga anteckningar ännu"))?;
+                if already_done(&now_current, step, comment, actor) {
+                    Ok(now_current.status)
+                } else {
+                    Err(step_refused(
+                        "någon annan hann före",
+                        now_current.status,
+                    ))
+                }
+            }
+            other => other,
+        }
     }
 
     /// A correction of approved minutes: a new draft version with the reason; the

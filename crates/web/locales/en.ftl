@@ -456,3 +456,5 @@ compliance-not-yet = Not checked yet (decisions, escalations and distribution ar
 group-exceptions = Exceptions to rules
 exception-actions = Action
 exception-end = End today
+minutes-step-conflict = The step could not be taken: someone else acted first or the minutes have moved on. They are now: { $status }. Reload the page to see them.
+minutes-step-none = The meeting has no minutes yet.

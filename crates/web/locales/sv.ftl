@@ -450,3 +450,5 @@ compliance-not-yet = Prövas inte ännu (beslut, eskaleringar och utskick regist
 group-exceptions = Undantag från regler
 exception-actions = Åtgärd
 exception-end = Avsluta i dag
+minutes-step-conflict = Steget gick inte att ta: någon annan hann före eller så har anteckningarna redan gått vidare. De är nu: { $status }. Ladda om sidan för att se dem.
+minutes-step-none = Mötet har inga anteckningar ännu.

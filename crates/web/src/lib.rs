@@ -22,6 +22,8 @@ mod orgchart;
 mod pages;
 pub mod routes;
 mod session;
+#[cfg(feature = "test-support")]
+pub mod testing;
 mod view;
 
 use std::collections::HashMap;

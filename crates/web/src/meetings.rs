@@ -754,11 +754,28 @@ async fn step(
     comment: Option<String>,
 ) -> Result<Response, AppError> {
     let (m, _) = meeting_and_group(state, id).await?;
-    state
+    match state
         .store
         .minutes_step(m.id, step, comment.as_deref(), &v.actor())
-        .await?;
-    Ok(back(m.id))
+        .await
+    {
+        Ok(_) => Ok(back(m.id)),
+        // Someone else acted first, or the step does not fit the state: say which
+        // state the minutes are in now (a repeat of one's own step is done above).
+        Err(StoreError::Conflict(_)) => {
+            let t = t();
+            let latest = state.store.minutes(m.id).await?.pop();
+            Err(AppError::Conflict(match latest {
+                Some(x) => t.t1(
+                    "minutes-step-conflict",
+                    "status",
+                    minutes_label(&t, Some(&x)),
+                ),
+                None => t.t("minutes-step-none"),
+            }))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn submit(

@@ -2,8 +2,6 @@
 //! Maildir): recipients, subjects and links; a job that fails is retried; a sent
 //! job is not sent again after a restart.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -12,82 +10,8 @@ use samordna_domain::policy::MembershipRole;
 use samordna_store::testing::{import_seeds, TestDb};
 use samordna_store::{MeetingFields, MembershipFields, PersonFields};
 use samordna_web::mail::{run_due, scan_overdue, SmtpSettings};
+use samordna_web::testing::{free_port, messages, start_smtp};
 use samordna_web::{AppState, Settings};
-
-struct Smtp {
-    child: Child,
-    maildir: PathBuf,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start_smtp(port: u16, maildir: &Path) -> Smtp {
-    let mut child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-            maildir.to_str().unwrap(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 with aiosmtpd is needed (scripts/test installs it)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Smtp {
-                child,
-                maildir: maildir.to_path_buf(),
-            };
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("aiosmtpd did not start on port {port}");
-}
-
-/// The messages in the Maildir, parsed by Python's email package: (to, subject, body).
-fn messages(maildir: &Path) -> Vec<serde_json::Value> {
-    let script = r#"
-import sys, json, mailbox
-from email.header import decode_header, make_header
-out = []
-for key, msg in sorted(mailbox.Maildir(sys.argv[1], create=False).items(), key=lambda kv: kv[1].get("Date", "")):
-    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": msg.get_payload(decode=True).decode("utf-8")})
-print(json.dumps(out))
-"#;
-    if !maildir.join("new").exists() {
-        return vec![];
-    }
-    let out = Command::new("python3")
-        .args(["-c", script, maildir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
-}
 
 fn state(store: &samordna_store::Store, port: u16) -> AppState {
     AppState {
