@@ -402,7 +402,8 @@ pub async fn populate(store: &Store) -> Result<()> {
                 let now = chrono::Utc::now();
                 let submitted = (start + Duration::days(2)).min(now);
                 let approved = (submitted + Duration::days(2 + dice.next(4) as i64)).min(now);
-                let submit = |at| store.minutes_step_at(mid, MinutesStep::Submit, None, coordinator, at);
+                let submit =
+                    |at| store.minutes_step_at(mid, MinutesStep::Submit, None, coordinator, at);
                 match state {
                     0 => store.save_minutes(mid, &body, coordinator).await?,
                     1 => {

@@ -153,7 +153,11 @@ enum Command {
         #[command(flatten)]
         smtp: SmtpArgs,
         /// Portalens adress i länkar i e-post, t.ex. https://samordna.example.se
-        #[arg(long, env = "SAMORDNA_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        #[arg(
+            long,
+            env = "SAMORDNA_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
         public_url: String,
         #[command(flatten)]
         region: RegionArgs,
@@ -301,11 +305,13 @@ fn main() -> ExitCode {
     if let Command::Parse { file } = &cli.command {
         return parse(file);
     }
-    init_tracing(if matches!(cli.command, Command::Serve { .. } | Command::Worker { .. }) {
-        "info"
-    } else {
-        "warn"
-    });
+    init_tracing(
+        if matches!(cli.command, Command::Serve { .. } | Command::Worker { .. }) {
+            "info"
+        } else {
+            "warn"
+        },
+    );
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -835,12 +835,18 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
     let (node, _) = start_serve(&db, &[&smtp_args[..], &["--no-worker"]].concat());
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     drop(node);
-    assert!(messages(&smtp.maildir).is_empty(), "--no-worker sends nothing");
+    assert!(
+        messages(&smtp.maildir).is_empty(),
+        "--no-worker sends nothing"
+    );
 
     let (server, base) = start_serve(&db, &smtp_args);
     wait_until_queue_empty(&store, 60).await;
     let sent = messages(&smtp.maildir);
-    let subjects: Vec<&str> = sent.iter().map(|m| m["subject"].as_str().unwrap()).collect();
+    let subjects: Vec<&str> = sent
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap())
+        .collect();
     for kind in [
         "Kallelse: ",
         "Mötesanteckningar väntar på din justering: ",
@@ -921,15 +927,20 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
         .as_str()
         .unwrap()
         .contains(&format!("https://samordna.region.example{meeting}")));
-    assert!(invitation[0]["to"].as_array().unwrap().len() >= 5, "to the members");
+    assert!(
+        invitation[0]["to"].as_array().unwrap().len() >= 5,
+        "to the members"
+    );
     let request: Vec<_> = now
         .iter()
-        .filter(|m| {
-            m["subject"] == format!("Mötesanteckningar väntar på din justering: {when}")
-        })
+        .filter(|m| m["subject"] == format!("Mötesanteckningar väntar på din justering: {when}"))
         .collect();
     assert_eq!(request.len(), 1, "one approval request");
-    assert_eq!(request[0]["to"].as_array().unwrap().len(), 1, "to the chair");
+    assert_eq!(
+        request[0]["to"].as_array().unwrap().len(),
+        1,
+        "to the chair"
+    );
     let total = now.len();
     assert_eq!(total, sent.len() + 2);
 
@@ -943,7 +954,10 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
         .stderr(Stdio::null())
         .kill_on_drop_guard();
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
-    assert!(worker.0.try_wait().unwrap().is_none(), "the worker keeps running");
+    assert!(
+        worker.0.try_wait().unwrap().is_none(),
+        "the worker keeps running"
+    );
     drop(again);
     drop(worker);
     assert_eq!(messages(&smtp.maildir).len(), total, "nothing sent twice");

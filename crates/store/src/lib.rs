@@ -161,12 +161,14 @@ macro_rules! with_conn {
 }
 
 /// Runs `$body` in a transaction with `$c` bound to it; commits when it returns Ok.
+/// The body is an async block of its own, so a `return` in it ends the body (and
+/// the transaction is committed or rolled back), never the enclosing function.
 macro_rules! in_transaction {
     ($self:expr, |$c:ident| $body:expr) => {
         with_pool!($self, |pool| {
             let mut tx = pool.begin().await?;
             let $c = &mut *tx;
-            let result = $body;
+            let result: Result<_, StoreError> = async { $body }.await;
             match result {
                 Ok(value) => {
                     tx.commit().await?;

@@ -125,10 +125,7 @@ fn refused(why: &str) -> StoreError {
 
 /// A step that cannot be taken now, with the state the minutes are in.
 fn step_refused(why: &str, now: MinutesStatus) -> StoreError {
-    StoreError::Conflict(format!(
-        "{why}; anteckningarna är nu {}",
-        now.label_sv()
-    ))
+    StoreError::Conflict(format!("{why}; anteckningarna är nu {}", now.label_sv()))
 }
 
 /// Whether `step` by `actor` is what brought the minutes to where they are: a
@@ -273,7 +270,16 @@ impl Store {
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {
-                return Err(refused("mötet finns inte eller är redan inställt"));
+                // Already cancelled (a double click): done. Else it does not exist.
+                let state: Option<String> =
+                    sqlx::query_scalar("SELECT state FROM meetings WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                return match state.as_deref() {
+                    Some("cancelled") => Ok(()),
+                    _ => Err(StoreError::NotFound(format!("möte {id}"))),
+                };
             }
             audit(
                 c,
@@ -345,11 +351,24 @@ impl Store {
     /// Publishes the agenda to the group's members.
     pub async fn publish_agenda(&self, meeting_id: i64, actor: &str) -> Result<(), StoreError> {
         in_transaction!(self, |c| {
-            sqlx::query("UPDATE meetings SET agenda_published = TRUE, sequence = sequence + 1, updated_at = $1 WHERE id = $2")
+            // One conditional update: publishing twice (a double click, two
+            // coordinators) publishes once, with one event and one invitation.
+            let done = sqlx::query("UPDATE meetings SET agenda_published = TRUE, sequence = sequence + 1, row_version = row_version + 1, updated_at = $1 WHERE id = $2 AND agenda_published = FALSE")
                 .bind(Utc::now())
                 .bind(meeting_id)
                 .execute(&mut *c)
                 .await?;
+            if done.rows_affected() == 0 {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM meetings WHERE id = $1")
+                        .bind(meeting_id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                return match exists {
+                    Some(_) => Ok(()),
+                    None => Err(StoreError::NotFound(format!("möte {meeting_id}"))),
+                };
+            }
             let payload = serde_json::json!({"meeting_id": meeting_id});
             crate::jobs::enqueue_in!(
                 c,
@@ -464,13 +483,21 @@ impl Store {
                 }
                 Some(m) => {
                     m.status.after(MinutesStep::Edit, false).map_err(refused)?;
-                    sqlx::query(
-                        "UPDATE minutes SET body = $1, row_version = row_version + 1 WHERE id = $2",
+                    // Conditional on the state and version read: a save racing a
+                    // submit never changes submitted minutes.
+                    let done = sqlx::query(
+                        "UPDATE minutes SET body = $1, row_version = row_version + 1 WHERE id = $2 AND row_version = $3 AND status IN ('draft', 'returned')",
                     )
                     .bind(body)
                     .bind(m.id)
+                    .bind(m.row_version)
                     .execute(&mut *c)
                     .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(refused(
+                            "anteckningarna ändrades medan du sparade; ladda om sidan",
+                        ));
+                    }
                     audit(
                         c,
                         actor,
@@ -602,10 +629,7 @@ impl Store {
                 if already_done(&now_current, step, comment, actor) {
                     Ok(now_current.status)
                 } else {
-                    Err(step_refused(
-                        "någon annan hann före",
-                        now_current.status,
-                    ))
+                    Err(step_refused("någon annan hann före", now_current.status))
                 }
             }
             other => other,

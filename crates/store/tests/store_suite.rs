@@ -1010,8 +1010,81 @@ mod meetings {
 
     suite!(
         minutes_pass_from_draft_to_published_and_freeze,
-        cancelled_meetings_stay_and_keep_their_uid
+        cancelled_meetings_stay_and_keep_their_uid,
+        minutes_steps_at_once_give_one_success_and_one_clear_answer,
     );
+
+    /// Two people acting at once on the same minutes: one conditional update wins,
+    /// the other is told the state now; a double click of one's own step is done,
+    /// with one audit event and one mail job.
+    async fn minutes_steps_at_once_give_one_success_and_one_clear_answer(store: &Store) {
+        let id = meeting(store).await;
+        store.save_minutes(id, "Text", "kim").await.unwrap();
+        let events = |store: &Store, action: &'static str| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit_events()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.action == action)
+                    .count()
+            }
+        };
+        // A double submit: both answered as done, one event, one job.
+        let (a, b) = tokio::join!(
+            store.minutes_step(id, MinutesStep::Submit, None, "kim"),
+            store.minutes_step(id, MinutesStep::Submit, None, "kim"),
+        );
+        assert_eq!(a.unwrap(), MinutesStatus::Submitted);
+        assert_eq!(b.unwrap(), MinutesStatus::Submitted);
+        assert_eq!(events(store, "minutes.submitted").await, 1);
+        assert_eq!(
+            store
+                .jobs()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|j| j.kind == "mail.minutes_submitted")
+                .count(),
+            1
+        );
+        // Approve and return at once: exactly one wins; the minutes are not
+        // approved with the return comment.
+        let (a, r) = tokio::join!(
+            store.minutes_step(id, MinutesStep::Approve, None, "cleo"),
+            store.minutes_step(id, MinutesStep::Return, Some("Komplettera"), "cleo2"),
+        );
+        assert!(a.is_ok() != r.is_ok(), "one success: {a:?} {r:?}");
+        let loser = if a.is_ok() {
+            r.unwrap_err()
+        } else {
+            a.unwrap_err()
+        };
+        assert!(matches!(loser, StoreError::Conflict(_)), "{loser:?}");
+        let latest = store.minutes(id).await.unwrap().pop().unwrap();
+        if latest.status.is_approved() {
+            assert_eq!(
+                latest.return_comment, None,
+                "approved with a return comment"
+            );
+            assert!(loser.to_string().contains("publicerade"), "{loser}");
+            // The chair's double click on approve: done, not an error.
+            assert!(store
+                .minutes_step(id, MinutesStep::Approve, None, "cleo")
+                .await
+                .unwrap()
+                .is_approved());
+            assert_eq!(events(store, "minutes.published").await, 1);
+        } else {
+            assert_eq!(latest.status, MinutesStatus::Returned);
+            assert_eq!(latest.approved_by, None);
+        }
+        // Steps from a version read before another step are refused.
+        let v = store.minutes(id).await.unwrap().pop().unwrap().row_version;
+        assert!(v > 1, "every step moves the version on");
+    }
 
     async fn meeting(store: &Store) -> i64 {
         import_seeds(store).await;
@@ -1154,7 +1227,25 @@ mod meetings {
         assert_eq!(after.sequence, 2);
         assert_eq!(after.state, MeetingState::Cancelled);
         assert_eq!(after.cancel_reason.as_deref(), Some("Ordföranden är sjuk"));
-        assert!(store.cancel_meeting(id, "igen", "kim").await.is_err());
+        // Cancelling again (a double click) is done: the first reason stays, one event.
+        store.cancel_meeting(id, "igen", "kim").await.unwrap();
+        let again = store.meeting(id).await.unwrap().unwrap();
+        assert_eq!(again.cancel_reason.as_deref(), Some("Ordföranden är sjuk"));
+        assert_eq!(again.sequence, 2);
+        assert_eq!(
+            store
+                .audit_events()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "meeting.cancelled")
+                .count(),
+            1
+        );
+        assert!(matches!(
+            store.cancel_meeting(id + 1000, "finns inte", "kim").await,
+            Err(StoreError::NotFound(_))
+        ));
     }
 }
 

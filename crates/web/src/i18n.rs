@@ -292,6 +292,7 @@ mod tests {
                         ("comment", Arg::Text("c".into())),
                         ("rules", Arg::Text("r".into())),
                         ("column", Arg::Text("c".into())),
+                        ("status", Arg::Text("s".into())),
                     ],
                 );
                 assert!(
