@@ -108,11 +108,16 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
                 } else {
                     format!("; nya i registret: {}", o.created.join(", "))
                 };
+                let conflicts: String = o
+                    .conflicts
+                    .iter()
+                    .map(|c| format!("\n  OBS: {c} (rätta med samordna org eller i portalen om dokumentet har rätt)"))
+                    .collect();
                 match o.change {
                     ImportChange::NewVersion(n) => {
                         report.imported += 1;
                         format!(
-                            "importerad: {} version {n} ({}){created}",
+                            "importerad: {} version {n} ({}){created}{conflicts}",
                             o.organization_name,
                             path.display()
                         )

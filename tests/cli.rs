@@ -962,3 +962,115 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
     drop(worker);
     assert_eq!(messages(&smtp.maildir).len(), total, "nothing sent twice");
 }
+
+/// Every text value in an SQLite database, read with Python's sqlite3 module.
+fn all_text(db_file: &Path) -> String {
+    let script = r#"
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+for (table,) in con.execute("select name from sqlite_master where type = 'table'"):
+    for row in con.execute(f'select * from "{table}"'):
+        for v in row:
+            if isinstance(v, str):
+                print(v)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, db_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A revision extracted from PDF with soft hyphens in "samordnings­råd neuro­logi":
+/// version 2 of the same council, still a samordningsråd, and not one U+00AD in the
+/// database. A document that names a registered group as another kind is reported,
+/// and the register's kind stays.
+#[test]
+fn extracted_text_is_normalised_and_a_kind_is_never_changed_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.db");
+    let db = format!("sqlite://{}", file.display());
+    assert!(run(&[
+        "--db",
+        &db,
+        "import",
+        fixtures().join("seeds").to_str().unwrap()
+    ])
+    .status
+    .success());
+    let case = fixtures().join("cases/revision-soft-hyphens.txt");
+    assert!(std::fs::read_to_string(&case).unwrap().contains('\u{ad}'));
+    let out = run(&["--db", &db, "import", case.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("importerad: Samordningsråd neurologi version 2"),
+        "{}",
+        stdout(&out)
+    );
+    let list = stdout(&run(&["--db", &db, "org", "list"]));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("samordningsrad-neurologi\tSamordningsråd\t")),
+        "{list}"
+    );
+    let text = all_text(&file);
+    for (c, name) in [
+        ('\u{ad}', "soft hyphen"),
+        ('\u{200b}', "zero-width space"),
+        ('\u{fb01}', "ligature"),
+    ] {
+        assert!(!text.contains(c), "a {name} in the database");
+    }
+    let check = run(&[
+        "--db",
+        &db,
+        "check",
+        "--group",
+        "samordningsrad-neurologi",
+        "--json",
+    ]);
+    assert_ne!(check.status.code(), Some(2), "{}", stderr(&check));
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(findings
+        .iter()
+        .all(|f| f["group"] == "samordningsrad-neurologi"));
+    // The region check still has the council.
+    let region = run(&["--db", &db, "check", "--json"]);
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&region.stdout).unwrap();
+    assert!(all.iter().any(|f| f["group"] == "samordningsrad-neurologi"));
+
+    // "Processteam ortopedi" is, by a correction, another name of the council; a
+    // document calling it a process team does not make it one.
+    assert!(run(&[
+        "--db",
+        &db,
+        "org",
+        "alias-add",
+        "samordningsrad-ortopedi",
+        "Regionalt processteam ortopedi"
+    ])
+    .status
+    .success());
+    let seed = std::fs::read_to_string(fixtures().join("seeds/sor-ortopedi-2026.txt")).unwrap();
+    let renamed = seed.replacen(
+        "Uppdragshandling för samordningsråd ortopedi",
+        "Uppdragshandling för regionalt processteam ortopedi",
+        1,
+    );
+    assert_ne!(seed, renamed, "the title is in the seed");
+    let path = dir.path().join("processteam.txt");
+    std::fs::write(&path, renamed).unwrap();
+    let out = run(&["--db", &db, "import", path.to_str().unwrap()]);
+    let said = stdout(&out);
+    assert!(
+        said.contains("OBS: dokumentet anger att Samordningsråd ortopedi är regionalt processteam, registret att den är samordningsråd"),
+        "{said}"
+    );
+    let list = stdout(&run(&["--db", &db, "org", "list"]));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("samordningsrad-ortopedi\tSamordningsråd\t")),
+        "{list}"
+    );
+}

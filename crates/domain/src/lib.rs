@@ -8,6 +8,7 @@ pub mod decisions;
 pub mod meetings;
 pub mod model;
 pub mod names;
+pub mod normalize;
 pub mod parse;
 pub mod policy;
 pub mod rules;

@@ -44,7 +44,7 @@ pub fn slugify(name: &str) -> String {
 
 /// The matching key of a name (see the module documentation).
 pub fn name_key(name: &str) -> String {
-    let folded = deunicode::deunicode(name).to_lowercase();
+    let folded = deunicode::deunicode(&crate::normalize::line(name)).to_lowercase();
     let words: Vec<&str> = folded
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

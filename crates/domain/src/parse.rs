@@ -418,7 +418,8 @@ fn area_of(name: &str, responsibility_area: Option<&str>) -> Option<String> {
 
 /// Parses one charter document. See the module documentation for how it is read.
 pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
-    let lines = text::lines(input);
+    let input = crate::normalize::text(input);
+    let lines = text::lines(&input);
     let last_line = lines
         .iter()
         .rev()

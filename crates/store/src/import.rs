@@ -217,6 +217,14 @@ pub(crate) async fn import<C: Conn>(
 ) -> Result<ImportOutcome, StoreError> {
     let now = Utc::now();
     let dir = Directory::load(c).await?;
+    // The source is kept as the parser read it: normalised once (no soft hyphens,
+    // no-break spaces or ligatures in the database), so the same document with or
+    // without extraction artefacts is the same text.
+    let text = samordna_domain::normalize::text(source.text);
+    let source = &Source {
+        name: source.name,
+        text: &text,
+    };
     let sha = sha256_hex(source.text);
     let org_name = doc.organization.name.as_str();
 
@@ -229,6 +237,7 @@ pub(crate) async fn import<C: Conn>(
                 organization_name: o.name.clone(),
                 change: ImportChange::Unchanged,
                 created: Vec::new(),
+                conflicts: Vec::new(),
             });
         }
     }
@@ -253,6 +262,7 @@ pub(crate) async fn import<C: Conn>(
     };
 
     // The group itself: matched, promoted from placeholder, or created.
+    let mut conflicts: Vec<String> = Vec::new();
     let kind = doc.organization.kind;
     let area = doc.organization.area.as_deref();
     let org_id = match im.dir.resolve(org_name) {
@@ -267,7 +277,39 @@ pub(crate) async fn import<C: Conn>(
             } else {
                 o.name.as_str()
             };
-            let reports_to = parent_id.or(o.reports_to_id);
+            // A placeholder takes what the document says. A group already in the
+            // register keeps its kind and reporting line: where the document says
+            // otherwise, that is reported, never applied silently.
+            let (kind, reports_to) = if o.placeholder {
+                (kind, parent_id.or(o.reports_to_id))
+            } else {
+                if o.kind != kind {
+                    conflicts.push(format!(
+                        "dokumentet anger att {} är {}, registret att den är {}; registrets uppgift står kvar",
+                        o.name,
+                        kind.label_sv().to_lowercase(),
+                        o.kind.label_sv().to_lowercase()
+                    ));
+                }
+                let reports_to = match (o.reports_to_id, parent_id) {
+                    (Some(held), Some(said)) if held != said => {
+                        let label = |id: i64| {
+                            im.dir
+                                .get(id)
+                                .map_or_else(|| id.to_string(), |x| x.name.clone())
+                        };
+                        conflicts.push(format!(
+                            "dokumentet anger att {} rapporterar till {}, registret till {}; registrets uppgift står kvar",
+                            o.name,
+                            label(said),
+                            label(held)
+                        ));
+                        Some(held)
+                    }
+                    (held, said) => held.or(said),
+                };
+                (o.kind, reports_to)
+            };
             let area = o.area.as_deref().filter(|_| !o.placeholder).or(area);
             if o.placeholder
                 || reports_to != o.reports_to_id
@@ -283,6 +325,10 @@ pub(crate) async fn import<C: Conn>(
                     &format!("uppgifter från uppdragshandlingen {}", source.name),
                 )
                 .await?;
+            }
+            for c in &conflicts {
+                im.audit("import.conflict", "organization", Some(id), c)
+                    .await?;
             }
             im.add_alias(id, org_name).await?;
             id
@@ -435,5 +481,6 @@ pub(crate) async fn import<C: Conn>(
         organization_name: o.name.clone(),
         change: ImportChange::NewVersion(number),
         created: im.created,
+        conflicts,
     })
 }

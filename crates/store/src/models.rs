@@ -122,6 +122,10 @@ pub struct ImportOutcome {
     /// Organisations created on the way (the group itself, or placeholders for the
     /// groups and bodies the document names).
     pub created: Vec<String>,
+    /// Where the document says something else than the register holds (the kind of
+    /// group, whom it reports to). The register's value stays; each entry says what
+    /// differs, in Swedish, for the person importing to decide.
+    pub conflicts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -135,15 +135,21 @@ impl Errors {
     }
 }
 
-/// A posted form: every (name, value) pair, repeated names kept.
+/// A posted form: every (name, value) pair, repeated names kept. Values are read
+/// normalised ([`samordna_domain::normalize::text`]: no soft hyphens, no-break
+/// spaces, ligatures or control characters pasted from PDF or Word) and trimmed.
 pub struct Posted(pub Vec<(String, String)>);
+
+fn clean(v: &str) -> String {
+    samordna_domain::normalize::text(v).trim().to_string()
+}
 
 impl Posted {
     pub fn get(&self, name: &str) -> String {
         self.0
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
+            .map(|(_, v)| clean(v))
             .unwrap_or_default()
     }
     pub fn opt(&self, name: &str) -> Option<String> {
@@ -153,7 +159,7 @@ impl Posted {
         self.0
             .iter()
             .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
+            .map(|(_, v)| clean(v))
             .collect()
     }
     pub fn checked(&self, name: &str) -> bool {
