@@ -1,5 +1,5 @@
 //! Meetings and minutes (mötesanteckningar): the states they pass through, and the
-//! calendar (RFC 5545) and feed (Atom, RFC 4287) texts that publish them.
+//! calendar text (RFC 5545) that publishes them.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -126,11 +126,21 @@ pub struct CalendarEvent {
     pub updated: DateTime<Utc>,
 }
 
+/// A TEXT value (RFC 5545 3.3.11): backslash, `;`, `,` and line breaks escaped;
+/// control characters, which a content line may not hold (3.1), become a space.
 fn ical_text(s: &str) -> String {
+    let s: String = s
+        .replace("\r\n", "\n")
+        .chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
     s.replace('\\', "\\\\")
         .replace(';', "\\;")
         .replace(',', "\\,")
-        .replace("\r\n", "\\n")
         .replace('\n', "\\n")
 }
 
@@ -198,59 +208,6 @@ pub fn icalendar(name: &str, events: &[CalendarEvent]) -> String {
     lines.iter().map(|l| fold(l)).collect()
 }
 
-/// One entry of an Atom feed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedEntry {
-    pub id: String,
-    pub title: String,
-    pub link: String,
-    pub updated: DateTime<Utc>,
-    pub summary: String,
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// An Atom (RFC 4287) feed.
-pub fn atom(
-    id: &str,
-    title: &str,
-    self_link: &str,
-    alternate: &str,
-    entries: &[FeedEntry],
-) -> String {
-    let updated = entries
-        .iter()
-        .map(|e| e.updated)
-        .max()
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"sv\">\n");
-    out.push_str(&format!(
-        "<id>{}</id>\n<title>{}</title>\n<updated>{}</updated>\n<link rel=\"self\" href=\"{}\"/>\n<link rel=\"alternate\" href=\"{}\"/>\n<author><name>Samordna</name></author>\n",
-        xml(id),
-        xml(title),
-        updated.to_rfc3339(),
-        xml(self_link),
-        xml(alternate)
-    ));
-    for e in entries {
-        out.push_str(&format!(
-            "<entry>\n<id>{}</id>\n<title>{}</title>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n</entry>\n",
-            xml(&e.id),
-            xml(&e.title),
-            xml(&e.link),
-            e.updated.to_rfc3339(),
-            xml(&e.summary)
-        ));
-    }
-    out.push_str("</feed>\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +263,8 @@ mod tests {
             cancelled: true,
             updated: t,
         };
-        let text = icalendar("SOR barn", &[e]);
+        let text = icalendar("SOR barn\u{c}\u{b}", &[e]);
+        assert!(text.contains("X-WR-CALNAME:SOR barn  \r\n"), "{text}");
         assert!(text.contains("SUMMARY:Möte\\, SOR barn\\; extra\r\n"));
         assert!(text.contains("STATUS:CANCELLED\r\n"));
         assert!(text.contains("DTSTART:20260302T080000Z\r\n"));
@@ -314,26 +272,5 @@ mod tests {
             assert!(line.len() <= 75, "{line}");
         }
         assert!(!text.replace("\r\n", "").contains('\n'));
-    }
-
-    #[test]
-    fn feeds_escape_their_text() {
-        let t = Utc::now();
-        let f = atom(
-            "urn:x",
-            "A & B",
-            "/f",
-            "/",
-            &[FeedEntry {
-                id: "urn:e".into(),
-                title: "<b>".into(),
-                link: "/m?a=1&b=2".into(),
-                updated: t,
-                summary: "\"q\"".into(),
-            }],
-        );
-        assert!(f.contains("<title>A &amp; B</title>"));
-        assert!(f.contains("<title>&lt;b&gt;</title>"));
-        assert!(f.contains("href=\"/m?a=1&amp;b=2\""));
     }
 }

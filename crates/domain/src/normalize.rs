@@ -12,8 +12,11 @@
 //!   paragraph separators become an ordinary space, so that line numbers stay
 //!   those of the file;
 //! - the Latin ligatures of U+FB00–U+FB06 (ﬀ, ﬁ, ﬂ, ﬃ, ﬄ, ﬅ, ﬆ) are spelled out;
-//! - typographic quotes (‘ ’ ‚ ‛ “ ” „ ‟ « ») become `'` and `"`, and the hyphen
-//!   characters U+2010 and U+2011 become `-`;
+//! - the hyphen characters U+2010 and U+2011 become `-`;
+//! - in one-line fields ([`line`]: names, areas, titles, registry numbers)
+//!   typographic quotes (‘ ’ ‚ ‛ “ ” „ ‟ « ») become `'` and `"`. Running text
+//!   ([`text`]) keeps them: ”…” is correct Swedish typography in a decided
+//!   charter, which reads as it was decided;
 //! - other control characters (C0 but the line feed, C1) are removed, a carriage
 //!   return before a line feed is dropped;
 //! - the result is in Unicode Normalization Form C (UAX #15), so that an "å"
@@ -49,8 +52,6 @@ fn map(c: char) -> Map {
         '\u{fb03}' => Map::To("ffi"),
         '\u{fb04}' => Map::To("ffl"),
         '\u{fb05}' | '\u{fb06}' => Map::To("st"),
-        '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' => Map::To("'"),
-        '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => Map::To("\""),
         '\u{2010}' | '\u{2011}' => Map::To("-"),
         c if c.is_control() => Map::Drop,
         _ => Map::Keep,
@@ -87,7 +88,17 @@ pub fn text(s: &str) -> String {
 /// One line (a name, an area, a title, a registry number): [`text`], then every
 /// run of white space (line feeds included) becomes one space, trimmed.
 pub fn line(s: &str) -> String {
-    text(s).split_whitespace().collect::<Vec<_>>().join(" ")
+    text(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' => '\'',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{ab}' | '\u{bb}' => '"',
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -109,6 +120,10 @@ mod tests {
         assert_eq!(
             line("”Regional rutin” ‘x’ «y» „z“"),
             "\"Regional rutin\" 'x' \"y\" \"z\""
+        );
+        assert_eq!(
+            text("beskrivs i ”Beslutsmandat”"),
+            "beskrivs i ”Beslutsmandat”"
         );
         assert_eq!(line("a\tb\u{b}c\u{c}d\u{2028}e"), "a b c d e");
         assert_eq!(line("a\u{1}b\u{85}c"), "abc");

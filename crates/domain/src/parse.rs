@@ -126,6 +126,39 @@ pub struct ParsedCharter {
 }
 
 impl ParsedCharter {
+    /// The one-line fields as [`crate::normalize::line`] has them (typographic
+    /// quotes too); the running text keeps the document's typography.
+    fn normalise_fields(&mut self) {
+        use crate::normalize::line;
+        let one = |s: &mut String| *s = line(s);
+        let opt = |s: &mut Option<String>| {
+            if let Some(v) = s {
+                *v = line(v);
+            }
+        };
+        one(&mut self.title);
+        opt(&mut self.revision);
+        one(&mut self.organization.name);
+        opt(&mut self.organization.area);
+        opt(&mut self.reports_to);
+        self.liaisons.iter_mut().for_each(one);
+        opt(&mut self.issuing_unit);
+        opt(&mut self.responsibility_area);
+        opt(&mut self.commissioner);
+        opt(&mut self.assignee);
+        if let Some(o) = &mut self.case_officer {
+            one(&mut o.name);
+        }
+        if let Some(d) = &mut self.decision.decided_by {
+            one(&mut d.name);
+            opt(&mut d.title);
+        }
+        for m in &mut self.mentions {
+            one(&mut m.name);
+            one(&mut m.written);
+        }
+    }
+
     pub fn status(&self) -> CharterStatus {
         if self.decision.date.is_some() {
             CharterStatus::Decided
@@ -616,6 +649,7 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
         }
     }
     doc.references = refs;
+    doc.normalise_fields();
     Ok(doc)
 }
 

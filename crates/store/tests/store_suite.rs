@@ -1057,10 +1057,9 @@ mod meetings {
             store.minutes_step(id, MinutesStep::Return, Some("Komplettera"), "cleo2"),
         );
         assert!(a.is_ok() != r.is_ok(), "one success: {a:?} {r:?}");
-        let loser = if a.is_ok() {
-            r.unwrap_err()
-        } else {
-            a.unwrap_err()
+        let loser = match (a, r) {
+            (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
+            other => panic!("one success: {other:?}"),
         };
         assert!(matches!(loser, StoreError::Conflict(_)), "{loser:?}");
         let latest = store.minutes(id).await.unwrap().pop().unwrap();

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 
@@ -91,25 +90,14 @@ pub async fn audit_log(
     })
 }
 
-fn csv_field(s: &str) -> String {
-    // Quote every field; double quotes inside; neutralise spreadsheet formulas.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 pub async fn audit_csv(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
     Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     let events = filtered(&state, &f).await?;
-    let mut out = String::from("id,tid,vem,händelse,objekttyp,objekt,detaljer,ändring\r\n");
-    for e in &events {
-        let row = [
+    let rows = events.iter().map(|e| {
+        vec![
             e.id.to_string(),
             e.occurred_at.to_rfc3339(),
             e.actor.clone(),
@@ -118,28 +106,25 @@ pub async fn audit_csv(
             e.object_id.map(|i| i.to_string()).unwrap_or_default(),
             e.detail.clone(),
             e.changes.clone().unwrap_or_default(),
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|x| csv_field(x))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
+        ]
+    });
+    let response = crate::download::csv(
+        "samordna-logg.csv",
+        &[
+            "id",
+            "tid",
+            "vem",
+            "händelse",
+            "objekttyp",
+            "objekt",
+            "detaljer",
+            "ändring",
+        ],
+        rows,
+    )?;
     state
         .store
         .log_export(&v.actor(), "audit_log", events.len())
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"samordna-logg.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(response)
 }

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use samordna_domain::rules::{self, Outcome, Severity};
 use samordna_domain::OrgKind;
@@ -292,18 +291,7 @@ pub async fn csv(
     Extension(v): Extension<Visitor>,
     Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let field = |s: &str| {
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
-    };
-    let mut out = String::from(
-        "grupp,regel,allvarlighet,meddelande,underlag,uppdragshandling,avsnitt,citat\r\n",
-    );
-    let mut n = 0;
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for (name, _, outcomes) in table(&state, &f).await? {
         for o in outcomes {
             if let Outcome::Finding(x) = o {
@@ -315,35 +303,37 @@ pub async fn csv(
                     .source
                     .map(|s| (s.charter, s.section.unwrap_or_default(), s.quote))
                     .unwrap_or_default();
-                let row = [
-                    name.as_str(),
-                    x.rule,
-                    &sev,
-                    &x.message,
-                    &x.evidence.join("; "),
-                    &charter,
-                    &section,
-                    &quote,
-                ];
-                out.push_str(&row.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
-                out.push_str("\r\n");
-                n += 1;
+                rows.push(vec![
+                    name.clone(),
+                    x.rule.to_string(),
+                    sev,
+                    x.message,
+                    x.evidence.join("; "),
+                    charter,
+                    section,
+                    quote,
+                ]);
             }
         }
     }
+    let n = rows.len();
+    let response = crate::download::csv(
+        "samordna-regelefterlevnad.csv",
+        &[
+            "grupp",
+            "regel",
+            "allvarlighet",
+            "meddelande",
+            "underlag",
+            "uppdragshandling",
+            "avsnitt",
+            "citat",
+        ],
+        rows,
+    )?;
     state
         .store
         .log_export(&v.actor(), "compliance_findings", n)
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"samordna-regelefterlevnad.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(response)
 }

@@ -10,9 +10,11 @@ mod admin;
 mod api;
 pub mod auth;
 mod compliance;
+mod download;
 mod edit;
 mod error;
 mod exceptions;
+mod feed;
 mod forms;
 pub mod i18n;
 pub mod mail;
@@ -25,6 +27,7 @@ mod session;
 #[cfg(feature = "test-support")]
 pub mod testing;
 mod view;
+pub mod xml;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

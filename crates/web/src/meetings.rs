@@ -937,12 +937,12 @@ pub async fn feed(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let org = state.group(&slug).await?;
-    let entries: Vec<meetings::FeedEntry> = state
+    let entries: Vec<crate::feed::FeedEntry> = state
         .store
         .published_minutes(Some(org.id))
         .await?
         .into_iter()
-        .map(|(m, v)| meetings::FeedEntry {
+        .map(|(m, v)| crate::feed::FeedEntry {
             id: format!("urn:samordna:minutes:{}", v.id),
             title: format!("Mötesanteckningar {} (version {})", when(&m), v.version),
             link: format!("/moten/{}#v{}", m.id, v.version),
@@ -951,13 +951,14 @@ pub async fn feed(
         })
         .collect();
     let href = OrgLink::from(&org).href();
-    let body = meetings::atom(
+    let body = crate::feed::atom(
         &format!("urn:samordna:group:{}", org.slug),
         &format!("Mötesanteckningar – {}", org.name),
         &format!("{href}/anteckningar.atom"),
         &href,
         &entries,
-    );
+    )
+    .map_err(|e| AppError::Internal(format!("feed template: {e}")))?;
     Ok((
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         body,
@@ -1238,9 +1239,11 @@ pub async fn upload(
     let (name, bytes) = file
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::BadRequest(t.t("attachment-empty")))?;
-    let name: String = name
+    // The name as the user gave it, less what extraction or a path leaves; the
+    // download gives it back whole (`download::disposition`).
+    let name: String = samordna_domain::normalize::line(&name)
         .chars()
-        .filter(|c| !c.is_control() && !['/', '\\', '"'].contains(c))
+        .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
         .collect();
     let ct = content_type(&name).ok_or_else(|| AppError::BadRequest(t.t("attachment-type")))?;
     state
@@ -1270,27 +1273,21 @@ pub async fn download(
     if !visible {
         return Err(missing());
     }
-    let ascii: String = a
-        .filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     Ok((
         [
-            (header::CONTENT_TYPE, a.content_type.clone()),
+            (
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_str(&a.content_type)
+                    .unwrap_or(header::HeaderValue::from_static("application/octet-stream")),
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
+                crate::download::disposition(crate::download::Disposition::Attachment, &a.filename),
             ),
             (
                 header::HeaderName::from_static("x-content-sha256"),
-                a.sha256.clone(),
+                header::HeaderValue::from_str(&a.sha256)
+                    .unwrap_or(header::HeaderValue::from_static("")),
             ),
         ],
         data,

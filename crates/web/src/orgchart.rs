@@ -45,13 +45,6 @@ impl Layout {
     }
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Splits a name over at most three lines of about 24 characters.
 fn lines(name: &str) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new()];
@@ -104,7 +97,7 @@ fn children_in(snap: &Snapshot, id: i64, ids: &[i64]) -> Vec<i64> {
 }
 
 /// The SVG of a set of groups laid out by reporting line.
-fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
+fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> Result<String, AppError> {
     let cols_per_band = layout.columns();
     let roots = roots(snap, ids);
     // Councils in columns, at most COLS to a band, so that the picture stays
@@ -144,23 +137,22 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
     let width = MARGIN * 2 + (cols - 1) * COL_W + BOX_W + indent + ARC;
     let height = band_top - ROW_H / 3 - (ROW_H - BOX_H) + MARGIN;
     let at = |id: i64| placed.iter().find(|p| p.id == id);
-    let class = layout.class();
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" class=\"orgchart {class}\" role=\"group\" aria-labelledby=\"orgchart-title-{class}\"><title id=\"orgchart-title-{class}\">{}</title>",
-        esc(title)
-    );
     // Reporting lines, then liaisons (dashed), under the boxes.
-    for p in &placed {
-        if let Some(parent) = snap.get(p.id).and_then(|o| o.reports_to_id).and_then(at) {
-            out.push_str(&format!(
-                "<path class=\"reports\" d=\"M{} {} V{} H{}\"/>",
+    let reports = placed
+        .iter()
+        .filter_map(|p| {
+            let parent = snap.get(p.id).and_then(|o| o.reports_to_id).and_then(at)?;
+            Some(format!(
+                "M{} {} V{} H{}",
                 parent.x + 12,
                 parent.y + BOX_H,
                 p.y + BOX_H / 2,
                 p.x
-            ));
-        }
-    }
+            ))
+        })
+        .collect();
+    let mut arcs = Vec::new();
+    let mut lines = Vec::new();
     for (a, b) in &snap.liaisons {
         let (Some(pa), Some(pb)) = (at(*a), at(*b)) else {
             continue;
@@ -170,43 +162,77 @@ fn svg(snap: &Snapshot, ids: &[i64], title: &str, layout: Layout) -> String {
             // Same column: an arc right of the boxes.
             let (xa, xb) = (pa.x + BOX_W, pb.x + BOX_W);
             let bulge = xa.max(xb) + ARC - 8;
-            out.push_str(&format!(
-                "<path class=\"liaison\" d=\"M{xa} {ya} C{bulge} {ya} {bulge} {yb} {xb} {yb}\"/>"
-            ));
+            arcs.push(format!("M{xa} {ya} C{bulge} {ya} {bulge} {yb} {xb} {yb}"));
         } else {
             let (left, right) = if pa.x < pb.x { (pa, pb) } else { (pb, pa) };
-            out.push_str(&format!(
-                "<line class=\"liaison\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            lines.push([
                 left.x + BOX_W,
                 left.y + BOX_H / 2,
                 right.x,
-                right.y + BOX_H / 2
-            ));
+                right.y + BOX_H / 2,
+            ]);
         }
     }
-    for p in &placed {
-        let name = lines(&p.link.name);
-        let mut text = String::new();
-        for (i, l) in name.iter().enumerate() {
-            text.push_str(&format!(
-                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                p.x + 10,
-                if i == 0 { 0 } else { 18 },
-                esc(l)
-            ));
-        }
-        // Centred vertically: 18 units a line, the baseline about 5 below the middle.
-        let y_text = p.y + BOX_H / 2 + 5 - 9 * (name.len() as i64 - 1);
-        out.push_str(&format!(
-            "<a href=\"{}\"><rect x=\"{}\" y=\"{}\" width=\"{BOX_W}\" height=\"{BOX_H}\" rx=\"4\"/><text x=\"{}\" y=\"{y_text}\">{text}</text></a>",
-            esc(&p.link.href()),
-            p.x,
-            p.y,
-            p.x + 10
-        ));
-    }
-    out.push_str("</svg>");
-    out
+    let boxes = placed
+        .iter()
+        .map(|p| {
+            let name = self::lines(&p.link.name);
+            // Centred vertically: 18 units a line, the baseline about 5 below the middle.
+            let text_y = p.y + BOX_H / 2 + 5 - 9 * (name.len() as i64 - 1);
+            SvgBox {
+                href: p.link.href(),
+                x: p.x,
+                y: p.y,
+                text_x: p.x + 10,
+                text_y,
+                lines: name,
+            }
+        })
+        .collect();
+    let picture = Svg {
+        width,
+        height,
+        box_w: BOX_W,
+        box_h: BOX_H,
+        class: layout.class(),
+        title,
+        reports,
+        arcs,
+        lines,
+        boxes,
+    };
+    picture
+        .render()
+        .map_err(|e| AppError::Internal(format!("org chart template: {e}")))
+}
+
+/// One group in the picture: a link around its box and its name in lines.
+struct SvgBox {
+    href: String,
+    x: i64,
+    y: i64,
+    text_x: i64,
+    text_y: i64,
+    lines: Vec<String>,
+}
+
+/// The picture, written by `orgchart.svg` through the XML escaper.
+#[derive(Template)]
+#[template(path = "orgchart.svg")]
+struct Svg<'a> {
+    width: i64,
+    height: i64,
+    box_w: i64,
+    box_h: i64,
+    class: &'static str,
+    title: &'a str,
+    /// Path data of the reporting lines.
+    reports: Vec<String>,
+    /// Path data of liaison arcs within a column.
+    arcs: Vec<String>,
+    /// Liaisons across columns: x1, y1, x2, y2.
+    lines: Vec<[i64; 4]>,
+    boxes: Vec<SvgBox>,
 }
 
 #[derive(Template)]
@@ -252,8 +278,8 @@ fn render(
     back: Option<OrgLink>,
 ) -> Result<Response, AppError> {
     let page = ChartPage {
-        svg_wide: svg(snap, &ids, &title, Layout::Wide),
-        svg_narrow: svg(snap, &ids, &title, Layout::Narrow),
+        svg_wide: svg(snap, &ids, &title, Layout::Wide)?,
+        svg_narrow: svg(snap, &ids, &title, Layout::Narrow)?,
         items: alternative(snap, &ids),
         title,
         back,

@@ -631,20 +631,16 @@ pub async fn charter_source(
         .charter_source(org.id, version)
         .await?
         .ok_or_else(|| no_version(version))?;
-    let safe_name: String = name
-        .chars()
-        .filter(|c| c.is_ascii_graphic() && *c != '"' && *c != '\\')
-        .collect();
     Ok((
         StatusCode::OK,
         [
             (
                 header::CONTENT_TYPE,
-                "text/plain; charset=utf-8".to_string(),
+                axum::http::HeaderValue::from_static("text/plain; charset=utf-8"),
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{safe_name}\""),
+                crate::download::disposition(crate::download::Disposition::Inline, &name),
             ),
         ],
         text,
