@@ -22,6 +22,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::Utc;
+use samordna_domain::collation;
 use samordna_domain::names::name_key;
 use samordna_domain::ParsedCharter;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -288,8 +289,11 @@ impl Store {
         in_transaction!(self, |c| import::import(c, doc, source, actor).await)
     }
 
+    /// Every organisation, in Swedish order of name (`collation`).
     pub async fn organizations(&self) -> Result<Vec<Organization>, StoreError> {
-        with_conn!(self, |c| c.organizations().await)
+        let mut orgs = with_conn!(self, |c| c.organizations().await)?;
+        collation::sort_by(&mut orgs, |o| &o.name);
+        Ok(orgs)
     }
 
     pub async fn organization_by_slug(

@@ -3,6 +3,7 @@
 //! event with its before and after.
 
 use chrono::{NaiveDate, Utc};
+use samordna_domain::collation;
 use samordna_domain::names::slugify;
 use samordna_domain::policy::MembershipRole;
 use serde::Serialize;
@@ -133,15 +134,20 @@ fn stale(what: &str, current: i64) -> StoreError {
 }
 
 impl Store {
+    /// Every administration, in Swedish order of name.
     pub async fn administrations(&self) -> Result<Vec<Administration>, StoreError> {
-        with_conn!(self, |c| {
+        let mut out: Vec<Administration> = with_conn!(self, |c| {
             let rows = sqlx::query(
                 "SELECT id, slug, name, short_name, row_version FROM administrations ORDER BY name",
             )
             .fetch_all(&mut *c)
             .await?;
-            rows.iter().map(|r| Ok(administration!(r))).collect()
-        })
+            rows.iter()
+                .map(|r| Ok(administration!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        collation::sort_by(&mut out, |a| &a.name);
+        Ok(out)
     }
 
     pub async fn create_administration(
@@ -225,13 +231,18 @@ impl Store {
         })
     }
 
+    /// Every person, in Swedish order of name.
     pub async fn people(&self) -> Result<Vec<Person>, StoreError> {
-        with_conn!(self, |c| {
+        let mut out: Vec<Person> = with_conn!(self, |c| {
             let rows = sqlx::query("SELECT id, name, title, email, phone, administration_id, row_version FROM people ORDER BY name, id")
                 .fetch_all(&mut *c)
                 .await?;
-            rows.iter().map(|r| Ok(person!(r))).collect()
-        })
+            rows.iter()
+                .map(|r| Ok(person!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        collation::sort_by(&mut out, |p| &p.fields.name);
+        Ok(out)
     }
 
     pub async fn person(&self, id: i64) -> Result<Option<Person>, StoreError> {
@@ -312,21 +323,30 @@ impl Store {
         })
     }
 
-    /// Memberships, current and former, of one organisation or one person.
+    /// Memberships, current and former, of one organisation or one person: those
+    /// without an end date first, then by role, then in Swedish order of name.
     pub async fn memberships(
         &self,
         organization_id: Option<i64>,
         person_id: Option<i64>,
     ) -> Result<Vec<Membership>, StoreError> {
         let sql = format!("{MEMBERSHIP_SELECT} WHERE ($1 IS NULL OR m.organization_id = $1) AND ($2 IS NULL OR m.person_id = $2) ORDER BY m.end_date IS NOT NULL, m.role, p.name, m.id");
-        with_conn!(self, |c| {
+        let mut out: Vec<Membership> = with_conn!(self, |c| {
             let rows = sqlx::query(&sql)
                 .bind(organization_id)
                 .bind(person_id)
                 .fetch_all(&mut *c)
                 .await?;
-            rows.iter().map(|r| Ok(membership!(r))).collect()
-        })
+            rows.iter()
+                .map(|r| Ok(membership!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        out.sort_by(|a, b| {
+            (a.fields.end_date.is_some(), a.fields.role.as_str())
+                .cmp(&(b.fields.end_date.is_some(), b.fields.role.as_str()))
+                .then_with(|| collation::cmp(&a.person_name, &b.person_name))
+        });
+        Ok(out)
     }
 
     pub async fn membership(&self, id: i64) -> Result<Option<Membership>, StoreError> {

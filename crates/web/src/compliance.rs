@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Extension;
+use samordna_domain::collation;
 use samordna_domain::rules::{self, Outcome, Severity};
 use samordna_domain::OrgKind;
 use serde::Deserialize;
@@ -195,9 +196,17 @@ pub async fn dashboard(
     let rank = |s: Option<Severity>| s.map_or(9, |s| s as u8);
     let by_rule = rules.iter().position(|r| *r == f.ordning);
     match (f.ordning.as_str(), by_rule) {
-        ("allvar", _) => rows.sort_by_key(|r| (rank(r.worst), r.name.clone())),
-        (_, Some(i)) => rows.sort_by_key(|r| (rank(r.severities[i]), r.name.clone())),
-        _ => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+        ("allvar", _) => rows.sort_by(|a, b| {
+            rank(a.worst)
+                .cmp(&rank(b.worst))
+                .then_with(|| collation::cmp(&a.name, &b.name))
+        }),
+        (_, Some(i)) => rows.sort_by(|a, b| {
+            rank(a.severities[i])
+                .cmp(&rank(b.severities[i]))
+                .then_with(|| collation::cmp(&a.name, &b.name))
+        }),
+        _ => collation::sort_by(&mut rows, |r| &r.name),
     }
     let mut kinds = vec![(String::new(), t.t("compliance-all"))];
     kinds.extend(

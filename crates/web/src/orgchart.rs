@@ -297,7 +297,10 @@ pub async fn region(State(state): State<AppState>) -> Result<Response, AppError>
         .filter(|o| in_tree(o.kind))
         .map(|o| o.id)
         .collect();
-    ids.sort_by_key(|id| snap.get(*id).map(|o| o.name.clone()));
+    ids.sort_by(|a, b| {
+        let name = |id: &i64| snap.get(*id).map_or("", |o| o.name.as_str());
+        samordna_domain::collation::cmp(name(a), name(b))
+    });
     let title = c.t.t("orgchart-title");
     render(c, title, &snap, ids, None)
 }

@@ -4,6 +4,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use samordna_domain::collation;
 use samordna_domain::parse::Block;
 use samordna_domain::{CharterStatus, RegistryNumber};
 
@@ -159,7 +160,11 @@ fn tree_rows(t: &Tr, snap: &Snapshot, parent: Option<i64>, depth: usize, out: &m
     if nodes.is_empty() || depth > 12 {
         return;
     }
-    nodes.sort_by_key(|o| (o.kind, o.name.to_lowercase()));
+    nodes.sort_by(|a, b| {
+        a.kind
+            .cmp(&b.kind)
+            .then_with(|| collation::cmp(&a.name, &b.name))
+    });
     out.push(TreeRow::Open);
     for o in nodes {
         let children = snap
@@ -206,7 +211,7 @@ pub async fn register(State(state): State<AppState>) -> Result<Response, AppErro
             kind: kind_label(&t, o.kind),
         })
         .collect();
-    others.sort_by(|a, b| a.name.cmp(&b.name));
+    collation::sort_by(&mut others, |o| &o.name);
     let councils = snap
         .current()
         .filter(|o| o.kind == samordna_domain::OrgKind::Samordningsrad)
@@ -335,7 +340,7 @@ pub async fn group(
         .into_iter()
         .map(OrgLink::from)
         .collect();
-    children.sort_by(|a, b| a.name.cmp(&b.name));
+    collation::sort_by(&mut children, |o| &o.name);
     let mut aliases: Vec<String> = snap.aliases.get(&org.id).cloned().unwrap_or_default();
     aliases.retain(|a| a != &org.name);
     let mut actions = Vec::new();

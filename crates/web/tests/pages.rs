@@ -581,3 +581,65 @@ async fn the_org_chart_is_an_svg_of_links_with_a_text_alternative() {
     );
     db.close().await;
 }
+
+/// Every list a person reads is in Swedish order: A … Z, Å, Ä, Ö, case aside, É
+/// with E; the API's lists too.
+#[tokio::test]
+async fn lists_are_in_swedish_order() {
+    let (db, app) = app().await;
+    let names = [
+        "Zetas sjukhus",
+        "Ängsgårdens vårdcentral",
+        "Ågrenska",
+        "Éva-kliniken",
+        "bergslagens hälsa",
+    ];
+    for n in names {
+        db.store
+            .create_administration(n, None, "test")
+            .await
+            .unwrap();
+        db.store
+            .create_organization(
+                &samordna_store::OrgFields {
+                    name: format!("{n} grupp"),
+                    short_name: None,
+                    kind: samordna_domain::OrgKind::Other,
+                    area: None,
+                    reports_to_id: None,
+                    status: "active".into(),
+                    aliases: vec![],
+                    liaison_ids: vec![],
+                    publish_minutes_separately: false,
+                    minutes_overdue_days: None,
+                    adjunct_limit: None,
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    let expected = [
+        "bergslagens hälsa",
+        "Éva-kliniken",
+        "Zetas sjukhus",
+        "Ågrenska",
+        "Ängsgårdens vårdcentral",
+    ];
+    let order = |body: &str| -> Vec<&str> {
+        let mut at: Vec<(usize, &str)> = expected
+            .iter()
+            .map(|n| (body.find(n).unwrap_or_else(|| panic!("{n} missing")), *n))
+            .collect();
+        at.sort();
+        at.into_iter().map(|(_, n)| n).collect()
+    };
+    let page = get(&app, "/forvaltningar").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(order(&page.body), expected, "administrations");
+    let register = get(&app, "/").await;
+    assert_eq!(order(&register.body), expected, "the register");
+    let api = get(&app, "/api/v1/organizations").await;
+    assert_eq!(order(&api.body), expected, "the API");
+    db.close().await;
+}
