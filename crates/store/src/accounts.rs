@@ -43,6 +43,19 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// A personal calendar address (`/kalender/{token}.ics`): it reads the meetings of
+/// its owner's groups and nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarLink {
+    pub id: i64,
+    pub account_id: i64,
+    #[serde(skip)]
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// A sign-in with OpenID Connect that has left for the provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OidcPending {
@@ -334,6 +347,164 @@ impl Store {
             )
             .await?;
             Ok(())
+        })
+    }
+
+    /// Counts one sign-in attempt under each key and says whether every key is
+    /// still within its limit: `(key, most attempts in the window)`.
+    ///
+    /// Each count is one atomic upsert (`INSERT … ON CONFLICT DO UPDATE …
+    /// RETURNING`), taken before the password is checked, so requests sent at
+    /// once are counted one by one and those past the limit are never checked. A
+    /// window starts at a key's first attempt and lasts `window`; an attempt that
+    /// turns out right is taken back with [`Store::forget_sign_in_attempt`].
+    pub async fn count_sign_in_attempt(
+        &self,
+        limits: &[(String, i64)],
+        window: chrono::Duration,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        in_transaction!(self, |c| {
+            let mut within = true;
+            for (key, most) in limits {
+                let n: i64 = sqlx::query_scalar(
+                    "INSERT INTO sign_in_counters (attempt_key, window_start, attempts) VALUES ($1, $2, 1) \
+                     ON CONFLICT (attempt_key) DO UPDATE SET \
+                     attempts = CASE WHEN sign_in_counters.window_start < $3 THEN 1 ELSE sign_in_counters.attempts + 1 END, \
+                     window_start = CASE WHEN sign_in_counters.window_start < $3 THEN $2 ELSE sign_in_counters.window_start END \
+                     RETURNING attempts",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(now - window)
+                .fetch_one(&mut *c)
+                .await?;
+                within &= n <= *most;
+            }
+            Ok(within)
+        })
+    }
+
+    /// Takes back an attempt counted by [`Store::count_sign_in_attempt`] (the
+    /// password was right): only failures use up the limit.
+    pub async fn forget_sign_in_attempt(&self, keys: &[String]) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            for key in keys {
+                sqlx::query("UPDATE sign_in_counters SET attempts = attempts - 1 WHERE attempt_key = $1 AND attempts > 0")
+                    .bind(key)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// A new calendar link for an account: `token` is the secret in its address.
+    pub async fn create_calendar_link(
+        &self,
+        account_id: i64,
+        token: &str,
+        actor: &str,
+    ) -> Result<i64, StoreError> {
+        in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO calendar_links (account_id, token, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(account_id)
+                .bind(token)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "calendar_link.created",
+                "calendar_link",
+                id,
+                "",
+                before_after((), serde_json::json!({"account_id": account_id})),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    /// An account's calendar links, revoked ones included, oldest first.
+    pub async fn calendar_links(&self, account_id: i64) -> Result<Vec<CalendarLink>, StoreError> {
+        with_conn!(self, |c| {
+            let rows = sqlx::query("SELECT id, account_id, token, created_at, last_used_at, revoked_at FROM calendar_links WHERE account_id = $1 ORDER BY id")
+                .bind(account_id)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(CalendarLink {
+                        id: r.try_get("id")?,
+                        account_id: r.try_get("account_id")?,
+                        token: r.try_get("token")?,
+                        created_at: r.try_get("created_at")?,
+                        last_used_at: r.try_get("last_used_at")?,
+                        revoked_at: r.try_get("revoked_at")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Revokes one of an account's calendar links; false when there was none.
+    pub async fn revoke_calendar_link(
+        &self,
+        account_id: i64,
+        id: i64,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE calendar_links SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
+                .bind(Utc::now())
+                .bind(id)
+                .bind(account_id)
+                .execute(&mut *c)
+                .await?;
+            let revoked = done.rows_affected() > 0;
+            if revoked {
+                audit(
+                    c,
+                    actor,
+                    "calendar_link.revoked",
+                    "calendar_link",
+                    id,
+                    "",
+                    before_after(
+                        serde_json::json!({"revoked": false}),
+                        serde_json::json!({"revoked": true}),
+                    ),
+                )
+                .await?;
+            }
+            Ok(revoked)
+        })
+    }
+
+    /// The account whose live calendar link has this token; nothing else opens
+    /// with it.
+    pub async fn account_by_calendar_link(
+        &self,
+        token: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM calendar_links l JOIN accounts a ON a.id = l.account_id WHERE l.token = $1 AND l.revoked_at IS NULL");
+        with_conn!(self, |c| {
+            let found = sqlx::query(&sql)
+                .bind(token)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|r| Ok::<_, StoreError>(account!(r)))
+                .transpose()?;
+            if found.is_some() {
+                sqlx::query("UPDATE calendar_links SET last_used_at = $1 WHERE token = $2")
+                    .bind(Utc::now())
+                    .bind(token)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            Ok(found)
         })
     }
 

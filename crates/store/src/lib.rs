@@ -132,6 +132,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_adjunct_limit.sql"),
         postgres: include_str!("../migrations/postgres/0008_adjunct_limit.sql"),
     },
+    Migration {
+        version: 9,
+        name: "security",
+        sqlite: include_str!("../migrations/sqlite/0009_security.sql"),
+        postgres: include_str!("../migrations/postgres/0009_security.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

@@ -242,7 +242,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 
     req.extensions_mut().insert(visitor.clone());
     let mut res = VISITOR.scope(visitor, next.run(req)).await;
-    if end_cookie {
+    // The handler may have set a new session (a sign-in): one cookie, never two.
+    let sets_session = res.headers().get_all(header::SET_COOKIE).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|c| c.starts_with(&format!("{SESSION_COOKIE}=")))
+    });
+    if end_cookie && !sets_session {
         let sec = secure(&state, res.headers());
         if let Ok(v) = cookie(SESSION_COOKIE, "", Some(0), sec).parse() {
             res.headers_mut().append(header::SET_COOKIE, v);

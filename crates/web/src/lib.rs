@@ -22,6 +22,7 @@ mod meetings;
 mod oidc;
 mod orgchart;
 mod pages;
+pub mod return_path;
 pub mod routes;
 mod session;
 #[cfg(feature = "test-support")]
@@ -192,6 +193,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/konto") => h!(session::account),
         ("POST", "/konto/nycklar") => h!(session::token_create),
         ("POST", "/konto/nycklar/{id}/aterkalla") => h!(session::token_revoke),
+        ("POST", "/konto/kalenderlankar") => h!(session::calendar_link_create),
+        ("POST", "/konto/kalenderlankar/{id}/aterkalla") => h!(session::calendar_link_revoke),
         ("POST", "/logga-ut") => h!(session::sign_out),
         ("GET", "/grupper/{slug}/moten") => h!(meetings::list),
         ("GET", "/grupper/{slug}/moten/ny") => h!(meetings::new),

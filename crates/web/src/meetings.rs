@@ -886,9 +886,10 @@ pub async fn calendar(
     Ok(ics(&org.name, &events))
 }
 
-/// `/kalender/{key}.ics`: the meetings of every group the key's owner is a member of
-/// now. Calendar programs cannot sign in, so the address itself is the secret: a
-/// personal key, kept hashed and revocable like an API key.
+/// `/kalender/{key}.ics`: the meetings of every group the link's owner is a member
+/// of now. Calendar programs cannot sign in, so the address itself is the secret:
+/// a calendar link of its own, which reads this calendar and nothing else (an API
+/// key does not open it, and it opens nothing else), revocable on "Mitt konto".
 pub async fn person_calendar(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -897,8 +898,9 @@ pub async fn person_calendar(
     let key = file.strip_suffix(".ics").ok_or_else(missing)?;
     let account = state
         .store
-        .account_by_token(&crate::auth::hash_secret(key))
+        .account_by_calendar_link(key)
         .await?
+        .filter(|a| !a.disabled)
         .ok_or_else(missing)?;
     let today = Utc::now().date_naive();
     let orgs = state.store.organizations().await?;

@@ -17,7 +17,8 @@ use openidconnect::{
 use serde::Deserialize;
 
 use crate::pages::Chrome;
-use crate::session::{safe_return, start_session, ClientAddr};
+use crate::return_path::ReturnPath;
+use crate::session::{start_session, ClientAddr};
 use crate::{AppError, AppState, OidcSettings};
 
 fn http_client() -> Result<reqwest::Client, AppError> {
@@ -109,7 +110,7 @@ pub async fn start(
     let pending = samordna_store::OidcPending {
         nonce: nonce.secret().clone(),
         pkce_verifier: verifier.secret().clone(),
-        return_to: safe_return(q.till.as_deref()),
+        return_to: ReturnPath::parse(q.till.as_deref()).to_string(),
         created_at: Utc::now(),
     };
     state
@@ -139,6 +140,7 @@ fn refuse(state: &AppState, reason: &str) -> Result<Response, AppError> {
 pub async fn callback(
     State(state): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
+    axum::Extension(visitor): axum::Extension<crate::auth::Visitor>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
@@ -239,5 +241,7 @@ pub async fn callback(
         return refuse(&state, "account disabled");
     }
     let _ = StatusCode::OK;
-    start_session(&state, &headers, account.id, "oidc", &pending.return_to).await
+    // Parsed again: what was stored is a path, but the type is the guarantee.
+    let back = ReturnPath::parse(Some(&pending.return_to));
+    start_session(&state, &headers, &visitor, account.id, "oidc", &back).await
 }

@@ -105,15 +105,12 @@ pub async fn switch_language(Path(code): Path<String>, Query(q): Query<SwitchQue
     let Some(lang) = Lang::from_code(&code).filter(|l| l.code() == code) else {
         return not_found().await.into_response();
     };
-    let back = q
-        .till
-        .filter(|t| t.starts_with('/') && !t.starts_with("//") && !t.contains('\\'))
-        .unwrap_or_else(|| "/".into());
+    let back = crate::return_path::ReturnPath::parse(q.till.as_deref());
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()
     );
-    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+    ([(header::SET_COOKIE, cookie)], Redirect::to(back.as_str())).into_response()
 }
 
 /// One node of the register tree.

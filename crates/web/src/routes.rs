@@ -126,6 +126,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/konto", OwnAccount, Global),
     r("POST", "/konto/nycklar", OwnAccount, Global),
     r("POST", "/konto/nycklar/{id}/aterkalla", OwnAccount, Global),
+    r("POST", "/konto/kalenderlankar", OwnAccount, Global),
+    r(
+        "POST",
+        "/konto/kalenderlankar/{id}/aterkalla",
+        OwnAccount,
+        Global,
+    ),
     r("POST", "/logga-ut", OwnAccount, Global),
     r("GET", "/grupper/{slug}/moten", ReadPublished, GroupSlug),
     r("GET", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),

@@ -14,6 +14,7 @@ use crate::auth::{
 };
 use crate::forms::{Errors, Field, FieldKind, FormView, Posted};
 use crate::pages::Chrome;
+use crate::return_path::ReturnPath;
 use crate::{AppError, AppState};
 
 /// The address a request came from, as the server saw it.
@@ -25,15 +26,7 @@ pub struct Till {
     till: Option<String>,
 }
 
-/// A path on this site to return to; anything else becomes `/`.
-pub fn safe_return(to: Option<&str>) -> String {
-    match to {
-        Some(t) if t.starts_with('/') && !t.starts_with("//") && !t.contains('\\') => t.to_string(),
-        _ => "/".into(),
-    }
-}
-
-fn sign_in_form(csrf: &str, email: &str, till: &str, error: Option<String>) -> FormView {
+fn sign_in_form(csrf: &str, email: &str, till: &ReturnPath, error: Option<String>) -> FormView {
     let t = Chrome::new("sign-in").t;
     let mut email_field = Field::new(
         "email",
@@ -80,15 +73,16 @@ fn render_sign_in(
     state: &AppState,
     status: StatusCode,
     f: FormView,
-    till: &str,
+    till: &ReturnPath,
     set_csrf: Option<String>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let oidc_href = state
-        .settings
-        .oidc
-        .as_ref()
-        .map(|_| format!("/oidc/start?till={}", crate::i18n::encode_query(till)));
+    let oidc_href = state.settings.oidc.as_ref().map(|_| {
+        format!(
+            "/oidc/start?till={}",
+            crate::i18n::encode_query(till.as_str())
+        )
+    });
     let html = SignInPage {
         c: Chrome::new("sign-in"),
         f,
@@ -111,7 +105,7 @@ pub async fn sign_in_page(
     Extension(v): Extension<Visitor>,
     Query(q): Query<Till>,
 ) -> Result<Response, AppError> {
-    let till = safe_return(q.till.as_deref());
+    let till = ReturnPath::parse(q.till.as_deref());
     let (csrf, set) = match v.csrf() {
         c if !c.is_empty() => (c, None),
         _ => {
@@ -143,12 +137,21 @@ pub async fn sign_in(
 ) -> Result<Response, AppError> {
     let p = Posted(p);
     let email = p.get("email").to_lowercase();
-    let till = safe_return(p.opt("till").as_deref());
+    let till = ReturnPath::parse(p.opt("till").as_deref());
     let keys = vec![format!("account:{email}"), format!("ip:{}", addr.0)];
-    let since = Utc::now() - Duration::minutes(WINDOW_MINUTES);
-    if state.store.failed_sign_ins_since(&keys[0], since).await? >= MAX_PER_ACCOUNT
-        || state.store.failed_sign_ins_since(&keys[1], since).await? >= MAX_PER_ADDRESS
-    {
+    // Counted before the password is checked, atomically: of many requests sent
+    // at once only those within the limit are ever verified.
+    let within = state
+        .store
+        .count_sign_in_attempt(
+            &[
+                (keys[0].clone(), MAX_PER_ACCOUNT),
+                (keys[1].clone(), MAX_PER_ADDRESS),
+            ],
+            Duration::minutes(WINDOW_MINUTES),
+        )
+        .await?;
+    if !within {
         return Err(AppError::TooManyAttempts);
     }
     let account = state.store.account_by_email(&email).await?;
@@ -163,17 +166,27 @@ pub async fn sign_in(
         let form = sign_in_form(&v.csrf(), &email, &till, Some(t.t("sign-in-failed")));
         return render_sign_in(&state, StatusCode::UNAUTHORIZED, form, &till, None, None);
     };
-    start_session(&state, &headers, account.id, "password", &till).await
+    state.store.forget_sign_in_attempt(&keys).await?;
+    start_session(&state, &headers, &v, account.id, "password", &till).await
 }
 
-/// Creates a session and its cookie, then goes to `till`.
+/// Creates a session and its cookie, then goes to `till`. The visitor's current
+/// session, if any, ends: a new sign-in replaces it.
 pub async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
+    visitor: &Visitor,
     account_id: i64,
     how: &str,
-    till: &str,
+    till: &ReturnPath,
 ) -> Result<Response, AppError> {
+    if let Visitor::Account {
+        session_hash: Some(old),
+        ..
+    } = visitor
+    {
+        state.store.end_session(old, "replaced").await?;
+    }
     let secret = random_token();
     let hours = state.settings.session_absolute_hours;
     state
@@ -192,7 +205,7 @@ pub async fn start_session(
         Some(hours * 3600),
         secure(state, headers),
     );
-    Ok(([(header::SET_COOKIE, c)], Redirect::to(till)).into_response())
+    Ok(([(header::SET_COOKIE, c)], Redirect::to(till.as_str())).into_response())
 }
 
 pub async fn sign_out(
@@ -219,6 +232,8 @@ struct AccountPage {
     role: String,
     tokens: Vec<samordna_store::ApiToken>,
     new_token: Option<String>,
+    /// (id, address, created, revoked) of the account's calendar links.
+    calendars: Vec<(i64, String, String, bool)>,
     csrf: String,
 }
 
@@ -238,10 +253,26 @@ async fn account_page(
         _ => "account-role-none",
     });
     let tokens = state.store.api_tokens(account.id).await?;
+    let base = state.settings.public_url.trim_end_matches('/');
+    let calendars = state
+        .store
+        .calendar_links(account.id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            (
+                l.id,
+                format!("{base}/kalender/{}.ics", l.token),
+                l.created_at.format("%Y-%m-%d").to_string(),
+                l.revoked_at.is_some(),
+            )
+        })
+        .collect();
     crate::pages::render(&AccountPage {
         c,
         role,
         tokens,
+        calendars,
         new_token,
         csrf: v.csrf(),
         account,
@@ -299,4 +330,42 @@ pub async fn token_revoke(
         ));
     }
     Ok(Redirect::to("/konto").into_response())
+}
+
+/// A new calendar link: an address that reads the meetings of the account's groups
+/// and nothing else (not an API key).
+pub async fn calendar_link_create(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    let account = v
+        .account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    state
+        .store
+        .create_calendar_link(account.id, &random_token(), &v.actor())
+        .await?;
+    Ok(Redirect::to("/konto#kalender").into_response())
+}
+
+pub async fn calendar_link_revoke(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = v
+        .account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let missing = || AppError::NotFound(Chrome::new("account").t.t("error-not-found-page"));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    if !state
+        .store
+        .revoke_calendar_link(account.id, id, &v.actor())
+        .await?
+    {
+        return Err(missing());
+    }
+    Ok(Redirect::to("/konto#kalender").into_response())
 }

@@ -290,9 +290,15 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
         ("GET", "/organisation" | "/grupper/{slug}/organisation") => ReadPublished,
         ("GET", "/regelefterlevnad.csv") => Export,
         ("GET", "/admin/logg.csv") => Export,
-        (_, "/konto" | "/konto/nycklar" | "/konto/nycklar/{id}/aterkalla" | "/logga-ut") => {
-            OwnAccount
-        }
+        (
+            _,
+            "/konto"
+            | "/konto/nycklar"
+            | "/konto/nycklar/{id}/aterkalla"
+            | "/konto/kalenderlankar"
+            | "/konto/kalenderlankar/{id}/aterkalla"
+            | "/logga-ut",
+        ) => OwnAccount,
         (
             "GET",
             "/grupper/{slug}/moten"
@@ -356,7 +362,9 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/medlemskap/{id}/redigera" => path.replace("{id}", &ids["membership"].to_string()),
         "/personer/{id}/redigera" => path.replace("{id}", &ids["person"].to_string()),
         "/forvaltningar/{id}/redigera" => path.replace("{id}", &ids["administration"].to_string()),
-        "/konto/nycklar/{id}/aterkalla" => path.replace("{id}", "999999"),
+        "/konto/nycklar/{id}/aterkalla" | "/konto/kalenderlankar/{id}/aterkalla" => {
+            path.replace("{id}", "999999")
+        }
         "/grupper/{slug}/undantag/{id}/avsluta" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{id}", "999999"),

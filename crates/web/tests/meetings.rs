@@ -314,6 +314,9 @@ async fn the_calendar_parses_and_keeps_the_uid_through_changes_and_cancellation(
     w.db.close().await;
 }
 
+/// A calendar link is a secret of its own: it reads the owner's calendar and nothing
+/// else, an API key does not open the calendar, the account page shows its
+/// address, and it stops working when revoked.
 #[tokio::test]
 async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
     let w = world().await;
@@ -325,15 +328,10 @@ async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
             .unwrap();
     let id =
         w.db.store
-            .create_api_token(
-                maja.id,
-                "Kalender",
-                &samordna_web::auth::hash_secret("smd_kalender"),
-                "test",
-            )
+            .create_calendar_link(maja.id, "kal-maja", "test")
             .await
             .unwrap();
-    let (status, ct, body) = get(&w.app, "/kalender/smd_kalender.ics", None).await;
+    let (status, ct, body) = get(&w.app, "/kalender/kal-maja.ics", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(ct.starts_with("text/calendar"));
     let events = parse_ical(&body);
@@ -355,12 +353,45 @@ async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
         events[0]["uid"], group[0]["uid"],
         "the same UID in both feeds"
     );
+    // The link's secret is no API key: it cannot read or write the API.
+    let api = w
+        .app
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/organizations/samordningsgrupp-for-neonatalvarden/memberships")
+                .header("authorization", "Bearer kal-maja")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    // And an API key does not open the calendar.
     w.db.store
-        .revoke_api_token(maja.id, id, "test")
+        .create_api_token(
+            maja.id,
+            "Program",
+            &samordna_web::auth::hash_secret("smd_program"),
+            "test",
+        )
         .await
         .unwrap();
     assert_eq!(
-        get(&w.app, "/kalender/smd_kalender.ics", None).await.0,
+        get(&w.app, "/kalender/smd_program.ics", None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // The account page shows the address to copy.
+    let (_, _, account) = get(&w.app, "/konto", Some(&w.member_cookie)).await;
+    assert!(
+        account.contains("/kalender/kal-maja.ics"),
+        "the address is on the account page"
+    );
+    w.db.store
+        .revoke_calendar_link(maja.id, id, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&w.app, "/kalender/kal-maja.ics", None).await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
