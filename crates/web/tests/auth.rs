@@ -1335,3 +1335,171 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
     assert_eq!(last.action, "rule_exception.ended");
     w.db.close().await;
 }
+
+/// Every return address becomes a path on this site or `/`: in the language switch,
+/// on the sign-in form and after signing in. Never a 5xx.
+#[tokio::test]
+async fn return_addresses_never_leave_the_site() {
+    let w = world().await;
+    let bad = [
+        "/\t/evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/x\r\nSet-Cookie: a=b",
+        " //evil.example",
+        "/\u{0}/evil",
+        "%2F%2Fevil.example",
+    ];
+    for till in bad {
+        let q = serde_urlencoded::to_string([("till", till)]).unwrap();
+        let r = send(
+            &w.app,
+            Request::get(format!("/sprak/en?{q}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(r.status.is_redirection(), "{till:?}: {}", r.status);
+        assert_eq!(r.headers["location"], "/", "{till:?}");
+        let mut b = Browser::default();
+        let page = b.get(&w.app, &format!("/logga-in?{q}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{till:?}");
+        assert!(
+            page.body.contains("name=\"till\" value=\"/\""),
+            "{till:?}: the form carries /"
+        );
+        let r = b
+            .post(
+                &w.app,
+                "/logga-in",
+                &[
+                    ("email", "reader@region.example"),
+                    ("password", PASSWORD),
+                    ("till", till),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{till:?}");
+        assert_eq!(r.headers["location"], "/", "{till:?}");
+    }
+    let r = send(
+        &w.app,
+        Request::get("/sprak/en?till=%2Fregelefterlevnad%3Fordning%3Dallvar")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.headers["location"], "/regelefterlevnad?ordning=allvar");
+    w.db.close().await;
+}
+
+/// Forty wrong passwords sent at once: five are checked, the rest are refused
+/// before the password is looked at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_limit_holds_against_requests_sent_at_once() {
+    let w = world().await;
+    let mut b = Browser::default();
+    b.get(&w.app, "/logga-in").await;
+    // All spawned before any is awaited: they run at once on the two workers.
+    let handles: Vec<_> = (0..40)
+        .map(|_| {
+            let app = w.app.clone();
+            let body = serde_urlencoded::to_string([
+                ("_csrf", b.csrf.as_str()),
+                ("email", "reader@region.example"),
+                ("password", "fel lösenord"),
+            ])
+            .unwrap();
+            let req = Request::post("/logga-in")
+                .header("cookie", b.cookie_header())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap();
+            tokio::spawn(async move { send(&app, req).await.status })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+    let failures =
+        w.db.store
+            .audit_events()
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "account.sign_in_failed")
+            .count();
+    assert_eq!(failures, 5);
+    w.db.close().await;
+}
+
+/// A new sign-in sends one session cookie, with a stale cookie or a live one, and
+/// ends the session it replaces.
+#[tokio::test]
+async fn a_new_sign_in_sends_one_cookie_and_ends_the_session_it_replaces() {
+    let w = world().await;
+    let session_cookies = |r: &Res| {
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter(|c| c.to_str().unwrap().starts_with("samordna_session="))
+            .count()
+    };
+    // A stale cookie from a session long gone.
+    let mut b = Browser::default();
+    b.get(&w.app, "/logga-in").await;
+    b.cookies
+        .insert("samordna_session".into(), "gammal-och-okand".into());
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "reader@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(session_cookies(&r), 1, "one session cookie");
+    let first = b.cookies["samordna_session"].clone();
+    assert_ne!(first, "gammal-och-okand");
+    // Signing in again over a live session ends it.
+    b.get(&w.app, "/logga-in").await;
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "admin@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(session_cookies(&r), 1);
+    let second = b.cookies["samordna_session"].clone();
+    assert_ne!(first, second);
+    assert!(
+        w.db.store
+            .session(&hash_secret(&first))
+            .await
+            .unwrap()
+            .is_none(),
+        "the replaced session no longer works"
+    );
+    assert!(w
+        .db
+        .store
+        .session(&hash_secret(&second))
+        .await
+        .unwrap()
+        .is_some());
+    w.db.close().await;
+}
