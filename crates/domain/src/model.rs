@@ -297,3 +297,56 @@ mod tests {
         }
     }
 }
+
+/// Whether making `id` report to `new_parent` closes a loop in the reporting
+/// lines: the chain from `new_parent` up to `id` (both included) if it does.
+/// `parent_of` gives each group's current parent. A group reporting to itself is
+/// the shortest loop. Loops already in the data end the walk (at most as many
+/// steps as there are groups in a chain, capped at 10 000).
+pub fn reporting_cycle(
+    parent_of: impl Fn(i64) -> Option<i64>,
+    id: i64,
+    new_parent: i64,
+) -> Option<Vec<i64>> {
+    let mut chain = vec![new_parent];
+    let mut cur = new_parent;
+    for _ in 0..10_000 {
+        if cur == id {
+            chain.push(id);
+            chain.dedup();
+            return Some(chain);
+        }
+        cur = parent_of(cur)?;
+        if chain.contains(&cur) && cur != id {
+            return None;
+        }
+        chain.push(cur);
+    }
+    None
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::reporting_cycle;
+
+    #[test]
+    fn loops_in_reporting_lines_are_found() {
+        // 1 ← 2 ← 3 (3 reports to 2, 2 to 1)
+        let parent = |x: i64| match x {
+            2 => Some(1),
+            3 => Some(2),
+            _ => None,
+        };
+        assert_eq!(reporting_cycle(parent, 1, 3), Some(vec![3, 2, 1]));
+        assert_eq!(reporting_cycle(parent, 1, 1), Some(vec![1]));
+        assert_eq!(reporting_cycle(parent, 3, 1), None);
+        assert_eq!(reporting_cycle(parent, 4, 3), None);
+        // A loop already in the data (5 ↔ 6) does not hang the check.
+        let looped = |x: i64| match x {
+            5 => Some(6),
+            6 => Some(5),
+            _ => None,
+        };
+        assert_eq!(reporting_cycle(looped, 7, 5), None);
+    }
+}

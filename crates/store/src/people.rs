@@ -556,6 +556,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("gruppen {slug:?}")))?;
         let before = self.org_fields(&org).await?;
         in_transaction!(self, |c| {
+            no_reporting_loop(c, org.id, f.reports_to_id).await?;
             let done = sqlx::query("UPDATE organizations SET name = $1, short_name = $2, kind = $3, area = $4, reports_to_id = $5, status = $6, placeholder = FALSE, row_version = row_version + 1, publish_minutes_separately = $9, minutes_overdue_days = $10, adjunct_limit = $11 WHERE id = $7 AND row_version = $8")
                 .bind(&f.name)
                 .bind(&f.short_name)
@@ -594,6 +595,26 @@ impl Store {
             .await?;
             Ok(())
         })
+    }
+}
+
+/// Refuses a reporting line that would close a loop, checked inside the saving
+/// transaction against the register as it is then (the form and the API check it
+/// first, with a message per field; this is the guarantee).
+async fn no_reporting_loop<C>(c: &mut C, id: i64, parent: Option<i64>) -> Result<(), StoreError>
+where
+    C: crate::conn::Conn,
+{
+    let Some(parent) = parent else {
+        return Ok(());
+    };
+    let orgs = c.organizations().await?;
+    let parent_of = |x: i64| orgs.iter().find(|o| o.id == x)?.reports_to_id;
+    match samordna_domain::model::reporting_cycle(parent_of, id, parent) {
+        Some(_) => Err(StoreError::Conflict(
+            "rapportvägen skulle gå i en ring; välj en grupp högre upp".into(),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -463,3 +463,6 @@ account-calendar-create = Create calendar link
 account-calendar-created = created { $date }
 account-calendar-revoke = Revoke the calendar link of { $date }
 account-calendar-revoked = Calendar link of { $date }, revoked
+error-reports-to-self = A group cannot report to itself.
+error-reports-to-cycle = The reporting line would go round in a loop: { $chain }. Choose a group higher up.
+error-alias-empty = An alias cannot be empty.

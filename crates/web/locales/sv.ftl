@@ -457,3 +457,6 @@ account-calendar-create = Skapa kalenderlänk
 account-calendar-created = skapad { $date }
 account-calendar-revoke = Återkalla kalenderlänken från { $date }
 account-calendar-revoked = Kalenderlänk från { $date }, återkallad
+error-reports-to-self = En grupp kan inte rapportera till sig själv.
+error-reports-to-cycle = Rapportvägen skulle gå i en ring: { $chain }. Välj en grupp högre upp.
+error-alias-empty = Ett alias får inte vara tomt.

@@ -2,6 +2,7 @@
 //! objects `{"error": {"status": 404, "message": "…"}}`.
 
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use samordna_store::{in_force, CharterVersion, Organization};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::orginput::GroupRef;
 use crate::view::{CaseView, CharterState, OrgLink, Snapshot};
 use crate::{AppError, AppState};
 
@@ -25,6 +27,8 @@ struct OrgSummary {
     charter: CharterState,
     url: String,
     web_url: String,
+    /// The version to send back with `PUT` (or use the `ETag` of `GET`).
+    row_version: i64,
 }
 
 fn summary(snap: &Snapshot, o: &Organization) -> OrgSummary {
@@ -43,6 +47,7 @@ fn summary(snap: &Snapshot, o: &Organization) -> OrgSummary {
         charter: snap.charter_state(o.id),
         url: format!("/api/v1/organizations/{}", o.slug),
         web_url: OrgLink::from(o).href(),
+        row_version: o.row_version,
     }
 }
 
@@ -104,7 +109,7 @@ pub async fn organization(
         "charters": versions,
         "charter_in_force": in_force(snap.versions_of(o.id)).map(|v| v.version),
     });
-    Ok(Json(body).into_response())
+    Ok(([(header::ETAG, etag(o))], Json(body)).into_response())
 }
 
 pub async fn charters(
@@ -202,17 +207,20 @@ pub async fn case(
 /// `row_version` must be the version read; a stale one gets 409 with both versions.
 #[derive(serde::Deserialize)]
 pub struct OrgPut {
-    row_version: i64,
+    /// The version read; or send `If-Match` with the `ETag` of `GET`.
+    #[serde(default)]
+    row_version: Option<i64>,
     name: String,
     #[serde(default)]
     short_name: Option<String>,
-    kind: samordna_domain::OrgKind,
+    kind: String,
     #[serde(default)]
     area: Option<String>,
     #[serde(default)]
     reports_to: Option<String>,
-    #[serde(default = "active")]
-    status: String,
+    /// `active` or `dissolved`; left out: unchanged.
+    #[serde(default)]
+    status: Option<String>,
     #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
@@ -225,79 +233,119 @@ pub struct OrgPut {
     adjunct_limit: Option<i64>,
 }
 
-fn active() -> String {
-    "active".into()
+/// The entity tag of an organisation's current version: `"{row_version}"`.
+pub(crate) fn etag(o: &Organization) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{}\"", o.row_version)).expect("digits are a header value")
+}
+
+/// The version a client read: `If-Match` (an entity tag from `GET`, or `*`), or
+/// else `row_version` in the body.
+fn expected_version(
+    headers: &HeaderMap,
+    body: Option<i64>,
+    org: &Organization,
+) -> Result<(i64, bool), AppError> {
+    match headers.get(header::IF_MATCH) {
+        Some(v) => {
+            let v = v.to_str().unwrap_or("").trim();
+            if v == "*" {
+                return Ok((org.row_version, true));
+            }
+            v.trim_start_matches("W/")
+                .trim_matches('"')
+                .parse::<i64>()
+                .map(|n| (n, true))
+                .map_err(|_| {
+                    AppError::BadRequest(format!(
+                        "If-Match ska vara en versionstagg från GET (till exempel \"{}\"), inte {v}.",
+                        org.row_version
+                    ))
+                })
+        }
+        None => body.map(|n| (n, false)).ok_or_else(|| {
+            AppError::BadRequest(
+                "Ange versionen du läste: row_version i kroppen eller If-Match med taggen från GET."
+                    .into(),
+            )
+        }),
+    }
+}
+
+/// The API's name of a form field.
+fn api_field(form_field: &str) -> &str {
+    match form_field {
+        "overdue_days" => "minutes_overdue_days",
+        "publish_separately" => "publish_minutes_separately",
+        other => other,
+    }
 }
 
 pub async fn organization_put(
     State(state): State<AppState>,
     Extension(visitor): Extension<crate::auth::Visitor>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<OrgPut>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let Json(body) =
         body.map_err(|e| AppError::BadRequest(format!("Ogiltig JSON: {}", e.body_text())))?;
-    let orgs = state.store.organizations().await?;
-    let org = orgs
-        .iter()
-        .find(|o| o.slug == slug)
+    let org = state
+        .store
+        .organization_by_slug(&slug)
+        .await?
         .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
-    let by_slug = |s: &str| {
-        orgs.iter()
-            .find(|o| o.slug == s)
-            .map(|o| o.id)
-            .ok_or_else(|| AppError::BadRequest(format!("Okänd grupp: {s}")))
-    };
-    if body.name.trim().is_empty() {
-        return Err(AppError::BadRequest("Fältet name får inte vara tomt.".into()).into());
-    }
-    if body.status != "active" && body.status != "dissolved" {
-        return Err(
-            AppError::BadRequest("status måste vara active eller dissolved.".into()).into(),
-        );
-    }
-    if body.status != org.status
+    let (version, by_tag) = expected_version(&headers, body.row_version, &org)?;
+    if body.status.as_ref().is_some_and(|s| *s != org.status)
         && !crate::auth::may(
             &state,
             &visitor,
             samordna_domain::policy::Action::EstablishOrDissolve,
-            Some(org),
+            Some(&org),
         )
         .await
     {
         return Err(AppError::Forbidden("Bara direktören kan ändra status.".into()).into());
     }
-    let fields = samordna_store::OrgFields {
-        name: body.name.trim().to_string(),
+    // The same input and checks as the form.
+    let input = crate::orginput::OrgInput {
+        name: body.name,
         short_name: body.short_name,
         kind: body.kind,
         area: body.area,
-        reports_to_id: body.reports_to.as_deref().map(by_slug).transpose()?,
+        reports_to: body.reports_to.map(GroupRef::Slug),
         status: body.status,
         aliases: body.aliases,
-        liaison_ids: body
-            .liaisons
-            .iter()
-            .map(|s| by_slug(s))
-            .collect::<Result<_, _>>()?,
-        publish_minutes_separately: body
-            .publish_minutes_separately
-            .unwrap_or(org.publish_minutes_separately),
-        minutes_overdue_days: body.minutes_overdue_days.or(org.minutes_overdue_days),
-        adjunct_limit: match body.adjunct_limit {
-            Some(n) if !(0..=100).contains(&n) => {
-                return Err(AppError::BadRequest(
-                    "adjunct_limit måste vara ett heltal mellan 0 och 100.".into(),
-                )
-                .into())
-            }
-            Some(n) => Some(n),
-            None => org.adjunct_limit,
-        },
+        liaisons: body.liaisons.into_iter().map(GroupRef::Slug).collect(),
+        publish_minutes_separately: body.publish_minutes_separately,
+        minutes_overdue_days: body
+            .minutes_overdue_days
+            .or(org.minutes_overdue_days)
+            .map(|n| n.to_string()),
+        adjunct_limit: body
+            .adjunct_limit
+            .or(org.adjunct_limit)
+            .map(|n| n.to_string()),
     };
+    let t = crate::i18n::current_tr();
+    let (fields, errors) = input.check(&state, &visitor, Some(&org), &t).await?;
+    if !errors.is_empty() {
+        let list: Vec<Value> = errors
+            .0
+            .iter()
+            .map(|(f, m)| json!({"field": api_field(f), "message": m}))
+            .collect();
+        let message = errors
+            .0
+            .iter()
+            .map(|(f, m)| format!("{}: {m}", api_field(f)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let body = json!({ "error": { "status": 400, "message": message }, "errors": list });
+        return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
+    }
     match state
         .store
-        .update_organization(&slug, body.row_version, &fields, &visitor.actor())
+        .update_organization(&slug, version, &fields, &visitor.actor())
         .await
     {
         Ok(()) => {
@@ -306,19 +354,30 @@ pub async fn organization_put(
                 .organization_by_slug(&slug)
                 .await?
                 .ok_or_else(|| AppError::NotFound(slug.clone()))?;
-            Ok(Json(json!({ "slug": now.slug, "row_version": now.row_version })).into_response())
+            let tag = etag(&now);
+            Ok((
+                [(header::ETAG, tag)],
+                Json(json!({ "slug": now.slug, "row_version": now.row_version })),
+            )
+                .into_response())
         }
         Err(samordna_store::StoreError::Stale {
             current_version, ..
         }) => {
-            let saved = state.store.org_fields(org).await?;
+            let saved = state.store.org_fields(&org).await?;
+            // With If-Match, HTTP's answer is 412; with row_version in the body, 409.
+            let status = if by_tag {
+                StatusCode::PRECONDITION_FAILED
+            } else {
+                StatusCode::CONFLICT
+            };
             let body = json!({
-                "error": { "status": 409, "message": "Gruppen har ändrats av någon annan; din ändring sparades inte." },
+                "error": { "status": status.as_u16(), "message": "Gruppen har ändrats av någon annan; din ändring sparades inte." },
                 "yours": fields,
                 "saved": saved,
                 "saved_row_version": current_version,
             });
-            Ok((axum::http::StatusCode::CONFLICT, Json(body)).into_response())
+            Ok((status, [(header::ETAG, etag(&org))], Json(body)).into_response())
         }
         Err(e) => Err(e.into()),
     }

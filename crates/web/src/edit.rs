@@ -193,74 +193,16 @@ async fn group_form(
     })
 }
 
+/// The group form, checked by the one input shared with the API.
 async fn read_group_form(
     state: &AppState,
     visitor: &Visitor,
     org: Option<&Organization>,
     p: &Posted,
 ) -> Result<(OrgFields, Errors), AppError> {
-    let t = t();
-    let mut e = Errors::default();
-    let name = p.required(&t, &mut e, "name", &t.t("field-name"));
-    let kind = p.get("kind").parse::<OrgKind>().unwrap_or_else(|_| {
-        e.add("kind", t.t("error-unknown-choice"));
-        OrgKind::Samordningsgrupp
-    });
-    let ids: Vec<i64> = state
-        .store
-        .organizations()
-        .await?
-        .iter()
-        .map(|o| o.id)
-        .collect();
-    let reports_to_id = p
-        .id(&t, &mut e, "reports_to", &ids)
-        .filter(|id| Some(*id) != org.map(|o| o.id));
-    let current_status = org.map_or("active".to_string(), |o| o.status.clone());
-    let status = match p.opt("status") {
-        Some(s) if s == "active" || s == "dissolved" => s,
-        Some(_) => {
-            e.add("status", t.t("error-unknown-choice"));
-            current_status.clone()
-        }
-        None => current_status.clone(),
-    };
-    if status != current_status
-        && !auth::may(state, visitor, Action::EstablishOrDissolve, org).await
-    {
-        e.add("status", t.t("error-status-director"));
-    }
-    let overdue_days = p.number_in(&mut e, "overdue_days", 1..=365, t.t("error-overdue-days"));
-    let adjunct_limit = p.number_in(&mut e, "adjunct_limit", 0..=100, t.t("error-adjunct-limit"));
-    let liaison_ids = p
-        .all("liaisons")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .filter(|id| ids.contains(id))
-        .collect();
-    let aliases = p
-        .get("aliases")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect();
-    Ok((
-        OrgFields {
-            name,
-            short_name: p.opt("short_name"),
-            kind,
-            area: p.opt("area"),
-            reports_to_id,
-            status,
-            aliases,
-            liaison_ids,
-            publish_minutes_separately: p.checked("publish_separately"),
-            minutes_overdue_days: overdue_days,
-            adjunct_limit,
-        },
-        e,
-    ))
+    crate::orginput::OrgInput::from_form(p)
+        .check(state, visitor, org, &t())
+        .await
 }
 
 pub async fn group_new(

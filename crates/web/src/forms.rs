@@ -195,24 +195,6 @@ impl Posted {
         }
     }
 
-    /// An optional whole number within `range`; otherwise `message` is the field's error.
-    pub fn number_in(
-        &self,
-        errors: &mut Errors,
-        name: &'static str,
-        range: std::ops::RangeInclusive<i64>,
-        message: String,
-    ) -> Option<i64> {
-        let v = self.opt(name)?;
-        match v.parse::<i64>() {
-            Ok(n) if range.contains(&n) => Some(n),
-            _ => {
-                errors.add(name, message);
-                None
-            }
-        }
-    }
-
     /// An id chosen from a select; empty means none.
     pub fn id(
         &self,

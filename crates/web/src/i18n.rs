@@ -293,6 +293,7 @@ mod tests {
                         ("rules", Arg::Text("r".into())),
                         ("column", Arg::Text("c".into())),
                         ("status", Arg::Text("s".into())),
+                        ("chain", Arg::Text("a → b".into())),
                     ],
                 );
                 assert!(

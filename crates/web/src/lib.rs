@@ -21,6 +21,7 @@ pub mod mail;
 mod meetings;
 mod oidc;
 mod orgchart;
+mod orginput;
 mod pages;
 pub mod return_path;
 pub mod routes;

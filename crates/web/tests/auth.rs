@@ -1503,3 +1503,178 @@ async fn a_new_sign_in_sends_one_cookie_and_ends_the_session_it_replaces() {
         .is_some());
     w.db.close().await;
 }
+
+/// A reporting line that would close a loop is refused, by the form and the API
+/// alike; the API makes every check the form makes, and says which field is wrong.
+/// `GET` gives the version (`row_version` and an `ETag`) that `PUT` needs.
+#[tokio::test]
+async fn the_form_and_the_api_check_a_group_edit_the_same_way() {
+    let w = world().await;
+    let store = &w.db.store;
+    let ortopedi = store
+        .organization_by_slug("samordningsrad-ortopedi")
+        .await
+        .unwrap()
+        .unwrap();
+    let neurologi = store
+        .organization_by_slug("samordningsrad-neurologi")
+        .await
+        .unwrap()
+        .unwrap();
+    // Neurologi reports to ortopedi; then ortopedi → neurologi through the form.
+    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let edit = |slug: &str| format!("/grupper/{slug}/redigera");
+    admin.get(&w.app, &edit("samordningsrad-neurologi")).await;
+    let r = admin
+        .post(
+            &w.app,
+            &edit("samordningsrad-neurologi"),
+            &[
+                ("row_version", &neurologi.row_version.to_string()),
+                ("name", "Samordningsråd neurologi"),
+                ("kind", "samordningsrad"),
+                ("reports_to", &ortopedi.id.to_string()),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    admin.get(&w.app, &edit("samordningsrad-ortopedi")).await;
+    let r = admin
+        .post(
+            &w.app,
+            &edit("samordningsrad-ortopedi"),
+            &[
+                ("row_version", &ortopedi.row_version.to_string()),
+                ("name", "Samordningsråd ortopedi"),
+                ("kind", "samordningsrad"),
+                ("reports_to", &neurologi.id.to_string()),
+                ("status", "active"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the form again, with its error"
+    );
+    assert!(
+        r.body.contains("Rapportvägen skulle gå i en ring"),
+        "{}",
+        r.body
+    );
+    let o = store
+        .organization_by_slug("samordningsrad-ortopedi")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(o.reports_to_id, None, "nothing saved");
+    // Both groups are still in the register.
+    let register = admin.get(&w.app, "/").await.body;
+    assert!(
+        register.contains("Samordningsråd ortopedi")
+            && register.contains("Samordningsråd neurologi")
+    );
+
+    // The API: GET gives the version and an ETag.
+    let token = "smd_registerhallare";
+    store
+        .create_api_token(w.ids["admin"], "api", &hash_secret(token), "test")
+        .await
+        .unwrap();
+    let uri = "/api/v1/organizations/samordningsrad-ortopedi";
+    let got = send(
+        &w.app,
+        Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&got.body).unwrap();
+    let version = v["organization"]["row_version"]
+        .as_i64()
+        .expect("row_version");
+    let tag = got.headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(tag, format!("\"{version}\""));
+    let put = |body: serde_json::Value, if_match: Option<String>| {
+        let mut req = Request::put(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json");
+        if let Some(m) = if_match {
+            req = req.header("if-match", m);
+        }
+        send(&w.app, req.body(Body::from(body.to_string())).unwrap())
+    };
+    let base = serde_json::json!({
+        "name": "Samordningsråd ortopedi",
+        "kind": "samordningsrad",
+        "row_version": version,
+    });
+    let with = |k: &str, v: serde_json::Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    for (body, field) in [
+        (
+            with("reports_to", "samordningsrad-ortopedi".into()),
+            "reports_to",
+        ),
+        (
+            with("reports_to", "samordningsrad-neurologi".into()),
+            "reports_to",
+        ),
+        (
+            with("minutes_overdue_days", (-5).into()),
+            "minutes_overdue_days",
+        ),
+        (with("adjunct_limit", 1000.into()), "adjunct_limit"),
+        (
+            with("aliases", serde_json::json!(["SOR ortopedi", "  "])),
+            "aliases",
+        ),
+        (with("name", "   ".into()), "name"),
+        (with("kind", "kommitté".into()), "kind"),
+        (
+            with("liaisons", serde_json::json!(["finns-inte"])),
+            "liaisons",
+        ),
+    ] {
+        let r = put(body.clone(), None).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
+        let e: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            e["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["field"] == field),
+            "{body}: {}",
+            r.body
+        );
+    }
+    assert_eq!(
+        store
+            .organization_by_slug("samordningsrad-ortopedi")
+            .await
+            .unwrap()
+            .unwrap()
+            .row_version,
+        version,
+        "nothing was saved"
+    );
+    // If-Match with the ETag saves; the same tag again is stale: 412.
+    let mut body = base.clone();
+    body.as_object_mut().unwrap().remove("row_version");
+    body["short_name"] = "SOR ortopedi".into();
+    let r = put(body.clone(), Some(tag.clone())).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.headers["etag"].to_str().unwrap(),
+        format!("\"{}\"", version + 1)
+    );
+    let r = put(body, Some(tag)).await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
+    w.db.close().await;
+}
