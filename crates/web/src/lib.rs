@@ -17,6 +17,7 @@ mod exceptions;
 mod feed;
 mod forms;
 pub mod i18n;
+mod links;
 pub mod mail;
 mod meetings;
 mod oidc;

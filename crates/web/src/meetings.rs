@@ -39,11 +39,42 @@ fn when(m: &Meeting) -> String {
 
 /// Renders Markdown without letting raw HTML through.
 pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{CowStr, Tag};
     use pulldown_cmark::{Event, Options, Parser};
+    // A link or image whose address is not safe (`javascript:` …) keeps its text
+    // and loses its address.
+    let unsafe_to_empty = |dest: CowStr<'_>| -> CowStr<'static> {
+        match crate::links::safe_href(&dest) {
+            Some(ok) => CowStr::from(ok.to_string()),
+            None => CowStr::from(""),
+        }
+    };
     let events =
         Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| {
             match e {
                 Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: unsafe_to_empty(dest_url),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: unsafe_to_empty(dest_url),
+                    title,
+                    id,
+                }),
                 other => other,
             }
         });
@@ -294,6 +325,15 @@ fn read_meeting(org: &Organization, p: &Posted) -> (Option<MeetingFields>, Error
             .earliest()
             .map(|x| x.with_timezone(&Utc))
     };
+    let digital_link = p.opt("digital_link");
+    if let Some(l) = &digital_link {
+        let web = l.to_ascii_lowercase();
+        if crate::links::safe_href(l).is_none()
+            || !(web.starts_with("https://") || web.starts_with("http://"))
+        {
+            e.add("digital_link", t.t("error-digital-link"));
+        }
+    }
     let fields = match (date, start, end, kind) {
         (Some(d), Some(s), Some(en), Some(kind)) if e.is_empty() => match (at(d, s), at(d, en)) {
             (Some(starts_at), Some(ends_at)) => Some(MeetingFields {
@@ -302,7 +342,7 @@ fn read_meeting(org: &Organization, p: &Posted) -> (Option<MeetingFields>, Error
                 starts_at,
                 ends_at,
                 place: p.opt("place"),
-                digital_link: p.opt("digital_link"),
+                digital_link,
             }),
             _ => {
                 e.add("start", t.t("error-time"));
@@ -430,6 +470,7 @@ struct MeetingPage {
     kind: String,
     place: Option<String>,
     link: Option<String>,
+    link_href: Option<String>,
     cancelled: Option<String>,
     is_cancelled: bool,
     internal: bool,
@@ -589,11 +630,20 @@ pub async fn show(
         when: when(&m),
         kind: kind_label(&t, m.fields.kind),
         place: m.fields.place.clone(),
+        // Shown as a link only when its address is safe (older data included).
         link: m.fields.digital_link.clone(),
+        link_href: m
+            .fields
+            .digital_link
+            .as_deref()
+            .and_then(crate::links::safe_href)
+            .map(str::to_string),
         cancelled: m.cancel_reason.clone(),
         is_cancelled: m.state == MeetingState::Cancelled,
         internal,
-        show_agenda: internal || m.fields.starts_at < Utc::now(),
+        // The public record of a meeting is its published agenda and its
+        // published minutes; an agenda never published stays with the group.
+        show_agenda: internal || m.agenda_published,
         agenda_published: m.agenda_published,
         agenda: state.store.agenda(m.id).await?,
         versions,
@@ -1270,8 +1320,8 @@ pub async fn download(
         .await?
         .filter(|(a, _)| a.meeting_id == m.id)
         .ok_or_else(missing)?;
-    let visible = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await
-        || m.fields.starts_at < Utc::now();
+    let visible =
+        m.agenda_published || auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await;
     if !visible {
         return Err(missing());
     }

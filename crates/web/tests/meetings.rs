@@ -442,3 +442,75 @@ async fn the_group_page_lists_the_rules_findings_with_their_quotes() {
     assert!(member.contains("(missing-chair)"));
     w.db.close().await;
 }
+
+/// The public record of a meeting is its published agenda and minutes: an agenda
+/// never published stays with the group even after the meeting, attachments too.
+#[tokio::test]
+async fn an_unpublished_agenda_stays_with_the_group_after_the_meeting() {
+    let w = world().await;
+    let page = format!("/moten/{}", w.meeting);
+    let item = w.db.store.agenda(w.meeting).await.unwrap()[0].id;
+    let file =
+        w.db.store
+            .add_attachment(item, "Underlag.pdf", "application/pdf", b"%PDF-1.4", "kim")
+            .await
+            .unwrap();
+    let download = format!("/moten/{}/bilagor/{file}", w.meeting);
+    let (_, _, anonymous) = get(&w.app, &page, None).await;
+    assert!(
+        !anonymous.contains("Vårdplatsläget"),
+        "the meeting was held, but its agenda was never published"
+    );
+    assert!(anonymous.contains("Dagordningen är inte publicerad"));
+    assert_eq!(get(&w.app, &download, None).await.0, StatusCode::NOT_FOUND);
+    let (_, _, member) = get(&w.app, &page, Some(&w.member_cookie)).await;
+    assert!(member.contains("Vårdplatsläget"), "the group sees it");
+    assert_eq!(
+        get(&w.app, &download, Some(&w.member_cookie)).await.0,
+        StatusCode::OK
+    );
+    w.db.store.publish_agenda(w.meeting, "kim").await.unwrap();
+    let (_, _, anonymous) = get(&w.app, &page, None).await;
+    assert!(anonymous.contains("Vårdplatsläget"), "published: public");
+    assert_eq!(get(&w.app, &download, None).await.0, StatusCode::OK);
+    w.db.close().await;
+}
+
+/// Links users typed are links only with `https`, `http`, `mailto` or `tel`:
+/// never `javascript:` from Markdown minutes or a meeting's digital link.
+#[tokio::test]
+async fn javascript_links_never_render() {
+    let w = world().await;
+    let meeting = w.db.store.meeting(w.meeting).await.unwrap().unwrap();
+    let mut f = meeting.fields.clone();
+    f.digital_link = Some("javascript:alert(document.cookie)".into());
+    w.db.store
+        .update_meeting(w.meeting, meeting.row_version, &f, "kim")
+        .await
+        .unwrap();
+    w.db.store
+        .save_minutes(
+            w.meeting,
+            "[Klicka](javascript:alert(1)) [Också](JaVaScRiPt:alert(2)) ![bild](data:text/html,x) [Rutin](https://vgregion.se/rutin) [Kim](mailto:kim@region.example)",
+            "kim",
+        )
+        .await
+        .unwrap();
+    let (_, _, member) = get(
+        &w.app,
+        &format!("/moten/{}", w.meeting),
+        Some(&w.member_cookie),
+    )
+    .await;
+    let lower = member.to_lowercase();
+    assert!(!lower.contains("href=\"javascript:"), "no javascript: link");
+    assert!(!lower.contains("src=\"data:"), "no data: image");
+    assert!(member.contains("Klicka"), "the text stays");
+    assert!(member.contains("href=\"https://vgregion.se/rutin\""));
+    assert!(member.contains("href=\"mailto:kim@region.example\""));
+    assert!(
+        member.contains("javascript:alert(document.cookie)"),
+        "the digital link is shown as text"
+    );
+    w.db.close().await;
+}
