@@ -6,6 +6,7 @@
 
 pub mod collation;
 pub mod decisions;
+pub mod holidays;
 pub mod meetings;
 pub mod model;
 pub mod names;

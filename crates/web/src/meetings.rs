@@ -1153,8 +1153,9 @@ pub async fn year_new(
     render_form("register", year_form(&v, &org, range, None))
 }
 
-/// Plans a year of ordinary meetings, evenly spread from the first date; warns when
-/// the number is outside the charter's range and plans only when told to anyway.
+/// Plans a year of ordinary meetings, evenly spread from the first date on working
+/// days (`holidays::working_day_from`); warns when the number is outside the
+/// charter's range and plans only when told to anyway.
 pub async fn year_create(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
@@ -1205,9 +1206,19 @@ pub async fn year_create(
             year_form(&v, &org, range, Some(&p)).with_errors(&e),
         );
     }
+    // Evenly spread over the year from the first date, each on the first working
+    // day on or after its place (no weekends, no Swedish public holidays).
     let step = 365 / i64::from(count);
+    let mut last: Option<NaiveDate> = None;
     for i in 0..i64::from(count) {
-        let day = first + chrono::Duration::days(i * step);
+        let mut day =
+            samordna_domain::holidays::working_day_from(first + chrono::Duration::days(i * step));
+        if last.is_some_and(|l| day <= l) {
+            day = samordna_domain::holidays::working_day_from(
+                last.expect("checked") + chrono::Duration::days(1),
+            );
+        }
+        last = Some(day);
         let at = |tm: NaiveTime| {
             Stockholm
                 .from_local_datetime(&day.and_time(tm))

@@ -1015,6 +1015,53 @@ async fn the_year_planner_warns_outside_the_charters_range() {
             .all(|p| (p[1].fields.starts_at - p[0].fields.starts_at).num_days() >= 55),
         "spread over the year"
     );
+    // Twelve meetings from a Saturday: none on a weekend or a Swedish public
+    // holiday (2029: Easter on 1 April, midsommarafton 22 June, Christmas).
+    let r = kim
+        .post(
+            &w.app,
+            uri,
+            &[
+                ("first", "2029-01-06"),
+                ("count", "12"),
+                ("start", "09:00"),
+                ("end", "11:00"),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let days: Vec<chrono::NaiveDate> =
+        w.db.store
+            .meetings(None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| {
+                m.fields
+                    .starts_at
+                    .with_timezone(&chrono_tz::Europe::Stockholm)
+                    .date_naive()
+            })
+            .filter(|d| d.format("%Y").to_string() == "2029")
+            .collect();
+    assert_eq!(days.len(), 12);
+    for d in &days {
+        use chrono::Datelike;
+        assert!(
+            !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun),
+            "{d} is a weekend day"
+        );
+        assert!(
+            !samordna_domain::holidays::is_holiday(*d),
+            "{d} is a holiday"
+        );
+    }
+    assert_eq!(
+        days[0].to_string(),
+        "2029-01-08",
+        "Trettondedag jul on a Saturday → Monday"
+    );
     w.db.close().await;
 }
 
