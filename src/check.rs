@@ -50,8 +50,30 @@ pub async fn run(
             _ => None,
         })
         .collect();
+    // The CLI speaks Swedish, from the same message files as the portal.
+    let sv = samordna_web::i18n::Tr {
+        lang: samordna_web::i18n::Lang::Sv,
+    };
     if json {
-        println!("{}", serde_json::to_string_pretty(&findings)?);
+        let out: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "group": f.group,
+                    "message": sv.text(&f.message),
+                    "message_id": f.message.message_id(),
+                    "evidence": f.evidence.iter().map(|e| sv.text(e)).collect::<Vec<_>>(),
+                    "source": f.source.as_ref().map(|s| serde_json::json!({
+                        "charter": sv.text(&s.charter),
+                        "section": s.section,
+                        "quote": s.quote,
+                    })),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for f in &findings {
             let sev = match f.severity {
@@ -59,14 +81,14 @@ pub async fn run(
                 Severity::Warning => "VARNING",
                 Severity::Info => "INFO",
             };
-            println!("{sev} [{}] {}: {}", f.rule, f.group, f.message);
+            println!("{sev} [{}] {}: {}", f.rule, f.group, sv.text(&f.message));
             if !f.evidence.is_empty() {
-                println!("    underlag: {}", f.evidence.join("; "));
+                println!("    underlag: {}", sv.texts(&f.evidence, "; "));
             }
             if let Some(s) = &f.source {
                 println!(
                     "    enligt {}{}: ”{}”",
-                    s.charter,
+                    sv.text(&s.charter),
                     s.section
                         .as_ref()
                         .map(|x| format!(", {x}"))
@@ -76,12 +98,13 @@ pub async fn run(
             }
         }
         // What could not be checked, once per rule and reason, with how many groups.
-        let mut cannot: Vec<(&str, &str, usize)> = Vec::new();
+        let mut cannot: Vec<(&str, String, usize)> = Vec::new();
         for o in &outcomes {
             if let Outcome::CannotCheck { rule, reason } = o {
+                let reason = sv.text(reason);
                 match cannot
                     .iter_mut()
-                    .find(|(r, why, _)| r == rule && why == reason)
+                    .find(|(r, why, _)| r == rule && *why == reason)
                 {
                     Some(entry) => entry.2 += 1,
                     None => cannot.push((rule, reason, 1)),

@@ -57,18 +57,16 @@ impl Topic {
         }
     }
 
-    /// Swedish, for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Topic::OwnArea => "gruppens eget område",
-            Topic::RegionalRoutine => "en regional rutin",
-            Topic::CrossAreaWorkingMethods => "arbetssätt och processer i flera verksamhetsområden",
-            Topic::NewDrugOrMethod => {
-                "nya läkemedel eller medicinska metoder med stora konsekvenser"
-            }
-            Topic::OrganisationAndWorkingConditions => "organisation och arbetsvillkor",
-            Topic::SupportProcess => "en stödprocess",
-        }
+    /// The topic in words (message ids `topic-…`).
+    pub fn describe(self) -> crate::message::Text {
+        crate::message::Text::id(match self {
+            Topic::OwnArea => "topic-own-area",
+            Topic::RegionalRoutine => "topic-regional-routine",
+            Topic::CrossAreaWorkingMethods => "topic-cross-area-methods",
+            Topic::NewDrugOrMethod => "topic-new-drug-or-method",
+            Topic::OrganisationAndWorkingConditions => "topic-organisation-and-conditions",
+            Topic::SupportProcess => "topic-support-process",
+        })
     }
 
     /// Words of the charter sentence that routes this topic, for the quote.
@@ -85,17 +83,17 @@ impl Topic {
 }
 
 impl Target {
-    /// Swedish, for messages.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Target::ParentCouncil => "samordningsrådet",
-            Target::ContactPerson => "kontaktpersonen i ledningsgrupp hälso- och sjukvård",
-            Target::Administration => "den egna förvaltningen",
-            Target::KliniskLedning => "Klinisk ledning",
-            Target::Ppr => "Program- och prioriteringsrådet (PPR)",
-            Target::RegionWideGroup => "en regionövergripande grupp",
-            Target::ResponsibleFunction => "ansvarig funktion",
-        }
+    /// Where a question goes, in words (message ids `target-…`).
+    pub fn describe(self) -> crate::message::Text {
+        crate::message::Text::id(match self {
+            Target::ParentCouncil => "target-parent-council",
+            Target::ContactPerson => "target-contact-person",
+            Target::Administration => "target-administration",
+            Target::KliniskLedning => "target-klinisk-ledning",
+            Target::Ppr => "target-ppr",
+            Target::RegionWideGroup => "target-region-wide-group",
+            Target::ResponsibleFunction => "target-responsible-function",
+        })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod collation;
 pub mod decisions;
 pub mod holidays;
 pub mod meetings;
+pub mod message;
 pub mod model;
 pub mod names;
 pub mod normalize;

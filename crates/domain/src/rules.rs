@@ -1,7 +1,8 @@
 //! The rules catalogue of PRODUCT.md, as checks on a group's data. Every finding
-//! carries the rule id, a severity, a Swedish message a coordinator understands, the
-//! evidence, and — where the rule comes from the charter — the charter version,
-//! section and the sentence quoted. A rule whose data is missing says so
+//! carries the rule id, a severity, a message a coordinator understands (as a
+//! [`Text`]: its words are in the UI's message files, ids `rule-…`, `evidence-…`,
+//! `cannot-…`), the evidence, and — where the rule comes from the charter — the
+//! charter version, section and the sentence quoted. A rule whose data is missing says so
 //! (`CannotCheck`) instead of passing silently.
 
 use chrono::NaiveDate;
@@ -9,8 +10,10 @@ use serde::Serialize;
 
 use crate::decisions::{self, Basis, DecisionFacts, EscalationFacts, Target, Topic};
 use crate::meetings::{MeetingKind, MinutesStatus};
+use crate::message::Text;
 use crate::parse::{Block, ParsedCharter};
 use crate::policy::MembershipRole;
+use crate::text;
 use crate::OrgKind;
 
 /// Every rule id of PRODUCT.md, in its order.
@@ -54,7 +57,8 @@ pub enum Severity {
 /// Where in the charter a rule comes from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
-    pub charter: String,
+    /// Which charter version: its title, version and decision.
+    pub charter: Text,
     pub section: Option<String>,
     pub quote: String,
 }
@@ -64,8 +68,9 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub group: String,
-    pub message: String,
-    pub evidence: Vec<String>,
+    pub message: Text,
+    /// What the finding is about: names of people, meetings, decisions.
+    pub evidence: Vec<Text>,
     pub source: Option<Source>,
 }
 
@@ -75,7 +80,7 @@ pub struct Finding {
 pub enum Outcome {
     Ok { rule: &'static str },
     Finding(Finding),
-    CannotCheck { rule: &'static str, reason: String },
+    CannotCheck { rule: &'static str, reason: Text },
 }
 
 impl Outcome {
@@ -97,7 +102,8 @@ pub struct MemberFacts {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeetingFacts {
-    pub label: String,
+    /// How the meeting is named in evidence ("möte 2026-03-02").
+    pub label: Text,
     pub kind: MeetingKind,
     pub date: NaiveDate,
     pub cancelled: bool,
@@ -138,10 +144,10 @@ pub struct GroupFacts {
     pub name: String,
     pub kind: OrgKind,
     pub active: bool,
-    /// The charter in force: its label ("version 1, beslutad 2026-06-17") and content.
-    pub charter_in_force: Option<(String, ParsedCharter)>,
+    /// The charter in force: its label (title, version, decision) and content.
+    pub charter_in_force: Option<(Text, ParsedCharter)>,
     /// The latest undecided version, if any.
-    pub undecided: Option<(String, ParsedCharter)>,
+    pub undecided: Option<(Text, ParsedCharter)>,
     pub members: Vec<MemberFacts>,
     /// The contact persons of the council this group reports to.
     pub parent_contacts: Option<Vec<String>>,
@@ -203,7 +209,7 @@ pub(crate) fn charter_texts(doc: &ParsedCharter) -> Vec<(Option<&str>, &str)> {
 }
 
 /// The first sentence of the charter containing all `words` (case-insensitive).
-pub fn quote(label: &str, doc: &ParsedCharter, words: &[&str]) -> Option<Source> {
+pub fn quote(label: &Text, doc: &ParsedCharter, words: &[&str]) -> Option<Source> {
     let hit = |t: &str| {
         let l = t.to_lowercase();
         words.iter().all(|w| l.contains(&w.to_lowercase()))
@@ -213,7 +219,7 @@ pub fn quote(label: &str, doc: &ParsedCharter, words: &[&str]) -> Option<Source>
             .into_iter()
             .find(|x| hit(x))
             .map(|q| Source {
-                charter: label.to_string(),
+                charter: label.clone(),
                 section: section.map(str::to_string),
                 quote: q,
             })
@@ -227,7 +233,7 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn charter(&self) -> Option<(&String, &ParsedCharter)> {
+    fn charter(&self) -> Option<(&Text, &ParsedCharter)> {
         self.g
             .charter_in_force
             .as_ref()
@@ -250,8 +256,8 @@ impl Checker<'_> {
         &mut self,
         rule: &'static str,
         severity: Severity,
-        message: String,
-        evidence: Vec<String>,
+        message: Text,
+        evidence: Vec<Text>,
         source: Option<Source>,
     ) {
         if self.excepted(rule) {
@@ -273,8 +279,8 @@ impl Checker<'_> {
         &mut self,
         rule: &'static str,
         severity: Severity,
-        message: String,
-        evidence: Vec<String>,
+        message: Text,
+        evidence: Vec<Text>,
         source: Option<Source>,
     ) {
         if evidence.is_empty() {
@@ -288,11 +294,8 @@ impl Checker<'_> {
         self.out.push(Outcome::Ok { rule });
     }
 
-    fn cannot(&mut self, rule: &'static str, reason: &str) {
-        self.out.push(Outcome::CannotCheck {
-            rule,
-            reason: reason.to_string(),
-        });
+    fn cannot(&mut self, rule: &'static str, reason: Text) {
+        self.out.push(Outcome::CannotCheck { rule, reason });
     }
 
     fn with_role(&self, role: MembershipRole) -> Vec<&MemberFacts> {
@@ -314,8 +317,8 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         c.finding(
             "no-charter",
             Severity::Error,
-            format!("{} har ingen uppdragshandling i registret.", g.name),
-            vec![g.name.clone()],
+            text!("rule-no-charter", "name" => &g.name),
+            vec![Text::plain(&g.name)],
             None,
         );
     } else {
@@ -335,7 +338,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             c.finding(
                 "charter-undecided",
                 Severity::Error,
-                "Uppdragshandlingen är inte beslutad: den är inte i kraft.".into(),
+                text!("rule-charter-undecided"),
                 vec![label.clone()],
                 source,
             );
@@ -343,7 +346,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
         (Some(_), Some((label, _))) => c.finding(
             "charter-undecided",
             Severity::Info,
-            format!("En ej beslutad revidering finns ({label}); den beslutade versionen gäller."),
+            text!("rule-charter-undecided-revision", "label" => label.clone()),
             vec![label.clone()],
             None,
         ),
@@ -359,7 +362,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             "member-not-appointed",
             "adjunct-limit",
         ] {
-            c.cannot(rule, "gruppen har inga medlemmar i registret");
+            c.cannot(rule, text!("cannot-no-members"));
         }
     } else {
         // missing-chair: exactly one current chair.
@@ -380,8 +383,8 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
                 Some((name, by, body)) => c.finding(
                     "missing-chair",
                     Severity::Warning,
-                    format!("Ordföranden är utsedd av {by}; uppdragshandlingen anger {body}."),
-                    vec![name],
+                    text!("rule-chair-appointed-by", "by" => by, "body" => body),
+                    vec![Text::plain(name)],
                     src,
                 ),
                 None => c.ok("missing-chair"),
@@ -389,15 +392,15 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             0 => c.finding(
                 "missing-chair",
                 Severity::Error,
-                "Gruppen har ingen ordförande.".into(),
+                text!("rule-no-chair"),
                 vec![],
                 src,
             ),
             n => c.finding(
                 "missing-chair",
                 Severity::Error,
-                format!("Gruppen har {n} ordförande; det ska vara en."),
-                chairs.iter().map(|m| m.name.clone()).collect(),
+                text!("rule-chairs", "count" => n),
+                chairs.iter().map(|m| Text::plain(&m.name)).collect(),
                 src,
             ),
         }
@@ -407,7 +410,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             c.finding(
                 "missing-coordinator",
                 Severity::Error,
-                "Gruppen har ingen koordinator från Koncernkontoret.".into(),
+                text!("rule-no-coordinator"),
                 vec![],
                 src,
             );
@@ -425,8 +428,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             c.finding(
                 "missing-contact-person",
                 Severity::Error,
-                "Samordningsrådet har ingen kontaktperson i ledningsgrupp hälso- och sjukvård."
-                    .into(),
+                text!("rule-council-no-contact"),
                 vec![],
                 src,
             );
@@ -438,22 +440,25 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
                     c.finding(
                         "missing-contact-person",
                         Severity::Warning,
-                        "Gruppens kontaktperson är inte samma som samordningsrådets.".into(),
-                        contacts.iter().chain(parent.iter()).cloned().collect(),
+                        text!("rule-contact-differs"),
+                        contacts
+                            .iter()
+                            .chain(parent.iter())
+                            .map(Text::plain)
+                            .collect(),
                         src,
                     )
                 }
                 Some(parent) if contacts.is_empty() && parent.is_empty() => c.finding(
                     "missing-contact-person",
                     Severity::Error,
-                    "Varken gruppen eller dess samordningsråd har en kontaktperson.".into(),
+                    text!("rule-no-contact"),
                     vec![],
                     src,
                 ),
-                None if contacts.is_empty() => c.cannot(
-                    "missing-contact-person",
-                    "gruppen rapporterar inte till något samordningsråd i registret",
-                ),
+                None if contacts.is_empty() => {
+                    c.cannot("missing-contact-person", text!("cannot-no-council"))
+                }
                 _ => c.ok("missing-contact-person"),
             }
         } else {
@@ -470,22 +475,22 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             .iter()
             .filter_map(|m| Some((&m.name, m.administration.as_ref()?)))
             .collect();
-        let clash: Vec<String> = contact_adm
+        let clash: Vec<Text> = contact_adm
             .iter()
             .filter(|(_, a)| chairs_adm.contains(a))
-            .map(|(n, a)| format!("{n} ({a})"))
+            .map(|(n, a)| Text::plain(format!("{n} ({a})")))
             .collect();
         if chairs_adm.is_empty() || contact_adm.is_empty() {
             c.cannot(
                 "chair-contact-same-administration",
-                "förvaltning saknas för ordförande eller kontaktperson",
+                text!("cannot-no-administration"),
             );
         } else if !clash.is_empty() {
             let src = c.source(&["huvudprincip", "olika förvaltningar"]);
             c.finding(
                 "chair-contact-same-administration",
                 Severity::Warning,
-                "Kontaktperson och ordförande kommer från samma förvaltning.".into(),
+                text!("rule-chair-contact-same"),
                 clash,
                 src,
             );
@@ -493,7 +498,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
             c.ok("chair-contact-same-administration");
         }
         // member-not-appointed
-        let unappointed: Vec<String> = c
+        let unappointed: Vec<Text> = c
             .with_role(MembershipRole::Deltagare)
             .iter()
             .filter(|m| {
@@ -502,26 +507,28 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
                     .is_none_or(|a| !a.to_lowercase().contains("förvaltningschef"))
                     || m.administration.is_none()
             })
-            .map(|m| m.name.clone())
+            .map(|m| Text::plain(&m.name))
             .collect();
         let src = c.source(&["förvaltningschef", "ut"]);
-        c.finding_unless_none("member-not-appointed", Severity::Error, "Deltagare som inte är utsedda av förvaltningschefen för den förvaltning de företräder.".into(), unappointed, src);
+        c.finding_unless_none(
+            "member-not-appointed",
+            Severity::Error,
+            text!("rule-member-not-appointed"),
+            unappointed,
+            src,
+        );
         // adjunct-limit (warn)
-        let adjuncts: Vec<String> = c
+        let adjuncts: Vec<Text> = c
             .with_role(MembershipRole::Adjungerad)
             .iter()
-            .map(|m| m.name.clone())
+            .map(|m| Text::plain(&m.name))
             .collect();
         if adjuncts.len() > g.adjunct_limit {
             let src = c.source(&["adjungera"]);
             c.finding(
                 "adjunct-limit",
                 Severity::Warning,
-                format!(
-                    "{} adjungerade; gränsen för gruppen är {}.",
-                    adjuncts.len(),
-                    g.adjunct_limit
-                ),
+                text!("rule-adjuncts", "count" => adjuncts.len(), "limit" => g.adjunct_limit),
                 adjuncts,
                 src,
             );
@@ -551,7 +558,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     } else {
         Severity::Warning
     };
-    let missing: Vec<String> = held
+    let missing: Vec<Text> = held
         .iter()
         .filter(|m| m.minutes.is_none())
         .map(|m| m.label.clone())
@@ -559,14 +566,11 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     c.finding_unless_none(
         "minutes-missing",
         minutes_severity,
-        format!(
-            "{} hållna ordinarie möten saknar anteckningar.",
-            missing.len()
-        ),
+        text!("rule-minutes-missing", "count" => missing.len()),
         missing,
         src.clone(),
     );
-    let late: Vec<String> = held
+    let late: Vec<Text> = held
         .iter()
         .filter(|m| {
             m.minutes.is_some_and(|s| !s.is_approved())
@@ -577,14 +581,11 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     c.finding_unless_none(
         "minutes-unapproved",
         minutes_severity,
-        format!(
-            "Anteckningar som inte är justerade inom {} dagar.",
-            g.approve_days
-        ),
+        text!("rule-minutes-unapproved", "days" => g.approve_days),
         late,
         src.clone(),
     );
-    let unpublished: Vec<String> = held
+    let unpublished: Vec<Text> = held
         .iter()
         .filter(|m| m.minutes == Some(MinutesStatus::Approved))
         .map(|m| m.label.clone())
@@ -592,7 +593,7 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     c.finding_unless_none(
         "minutes-unpublished",
         Severity::Warning,
-        "Justerade anteckningar som inte är publicerade på intranätet.".into(),
+        text!("rule-minutes-unpublished"),
         unpublished,
         c.source(&["publiceras"]),
     );
@@ -601,15 +602,15 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     if g.charter_in_force.is_none() || g.members.is_empty() {
         let mut what = Vec::new();
         if g.charter_in_force.is_none() {
-            what.push("uppdragshandling i kraft".to_string());
+            what.push(text!("evidence-no-charter-in-force"));
         }
         if g.members.is_empty() {
-            what.push("medlemmar".to_string());
+            what.push(text!("evidence-no-members"));
         }
         c.finding(
             "group-info-unpublished",
             Severity::Warning,
-            "Gruppen kan inte visas fullständigt på intranätet.".into(),
+            text!("rule-group-info-unpublished"),
             what,
             c.source(&["information om gruppen"]),
         );
@@ -625,14 +626,11 @@ fn meeting_frequency(c: &mut Checker) {
     use chrono::Datelike;
     let g = c.g;
     let Some((_, doc)) = &g.charter_in_force else {
-        c.cannot("meeting-frequency", "ingen uppdragshandling är i kraft");
+        c.cannot("meeting-frequency", text!("cannot-no-charter-in-force"));
         return;
     };
     let Some(f) = doc.meeting_frequency.clone() else {
-        c.cannot(
-            "meeting-frequency",
-            "uppdragshandlingen anger ingen mötesfrekvens",
-        );
+        c.cannot("meeting-frequency", text!("cannot-no-frequency"));
         return;
     };
     let count = |year: i32| {
@@ -658,8 +656,8 @@ fn meeting_frequency(c: &mut Checker) {
             c.finding(
                 "meeting-frequency",
                 Severity::Error,
-                format!("{n} ordinarie möten {year}; uppdragshandlingen anger {range} per år."),
-                vec![format!("{year}: {n} möten")],
+                text!("rule-meeting-frequency", "count" => n, "year" => year, "range" => range),
+                vec![text!("evidence-meetings-in-year", "year" => year, "count" => n)],
                 src,
             );
         } else {
@@ -673,27 +671,23 @@ fn meeting_frequency(c: &mut Checker) {
         c.finding(
             "meeting-frequency",
             Severity::Error,
-            format!(
-                "{n} ordinarie möten {this_year} (hållna och planerade); uppdragshandlingen anger {range} per år."
-            ),
-            vec![format!("{this_year}: {n} möten")],
+            text!("rule-meeting-frequency-this-year", "count" => n, "year" => this_year, "range" => range),
+            vec![text!("evidence-meetings-in-year", "year" => this_year, "count" => n)],
             src,
         );
     } else {
-        let since = doc
-            .decision
-            .date
-            .map(|d| format!(" (beslutad {d})"))
-            .unwrap_or_default();
-        c.cannot(
-            "meeting-frequency",
-            &format!("uppdragshandlingen i kraft{since} har inte gällt ett helt kalenderår än"),
-        );
+        let why = match doc.decision.date {
+            Some(d) => text!("cannot-frequency-not-a-year-since", "date" => d.to_string()),
+            None => text!("cannot-frequency-not-a-year"),
+        };
+        c.cannot("meeting-frequency", why);
     }
 }
 
 /// Says a rule cannot be checked yet because the register does not hold its facts.
-const NOT_RECORDED: &str = "beslut, eskaleringar och utskick finns inte i registret ännu";
+fn not_recorded() -> Text {
+    text!("cannot-not-recorded")
+}
 
 /// `decision-outside-mandate`, `escalation-route`, `decision-not-communicated` and
 /// `charter-distribution`.
@@ -702,7 +696,7 @@ fn decision_rules(c: &mut Checker) {
     // decision-outside-mandate: every decision rests on the members' mandates in the
     // administrations it binds, or on the chair's mandate for regional routines.
     match &g.decisions {
-        None => c.cannot("decision-outside-mandate", NOT_RECORDED),
+        None => c.cannot("decision-outside-mandate", not_recorded()),
         Some(decisions) => {
             let mandated: Vec<&String> = g
                 .members
@@ -722,13 +716,13 @@ fn decision_rules(c: &mut Checker) {
             for d in decisions {
                 match d.basis {
                     Basis::NotStated => {
-                        evidence.push(format!("{}: inget mandat angivet", d.label));
+                        evidence.push(text!("evidence-no-mandate", "decision" => &d.label));
                     }
                     Basis::ChairMandate if d.topic != Topic::RegionalRoutine => {
-                        evidence.push(format!(
-                            "{}: ordförandens mandat gäller regionala rutiner, inte {}",
-                            d.label,
-                            d.topic.describe()
+                        evidence.push(text!(
+                            "evidence-chair-mandate",
+                            "decision" => &d.label,
+                            "topic" => d.topic.describe()
                         ));
                         words = &["regionala rutiner", "mandat"];
                     }
@@ -741,10 +735,10 @@ fn decision_rules(c: &mut Checker) {
                             .map(String::as_str)
                             .collect();
                         if !outside.is_empty() {
-                            evidence.push(format!(
-                                "{}: binder {}, som ingen deltagare företräder",
-                                d.label,
-                                outside.join(", ")
+                            evidence.push(text!(
+                                "evidence-binds",
+                                "decision" => &d.label,
+                                "administrations" => outside.join(", ")
                             ));
                         }
                     }
@@ -752,29 +746,29 @@ fn decision_rules(c: &mut Checker) {
             }
             let src = c.source(words).or_else(|| c.source(&["eskaleras"]));
             c.finding_unless_none(
-                    "decision-outside-mandate",
-                    Severity::Error,
-                    "Beslut utan stöd i deltagarnas eller ordförandens mandat; frågan ska eskaleras inom förvaltningen eller till berörd koncernövergripande grupp.".into(),
-                    evidence,
-                    src,
-                );
+                "decision-outside-mandate",
+                Severity::Error,
+                text!("rule-decision-outside-mandate"),
+                evidence,
+                src,
+            );
         }
     }
 
     // escalation-route: questions go where the charters send them.
     let via_council = g.kind == OrgKind::Samordningsgrupp && g.parent.is_some();
     match (&g.decisions, &g.escalations) {
-        (None, None) => c.cannot("escalation-route", NOT_RECORDED),
+        (None, None) => c.cannot("escalation-route", not_recorded()),
         (decisions, escalations) => {
             let mut evidence = Vec::new();
             let mut words: Option<&[&str]> = None;
             for d in decisions.iter().flatten() {
                 if let Some(owner) = d.topic.belongs_to() {
-                    evidence.push(format!(
-                        "{}: gäller {}, som ska lyftas till {}",
-                        d.label,
-                        d.topic.describe(),
-                        owner.describe()
+                    evidence.push(text!(
+                        "evidence-belongs-to",
+                        "decision" => &d.label,
+                        "topic" => d.topic.describe(),
+                        "owner" => owner.describe()
                     ));
                     words = words.or(Some(d.topic.quote_words()));
                 }
@@ -795,17 +789,18 @@ fn decision_rules(c: &mut Checker) {
                     continue;
                 }
                 let expected = match e.topic.belongs_to() {
-                    Some(owner) => owner.describe().to_string(),
-                    None if via_council => format!(
-                        "ordförande i {}",
-                        g.parent.as_deref().unwrap_or("samordningsrådet")
-                    ),
-                    None => "förvaltningen eller berörd koncernövergripande grupp".to_string(),
+                    Some(owner) => owner.describe(),
+                    None if via_council => match g.parent.as_deref() {
+                        Some(council) => text!("target-chair-of", "council" => council),
+                        None => text!("target-chair-of-council"),
+                    },
+                    None => text!("target-administration-or-group"),
                 };
-                evidence.push(format!(
-                    "{}: lyftes till {}, ska gå till {expected}",
-                    e.label,
-                    e.target.describe()
+                evidence.push(text!(
+                    "evidence-escalated-wrongly",
+                    "escalation" => &e.label,
+                    "target" => e.target.describe(),
+                    "expected" => expected
                 ));
                 words = words.or(Some(if via_council && e.topic.belongs_to().is_none() {
                     &["frågor från samordningsgruppen"]
@@ -817,8 +812,7 @@ fn decision_rules(c: &mut Checker) {
             c.finding_unless_none(
                 "escalation-route",
                 Severity::Warning,
-                "Frågor som har hanterats eller lyfts utanför den väg uppdragshandlingen anger."
-                    .into(),
+                text!("rule-escalation-route"),
                 evidence,
                 src,
             );
@@ -827,14 +821,14 @@ fn decision_rules(c: &mut Checker) {
 
     // decision-not-communicated: the bodies the charter names are told of every decision.
     match (&g.decisions, c.charter()) {
-        (None, _) => c.cannot("decision-not-communicated", NOT_RECORDED),
+        (None, _) => c.cannot("decision-not-communicated", not_recorded()),
         (Some(_), None) => c.cannot(
             "decision-not-communicated",
-            "gruppen har ingen uppdragshandling som anger vilka som ska informeras",
+            text!("cannot-no-charter-informs"),
         ),
         (Some(decisions), Some((_, doc))) => {
             let must = decisions::bodies_to_inform(doc);
-            let evidence: Vec<String> = decisions
+            let evidence: Vec<Text> = decisions
                 .iter()
                 .filter_map(|d| {
                     let missing: Vec<&str> = must
@@ -843,7 +837,11 @@ fn decision_rules(c: &mut Checker) {
                         .map(String::as_str)
                         .collect();
                     (!missing.is_empty()).then(|| {
-                        format!("{}: inte kommunicerat med {}", d.label, missing.join(", "))
+                        text!(
+                            "evidence-not-communicated",
+                            "decision" => &d.label,
+                            "bodies" => missing.join(", ")
+                        )
                     })
                 })
                 .collect();
@@ -851,7 +849,7 @@ fn decision_rules(c: &mut Checker) {
             c.finding_unless_none(
                 "decision-not-communicated",
                 Severity::Error,
-                "Beslut som inte har kommunicerats med dem uppdragshandlingen anger.".into(),
+                text!("rule-decision-not-communicated"),
                 evidence,
                 src,
             );
@@ -861,14 +859,11 @@ fn decision_rules(c: &mut Checker) {
     // charter-distribution: a decided charter is sent to its distribution list.
     match (&g.charter_in_force, &g.charter_sent_to) {
         (None, _) => c.ok("charter-distribution"),
-        (Some(_), None) => c.cannot("charter-distribution", NOT_RECORDED),
+        (Some(_), None) => c.cannot("charter-distribution", not_recorded()),
         (Some((label, doc)), Some(sent)) => {
             let to = decisions::distribution_recipients(doc);
             if to.is_empty() {
-                c.cannot(
-                    "charter-distribution",
-                    "uppdragshandlingen har ingen sändlista",
-                );
+                c.cannot("charter-distribution", text!("cannot-no-distribution"));
                 return;
             }
             let missing: Vec<String> = to.into_iter().filter(|e| !sent.contains(e)).collect();
@@ -880,9 +875,8 @@ fn decision_rules(c: &mut Checker) {
             c.finding_unless_none(
                 "charter-distribution",
                 Severity::Error,
-                "Den beslutade uppdragshandlingen har inte skickats till alla på sändlistan."
-                    .into(),
-                missing,
+                text!("rule-charter-distribution"),
+                missing.into_iter().map(Text::plain).collect(),
                 Some(source),
             );
         }
@@ -892,6 +886,26 @@ fn decision_rules(c: &mut Checker) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::Arg;
+
+    /// A message as one line: its id and its arguments (`id k=v …`), for asserts.
+    fn flat(t: &Text) -> String {
+        match t {
+            Text::Plain(s) => s.clone(),
+            Text::Message { id, args } => {
+                let mut out = id.to_string();
+                for (k, v) in args {
+                    let v = match v {
+                        Arg::Str(s) => s.clone(),
+                        Arg::Num(n) => n.to_string(),
+                        Arg::Text(t) => flat(t),
+                    };
+                    out.push_str(&format!(" {k}={v}"));
+                }
+                out
+            }
+        }
+    }
 
     fn charter(name: &str) -> ParsedCharter {
         let text = std::fs::read_to_string(format!(
@@ -1072,9 +1086,8 @@ mod tests {
         let f = has(&g, "missing-chair").expect("SOR barn appoints the neonatal chair");
         assert_eq!(f.severity, Severity::Warning);
         assert!(
-            f.message
-                .contains("uppdragshandlingen anger Samordningsråd barn"),
-            "{}",
+            flat(&f.message).contains("body=Samordningsråd barn"),
+            "{:?}",
             f.message
         );
         assert!(quote_of(&f).starts_with("Ordförande: Utses av SOR barn"));
@@ -1114,8 +1127,8 @@ mod tests {
         g.meetings.truncate(3);
         let f = has(&g, "meeting-frequency").unwrap();
         assert!(
-            f.message.starts_with("3 ordinarie möten 2025"),
-            "{}",
+            flat(&f.message).starts_with("rule-meeting-frequency count=3 year=2025 range=4–8"),
+            "{:?}",
             f.message
         );
         assert!(quote_of(&f).starts_with("Mötesfrekvens: 4 till maximalt 8"));
@@ -1182,7 +1195,7 @@ mod tests {
         let outcomes = check(&g, d("2026-11-22"));
         for rule in NOT_YET_CHECKABLE {
             assert!(
-                outcomes.iter().any(|o| matches!(o, Outcome::CannotCheck { rule: r, reason } if *r == rule && reason.contains("ännu"))),
+                outcomes.iter().any(|o| matches!(o, Outcome::CannotCheck { rule: r, reason } if *r == rule && reason.message_id() == Some("cannot-not-recorded"))),
                 "{rule} cannot be checked yet"
             );
         }
@@ -1213,7 +1226,7 @@ mod tests {
             .find(|o| o.rule() == "meeting-frequency")
             .unwrap();
         assert!(
-            matches!(&outcome, Outcome::CannotCheck { reason, .. } if reason.contains("helt kalenderår")),
+            matches!(&outcome, Outcome::CannotCheck { reason, .. } if flat(reason).starts_with("cannot-frequency-not-a-year")),
             "{outcome:?}"
         );
         // … but nine ordinary meetings this year are too many whenever they are counted.
@@ -1225,8 +1238,8 @@ mod tests {
         }
         let f = has(&g, "meeting-frequency").expect("more than eight");
         assert!(
-            f.message.starts_with("9 ordinarie möten 2026"),
-            "{}",
+            flat(&f.message).starts_with("rule-meeting-frequency-this-year count=9 year=2026"),
+            "{:?}",
             f.message
         );
         // Under a charter decided in 2024, the full year 2025 counts.
@@ -1281,7 +1294,11 @@ mod tests {
             &["SU", "Närhälsan"],
         )]);
         let f = has(&g, "decision-outside-mandate").expect("Närhälsan has no member");
-        assert!(f.evidence[0].contains("Närhälsan"), "{:?}", f.evidence);
+        assert!(
+            flat(&f.evidence[0]).contains("Närhälsan"),
+            "{:?}",
+            f.evidence
+        );
         assert!(quote_of(&f).starts_with("Beslut fattas i kraft av de mandat"));
 
         g.decisions = Some(vec![decision(Topic::OwnArea, Basis::NotStated, &[])]);
@@ -1315,7 +1332,7 @@ mod tests {
         )]);
         let f = has(&g, "escalation-route").expect("decided what belongs elsewhere");
         assert!(
-            f.evidence[0].contains("regionövergripande"),
+            flat(&f.evidence[0]).contains("owner=target-region-wide-group"),
             "{:?}",
             f.evidence
         );
@@ -1340,7 +1357,7 @@ mod tests {
         g.escalations.as_mut().unwrap()[0].target = Target::ContactPerson;
         let f = has(&g, "escalation-route").expect("goes via the council's chair");
         assert!(
-            f.evidence[0].contains("ordförande i Samordningsråd barn"),
+            flat(&f.evidence[0]).contains("target-chair-of council=Samordningsråd barn"),
             "{:?}",
             f.evidence
         );
@@ -1360,7 +1377,7 @@ mod tests {
         g.decisions.as_mut().unwrap()[0].communicated_to.remove(2);
         let f = has(&g, "decision-not-communicated").expect("one council not told");
         assert!(
-            f.evidence[0].ends_with("Samordningsråd antestesi, operation, intensivvård"),
+            flat(&f.evidence[0]).ends_with("Samordningsråd antestesi, operation, intensivvård"),
             "{:?}",
             f.evidence
         );
@@ -1377,7 +1394,7 @@ mod tests {
         let mut g = good();
         g.charter_sent_to.as_mut().unwrap().pop();
         let f = has(&g, "charter-distribution").expect("the coordinator was not sent it");
-        assert_eq!(f.evidence, ["Koordinator samordningsråd"]);
+        assert_eq!(f.evidence, [Text::plain("Koordinator samordningsråd")]);
         assert_eq!(
             f.source.unwrap().section.as_deref(),
             Some("Uppdraget skickas till")

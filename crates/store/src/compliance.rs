@@ -19,8 +19,17 @@ impl Store {
         let store = self;
         let versions = store.charter_versions(Some(org.id)).await?;
         let label = |v: &crate::CharterVersion| match v.decision_date {
-            Some(d) => format!("{}, version {} (beslutad {d})", v.title, v.version),
-            None => format!("{}, version {} (ej beslutad)", v.title, v.version),
+            Some(d) => samordna_domain::text!(
+                "charter-label-decided",
+                "title" => &v.title,
+                "version" => v.version,
+                "date" => d.to_string()
+            ),
+            None => samordna_domain::text!(
+                "charter-label-undecided",
+                "title" => &v.title,
+                "version" => v.version
+            ),
         };
         let charter_in_force = match in_force(&versions) {
             Some(v) => store
@@ -78,7 +87,7 @@ impl Store {
                 latest.iter().find(|(id, _)| *id == m.id).map(|(_, s)| *s);
             let date = m.fields.starts_at.date_naive();
             meetings.push(MeetingFacts {
-                label: format!("möte {date}"),
+                label: samordna_domain::text!("meeting-label", "date" => date.to_string()),
                 kind: m.fields.kind,
                 date,
                 cancelled: m.state == MeetingState::Cancelled,

@@ -300,6 +300,10 @@ pub async fn csv(
     Extension(v): Extension<Visitor>,
     Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
+    // The export is in Swedish, as its column names are.
+    let sv = crate::i18n::Tr {
+        lang: crate::i18n::Lang::Sv,
+    };
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (name, _, outcomes) in table(&state, &f).await? {
         for o in outcomes {
@@ -310,14 +314,14 @@ pub async fn csv(
                     .unwrap_or_default();
                 let (charter, section, quote) = x
                     .source
-                    .map(|s| (s.charter, s.section.unwrap_or_default(), s.quote))
+                    .map(|s| (sv.text(&s.charter), s.section.unwrap_or_default(), s.quote))
                     .unwrap_or_default();
                 rows.push(vec![
                     name.clone(),
                     x.rule.to_string(),
                     sev,
-                    x.message,
-                    x.evidence.join("; "),
+                    sv.text(&x.message),
+                    sv.texts(&x.evidence, "; "),
                     charter,
                     section,
                     quote,

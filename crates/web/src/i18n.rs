@@ -149,6 +149,38 @@ impl Tr {
     pub fn n1(&self, id: &str, key: &str, value: impl std::borrow::Borrow<i64>) -> String {
         self.args(id, &[(key, Arg::Num(*value.borrow()))])
     }
+
+    /// The domain's text (a rule's message, its evidence, why it could not be
+    /// checked) in this language; nested messages are rendered first.
+    pub fn text(&self, text: &samordna_domain::message::Text) -> String {
+        use samordna_domain::message::{Arg as DArg, Text};
+        match text {
+            Text::Plain(s) => s.clone(),
+            Text::Message { id, args } => {
+                let args: Vec<(&str, Arg)> = args
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            DArg::Str(s) => Arg::Text(s.clone()),
+                            DArg::Num(n) => Arg::Num(*n),
+                            DArg::Text(t) => Arg::Text(self.text(t)),
+                        };
+                        (*k, v)
+                    })
+                    .collect();
+                self.args(id, &args)
+            }
+        }
+    }
+
+    /// Several texts joined with `sep`.
+    pub fn texts(&self, texts: &[samordna_domain::message::Text], sep: &str) -> String {
+        texts
+            .iter()
+            .map(|t| self.text(t))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
 }
 
 /// A message argument.
@@ -263,6 +295,51 @@ mod tests {
         ids
     }
 
+    /// Every message id the domain and the store name (`text!("rule-…")`, topics,
+    /// targets, labels) is in both message files: a typo cannot fall through.
+    #[test]
+    fn every_message_the_domain_names_exists() {
+        let sources = [
+            include_str!("../../domain/src/rules.rs"),
+            include_str!("../../domain/src/decisions.rs"),
+            include_str!("../../store/src/compliance.rs"),
+        ];
+        let prefixes = [
+            "rule-",
+            "evidence-",
+            "cannot-",
+            "topic-",
+            "target-",
+            "charter-label-",
+            "meeting-label",
+        ];
+        let mut seen = 0;
+        for src in sources {
+            for (i, piece) in src.split('"').enumerate() {
+                let is_id = i % 2 == 1
+                    && prefixes.iter().any(|p| piece.starts_with(p))
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                if !is_id {
+                    continue;
+                }
+                seen += 1;
+                for lang in Lang::ALL {
+                    let bundle = match lang {
+                        Lang::Sv => &*SV,
+                        Lang::En => &*EN,
+                    };
+                    assert!(
+                        bundle.get_message(piece).is_some(),
+                        "{piece} is missing in {lang:?}"
+                    );
+                }
+            }
+        }
+        assert!(seen > 40, "the ids were found ({seen})");
+    }
+
     #[test]
     fn both_locales_have_the_same_messages() {
         assert_eq!(ids(SV_FTL), ids(EN_FTL));
@@ -294,6 +371,22 @@ mod tests {
                         ("column", Arg::Text("c".into())),
                         ("status", Arg::Text("s".into())),
                         ("chain", Arg::Text("a → b".into())),
+                        ("label", Arg::Text("l".into())),
+                        ("by", Arg::Text("b".into())),
+                        ("body", Arg::Text("b".into())),
+                        ("limit", Arg::Num(3)),
+                        ("days", Arg::Num(14)),
+                        ("year", Arg::Num(2026)),
+                        ("decision", Arg::Text("d".into())),
+                        ("topic", Arg::Text("t".into())),
+                        ("administrations", Arg::Text("a".into())),
+                        ("owner", Arg::Text("o".into())),
+                        ("escalation", Arg::Text("e".into())),
+                        ("target", Arg::Text("t".into())),
+                        ("expected", Arg::Text("e".into())),
+                        ("bodies", Arg::Text("b".into())),
+                        ("council", Arg::Text("c".into())),
+                        ("title", Arg::Text("t".into())),
                     ],
                 );
                 assert!(

@@ -455,14 +455,14 @@ pub async fn group(
                             (h, t.t(key))
                         },
                         exception: may_edit.then(|| format!("{href}/undantag?regel={}", f.rule)),
-                        message: f.message,
-                        evidence: f.evidence.join("; "),
+                        message: t.text(&f.message),
+                        evidence: t.texts(&f.evidence, "; "),
                         quote: f.source.map(|s| {
                             (
                                 s.quote,
                                 format!(
                                     "{}{}",
-                                    s.charter,
+                                    t.text(&s.charter),
                                     s.section.map(|x| format!(", {x}")).unwrap_or_default()
                                 ),
                             )

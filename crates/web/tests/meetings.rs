@@ -440,6 +440,19 @@ async fn the_group_page_lists_the_rules_findings_with_their_quotes() {
         "quoted from the charter"
     );
     assert!(member.contains("(missing-chair)"));
+    // In English, the findings are in English too; the quote stays as the charter
+    // reads.
+    let english = format!("{}; lang=en", w.member_cookie);
+    let (_, _, member) = get(
+        &w.app,
+        "/grupper/samordningsgrupp-for-neonatalvarden",
+        Some(&english),
+    )
+    .await;
+    assert!(member.contains("The group has no chair."), "{member}");
+    assert!(!member.contains("Gruppen har ingen ordförande."));
+    assert!(member.contains("Ordförande: Utses av SOR barn efter avstämning"));
+    assert!(member.contains("version 1 (decided 2023-"), "the charter's label");
     w.db.close().await;
 }
 
