@@ -21,7 +21,7 @@ pub fn safe_href(url: &str) -> Option<&str> {
     if seen.is_empty() || seen.starts_with("//") || seen.starts_with('\\') {
         return None;
     }
-    let scheme_end = seen.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = seen.find([':', '/', '?', '#']);
     match scheme_end.map(|i| (i, &seen[i..=i])) {
         Some((i, ":")) => {
             let scheme = seen[..i].to_ascii_lowercase();
