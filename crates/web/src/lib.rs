@@ -326,6 +326,18 @@ async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
+/// A path with a NUL character (`%00`) names nothing here: 404 before any handler
+/// runs, so that no such text reaches the database (PostgreSQL refuses NUL in
+/// text, which would be a 500). Form fields and JSON strings lose control
+/// characters in `normalize`; this is the one place for paths.
+async fn no_nul_in_paths(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.contains("%00") || path.contains('\0') {
+        return pages::not_found().await.into_response();
+    }
+    next.run(req).await
+}
+
 /// The whole web application.
 pub fn router_with(store: Store, settings: Settings) -> Router {
     let body_limit = settings.body_limit;
@@ -348,6 +360,7 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::fallback)
+        .layer(from_fn(no_nul_in_paths))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn_with_state(state.clone(), client_addr))
         .layer(from_fn(i18n::negotiate))

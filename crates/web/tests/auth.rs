@@ -138,7 +138,10 @@ fn d(s: &str) -> NaiveDate {
 }
 
 async fn world() -> World {
-    let db = TestDb::sqlite().await;
+    world_on(TestDb::sqlite().await).await
+}
+
+async fn world_on(db: TestDb) -> World {
     let store: &Store = &db.store;
     import_seeds(store).await;
     let neo = store
@@ -1724,4 +1727,218 @@ async fn the_form_and_the_api_check_a_group_edit_the_same_way() {
     let r = put(body, Some(tag)).await;
     assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{}", r.body);
     w.db.close().await;
+}
+
+/// Odd input in every place a visitor can put it — path parameters, queries, form
+/// fields, file names, JSON — never gives a server error, on either database.
+async fn no_input_gives_a_server_error(db: TestDb) {
+    let w = world_on(db).await;
+    let odd = [
+        "%00",
+        "a%00b",
+        "%FF%FE",
+        "..%2F..%2Fetc",
+        "-1",
+        "99999999999999999999999",
+        "%27%3B%20DROP%20TABLE%20organizations%3B--",
+        "%3Cscript%3E",
+        "%E2%80%AE%C2%AD",
+        &"x".repeat(3000),
+    ];
+    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut failures = Vec::new();
+    let mut check = |what: String, r: &Res| {
+        if r.status.is_server_error() {
+            failures.push(format!(
+                "{what}: {} {}",
+                r.status,
+                &r.body[..r.body.len().min(200)]
+            ));
+        }
+    };
+    // Every GET route with odd path parameters, as an admin (who may see most).
+    for spec in ROUTES.iter().filter(|s| s.method == "GET") {
+        for o in odd {
+            let uri = spec
+                .path
+                .replace("{slug}", o)
+                .replace("{id}", o)
+                .replace("{version}", o)
+                .replace("{file}", o);
+            let r = admin.get(&w.app, &uri).await;
+            check(format!("GET {uri}"), &r);
+        }
+    }
+    // Queries.
+    for path in [
+        "/admin/logg?action=",
+        "/admin/logg?actor=",
+        "/regelefterlevnad?typ=",
+        "/regelefterlevnad?ordning=",
+        "/regelefterlevnad?forvaltning=",
+        "/sprak/en?till=",
+        "/logga-in?till=",
+        "/admin/logg.csv?action=",
+        "/grupper/samordningsrad-neurologi/undantag?regel=",
+    ] {
+        for o in odd {
+            let uri = format!("{path}{o}");
+            let r = admin.get(&w.app, &uri).await;
+            check(format!("GET {uri}"), &r);
+        }
+    }
+    // Form fields.
+    let texts = [
+        "\u{0}",
+        "a\u{0}b",
+        "\u{202e}\u{ad}\u{feff}",
+        "'; DROP TABLE organizations;--",
+        "<script>alert(1)</script>",
+        "=cmd|' /C calc'!A0",
+        "-5000-01-01",
+        "+275760-09-13",
+        "2026-02-30",
+        "25:61",
+        "99999999999999999999",
+    ];
+    let meeting = format!("/moten/{}", w.ids["meeting"]);
+    let forms: Vec<(String, Vec<&str>)> = vec![
+        (
+            "/grupper/ny".into(),
+            vec![
+                "name",
+                "short_name",
+                "kind",
+                "area",
+                "reports_to",
+                "status",
+                "aliases",
+                "overdue_days",
+                "adjunct_limit",
+                "liaisons",
+            ],
+        ),
+        (
+            "/personer/ny".into(),
+            vec!["name", "title", "email", "phone", "administration"],
+        ),
+        ("/forvaltningar/ny".into(), vec!["name", "short_name"]),
+        (
+            "/grupper/samordningsgrupp-for-neonatalvarden/moten/ny".into(),
+            vec!["date", "start", "end", "kind", "place", "digital_link"],
+        ),
+        (
+            "/grupper/samordningsgrupp-for-neonatalvarden/moten/planera-ar".into(),
+            vec!["first", "count", "start", "end", "place"],
+        ),
+        (
+            "/grupper/samordningsgrupp-for-neonatalvarden/medlemmar/ny".into(),
+            vec![
+                "person",
+                "role",
+                "on_behalf_of",
+                "appointed_by",
+                "start_date",
+                "end_date",
+            ],
+        ),
+        (
+            "/grupper/samordningsgrupp-for-neonatalvarden/undantag".into(),
+            vec!["rule", "until", "reason"],
+        ),
+        (
+            format!("{meeting}/dagordning"),
+            vec!["title", "presenter", "minutes"],
+        ),
+        (format!("{meeting}/anteckningar"), vec!["body"]),
+        (
+            format!("{meeting}/narvaro"),
+            vec!["present", "substitutes", "guests"],
+        ),
+        (format!("{meeting}/installa"), vec!["reason"]),
+        ("/konto/nycklar".into(), vec!["name"]),
+        ("/logga-in".into(), vec!["email", "password", "till"]),
+    ];
+    for (action, fields) in &forms {
+        for t in texts {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|f| (*f, t)).collect();
+            let r = admin.post(&w.app, action, &pairs).await;
+            check(format!("POST {action} with {t:?}"), &r);
+            if *action == "/logga-in" {
+                admin = Browser::sign_in(&w.app, "admin@region.example").await;
+            }
+        }
+    }
+    // File names.
+    let item =
+        w.db.store
+            .add_agenda_item(w.ids["meeting"], "Punkt", None, None, "test")
+            .await
+            .unwrap();
+    for name in [
+        "",
+        ".",
+        "..",
+        "\u{0}.pdf",
+        "a/b\\c.pdf",
+        "\"\r\n.pdf",
+        "Förslag till åtgärder 2026.pdf",
+        &format!("{}.pdf", "å".repeat(500)),
+        "\u{202e}fdp.exe",
+    ] {
+        let boundary = "XyZ";
+        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"item\"\r\n\r\n{item}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--{boundary}--\r\n");
+        let req = Request::post(format!("{meeting}/bilagor?_csrf={}", admin.csrf))
+            .header("cookie", admin.cookie_header())
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&w.app, req).await;
+        check(format!("upload {name:?}"), &r);
+    }
+    for a in w.db.store.attachments(w.ids["meeting"]).await.unwrap() {
+        let r = admin
+            .get(&w.app, &format!("{meeting}/bilagor/{}", a.id))
+            .await;
+        check(format!("download {:?}", a.filename), &r);
+    }
+    // JSON.
+    let token = "smd_udda";
+    w.db.store
+        .create_api_token(w.ids["admin"], "udda", &hash_secret(token), "test")
+        .await
+        .unwrap();
+    for body in [
+        "{}".to_string(),
+        "[]".into(),
+        "null".into(),
+        "{\"row_version\": 1}".into(),
+        "{\"row_version\": 1, \"name\": \"a\\u0000b\", \"kind\": \"samordningsgrupp\"}".into(),
+        "{\"row_version\": 99999999999999999999, \"name\": \"x\", \"kind\": \"x\"}".into(),
+        format!("{{\"row_version\": 1, \"name\": \"{}\", \"kind\": \"samordningsgrupp\", \"aliases\": [\"\\u0000\"], \"reports_to\": \"\\u0000\"}}", "y".repeat(5000)),
+    ] {
+        let req = Request::put("/api/v1/organizations/samordningsgrupp-for-neonatalvarden")
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .header("if-match", "\"abc\"")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let r = send(&w.app, req).await;
+        check(format!("PUT {body:.80}"), &r);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    w.db.close().await;
+}
+
+#[tokio::test]
+async fn no_input_gives_a_server_error_sqlite() {
+    no_input_gives_a_server_error(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn no_input_gives_a_server_error_postgres() {
+    no_input_gives_a_server_error(TestDb::postgres().await).await;
 }

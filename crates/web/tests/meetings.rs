@@ -452,7 +452,10 @@ async fn the_group_page_lists_the_rules_findings_with_their_quotes() {
     assert!(member.contains("The group has no chair."), "{member}");
     assert!(!member.contains("Gruppen har ingen ordförande."));
     assert!(member.contains("Ordförande: Utses av SOR barn efter avstämning"));
-    assert!(member.contains("version 1 (decided 2023-"), "the charter's label");
+    assert!(
+        member.contains("version 1 (decided 2023-"),
+        "the charter's label"
+    );
     w.db.close().await;
 }
 
