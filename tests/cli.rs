@@ -238,22 +238,7 @@ async fn serve_demo_answers_over_http() {
 /// Starts `serve --demo` on a free port; returns the process and its base URL once
 /// it listens.
 fn start_demo(db: &str) -> (KillOnDrop, String) {
-    let mut child = bin()
-        .args(["--db", db, "serve", "--demo", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop_guard();
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    (child, base)
+    start_serve(db, &["--demo"])
 }
 
 /// A child process that is killed when the test ends, pass or fail.
@@ -764,6 +749,7 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// `samordna serve` on a free port with `extra` arguments; its base address.
 fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
     let mut child = bin()
         .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])

@@ -111,6 +111,21 @@ test('the account page, API keys and the audit log are accessible', async () => 
   const key = await page.locator('#ny-nyckel').innerText();
   assert.match(key, /^smd_/);
   await clean(page, 'account');
+  // A calendar link: its address is on the page to copy; it reads the calendar and
+  // nothing else, and stops working when revoked.
+  await page.getByRole('button', { name: 'Skapa kalenderlänk' }).click();
+  const address = await page.locator('code.address').first().innerText();
+  assert.match(address, /\/kalender\/[A-Za-z0-9_-]+\.ics$/);
+  await clean(page, 'account with a calendar link');
+  const path = new URL(address).pathname;
+  const ics = await page.request.get(server.base + path);
+  assert.equal(ics.status(), 200);
+  assert.match(await ics.text(), /^BEGIN:VCALENDAR/);
+  const secret = path.split('/').pop().replace('.ics', '');
+  const asKey = await page.request.get(server.base + '/api/v1/organizations/samordningsgrupp-for-neonatalvarden/memberships', { headers: { Authorization: `Bearer ${secret}` } });
+  assert.equal(asKey.status(), 401, 'a calendar link is no API key');
+  await page.getByRole('button', { name: /^Återkalla kalenderlänken/ }).click();
+  assert.equal((await page.request.get(server.base + path)).status(), 404, 'revoked');
   const api = await page.request.get(server.base + '/api/v1/personer'.replace('personer', 'organizations/samordningsgrupp-for-neonatalvarden/memberships'), { headers: { Authorization: `Bearer ${key}` } });
   assert.equal(api.status(), 200);
   await page.goto(server.base + '/admin/logg');

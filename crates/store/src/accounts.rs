@@ -56,6 +56,23 @@ pub struct CalendarLink {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// The two kinds of secret an account holds besides its sessions.
+#[derive(Debug, Clone, Copy)]
+enum Secret {
+    ApiToken,
+    CalendarLink,
+}
+
+impl Secret {
+    /// (table, column holding the secret, audit object type).
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Secret::ApiToken => ("api_tokens", "token_hash", "api_token"),
+            Secret::CalendarLink => ("calendar_links", "token", "calendar_link"),
+        }
+    }
+}
+
 /// A sign-in with OpenID Connect that has left for the provider.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OidcPending {
@@ -456,31 +473,8 @@ impl Store {
         id: i64,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        in_transaction!(self, |c| {
-            let done = sqlx::query("UPDATE calendar_links SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
-                .bind(Utc::now())
-                .bind(id)
-                .bind(account_id)
-                .execute(&mut *c)
-                .await?;
-            let revoked = done.rows_affected() > 0;
-            if revoked {
-                audit(
-                    c,
-                    actor,
-                    "calendar_link.revoked",
-                    "calendar_link",
-                    id,
-                    "",
-                    before_after(
-                        serde_json::json!({"revoked": false}),
-                        serde_json::json!({"revoked": true}),
-                    ),
-                )
-                .await?;
-            }
-            Ok(revoked)
-        })
+        self.revoke_secret(Secret::CalendarLink, account_id, id, actor)
+            .await
     }
 
     /// The account whose live calendar link has this token; nothing else opens
@@ -489,23 +483,7 @@ impl Store {
         &self,
         token: &str,
     ) -> Result<Option<Account>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM calendar_links l JOIN accounts a ON a.id = l.account_id WHERE l.token = $1 AND l.revoked_at IS NULL");
-        with_conn!(self, |c| {
-            let found = sqlx::query(&sql)
-                .bind(token)
-                .fetch_optional(&mut *c)
-                .await?
-                .map(|r| Ok::<_, StoreError>(account!(r)))
-                .transpose()?;
-            if found.is_some() {
-                sqlx::query("UPDATE calendar_links SET last_used_at = $1 WHERE token = $2")
-                    .bind(Utc::now())
-                    .bind(token)
-                    .execute(&mut *c)
-                    .await?;
-            }
-            Ok(found)
-        })
+        self.account_by_secret(Secret::CalendarLink, token).await
     }
 
     /// Failed sign-ins under a key since a moment.
@@ -583,10 +561,31 @@ impl Store {
         token_id: i64,
         actor: &str,
     ) -> Result<bool, StoreError> {
+        self.revoke_secret(Secret::ApiToken, account_id, token_id, actor)
+            .await
+    }
+
+    /// The account a live (not revoked) token belongs to.
+    pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
+        self.account_by_secret(Secret::ApiToken, token_hash).await
+    }
+
+    /// Revokes a secret of an account, with one audit event; false when there was
+    /// none live to revoke.
+    async fn revoke_secret(
+        &self,
+        kind: Secret,
+        account_id: i64,
+        id: i64,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let (table, _, object) = kind.parts();
+        let sql = format!("UPDATE {table} SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL");
+        let action = format!("{object}.revoked");
         in_transaction!(self, |c| {
-            let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND account_id = $3 AND revoked_at IS NULL")
+            let done = sqlx::query(&sql)
                 .bind(Utc::now())
-                .bind(token_id)
+                .bind(id)
                 .bind(account_id)
                 .execute(&mut *c)
                 .await?;
@@ -595,9 +594,9 @@ impl Store {
                 audit(
                     c,
                     actor,
-                    "api_token.revoked",
-                    "api_token",
-                    token_id,
+                    &action,
+                    object,
+                    id,
                     "",
                     before_after(
                         serde_json::json!({"revoked": false}),
@@ -610,20 +609,26 @@ impl Store {
         })
     }
 
-    /// The account a live (not revoked) token belongs to.
-    pub async fn account_by_token(&self, token_hash: &str) -> Result<Option<Account>, StoreError> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM api_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL");
+    /// The account a live secret belongs to; notes when it was last used.
+    async fn account_by_secret(
+        &self,
+        kind: Secret,
+        value: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let (table, column, _) = kind.parts();
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM {table} t JOIN accounts a ON a.id = t.account_id WHERE t.{column} = $1 AND t.revoked_at IS NULL");
+        let touch = format!("UPDATE {table} SET last_used_at = $1 WHERE {column} = $2");
         with_conn!(self, |c| {
             let found = sqlx::query(&sql)
-                .bind(token_hash)
+                .bind(value)
                 .fetch_optional(&mut *c)
                 .await?
                 .map(|r| Ok::<_, StoreError>(account!(r)))
                 .transpose()?;
             if found.is_some() {
-                sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
+                sqlx::query(&touch)
                     .bind(Utc::now())
-                    .bind(token_hash)
+                    .bind(value)
                     .execute(&mut *c)
                     .await?;
             }

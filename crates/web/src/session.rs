@@ -224,6 +224,13 @@ pub async fn sign_out(
     Ok(([(header::SET_COOKIE, c)], Redirect::to("/")).into_response())
 }
 
+/// The visitor's account; a visitor who is not signed in goes to the sign-in page.
+fn signed_in(v: &Visitor) -> Result<samordna_store::Account, AppError> {
+    v.account()
+        .cloned()
+        .ok_or_else(|| AppError::Unauthorized(String::new()))
+}
+
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
@@ -242,10 +249,7 @@ async fn account_page(
     v: &Visitor,
     new_token: Option<String>,
 ) -> Result<Response, AppError> {
-    let account = v
-        .account()
-        .cloned()
-        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let account = signed_in(v)?;
     let c = Chrome::new("account");
     let role = c.t.t(match account.system_role.as_deref() {
         Some("admin") => "account-role-admin",
@@ -291,10 +295,7 @@ pub async fn token_create(
     Extension(v): Extension<Visitor>,
     Form(p): crate::forms::Posts,
 ) -> Result<Response, AppError> {
-    let account = v
-        .account()
-        .cloned()
-        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let account = signed_in(&v)?;
     let p = Posted(p);
     let t = Chrome::new("account").t;
     let mut e = Errors::default();
@@ -315,10 +316,7 @@ pub async fn token_revoke(
     Extension(v): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let account = v
-        .account()
-        .cloned()
-        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let account = signed_in(&v)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound(String::new()))?;
     if !state
         .store
@@ -338,10 +336,7 @@ pub async fn calendar_link_create(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    let account = v
-        .account()
-        .cloned()
-        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let account = signed_in(&v)?;
     state
         .store
         .create_calendar_link(account.id, &random_token(), &v.actor())
@@ -354,10 +349,7 @@ pub async fn calendar_link_revoke(
     Extension(v): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let account = v
-        .account()
-        .cloned()
-        .ok_or_else(|| AppError::Unauthorized(String::new()))?;
+    let account = signed_in(&v)?;
     let missing = || AppError::NotFound(Chrome::new("account").t.t("error-not-found-page"));
     let id: i64 = id.parse().map_err(|_| missing())?;
     if !state
