@@ -231,13 +231,17 @@ impl Store {
             .into_iter()
             .find(|r| r.id == id)
             .ok_or_else(|| StoreError::NotFound(format!("undantaget {id}")))?;
+        let ended = today - chrono::Duration::days(1);
+        // Ended today already (a double click, or someone else just now): done.
+        if record.exception.valid_until == ended {
+            return Ok(());
+        }
         if record.exception.valid_until < today {
             return Err(StoreError::Conflict(format!(
                 "undantaget gällde bara till och med {}",
                 record.exception.valid_until
             )));
         }
-        let ended = today - chrono::Duration::days(1);
         crate::in_transaction!(self, |c| {
             let done = sqlx::query("UPDATE rule_exceptions SET valid_until = $1 WHERE id = $2 AND organization_id = $3 AND valid_until >= $4")
                 .bind(ended)
@@ -247,9 +251,8 @@ impl Store {
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict(
-                    "undantaget har redan avslutats".into(),
-                ));
+                // Ended by someone else between the read and this update: done.
+                return Ok(());
             }
             crate::audit(
                 c,

@@ -136,6 +136,21 @@ fn refuse(state: &AppState, reason: &str) -> Result<Response, AppError> {
     Err(AppError::Refused(message))
 }
 
+/// A failed OpenID Connect sign-in counts against the address's sign-in limit, as
+/// a wrong password does, and is recorded.
+async fn count_failure(state: &AppState, addr: &ClientAddr, why: &str) -> Result<(), AppError> {
+    let key = format!("ip:{}", addr.0);
+    state
+        .store
+        .count_sign_in_attempt(
+            &[(key.clone(), crate::session::MAX_PER_ADDRESS)],
+            Duration::minutes(crate::session::WINDOW_MINUTES),
+        )
+        .await?;
+    state.store.record_failed_sign_in(&[key], why).await?;
+    Ok(())
+}
+
 /// The provider sends the visitor back here with a code.
 pub async fn callback(
     State(state): State<AppState>,
@@ -152,10 +167,7 @@ pub async fn callback(
         return refuse(&state, "no code or state");
     };
     let Some(pending) = state.store.take_oidc_pending(&st).await? else {
-        state
-            .store
-            .record_failed_sign_in(&[format!("ip:{}", addr.0)], "oidc: unknown state")
-            .await?;
+        count_failure(&state, &addr, "oidc: unknown state").await?;
         return refuse(&state, "unknown or used state");
     };
     if Utc::now() - pending.created_at > Duration::minutes(10) {
@@ -181,10 +193,7 @@ pub async fn callback(
     let claims = match id_token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
         Ok(c) => c,
         Err(e) => {
-            state
-                .store
-                .record_failed_sign_in(&[format!("ip:{}", addr.0)], &format!("oidc: {e}"))
-                .await?;
+            count_failure(&state, &addr, &format!("oidc: {e}")).await?;
             return refuse(&state, &format!("ID token refused: {e}"));
         }
     };

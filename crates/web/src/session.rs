@@ -125,8 +125,8 @@ pub async fn sign_in_page(
 
 /// Failed sign-ins allowed per account and per address in the window.
 const MAX_PER_ACCOUNT: i64 = 5;
-const MAX_PER_ADDRESS: i64 = 20;
-const WINDOW_MINUTES: i64 = 15;
+pub(crate) const MAX_PER_ADDRESS: i64 = 20;
+pub(crate) const WINDOW_MINUTES: i64 = 15;
 
 pub async fn sign_in(
     State(state): State<AppState>,

@@ -1942,3 +1942,64 @@ async fn no_input_gives_a_server_error_sqlite() {
 async fn no_input_gives_a_server_error_postgres() {
     no_input_gives_a_server_error(TestDb::postgres().await).await;
 }
+
+/// Through the portal: a double click on a minutes step is answered as done; a
+/// step the minutes have moved past gets 409 naming the state they are in now.
+#[tokio::test]
+async fn a_double_click_on_a_minutes_step_is_done_and_a_late_step_gets_409() {
+    let w = world().await;
+    let meeting = format!("/moten/{}", w.ids["meeting"]);
+    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    kim.get(&w.app, &format!("{meeting}/anteckningar")).await;
+    let r = kim
+        .post(
+            &w.app,
+            &format!("{meeting}/anteckningar"),
+            &[("body", "## 1. Punkt\nBeslut.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    kim.get(&w.app, &meeting).await;
+    for _ in 0..2 {
+        let r = kim
+            .post(&w.app, &format!("{meeting}/anteckningar/skicka"), &[])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "submit (twice): {}",
+            r.body
+        );
+    }
+    let mut chair = Browser::sign_in(&w.app, "chair@region.example").await;
+    chair.get(&w.app, &meeting).await;
+    for _ in 0..2 {
+        let r = chair
+            .post(&w.app, &format!("{meeting}/anteckningar/justera"), &[])
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "approve (twice): {}",
+            r.body
+        );
+    }
+    let r = chair
+        .post(
+            &w.app,
+            &format!("{meeting}/anteckningar/aterforvisa"),
+            &[("comment", "Komplettera")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("De är nu: Publicerad"), "{}", r.body);
+    let events = w.db.store.audit_events().await.unwrap();
+    for action in ["minutes.submitted", "minutes.published"] {
+        assert_eq!(
+            events.iter().filter(|e| e.action == action).count(),
+            1,
+            "{action} once"
+        );
+    }
+    w.db.close().await;
+}
