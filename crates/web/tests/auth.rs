@@ -459,6 +459,20 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_policy_says() {
             if !refused && r.status.is_server_error() {
                 failures.push(format!("{who} {} {}: {}", spec.method, uri, r.status));
             }
+            // A page's title is text: no markup leaks into it.
+            if let Some(title) = r
+                .body
+                .split_once("<title>")
+                .and_then(|(_, rest)| rest.split_once("</title>"))
+                .map(|(t, _)| t)
+            {
+                if title.contains('<') {
+                    failures.push(format!(
+                        "{who} {} {}: markup in <title>: {title:.80}",
+                        spec.method, uri
+                    ));
+                }
+            }
             let _ = spec.scope == Scope::Global;
             if spec.path == "/logga-ut" {
                 b = start().await;
