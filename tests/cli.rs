@@ -1060,3 +1060,33 @@ fn extracted_text_is_normalised_and_a_kind_is_never_changed_silently() {
         "{list}"
     );
 }
+
+/// The same document extracted another way (CRLF, other bullets) is not a new
+/// version; of versions decided the same day, the later document is in force, not
+/// the later import.
+#[tokio::test]
+async fn the_same_document_again_is_no_new_version_and_the_newer_document_is_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("v.db").display());
+    let import = |p: PathBuf| run(&["--db", &db, "import", p.to_str().unwrap()]);
+    assert!(import(fixtures().join("seeds")).status.success());
+    assert!(import(fixtures().join("cases/revision-soft-hyphens.txt"))
+        .status
+        .success());
+    let out = import(fixtures().join("variants/crlf-bullets-neurologi.txt"));
+    assert!(
+        stdout(&out).contains("oförändrad: Samordningsråd neurologi"),
+        "{}",
+        stdout(&out)
+    );
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let org = store
+        .organization_by_slug("samordningsrad-neurologi")
+        .await
+        .unwrap()
+        .unwrap();
+    let versions = store.charter_versions(Some(org.id)).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    let now = samordna_store::in_force(&versions).unwrap();
+    assert_eq!(now.revision.as_deref(), Some("september 2026"), "{now:?}");
+}

@@ -141,10 +141,13 @@ pub(crate) trait Conn: Send {
         serial: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = R<i64>> + Send;
-    fn version_with_sha(
+    /// A version of the organisation with the same source text (by SHA-256) or the
+    /// same parsed content (the same document extracted another way).
+    fn version_with_same_text(
         &mut self,
         organization_id: i64,
         sha: &str,
+        content: &str,
     ) -> impl Future<Output = R<Option<i64>>> + Send;
     fn insert_version(
         &mut self,
@@ -455,10 +458,11 @@ macro_rules! backend {
                         .await?)
                 }
 
-                async fn version_with_sha(&mut self, organization_id: i64, sha: &str) -> R<Option<i64>> {
-                    Ok(sqlx::query_scalar("SELECT version FROM charter_versions WHERE organization_id = $1 AND source_sha256 = $2")
+                async fn version_with_same_text(&mut self, organization_id: i64, sha: &str, content: &str) -> R<Option<i64>> {
+                    Ok(sqlx::query_scalar("SELECT version FROM charter_versions WHERE organization_id = $1 AND (source_sha256 = $2 OR content = $3) ORDER BY version LIMIT 1")
                         .bind(organization_id)
                         .bind(sha)
+                        .bind(content)
                         .fetch_optional(&mut *self)
                         .await?)
                 }

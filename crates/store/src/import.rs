@@ -228,9 +228,14 @@ pub(crate) async fn import<C: Conn>(
     let sha = sha256_hex(source.text);
     let org_name = doc.organization.name.as_str();
 
-    // The same document again changes nothing.
+    // The same document again changes nothing: the same text, or the same content
+    // extracted another way (line endings, bullets, page breaks).
+    let content = serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if let Some(id) = dir.resolve(org_name) {
-        if c.version_with_sha(id, &sha).await?.is_some() {
+        if c.version_with_same_text(id, &sha, &content)
+            .await?
+            .is_some()
+        {
             let o = dir.get(id).expect("resolved organisations are loaded");
             return Ok(ImportOutcome {
                 organization_slug: o.slug.clone(),
@@ -424,7 +429,6 @@ pub(crate) async fn import<C: Conn>(
             .max()
             .unwrap_or(0)
             + 1;
-    let content = serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let decided_by = doc.decision.decided_by.as_ref();
     let version_id =
         im.c.insert_version(

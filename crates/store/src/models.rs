@@ -71,13 +71,14 @@ pub struct CharterVersion {
     pub imported_at: DateTime<Utc>,
 }
 
-/// The version in force: the decided version with the latest decision date.
-/// An undecided version is never in force; the previous decided one stays.
+/// The version in force: the decided version with the latest decision date; of
+/// two decided the same day, the later document (then the later import). An
+/// undecided version is never in force; the previous decided one stays.
 pub fn in_force(versions: &[CharterVersion]) -> Option<&CharterVersion> {
     versions
         .iter()
         .filter(|v| v.status == CharterStatus::Decided)
-        .max_by_key(|v| (v.decision_date, v.version))
+        .max_by_key(|v| (v.decision_date, v.document_date, v.version))
 }
 
 /// A charter version with its parsed content.

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use samordna_store::{in_force, CharterVersion, Organization};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
@@ -102,7 +102,11 @@ pub async fn organization(
         .collect();
     let body = json!({
         "organization": summary(&snap, o),
-        "aliases": snap.aliases.get(&o.id).cloned().unwrap_or_default(),
+        "aliases": snap
+            .aliases
+            .get(&o.id)
+            .map(|a| a.iter().filter(|x| **x != o.name).cloned().collect::<Vec<_>>())
+            .unwrap_or_default(),
         "children": snap.children(o.id).into_iter().map(OrgLink::from).collect::<Vec<_>>(),
         "liaisons": snap.liaisons_of(o.id),
         "liaison_of": snap.liaison_of(o.id),
@@ -211,26 +215,41 @@ pub struct OrgPut {
     #[serde(default)]
     row_version: Option<i64>,
     name: String,
-    #[serde(default)]
-    short_name: Option<String>,
     kind: String,
-    #[serde(default)]
-    area: Option<String>,
-    #[serde(default)]
-    reports_to: Option<String>,
-    /// `active` or `dissolved`; left out: unchanged.
+    /// For each optional field: left out, unchanged; `null`, cleared.
+    #[serde(default, deserialize_with = "present")]
+    short_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    area: Option<Option<String>>,
+    /// The slug of the group reported to.
+    #[serde(default, deserialize_with = "present")]
+    reports_to: Option<Option<String>>,
+    /// `active` or `dissolved`.
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
-    aliases: Vec<String>,
+    aliases: Option<Vec<String>>,
+    /// Slugs of the liaison groups.
     #[serde(default)]
-    liaisons: Vec<String>,
+    liaisons: Option<Vec<String>>,
     #[serde(default)]
     publish_minutes_separately: Option<bool>,
-    #[serde(default)]
-    minutes_overdue_days: Option<i64>,
-    #[serde(default)]
-    adjunct_limit: Option<i64>,
+    /// `null`: the region's default.
+    #[serde(default, deserialize_with = "present")]
+    minutes_overdue_days: Option<Option<i64>>,
+    /// `null`: the region's default.
+    #[serde(default, deserialize_with = "present")]
+    adjunct_limit: Option<Option<i64>>,
+}
+
+/// A field that is there (a value or `null`) as `Some`; left out, it is `None`
+/// (by `default`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// The entity tag of an organisation's current version: `"{row_version}"`.
@@ -271,6 +290,24 @@ fn expected_version(
     }
 }
 
+/// A group's editable fields as `PUT` takes them: other groups by slug.
+fn fields_json(f: &samordna_store::OrgFields, orgs: &[Organization]) -> Value {
+    let slug = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.slug.clone());
+    json!({
+        "name": f.name,
+        "short_name": f.short_name,
+        "kind": f.kind,
+        "area": f.area,
+        "reports_to": f.reports_to_id.and_then(slug),
+        "status": f.status,
+        "aliases": f.aliases,
+        "liaisons": f.liaison_ids.iter().filter_map(|id| slug(*id)).collect::<Vec<_>>(),
+        "publish_minutes_separately": f.publish_minutes_separately,
+        "minutes_overdue_days": f.minutes_overdue_days,
+        "adjunct_limit": f.adjunct_limit,
+    })
+}
+
 /// The API's name of a form field.
 fn api_field(form_field: &str) -> &str {
     match form_field {
@@ -306,24 +343,38 @@ pub async fn organization_put(
     {
         return Err(AppError::Forbidden("Bara direktören kan ändra status.".into()).into());
     }
+    // What the body leaves out stays as it is.
+    let current = state.store.org_fields(&org).await?;
+    let aliases = body.aliases.unwrap_or_else(|| current.aliases.clone());
+    let liaisons = match body.liaisons {
+        Some(slugs) => slugs.into_iter().map(GroupRef::Slug).collect(),
+        None => current
+            .liaison_ids
+            .iter()
+            .map(|id| GroupRef::Id(id.to_string()))
+            .collect(),
+    };
     // The same input and checks as the form.
     let input = crate::orginput::OrgInput {
         name: body.name,
-        short_name: body.short_name,
+        short_name: body.short_name.unwrap_or(current.short_name),
         kind: body.kind,
-        area: body.area,
-        reports_to: body.reports_to.map(GroupRef::Slug),
+        area: body.area.unwrap_or(current.area),
+        reports_to: match body.reports_to {
+            Some(slug) => slug.map(GroupRef::Slug),
+            None => current.reports_to_id.map(|id| GroupRef::Id(id.to_string())),
+        },
         status: body.status,
-        aliases: body.aliases,
-        liaisons: body.liaisons.into_iter().map(GroupRef::Slug).collect(),
+        aliases,
+        liaisons,
         publish_minutes_separately: body.publish_minutes_separately,
         minutes_overdue_days: body
             .minutes_overdue_days
-            .or(org.minutes_overdue_days)
+            .unwrap_or(current.minutes_overdue_days)
             .map(|n| n.to_string()),
         adjunct_limit: body
             .adjunct_limit
-            .or(org.adjunct_limit)
+            .unwrap_or(current.adjunct_limit)
             .map(|n| n.to_string()),
     };
     let t = crate::i18n::current_tr();
@@ -371,10 +422,11 @@ pub async fn organization_put(
             } else {
                 StatusCode::CONFLICT
             };
+            let orgs = state.store.organizations().await?;
             let body = json!({
                 "error": { "status": status.as_u16(), "message": "Gruppen har ändrats av någon annan; din ändring sparades inte." },
-                "yours": fields,
-                "saved": saved,
+                "yours": fields_json(&fields, &orgs),
+                "saved": fields_json(&saved, &orgs),
                 "saved_row_version": current_version,
             });
             Ok((status, [(header::ETAG, etag(&org))], Json(body)).into_response())

@@ -1390,13 +1390,15 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
         .await
         .body
         .contains("id=\"fynd-meeting-frequency\""));
+    let events = w.db.store.audit_events().await.unwrap().len();
     assert_eq!(
         kim.post(&w.app, end, &[]).await.status,
-        StatusCode::CONFLICT,
-        "an ended exception cannot be ended again"
+        StatusCode::SEE_OTHER,
+        "ending it again (a double click) is done"
     );
-    let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
-    assert_eq!(last.action, "rule_exception.ended");
+    let after = w.db.store.audit_events().await.unwrap();
+    assert_eq!(after.len(), events, "and changes nothing");
+    assert_eq!(after.last().unwrap().action, "rule_exception.ended");
     w.db.close().await;
 }
 
@@ -2015,5 +2017,69 @@ async fn a_double_click_on_a_minutes_step_is_done_and_a_late_step_gets_409() {
             "{action} once"
         );
     }
+    w.db.close().await;
+}
+
+/// A `PUT` changes what it names: liaisons and aliases left out stay; a stale
+/// answer names other groups by slug, as `GET` does.
+#[tokio::test]
+async fn a_put_leaves_what_it_does_not_name() {
+    let w = world().await;
+    let token = "smd_put";
+    w.db.store
+        .create_api_token(w.ids["admin"], "api", &hash_secret(token), "test")
+        .await
+        .unwrap();
+    let uri = "/api/v1/organizations/samordningsgrupp-for-neonatalvarden";
+    let neo =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    let before = w.db.store.org_fields(&neo).await.unwrap();
+    assert_eq!(before.liaison_ids.len(), 2, "the seed names two councils");
+    let put = |body: String| {
+        send(
+            &w.app,
+            Request::put(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+    };
+    let body = format!(
+        r#"{{"row_version": {}, "name": "Samordningsgrupp för neonatalvården", "kind": "samordningsgrupp", "short_name": "SG neo"}}"#,
+        neo.row_version
+    );
+    let r = put(body.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let neo =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    let after = w.db.store.org_fields(&neo).await.unwrap();
+    assert_eq!(after.liaison_ids, before.liaison_ids, "liaisons kept");
+    assert_eq!(after.aliases, before.aliases, "aliases kept");
+    assert_eq!(after.reports_to_id, before.reports_to_id);
+    let r = put(body).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["saved"]["reports_to"], "samordningsrad-barn");
+    assert_eq!(v["saved"]["liaisons"].as_array().unwrap().len(), 2);
+    assert!(v["saved"]["liaisons"][0].is_string(), "slugs, not ids");
+    let got = send(&w.app, Request::get(uri).body(Body::empty()).unwrap()).await;
+    let g: serde_json::Value = serde_json::from_str(&got.body).unwrap();
+    assert!(
+        !g["aliases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "Samordningsgrupp för neonatalvården"),
+        "the group's own name is not among its aliases"
+    );
     w.db.close().await;
 }
