@@ -367,8 +367,10 @@ impl Store {
         })
     }
 
-    /// Counts one sign-in attempt under each key and says whether every key is
-    /// still within its limit: `(key, most attempts in the window)`.
+    /// Counts one sign-in attempt under each key, in order, and says whether every
+    /// key is still within its limit: `(key, most attempts in the window)`. Keys
+    /// after one past its limit are not counted: attempts refused for an account
+    /// do not use up the limit of the address they came from.
     ///
     /// Each count is one atomic upsert (`INSERT … ON CONFLICT DO UPDATE …
     /// RETURNING`), taken before the password is checked, so requests sent at
@@ -396,7 +398,10 @@ impl Store {
                 .bind(now - window)
                 .fetch_one(&mut *c)
                 .await?;
-                within &= n <= *most;
+                if n > *most {
+                    within = false;
+                    break;
+                }
             }
             Ok(within)
         })

@@ -300,7 +300,8 @@ async fn scope_org(
 }
 
 /// Remembers the client's address for rate limiting: the peer's, or behind a
-/// trusted proxy the first address of `X-Forwarded-For`.
+/// trusted proxy the last address of `X-Forwarded-For` — the one the proxy
+/// appended; those before it are whatever the client sent.
 async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let forwarded = state
         .settings
@@ -310,7 +311,7 @@ async fn client_addr(State(state): State<AppState>, mut req: Request, next: Next
                 .get("x-forwarded-for")?
                 .to_str()
                 .ok()?
-                .split(',')
+                .rsplit(',')
                 .next()
                 .map(|a| a.trim().to_string())
         })

@@ -1151,7 +1151,8 @@ async fn behind_a_trusted_proxy_sign_ins_are_limited_per_forwarded_address() {
         .unwrap();
         let req = Request::post("/logga-in")
             .header("cookie", b.cookie_header())
-            .header("x-forwarded-for", format!("{ip}, 10.0.0.1"))
+            // Whatever the client sent, then the address the proxy appended.
+            .header("x-forwarded-for", format!("203.0.113.99, {ip}"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
@@ -1177,6 +1178,23 @@ async fn behind_a_trusted_proxy_sign_ins_are_limited_per_forwarded_address() {
             .status,
         StatusCode::UNAUTHORIZED,
         "another address is not locked"
+    );
+    // A client cannot pick its address: what it puts first is not believed.
+    let body = serde_urlencoded::to_string([
+        ("_csrf", b.csrf.as_str()),
+        ("email", "someone@region.example"),
+        ("password", "fel"),
+    ])
+    .unwrap();
+    let forged = Request::post("/logga-in")
+        .header("cookie", b.cookie_header())
+        .header("x-forwarded-for", "9.9.9.9, 192.0.2.7")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    assert_eq!(
+        send(&app, forged).await.status,
+        StatusCode::TOO_MANY_REQUESTS
     );
     w.db.close().await;
 }
@@ -1508,6 +1526,20 @@ async fn the_sign_in_limit_holds_against_requests_sent_at_once() {
             .filter(|e| e.action == "account.sign_in_failed")
             .count();
     assert_eq!(failures, 5);
+    // The 35 refused for the account did not use up the address's limit: another
+    // account from the same address still signs in.
+    let r = b
+        .post(
+            &w.app,
+            "/logga-in",
+            &[("email", "admin@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "another account is not locked out"
+    );
     w.db.close().await;
 }
 
