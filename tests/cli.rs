@@ -844,11 +844,25 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
         );
     }
     let mut seen = std::collections::HashSet::new();
+    let mut ids = std::collections::HashSet::new();
+    let now = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
     for m in &sent {
         assert!(
             seen.insert((m["to"].to_string(), m["subject"].to_string())),
             "sent twice: {m}"
         );
+        assert!(ids.insert(m["message_id"].to_string()), "one Message-ID each: {m}");
+        assert_eq!(m["mime_version"], "1.0");
+        assert_eq!(m["content_type"], "text/plain");
+        // No invitation to a meeting that has already begun (the demo's history).
+        let subject = m["subject"].as_str().unwrap();
+        if subject.starts_with("Kallelse: ") {
+            let when = &subject[subject.len() - 16..];
+            assert!(when > now.as_str(), "an invitation to a past meeting: {subject}");
+        }
     }
 
     // A coordinator plans a meeting and publishes its agenda, then submits minutes:

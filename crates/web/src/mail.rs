@@ -30,6 +30,9 @@ pub struct SmtpSettings {
 /// One mail to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mail {
+    /// The `Message-ID` (RFC 5322 3.6.4), the same for every attempt of one job, so
+    /// that a mail sent again after a crash is recognisably the same mail.
+    pub message_id: String,
     pub to: Vec<String>,
     pub subject: String,
     pub body: String,
@@ -83,7 +86,10 @@ async fn recipients(
     Ok(out)
 }
 
-/// The mail a job sends, composed from the data as it is now.
+/// The mail a job sends, composed from the data as it is now; `None` when there is
+/// no one to send it to, or nothing left to say: an invitation to a meeting that has
+/// begun or was cancelled, a request to approve minutes that are no longer waiting,
+/// a reminder about minutes approved since.
 pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
     let store = &state.store;
     let base = state.settings.public_url.trim_end_matches('/');
@@ -92,11 +98,36 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
         .ok_or("jobbet saknar möte")?;
     let (m, org) = meeting_and_group(store, meeting_id).await?;
     let link = format!("{base}/moten/{}", m.id);
+    let latest = store
+        .minutes(m.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .pop()
+        .map(|v| v.status);
+    let still_due = match job.kind.as_str() {
+        "mail.agenda_published" => {
+            m.state != MeetingState::Cancelled && m.fields.starts_at > Utc::now()
+        }
+        "mail.minutes_submitted" => latest == Some(MinutesStatus::Submitted),
+        "mail.minutes_overdue" => !latest.is_some_and(|s| s.is_approved()),
+        _ => true,
+    };
+    if !still_due {
+        return Ok(None);
+    }
+    let host = base
+        .split("://")
+        .nth(1)
+        .and_then(|h| h.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("samordna.invalid");
+    let message_id = format!("<samordna.job.{}@{host}>", job.id);
     let mail = match job.kind.as_str() {
         "mail.agenda_published" => {
             let agenda = store.agenda(m.id).await.map_err(|e| e.to_string())?;
             let items: String = agenda.iter().map(|a| format!("{}. {}\n", a.position, a.title)).collect();
             Mail {
+                message_id,
                 to: recipients(store, &org, None).await?,
                 subject: format!("Kallelse: {} {}", org.name, local(m.fields.starts_at)),
                 body: format!(
@@ -108,11 +139,13 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
             }
         }
         "mail.minutes_submitted" => Mail {
+            message_id,
             to: recipients(store, &org, Some(&[MembershipRole::Ordforande])).await?,
             subject: format!("Mötesanteckningar väntar på din justering: {} {}", org.name, local(m.fields.starts_at)),
             body: format!("Anteckningarna från {}s möte {} väntar på din justering.\n\nLäs och justera: {link}\n", org.name, local(m.fields.starts_at)),
         },
         "mail.minutes_overdue" => Mail {
+            message_id,
             to: recipients(store, &org, Some(&[MembershipRole::Koordinator, MembershipRole::Ordforande])).await?,
             subject: format!("Påminnelse: mötesanteckningar saknas för {} {}", org.name, local(m.fields.starts_at)),
             body: format!(
@@ -134,13 +167,20 @@ async fn send(smtp: &SmtpSettings, mail: &Mail) -> Result<(), String> {
     let mut builder = Message::builder()
         .from(from)
         .subject(&mail.subject)
-        .header(ContentType::TEXT_PLAIN);
+        .message_id(Some(mail.message_id.clone()));
     for to in &mail.to {
         builder = builder.to(to
             .parse::<Mailbox>()
             .map_err(|e| format!("mottagaren {to}: {e}"))?);
     }
-    let message = builder.body(mail.body.clone()).map_err(|e| e.to_string())?;
+    // A single text/plain part in UTF-8, with MIME-Version.
+    let message = builder
+        .singlepart(
+            lettre::message::SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.clone()),
+        )
+        .map_err(|e| e.to_string())?;
     let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
         .port(smtp.port)
         .timeout(Some(StdDuration::from_secs(20)));

@@ -64,14 +64,15 @@ pub fn start_smtp(port: u16, maildir: &Path) -> Smtp {
 }
 
 /// The messages in the Maildir, oldest first, parsed by Python's email package:
-/// objects with `to` (sorted addresses), `subject` (decoded) and `body` (text).
+/// objects with `to` (sorted addresses), `subject` (decoded), `body` (text),
+/// `message_id`, `mime_version` and `content_type`.
 pub fn messages(maildir: &Path) -> Vec<serde_json::Value> {
     let script = r#"
 import sys, json, mailbox
 from email.header import decode_header, make_header
 out = []
 for key, msg in sorted(mailbox.Maildir(sys.argv[1], create=False).items(), key=lambda kv: kv[1].get("Date", "")):
-    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": msg.get_payload(decode=True).decode("utf-8")})
+    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": msg.get_payload(decode=True).decode(msg.get_content_charset() or "utf-8"), "message_id": msg["Message-ID"], "mime_version": msg["MIME-Version"], "content_type": msg.get_content_type()})
 print(json.dumps(out))
 "#;
     if !maildir.join("new").exists() {
