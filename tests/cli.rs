@@ -854,14 +854,20 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
             seen.insert((m["to"].to_string(), m["subject"].to_string())),
             "sent twice: {m}"
         );
-        assert!(ids.insert(m["message_id"].to_string()), "one Message-ID each: {m}");
+        assert!(
+            ids.insert(m["message_id"].to_string()),
+            "one Message-ID each: {m}"
+        );
         assert_eq!(m["mime_version"], "1.0");
         assert_eq!(m["content_type"], "text/plain");
         // No invitation to a meeting that has already begun (the demo's history).
         let subject = m["subject"].as_str().unwrap();
         if subject.starts_with("Kallelse: ") {
             let when = &subject[subject.len() - 16..];
-            assert!(when > now.as_str(), "an invitation to a past meeting: {subject}");
+            assert!(
+                when > now.as_str(),
+                "an invitation to a past meeting: {subject}"
+            );
         }
     }
 

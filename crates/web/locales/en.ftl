@@ -533,3 +533,4 @@ target-administration-or-group = the administration or the cross-organisational 
 charter-label-decided = { $title }, version { $version } (decided { $date })
 charter-label-undecided = { $title }, version { $version } (not decided)
 meeting-label = meeting { $date }
+error-date-range = Give a date between the years 1900 and 2200.

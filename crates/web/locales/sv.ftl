@@ -524,3 +524,4 @@ target-administration-or-group = förvaltningen eller berörd koncernövergripan
 charter-label-decided = { $title }, version { $version } (beslutad { $date })
 charter-label-undecided = { $title }, version { $version } (ej beslutad)
 meeting-label = möte { $date }
+error-date-range = Ange ett datum mellan år 1900 och 2200.

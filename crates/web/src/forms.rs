@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::i18n::Tr;
 use crate::pages::Chrome;
@@ -119,6 +119,10 @@ pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppEr
     Ok((status, Html(html)).into_response())
 }
 
+/// The years a date typed into a form may have: a register of meetings and
+/// memberships has no use for the year 9999, which calendars cannot even write.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 /// What a form handler receives: every posted (name, value) pair.
 pub type Posts = axum::Form<Vec<(String, String)>>;
 
@@ -186,8 +190,12 @@ impl Posted {
         if v.is_empty() {
             return None;
         }
-        match v.parse() {
-            Ok(d) => Some(d),
+        match v.parse::<NaiveDate>() {
+            Ok(d) if DATE_YEARS.contains(&d.year()) => Some(d),
+            Ok(_) => {
+                errors.add(name, t.t("error-date-range"));
+                None
+            }
             Err(_) => {
                 errors.add(name, t.t("error-date"));
                 None

@@ -394,7 +394,21 @@ pub async fn create(
             ),
         );
     };
-    let id = state.store.create_meeting(&f, &v.actor()).await?;
+    // The same meeting again (a double click, a form sent twice) is the one there.
+    let same = state
+        .store
+        .meetings(Some(org.id))
+        .await?
+        .into_iter()
+        .find(|m| {
+            m.state != MeetingState::Cancelled
+                && m.fields.starts_at == f.starts_at
+                && m.fields.ends_at == f.ends_at
+        });
+    let id = match same {
+        Some(m) => m.id,
+        None => state.store.create_meeting(&f, &v.actor()).await?,
+    };
     Ok(Redirect::to(&format!("/moten/{id}")).into_response())
 }
 
@@ -1210,6 +1224,16 @@ pub async fn year_create(
     // day on or after its place (no weekends, no Swedish public holidays).
     let step = 365 / i64::from(count);
     let mut last: Option<NaiveDate> = None;
+    // Planning the same year twice (or a double click) adds no meeting that is
+    // already there.
+    let planned: Vec<DateTime<Utc>> = state
+        .store
+        .meetings(Some(org.id))
+        .await?
+        .into_iter()
+        .filter(|m| m.state != MeetingState::Cancelled)
+        .map(|m| m.fields.starts_at)
+        .collect();
     for i in 0..i64::from(count) {
         let mut day =
             samordna_domain::holidays::working_day_from(first + chrono::Duration::days(i * step));
@@ -1228,6 +1252,9 @@ pub async fn year_create(
         let (Some(starts_at), Some(ends_at)) = (at(start), at(end)) else {
             continue;
         };
+        if planned.contains(&starts_at) {
+            continue;
+        }
         let f = MeetingFields {
             organization_id: org.id,
             kind: MeetingKind::Ordinary,

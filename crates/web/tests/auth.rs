@@ -1079,6 +1079,42 @@ async fn the_year_planner_warns_outside_the_charters_range() {
         "2029-01-08",
         "Trettondedag jul on a Saturday → Monday"
     );
+    // The same year planned again (a double click) adds nothing.
+    let before = w.db.store.meetings(None).await.unwrap().len();
+    let r = kim
+        .post(
+            &w.app,
+            uri,
+            &[
+                ("first", "2029-01-06"),
+                ("count", "12"),
+                ("start", "09:00"),
+                ("end", "11:00"),
+                ("confirm", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        w.db.store.meetings(None).await.unwrap().len(),
+        before,
+        "no duplicates"
+    );
+    // A year no calendar can write is refused.
+    let r = kim
+        .post(
+            &w.app,
+            uri,
+            &[
+                ("first", "9999-12-31"),
+                ("count", "4"),
+                ("start", "09:00"),
+                ("end", "11:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("mellan år 1900 och 2200"), "{}", r.body);
     w.db.close().await;
 }
 
