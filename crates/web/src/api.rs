@@ -78,8 +78,10 @@ pub async fn organizations(State(state): State<AppState>) -> Result<Json<Value>,
 
 fn find<'a>(snap: &'a Snapshot, slug: &str) -> Result<&'a Organization, ApiError> {
     snap.by_slug(slug).ok_or_else(|| {
-        ApiError(AppError::NotFound(format!(
-            "Det finns ingen grupp med adressen {slug}."
+        ApiError(AppError::NotFound(crate::i18n::current_tr().t1(
+            "error-api-no-group",
+            "slug",
+            slug,
         )))
     })
 }
@@ -135,23 +137,30 @@ pub async fn charter(
     Path((slug, version)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let number: i64 = version.parse().map_err(|_| {
-        AppError::BadRequest(format!(
-            "Versionen måste vara ett heltal, inte {version:?}."
+        AppError::BadRequest(crate::i18n::current_tr().t1(
+            "error-api-version-number",
+            "value",
+            format!("{version:?}"),
         ))
     })?;
     let o = state
         .store
         .organization_by_slug(&slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::current_tr().t1("error-api-no-group", "slug", &slug))
+        })?;
     let doc = state
         .store
         .charter_document(o.id, number)
         .await?
         .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "{} har ingen version {number} av uppdragshandlingen.",
-                o.name
+            AppError::NotFound(crate::i18n::current_tr().args(
+                "error-api-no-version",
+                &[
+                    ("name", crate::i18n::Arg::Text(o.name.clone())),
+                    ("version", crate::i18n::Arg::Num(number)),
+                ],
             ))
         })?;
     let mut body = version_json(&o.slug, &doc.meta);
@@ -275,17 +284,17 @@ fn expected_version(
                 .parse::<i64>()
                 .map(|n| (n, true))
                 .map_err(|_| {
-                    AppError::BadRequest(format!(
-                        "If-Match ska vara en versionstagg från GET (till exempel \"{}\"), inte {v}.",
-                        org.row_version
+                    AppError::BadRequest(crate::i18n::current_tr().args(
+                        "error-api-if-match",
+                        &[
+                            ("current", crate::i18n::Arg::Num(org.row_version)),
+                            ("value", crate::i18n::Arg::Text(v.to_string())),
+                        ],
                     ))
                 })
         }
         None => body.map(|n| (n, false)).ok_or_else(|| {
-            AppError::BadRequest(
-                "Ange versionen du läste: row_version i kroppen eller If-Match med taggen från GET."
-                    .into(),
-            )
+            AppError::BadRequest(crate::i18n::current_tr().t("error-api-version-needed"))
         }),
     }
 }
@@ -324,13 +333,20 @@ pub async fn organization_put(
     headers: HeaderMap,
     body: Result<Json<OrgPut>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(body) =
-        body.map_err(|e| AppError::BadRequest(format!("Ogiltig JSON: {}", e.body_text())))?;
+    let Json(body) = body.map_err(|e| {
+        AppError::BadRequest(crate::i18n::current_tr().t1(
+            "error-api-json",
+            "detail",
+            e.body_text(),
+        ))
+    })?;
     let org = state
         .store
         .organization_by_slug(&slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::current_tr().t1("error-api-no-group", "slug", &slug))
+        })?;
     let (version, by_tag) = expected_version(&headers, body.row_version, &org)?;
     if body.status.as_ref().is_some_and(|s| *s != org.status)
         && !crate::auth::may(
@@ -341,7 +357,7 @@ pub async fn organization_put(
         )
         .await
     {
-        return Err(AppError::Forbidden("Bara direktören kan ändra status.".into()).into());
+        return Err(AppError::Forbidden(crate::i18n::current_tr().t("error-api-director")).into());
     }
     // What the body leaves out stays as it is.
     let current = state.store.org_fields(&org).await?;
@@ -424,7 +440,7 @@ pub async fn organization_put(
             };
             let orgs = state.store.organizations().await?;
             let body = json!({
-                "error": { "status": status.as_u16(), "message": "Gruppen har ändrats av någon annan; din ändring sparades inte." },
+                "error": { "status": status.as_u16(), "message": crate::i18n::current_tr().t("error-api-stale") },
                 "yours": fields_json(&fields, &orgs),
                 "saved": fields_json(&saved, &orgs),
                 "saved_row_version": current_version,
@@ -444,7 +460,9 @@ pub async fn memberships(
         .store
         .organization_by_slug(&slug)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("Det finns ingen grupp med adressen {slug}.")))?;
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::current_tr().t1("error-api-no-group", "slug", &slug))
+        })?;
     let today = chrono::Utc::now().date_naive();
     let data: Vec<Value> = state
         .store

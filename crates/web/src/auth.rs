@@ -177,7 +177,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 };
             }
             Ok(_) => {
-                return AppError::Unauthorized("API-nyckeln är ogiltig eller återkallad.".into())
+                return AppError::Unauthorized(crate::i18n::current_tr().t("error-api-key-invalid"))
                     .into_json()
             }
             Err(e) => return AppError::from(e).into_json(),
@@ -234,8 +234,19 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let expected = visitor.csrf();
         if expected.is_empty() || sent.as_deref() != Some(expected.as_str()) {
             tracing::warn!(path = %parts.uri.path(), "refused a request without a valid CSRF token");
-            return AppError::Forbidden("Formuläret har gått ut eller kom inte från Samordna. Ladda om sidan och försök igen.".into())
-                .into_response();
+            // Under /api/, JSON: a client without a key is told to send one.
+            if parts.uri.path().starts_with("/api/") {
+                return match &visitor {
+                    Visitor::Anonymous { .. } => {
+                        AppError::Unauthorized(crate::i18n::current_tr().t("error-api-key-needed"))
+                    }
+                    Visitor::Account { .. } => {
+                        AppError::Forbidden(crate::i18n::current_tr().t("error-csrf"))
+                    }
+                }
+                .into_json();
+            }
+            return AppError::Forbidden(crate::i18n::current_tr().t("error-csrf")).into_response();
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
@@ -327,11 +338,11 @@ pub async fn require(
         return Ok(());
     }
     match visitor {
-        Visitor::Anonymous { .. } => {
-            Err(AppError::Unauthorized("Logga in för att fortsätta.".into()))
-        }
+        Visitor::Anonymous { .. } => Err(AppError::Unauthorized(
+            crate::i18n::current_tr().t("error-sign-in-to-continue"),
+        )),
         Visitor::Account { .. } => Err(AppError::Forbidden(
-            "Ditt konto har inte behörighet till detta.".into(),
+            crate::i18n::current_tr().t("error-no-permission"),
         )),
     }
 }

@@ -172,7 +172,7 @@ impl Posted {
     pub fn row_version(&self) -> Result<i64, AppError> {
         self.get("row_version")
             .parse()
-            .map_err(|_| AppError::BadRequest("Formuläret saknar version; ladda om sidan.".into()))
+            .map_err(|_| AppError::BadRequest(crate::i18n::current_tr().t("error-form-version")))
     }
 
     /// A required text field.

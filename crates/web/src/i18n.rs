@@ -387,6 +387,9 @@ mod tests {
                         ("bodies", Arg::Text("b".into())),
                         ("council", Arg::Text("c".into())),
                         ("title", Arg::Text("t".into())),
+                        ("value", Arg::Text("v".into())),
+                        ("detail", Arg::Text("d".into())),
+                        ("current", Arg::Num(3)),
                     ],
                 );
                 assert!(

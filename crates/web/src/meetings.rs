@@ -1307,11 +1307,10 @@ pub async fn upload(
     let t = t();
     let mut item: Option<i64> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        tracing::info!(error = %e.body_text(), "an upload could not be read");
+        AppError::BadRequest(t.t("error-upload"))
+    })? {
         match field.name() {
             Some("item") => item = field.text().await.ok().and_then(|x| x.parse().ok()),
             Some("file") => {

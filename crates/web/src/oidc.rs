@@ -78,9 +78,11 @@ fn redirect_url(oidc: &OidcSettings) -> Result<RedirectUrl, AppError> {
 }
 
 fn settings(state: &AppState) -> Result<&OidcSettings, AppError> {
-    state.settings.oidc.as_ref().ok_or_else(|| {
-        AppError::NotFound("Inloggning med regionens konto är inte konfigurerad.".into())
-    })
+    state
+        .settings
+        .oidc
+        .as_ref()
+        .ok_or_else(|| AppError::NotFound(crate::i18n::current_tr().t("error-oidc-not-configured")))
 }
 
 #[derive(Deserialize)]

@@ -2151,3 +2151,51 @@ async fn a_put_leaves_what_it_does_not_name() {
     );
     w.db.close().await;
 }
+
+/// Errors speak the reader's language too, the API's included; a client without a
+/// key that tries to write through the API gets JSON 401, not a page.
+#[tokio::test]
+async fn errors_are_in_the_readers_language_and_the_api_answers_json() {
+    let w = world().await;
+    let en = |req: axum::http::request::Builder| req.header("accept-language", "en");
+    let r = send(
+        &w.app,
+        en(Request::get("/api/v1/organizations/finns-inte"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.body
+            .contains("There is no group at the address finns-inte"),
+        "{}",
+        r.body
+    );
+    let r = send(
+        &w.app,
+        en(Request::put("/api/v1/organizations/samordningsrad-barn"))
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert!(r.body.contains("Send an API key"), "{}", r.body);
+    let r = send(
+        &w.app,
+        en(Request::post("/logga-ut"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("_csrf=fel"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("The form has expired"), "{}", r.body);
+    assert!(!r.body.contains("Formuläret har gått ut"));
+    w.db.close().await;
+}
