@@ -39,44 +39,34 @@ fn when(m: &Meeting) -> String {
 
 /// Renders Markdown without letting raw HTML through.
 pub fn markdown(text: &str) -> String {
-    use pulldown_cmark::{CowStr, Tag};
-    use pulldown_cmark::{Event, Options, Parser};
-    // A link or image whose address is not safe (`javascript:` …) keeps its text
-    // and loses its address.
-    let unsafe_to_empty = |dest: CowStr<'_>| -> CowStr<'static> {
-        match crate::links::safe_href(&dest) {
-            Some(ok) => CowStr::from(ok.to_string()),
-            None => CowStr::from(""),
-        }
-    };
-    let events =
-        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| {
-            match e {
-                Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: unsafe_to_empty(dest_url),
-                    title,
-                    id,
-                }),
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: unsafe_to_empty(dest_url),
-                    title,
-                    id,
-                }),
-                other => other,
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    // A link or image whose address is not safe (`javascript:` …) is not a link:
+    // its text stays, as text. Links do not nest, so one flag each is enough.
+    let (mut in_bad_link, mut in_bad_image) = (false, false);
+    let events = Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+        .filter_map(move |e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Some(Event::Text(h)),
+            Event::Start(Tag::Link { ref dest_url, .. })
+                if crate::links::safe_href(dest_url).is_none() =>
+            {
+                in_bad_link = true;
+                None
             }
+            Event::End(TagEnd::Link) if in_bad_link => {
+                in_bad_link = false;
+                None
+            }
+            Event::Start(Tag::Image { ref dest_url, .. })
+                if crate::links::safe_href(dest_url).is_none() =>
+            {
+                in_bad_image = true;
+                None
+            }
+            Event::End(TagEnd::Image) if in_bad_image => {
+                in_bad_image = false;
+                None
+            }
+            other => Some(other),
         });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
@@ -1003,6 +993,9 @@ pub async fn feed(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let org = state.group(&slug).await?;
+    // Absolute addresses, as the calendar has them: feed readers resolve relative
+    // ones unreliably.
+    let base = state.settings.public_url.trim_end_matches('/').to_string();
     let entries: Vec<crate::feed::FeedEntry> = state
         .store
         .published_minutes(Some(org.id))
@@ -1011,12 +1004,12 @@ pub async fn feed(
         .map(|(m, v)| crate::feed::FeedEntry {
             id: format!("urn:samordna:minutes:{}", v.id),
             title: format!("Mötesanteckningar {} (version {})", when(&m), v.version),
-            link: format!("/moten/{}#v{}", m.id, v.version),
+            link: format!("{base}/moten/{}#v{}", m.id, v.version),
             updated: v.published_at.unwrap_or(m.updated_at),
             summary: v.body.chars().take(400).collect(),
         })
         .collect();
-    let href = OrgLink::from(&org).href();
+    let href = format!("{base}{}", OrgLink::from(&org).href());
     let body = crate::feed::atom(
         &format!("urn:samordna:group:{}", org.slug),
         &format!("Mötesanteckningar – {}", org.name),

@@ -522,6 +522,10 @@ async fn javascript_links_never_render() {
     assert!(!lower.contains("href=\"javascript:"), "no javascript: link");
     assert!(!lower.contains("src=\"data:"), "no data: image");
     assert!(member.contains("Klicka"), "the text stays");
+    assert!(
+        !member.contains("href=\"\""),
+        "as text, not as a link to nowhere"
+    );
     assert!(member.contains("href=\"https://vgregion.se/rutin\""));
     assert!(member.contains("href=\"mailto:kim@region.example\""));
     assert!(
