@@ -156,7 +156,6 @@ pub async fn populate(store: &Store) -> Result<()> {
     let hash = samordna_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!(e))?;
     let today = Utc::now().date_naive();
     let since = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
-    let mut first_account = true;
     for (gi, g) in groups.iter().enumerate() {
         // One group publishes approved minutes in a step of its own.
         if g.kind == samordna_domain::OrgKind::Samordningsgrupp {
@@ -275,9 +274,8 @@ pub async fn populate(store: &Store) -> Result<()> {
                     )
                     .await?;
                 *slot = Some(format!("account:{id}"));
-                if first_account && gi < 2 {
+                if gi < 2 && *role == MembershipRole::Ordforande {
                     tracing::info!("demokonton (lösenord {DEMO_PASSWORD}): ordforande.{0}@demo.samordna.example, koordinator.{0}@demo.samordna.example", g.slug);
-                    first_account = false;
                 }
             }
             members.push((*role, pid));
@@ -322,7 +320,9 @@ pub async fn populate(store: &Store) -> Result<()> {
                     continue;
                 }
             }
-            let start = chrono_tz_stockholm(day, 9);
+            // Meetings are held on working days, as the planner plans them.
+            let held_on = samordna_domain::holidays::working_day_from(day);
+            let start = chrono_tz_stockholm(held_on, 9);
             let f = MeetingFields {
                 organization_id: g.id,
                 kind: if n % 7 == 6 {
@@ -363,7 +363,7 @@ pub async fn populate(store: &Store) -> Result<()> {
                         .await?;
                 }
             }
-            let past = day < today;
+            let past = held_on < today;
             if n == 3 {
                 store
                     .cancel_meeting(
@@ -376,7 +376,7 @@ pub async fn populate(store: &Store) -> Result<()> {
                 day += Duration::days(55 + dice.next(21) as i64);
                 continue;
             }
-            if past || day < today + Duration::days(30) {
+            if past || held_on < today + Duration::days(30) {
                 store.publish_agenda(mid, actor).await?;
             }
             if past {
@@ -385,7 +385,7 @@ pub async fn populate(store: &Store) -> Result<()> {
                     g.area.clone().unwrap_or_else(|| "verksamheten".into())
                 );
                 // Most past minutes are published; the latest show every other state.
-                let recent = day + Duration::days(75) > today;
+                let recent = held_on + Duration::days(75) > today;
                 // The group that publishes in a step of its own shows "approved,
                 // not yet published"; the others draft, submitted, returned, none.
                 let separately = g.kind == samordna_domain::OrgKind::Samordningsgrupp;

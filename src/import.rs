@@ -142,8 +142,9 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
     }
     bar.finish_and_clear();
     println!(
-        "{} filer: {} importerade, {} oförändrade, {} med fel",
+        "{} {}: {} importerade, {} oförändrade, {} med fel",
         files.len(),
+        if files.len() == 1 { "fil" } else { "filer" },
         report.imported,
         report.unchanged,
         report.failed

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use chrono::Datelike;
 use clap::{Parser, Subcommand};
 use samordna_store::Store;
 
@@ -464,7 +465,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }),
             };
             println!(
-                "Samordna skickar e-post ur kön var {} sekund (databas: {})",
+                "Samordna skickar e-post ur kön med {} sekunders mellanrum (databas: {})",
                 interval.as_secs(),
                 state.store.backend_name()
             );
@@ -511,6 +512,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             until,
             reason,
         }) => {
+            // As the portal's form: a date to come, a reason (the store knows the rules).
+            let today = chrono::Utc::now().date_naive();
+            if until < today || until.year() > 2200 {
+                anyhow::bail!(
+                    "--until ska vara i dag eller senare (och före år 2200), inte {until}"
+                );
+            }
+            let reason = samordna_domain::normalize::line(&reason);
+            if reason.is_empty() {
+                anyhow::bail!("ange skälet med --reason");
+            }
             let store = open(&cli.db).await?;
             let org = store
                 .organization_by_slug(&group)
@@ -608,6 +620,19 @@ async fn user(store: &Store, cmd: UserCommand) -> Result<()> {
             person_id,
             no_password,
         } => {
+            let (email, name) = (
+                samordna_domain::normalize::line(&email),
+                samordna_domain::normalize::line(&name),
+            );
+            let at = email.split_once('@');
+            if !at.is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+                || email.contains(char::is_whitespace)
+            {
+                anyhow::bail!("{email:?} är ingen e-postadress");
+            }
+            if name.is_empty() {
+                anyhow::bail!("ange kontots namn med --name");
+            }
             let hash = if no_password {
                 None
             } else {

@@ -303,6 +303,21 @@ fn user_and_token_commands() {
         "{}",
         stderr(&short)
     );
+    let not_an_address = with_stdin(
+        &[
+            "--db",
+            &db,
+            "user",
+            "add",
+            "--email",
+            "not-an-email",
+            "--name",
+            "A",
+        ],
+        "ett långt lösenord\n",
+    );
+    assert_eq!(not_an_address.status.code(), Some(1));
+    assert!(stderr(&not_an_address).contains("är ingen e-postadress"));
     let ok = with_stdin(
         &[
             "--db",
@@ -609,6 +624,26 @@ fn an_exception_clears_a_finding_while_it_is_valid() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("okänd regel"));
+    let past = run(&[
+        "--db",
+        &db,
+        "exception",
+        "add",
+        "--group",
+        "samordningsgrupp-for-neonatalvarden",
+        "--rule",
+        "meeting-frequency",
+        "--until",
+        "2000-01-01",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(
+        past.status.code(),
+        Some(1),
+        "an exception that ended long ago"
+    );
+    assert!(stderr(&past).contains("--until ska vara i dag eller senare"));
     let ok = run(&[
         "--db",
         &db,

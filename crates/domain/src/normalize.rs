@@ -17,6 +17,8 @@
 //!   typographic quotes (‘ ’ ‚ ‛ “ ” „ ‟ « ») become `'` and `"`. Running text
 //!   ([`text`]) keeps them: ”…” is correct Swedish typography in a decided
 //!   charter, which reads as it was decided;
+//! - bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+//!   U+2066–U+2069), which make text read otherwise than it is stored, are removed;
 //! - other control characters (C0 but the line feed, C1) are removed, a carriage
 //!   return before a line feed is dropped;
 //! - the result is in Unicode Normalization Form C (UAX #15), so that an "å"
@@ -36,6 +38,9 @@ fn map(c: char) -> Map {
     match c {
         '\n' => Map::Keep,
         '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Map::Drop,
+        // Bidirectional embeddings, overrides and isolates: they make text read
+        // otherwise than it is stored ("Trojan Source", CVE-2021-42574).
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Map::Drop,
         '\t'
         | '\u{b}'
         | '\u{c}'
@@ -127,6 +132,7 @@ mod tests {
         );
         assert_eq!(line("a\tb\u{b}c\u{c}d\u{2028}e"), "a b c d e");
         assert_eq!(line("a\u{1}b\u{85}c"), "abc");
+        assert_eq!(line("\u{202e}fdp.exe\u{2066}"), "fdp.exe", "bidi controls");
         assert_eq!(line("Ha\u{30a}kan"), "Håkan", "NFC");
         assert_eq!(line("RS\u{a0}2024\u{2011}00784"), "RS 2024-00784");
     }

@@ -341,9 +341,11 @@ impl Store {
                 .map(|r| Ok(membership!(r)))
                 .collect::<Result<Vec<_>, StoreError>>()
         })?;
+        // The chair first, in the catalogue's order of roles, not by the role's name.
+        let rank = |r: MembershipRole| MembershipRole::ALL.iter().position(|x| *x == r);
         out.sort_by(|a, b| {
-            (a.fields.end_date.is_some(), a.fields.role.as_str())
-                .cmp(&(b.fields.end_date.is_some(), b.fields.role.as_str()))
+            (a.fields.end_date.is_some(), rank(a.fields.role))
+                .cmp(&(b.fields.end_date.is_some(), rank(b.fields.role)))
                 .then_with(|| collation::cmp(&a.person_name, &b.person_name))
         });
         Ok(out)

@@ -550,3 +550,4 @@ error-no-permission = Your account is not allowed to do this.
 error-oidc-not-configured = Signing in with the region's account is not configured.
 error-form-version = The form has no version; reload the page.
 error-upload = The file could not be read: send it again from the form.
+error-agenda-minutes = Give the minutes as a whole number between 1 and 1439.

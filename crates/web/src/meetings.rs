@@ -569,8 +569,9 @@ pub async fn show(
         Vec::new()
     };
     let today = Utc::now().date_naive();
-    let roll = if internal {
-        state
+    // The roll in Swedish order of name, each person once.
+    let roll: Vec<(i64, String, bool)> = if internal {
+        let mut roll: Vec<(i64, String, bool)> = state
             .store
             .memberships(Some(org.id), None)
             .await?
@@ -582,7 +583,10 @@ pub async fn show(
                     .any(|a| a.person_id == Some(x.fields.person_id));
                 (x.fields.person_id, x.person_name, ticked)
             })
-            .collect()
+            .collect();
+        samordna_domain::collation::sort_by(&mut roll, |r| &r.1);
+        roll.dedup_by_key(|r| r.0);
+        roll
     } else {
         Vec::new()
     };
@@ -710,10 +714,15 @@ pub async fn add_item(
             t().t("agenda-item-title").to_lowercase(),
         )));
     }
-    let minutes = p
-        .opt("minutes")
-        .and_then(|x| x.parse::<i64>().ok())
-        .filter(|x| *x > 0 && *x < 24 * 60);
+    let minutes = match p.opt("minutes") {
+        None => None,
+        Some(x) => Some(
+            x.parse::<i64>()
+                .ok()
+                .filter(|x| *x > 0 && *x < 24 * 60)
+                .ok_or_else(|| AppError::BadRequest(t().t("error-agenda-minutes")))?,
+        ),
+    };
     state
         .store
         .add_agenda_item(
