@@ -542,3 +542,4 @@ error-oidc-not-configured = Inloggning med regionens konto är inte konfigurerad
 error-form-version = Formuläret saknar version; ladda om sidan.
 error-upload = Filen kunde inte läsas: skicka den igen från formuläret.
 error-agenda-minutes = Ange minuterna som ett heltal mellan 1 och 1439.
+error-form-unreadable = Formuläret kunde inte läsas. Ladda om sidan och försök igen.

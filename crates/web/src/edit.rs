@@ -3,10 +3,11 @@
 //! save comes from a stale form. Permission is checked by the route guard
 //! (`routes.rs`) before a handler runs; handlers check only field-level rules.
 
+use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use samordna_domain::policy::{Action, MembershipRole};
 use samordna_domain::OrgKind;
 use samordna_store::{MembershipFields, OrgFields, Organization, PersonFields, StoreError};

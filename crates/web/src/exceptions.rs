@@ -3,10 +3,11 @@
 //! exception clears the rule's finding while it is valid; it is never edited or
 //! removed, only outlived, and each one is in the audit log.
 
+use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use samordna_domain::rules::RULE_IDS;
 use serde::Deserialize;
 

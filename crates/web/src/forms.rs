@@ -124,7 +124,35 @@ pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppEr
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// What a form handler receives: every posted (name, value) pair.
-pub type Posts = axum::Form<Vec<(String, String)>>;
+pub type Posts = Form<Vec<(String, String)>>;
+
+/// A posted form (`application/x-www-form-urlencoded`), like `axum::Form`, but a
+/// body that cannot be read becomes our error page in the reader's language: too
+/// large → 413, anything else → 400.
+pub struct Form<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for Form<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Form(v)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge)
+            }
+            Err(e) => {
+                tracing::info!(error = %e.body_text(), "a form could not be read");
+                Err(AppError::BadRequest(
+                    crate::i18n::current_tr().t("error-form-unreadable"),
+                ))
+            }
+        }
+    }
+}
 
 /// Validation messages by field name.
 #[derive(Default, Debug)]

@@ -1,11 +1,12 @@
 //! Meetings, agendas and minutes in the portal; the group's calendar and feed.
 //! Times are entered and shown in Swedish time (Europe/Stockholm) and stored in UTC.
 
+use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use samordna_domain::meetings::{self, MeetingKind, MeetingState, MinutesStatus, MinutesStep};

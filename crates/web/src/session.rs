@@ -1,10 +1,11 @@
 //! Signing in and out, the account page and API tokens.
 
+use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
+use axum::Extension;
 use chrono::{Duration, Utc};
 use serde::Deserialize;
 
