@@ -6,10 +6,11 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 
-use crate::auth::Visitor;
-use crate::i18n::encode_query;
-use crate::pages::Chrome;
-use crate::{AppError, AppState};
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::request::encode_query;
+use crate::request::Visitor;
+use crate::state::AppState;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct Filter {
@@ -82,7 +83,7 @@ pub async fn audit_log(
     let mut events = filtered(&state, &f).await?;
     events.truncate(500);
     let csv_href = format!("/admin/logg.csv?{}", f.query());
-    crate::pages::render(&AuditPage {
+    crate::render::page(&AuditPage {
         c: Chrome::new("audit"),
         filter: f,
         events,

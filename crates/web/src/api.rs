@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::error::AppError;
 use crate::orginput::GroupRef;
+use crate::state::AppState;
 use crate::view::{CaseView, CharterState, OrgLink, Snapshot};
-use crate::{AppError, AppState};
 
 #[derive(Serialize)]
 struct OrgSummary {
@@ -328,7 +329,7 @@ fn api_field(form_field: &str) -> &str {
 
 pub async fn organization_put(
     State(state): State<AppState>,
-    Extension(visitor): Extension<crate::auth::Visitor>,
+    Extension(visitor): Extension<crate::request::Visitor>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     body: Result<Json<OrgPut>, axum::extract::rejection::JsonRejection>,

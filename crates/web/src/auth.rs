@@ -4,8 +4,6 @@
 //! request; roles from the account and its memberships, decided by the policy table
 //! in `samordna_domain::policy`.
 
-use std::collections::HashMap;
-
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -17,10 +15,12 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
 use samordna_domain::policy::{self, Action, Role};
-use samordna_store::{Account, Organization};
+use samordna_store::Organization;
 use sha2::{Digest, Sha256};
 
-use crate::{AppError, AppState};
+use crate::error::AppError;
+use crate::request::{cookies, Visitor, VISITOR};
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "samordna_session";
 pub const CSRF_COOKIE: &str = "samordna_csrf";
@@ -67,66 +67,6 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
         return Err("Lösenordet måste ha minst 12 tecken.".into());
     }
     Ok(())
-}
-
-tokio::task_local! {
-    static VISITOR: Visitor;
-}
-
-/// The visitor of the current request (anonymous outside one).
-pub fn current_visitor() -> Visitor {
-    VISITOR
-        .try_with(Clone::clone)
-        .unwrap_or(Visitor::Anonymous { csrf: None })
-}
-
-/// The visitor of a request.
-#[derive(Debug, Clone)]
-pub enum Visitor {
-    Anonymous {
-        csrf: Option<String>,
-    },
-    Account {
-        account: Account,
-        csrf: String,
-        session_hash: Option<String>,
-    },
-}
-
-impl Visitor {
-    pub fn account(&self) -> Option<&Account> {
-        match self {
-            Visitor::Account { account, .. } => Some(account),
-            Visitor::Anonymous { .. } => None,
-        }
-    }
-
-    /// The CSRF token forms must carry.
-    pub fn csrf(&self) -> String {
-        match self {
-            Visitor::Account { csrf, .. } => csrf.clone(),
-            Visitor::Anonymous { csrf } => csrf.clone().unwrap_or_default(),
-        }
-    }
-
-    /// Who did it, for the audit log.
-    pub fn actor(&self) -> String {
-        match self {
-            Visitor::Account { account, .. } => format!("account:{}", account.id),
-            Visitor::Anonymous { .. } => "anonymous".into(),
-        }
-    }
-}
-
-pub fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 /// A `Set-Cookie` value with the flags every cookie of ours carries.

@@ -9,10 +9,11 @@ use samordna_domain::rules::{self, Outcome, Severity};
 use samordna_domain::OrgKind;
 use serde::Deserialize;
 
-use crate::auth::Visitor;
-use crate::pages::Chrome;
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::request::Visitor;
+use crate::state::AppState;
 use crate::view::{in_tree, kind_label, OrgLink};
-use crate::{AppError, AppState};
 
 #[derive(Deserialize, Default)]
 pub struct Filter {
@@ -235,9 +236,9 @@ pub async fn dashboard(
     );
     let q = format!(
         "typ={}&allvarlighet={}&forvaltning={}",
-        crate::i18n::encode_query(&f.typ),
-        crate::i18n::encode_query(&f.allvarlighet),
-        crate::i18n::encode_query(&f.forvaltning)
+        crate::request::encode_query(&f.typ),
+        crate::request::encode_query(&f.allvarlighet),
+        crate::request::encode_query(&f.forvaltning)
     );
     let sorted = |key: &str| {
         let active =
@@ -278,7 +279,7 @@ pub async fn dashboard(
         "rules",
         rules::NOT_YET_CHECKABLE.join(", "),
     );
-    crate::pages::render(&Page {
+    crate::render::page(&Page {
         headers,
         sorted_by,
         not_yet,

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::AppError;
+use crate::error::AppError;
 
 /// Whether the browser saves the file or shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

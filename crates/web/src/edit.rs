@@ -12,12 +12,14 @@ use samordna_domain::policy::{Action, MembershipRole};
 use samordna_domain::OrgKind;
 use samordna_store::{MembershipFields, OrgFields, Organization, PersonFields, StoreError};
 
-use crate::auth::{self, Visitor};
+use crate::auth;
+use crate::chrome::Chrome;
+use crate::error::AppError;
 use crate::forms::{looks_like_email, render_form, Errors, Field, FieldKind, FormView, Posted};
 use crate::i18n::Tr;
-use crate::pages::Chrome;
+use crate::request::Visitor;
+use crate::state::AppState;
 use crate::view::{kind_label, OrgLink};
-use crate::{AppError, AppState};
 
 use crate::forms::Posts;
 use crate::i18n::current_tr as t;
@@ -395,7 +397,7 @@ pub async fn members(
         }
     }
     let can_edit = auth::may(&state, &v, Action::EditMemberships, Some(&org)).await;
-    crate::pages::render(&MembersPage {
+    crate::render::page(&MembersPage {
         c,
         group: OrgLink::from(&org),
         can_edit,
@@ -795,7 +797,7 @@ fn render_list(
     add: Option<(String, String)>,
     rows: Vec<ListRow>,
 ) -> Result<Response, AppError> {
-    crate::pages::render(&ListPage {
+    crate::render::page(&ListPage {
         c: Chrome::new(section),
         title,
         add,

@@ -7,8 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Json;
 use samordna_store::StoreError;
 
-use crate::i18n::{RequestInfo, Tr};
-use crate::pages::Chrome;
+use crate::chrome::Chrome;
+use crate::i18n::Tr;
+use crate::request::RequestInfo;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -113,8 +114,8 @@ impl IntoResponse for AppError {
         self.log();
         let status = self.status();
         if let AppError::Unauthorized(_) = self {
-            let path = crate::i18n::RequestInfo::current().path;
-            let to = format!("/logga-in?till={}", crate::i18n::encode_query(&path));
+            let path = crate::request::RequestInfo::current().path;
+            let to = format!("/logga-in?till={}", crate::request::encode_query(&path));
             return axum::response::Redirect::to(&to).into_response();
         }
         let c = Chrome::new("");

@@ -11,11 +11,12 @@ use axum::Extension;
 use samordna_domain::rules::RULE_IDS;
 use serde::Deserialize;
 
-use crate::auth::Visitor;
+use crate::chrome::Chrome;
+use crate::error::AppError;
 use crate::forms::{Errors, Field, FieldKind, FormView, Posted, Posts};
-use crate::pages::Chrome;
+use crate::request::Visitor;
+use crate::state::AppState;
 use crate::view::OrgLink;
-use crate::{AppError, AppState};
 
 struct Row {
     rule: String,
@@ -122,7 +123,7 @@ async fn page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
-    let html = crate::pages::render(&Page { c, f, rows })?;
+    let html = crate::render::page(&Page { c, f, rows })?;
     Ok((status, html).into_response())
 }
 

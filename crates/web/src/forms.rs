@@ -4,9 +4,9 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 
+use crate::chrome::Chrome;
+use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::pages::Chrome;
-use crate::AppError;
 
 pub enum FieldKind {
     /// `<input type=…>`

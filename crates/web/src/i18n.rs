@@ -7,66 +7,12 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::Request;
-use axum::http::header;
-use axum::middleware::Next;
-use axum::response::Response;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::langid;
 
-/// The locales of the portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Sv,
-    En,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Sv => "sv",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn other(self) -> Lang {
-        match self {
-            Lang::Sv => Lang::En,
-            Lang::En => Lang::Sv,
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "sv" => Some(Lang::Sv),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The preferred supported language of an `Accept-Language` header.
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
-        let mut best: Option<(f32, Lang)> = None;
-        for part in header.split(',') {
-            let mut pieces = part.split(';');
-            let tag = pieces.next().unwrap_or("");
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            if let Some(lang) = Lang::from_code(tag) {
-                if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                    best = Some((q, lang));
-                }
-            }
-        }
-        best.map(|(_, l)| l)
-    }
-}
+pub use crate::lang::Lang;
+use crate::request::RequestInfo;
 
 pub const SV_FTL: &str = include_str!("../locales/sv.ftl");
 pub const EN_FTL: &str = include_str!("../locales/en.ftl");
@@ -187,81 +133,6 @@ impl Tr {
 pub enum Arg {
     Text(String),
     Num(i64),
-}
-
-/// What every page needs besides its own content: the language and the path.
-#[derive(Debug, Clone)]
-pub struct RequestInfo {
-    pub lang: Lang,
-    /// The request's path and query.
-    pub path: String,
-}
-
-tokio::task_local! {
-    static REQUEST: RequestInfo;
-}
-
-impl RequestInfo {
-    /// The current request's info; Swedish at `/` outside a request.
-    pub fn current() -> RequestInfo {
-        REQUEST.try_with(Clone::clone).unwrap_or(RequestInfo {
-            lang: Lang::Sv,
-            path: "/".into(),
-        })
-    }
-}
-
-pub const LANG_COOKIE: &str = "lang";
-
-fn cookie_lang(headers: &axum::http::HeaderMap) -> Option<Lang> {
-    crate::auth::cookies(headers)
-        .get(LANG_COOKIE)
-        .and_then(|v| Lang::from_code(v))
-}
-
-/// Middleware: chooses the language and runs the request with it.
-pub async fn negotiate(req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let lang = cookie_lang(headers)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or(Lang::Sv);
-    let info = RequestInfo {
-        lang,
-        // With the query, so that switching language or signing in comes back to the
-        // same filtered, sorted page.
-        path: req
-            .uri()
-            .path_and_query()
-            .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
-    };
-    let mut res = REQUEST.scope(info, next.run(req)).await;
-    res.headers_mut().insert(
-        header::CONTENT_LANGUAGE,
-        header::HeaderValue::from_static(lang.code()),
-    );
-    res.headers_mut().append(
-        header::VARY,
-        header::HeaderValue::from_static("accept-language, cookie"),
-    );
-    res
-}
-
-/// Percent-encodes a path for use in a query string.
-pub fn encode_query(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

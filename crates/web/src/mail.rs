@@ -12,20 +12,9 @@ use samordna_domain::meetings::{MeetingKind, MeetingState, MinutesStatus};
 use samordna_domain::policy::MembershipRole;
 use samordna_store::{Job, Meeting, Organization, Store};
 
-use crate::AppState;
+use crate::state::AppState;
 
-/// Where mail goes out.
-#[derive(Debug, Clone)]
-pub struct SmtpSettings {
-    pub host: String,
-    pub port: u16,
-    /// The sender, e.g. `Samordna <samordna@region.example>`.
-    pub from: String,
-    /// STARTTLS (required unless the relay is on loopback).
-    pub starttls: bool,
-    pub username: Option<String>,
-    pub password: Option<String>,
-}
+pub use crate::config::SmtpSettings;
 
 /// One mail to send.
 #[derive(Debug, Clone, PartialEq)]

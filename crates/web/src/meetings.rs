@@ -13,12 +13,14 @@ use samordna_domain::meetings::{self, MeetingKind, MeetingState, MinutesStatus, 
 use samordna_domain::policy::Action;
 use samordna_store::{Meeting, MeetingFields, Organization, StoreError};
 
-use crate::auth::{self, Visitor};
+use crate::auth;
+use crate::chrome::Chrome;
+use crate::error::AppError;
 use crate::forms::{render_form, Errors, Field, FieldKind, FormView, Posted};
 use crate::i18n::{Arg, Tr};
-use crate::pages::Chrome;
+use crate::request::Visitor;
+use crate::state::AppState;
 use crate::view::{frequency_label, OrgLink};
-use crate::{AppError, AppState};
 
 use crate::forms::Posts;
 use crate::i18n::current_tr as t;
@@ -203,7 +205,7 @@ pub async fn list(
         });
     }
     let can_plan = auth::may(&state, &v, Action::PlanMeetings, Some(&org)).await;
-    crate::pages::render(&MeetingsPage {
+    crate::render::page(&MeetingsPage {
         c,
         group: OrgLink::from(&org),
         frequency,
@@ -670,7 +672,7 @@ pub async fn show(
         csrf: v.csrf(),
         c,
     };
-    crate::pages::render(&page)
+    crate::render::page(&page)
 }
 
 fn back(id: i64) -> Response {

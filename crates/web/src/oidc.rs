@@ -16,10 +16,13 @@ use openidconnect::{
 };
 use serde::Deserialize;
 
-use crate::pages::Chrome;
+use crate::chrome::Chrome;
+use crate::config::OidcSettings;
+use crate::error::AppError;
+use crate::request::ClientAddr;
 use crate::return_path::ReturnPath;
-use crate::session::{start_session, ClientAddr};
-use crate::{AppError, AppState, OidcSettings};
+use crate::session::start_session;
+use crate::state::AppState;
 
 fn http_client() -> Result<reqwest::Client, AppError> {
     reqwest::Client::builder()
@@ -157,7 +160,7 @@ async fn count_failure(state: &AppState, addr: &ClientAddr, why: &str) -> Result
 pub async fn callback(
     State(state): State<AppState>,
     axum::Extension(addr): axum::Extension<ClientAddr>,
-    axum::Extension(visitor): axum::Extension<crate::auth::Visitor>,
+    axum::Extension(visitor): axum::Extension<crate::request::Visitor>,
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {

@@ -10,9 +10,10 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use crate::pages::Chrome;
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::state::AppState;
 use crate::view::{in_tree, OrgLink, Snapshot};
-use crate::{AppError, AppState};
 
 const BOX_W: i64 = 200;
 const BOX_H: i64 = 70;
@@ -285,7 +286,7 @@ fn render(
         back,
         c,
     };
-    crate::pages::render(&page)
+    crate::render::page(&page)
 }
 
 /// `/organisation`: the whole region.

@@ -8,10 +8,12 @@ use samordna_domain::policy::Action;
 use samordna_domain::OrgKind;
 use samordna_store::{OrgFields, Organization};
 
-use crate::auth::{self, Visitor};
+use crate::auth;
+use crate::error::AppError;
 use crate::forms::{Errors, Posted};
 use crate::i18n::Tr;
-use crate::{AppError, AppState};
+use crate::request::Visitor;
+use crate::state::AppState;
 
 /// How the input names another group: the form by id (a select), the API by slug.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use samordna_domain::collation;
 use samordna_domain::parse::Block;
 use samordna_domain::{CharterStatus, RegistryNumber};
@@ -11,59 +11,17 @@ use samordna_domain::{CharterStatus, RegistryNumber};
 use samordna_store::{in_force, CharterVersion};
 use serde::Deserialize;
 
-use crate::i18n::{encode_query, Arg, Lang, RequestInfo, Tr, LANG_COOKIE};
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::i18n::{Arg, Lang, Tr};
+use crate::render::page as render;
+use crate::request::LANG_COOKIE;
+use crate::state::AppState;
 use crate::view::{
     frequency_label, in_tree, kind_label, status_label, CaseView, OrgLink, Snapshot,
 };
-use crate::{AppError, AppState};
-
-/// What every page shows around its content: UI text in the reader's language,
-/// the language switch, and which part of the site the page belongs to.
-pub struct Chrome {
-    pub t: Tr,
-    pub lang: &'static str,
-    pub switch_href: String,
-    pub switch_lang: &'static str,
-    pub section: &'static str,
-    /// The signed-in account's name.
-    pub signed_in: Option<String>,
-    /// The CSRF token for the sign-out form.
-    pub csrf: String,
-    pub sign_in_href: String,
-}
-
-impl Chrome {
-    pub fn new(section: &'static str) -> Chrome {
-        let info = RequestInfo::current();
-        let other = info.lang.other();
-        let visitor = crate::auth::current_visitor();
-        let back = if info.path.starts_with("/logga-in") {
-            "/".to_string()
-        } else {
-            info.path.clone()
-        };
-        Chrome {
-            t: Tr { lang: info.lang },
-            lang: info.lang.code(),
-            switch_href: format!("/sprak/{}?till={}", other.code(), encode_query(&info.path)),
-            switch_lang: other.code(),
-            section,
-            signed_in: visitor.account().map(|a| a.name.clone()),
-            csrf: visitor.csrf(),
-            sign_in_href: format!("/logga-in?till={}", encode_query(&back)),
-        }
-    }
-}
 
 use crate::i18n::current_tr as tr;
-
-/// Renders a page template as the response.
-pub(crate) fn render<T: Template>(t: &T) -> Result<Response, AppError> {
-    let html = t
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(Html(html).into_response())
-}
 
 pub async fn stylesheet() -> impl IntoResponse {
     (
@@ -89,7 +47,7 @@ pub async fn fallback(uri: axum::http::Uri) -> Response {
     }
 }
 
-use crate::no_group;
+use crate::state::no_group;
 
 fn no_version(version: impl ToString) -> AppError {
     AppError::NotFound(tr().t1("error-no-version", "version", version))
@@ -299,7 +257,7 @@ struct GroupPage {
 
 pub async fn group(
     State(state): State<AppState>,
-    axum::Extension(visitor): axum::Extension<crate::auth::Visitor>,
+    axum::Extension(visitor): axum::Extension<crate::request::Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("register");

@@ -2,7 +2,19 @@
 //! allow. The router is built from this table only, so a route cannot exist without
 //! an entry; the route × role test walks it.
 
+use std::collections::HashMap;
+
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use samordna_domain::policy::Action;
+
+use crate::auth;
+use crate::error::AppError;
+use crate::request::Visitor;
+use crate::state::AppState;
+use crate::{admin, api, compliance, edit, exceptions, meetings, orgchart, pages, session};
 
 /// How a route finds the group its action applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,20 +29,58 @@ pub enum Scope {
     MeetingId,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Builds a route's handler for the method filter the router gives it.
+pub type MakeHandler = fn(MethodFilter) -> MethodRouter<AppState>;
+
+/// One route: method, path, the action the policy must allow, how the route
+/// names its group, and its handler. The router and the guard are both built from
+/// these, so a route is written once.
+#[derive(Clone, Copy)]
 pub struct RouteSpec {
     pub method: &'static str,
     pub path: &'static str,
     pub action: Action,
     pub scope: Scope,
+    pub handler: MakeHandler,
 }
 
-const fn r(method: &'static str, path: &'static str, action: Action, scope: Scope) -> RouteSpec {
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} ({:?}, {:?})",
+            self.method, self.path, self.action, self.scope
+        )
+    }
+}
+
+const fn get(path: &'static str, action: Action, scope: Scope, handler: MakeHandler) -> RouteSpec {
     RouteSpec {
-        method,
+        method: "GET",
         path,
         action,
         scope,
+        handler,
+    }
+}
+
+const fn post(path: &'static str, action: Action, scope: Scope, handler: MakeHandler) -> RouteSpec {
+    RouteSpec {
+        method: "POST",
+        path,
+        action,
+        scope,
+        handler,
+    }
+}
+
+const fn put(path: &'static str, action: Action, scope: Scope, handler: MakeHandler) -> RouteSpec {
+    RouteSpec {
+        method: "PUT",
+        path,
+        action,
+        scope,
+        handler,
     }
 }
 
@@ -38,208 +88,292 @@ use Action::*;
 use Scope::*;
 
 pub const ROUTES: &[RouteSpec] = &[
-    r("GET", "/", ReadPublished, Global),
-    r("GET", "/grupper/{slug}", ReadPublished, GroupSlug),
-    r(
-        "GET",
+    get("/", ReadPublished, Global, |f| on(f, pages::register)),
+    get("/grupper/{slug}", ReadPublished, GroupSlug, |f| {
+        on(f, pages::group)
+    }),
+    get(
         "/grupper/{slug}/uppdragshandlingar/{version}",
         ReadPublished,
         GroupSlug,
+        |f| on(f, pages::charter),
     ),
-    r(
-        "GET",
+    get(
         "/grupper/{slug}/uppdragshandlingar/{version}/kalla",
         ReadPublished,
         GroupSlug,
+        |f| on(f, pages::charter_source),
     ),
-    r("GET", "/arenden", ReadPublished, Global),
-    r("GET", "/arenden/{slug}", ReadPublished, Global),
-    r("GET", "/tillganglighet", ReadPublished, Global),
-    r("GET", "/forvaltningar", ReadPublished, Global),
-    r("GET", "/grupper/{slug}/medlemmar", ReadPeople, GroupSlug),
-    r("GET", "/personer", ReadPeople, Global),
-    r("GET", "/grupper/ny", CreateGroup, Global),
-    r("POST", "/grupper/ny", CreateGroup, Global),
-    r("GET", "/grupper/{slug}/redigera", EditGroup, GroupSlug),
-    r("POST", "/grupper/{slug}/redigera", EditGroup, GroupSlug),
-    r(
-        "GET",
+    get("/arenden", ReadPublished, Global, |f| on(f, pages::cases)),
+    get("/arenden/{slug}", ReadPublished, Global, |f| {
+        on(f, pages::case)
+    }),
+    get("/tillganglighet", ReadPublished, Global, |f| {
+        on(f, pages::accessibility)
+    }),
+    get("/forvaltningar", ReadPublished, Global, |f| {
+        on(f, edit::administrations)
+    }),
+    get("/grupper/{slug}/medlemmar", ReadPeople, GroupSlug, |f| {
+        on(f, edit::members)
+    }),
+    get("/personer", ReadPeople, Global, |f| on(f, edit::people)),
+    get("/grupper/ny", CreateGroup, Global, |f| {
+        on(f, edit::group_new)
+    }),
+    post("/grupper/ny", CreateGroup, Global, |f| {
+        on(f, edit::group_create)
+    }),
+    get("/grupper/{slug}/redigera", EditGroup, GroupSlug, |f| {
+        on(f, edit::group_edit)
+    }),
+    post("/grupper/{slug}/redigera", EditGroup, GroupSlug, |f| {
+        on(f, edit::group_save)
+    }),
+    get(
         "/grupper/{slug}/medlemmar/ny",
         EditMemberships,
         GroupSlug,
+        |f| on(f, edit::membership_new),
     ),
-    r(
-        "POST",
+    post(
         "/grupper/{slug}/medlemmar/ny",
         EditMemberships,
         GroupSlug,
+        |f| on(f, edit::membership_create),
     ),
-    r(
-        "GET",
+    get(
         "/medlemskap/{id}/redigera",
         EditMemberships,
         MembershipId,
+        |f| on(f, edit::membership_edit),
     ),
-    r(
-        "POST",
+    post(
         "/medlemskap/{id}/redigera",
         EditMemberships,
         MembershipId,
+        |f| on(f, edit::membership_save),
     ),
-    r("GET", "/personer/ny", EditPeople, Global),
-    r("POST", "/personer/ny", EditPeople, Global),
-    r("GET", "/personer/{id}/redigera", EditPeople, Global),
-    r("POST", "/personer/{id}/redigera", EditPeople, Global),
-    r("GET", "/forvaltningar/ny", EditAdministrations, Global),
-    r("POST", "/forvaltningar/ny", EditAdministrations, Global),
-    r(
-        "GET",
+    get("/personer/ny", EditPeople, Global, |f| {
+        on(f, edit::person_new)
+    }),
+    post("/personer/ny", EditPeople, Global, |f| {
+        on(f, edit::person_create)
+    }),
+    get("/personer/{id}/redigera", EditPeople, Global, |f| {
+        on(f, edit::person_edit)
+    }),
+    post("/personer/{id}/redigera", EditPeople, Global, |f| {
+        on(f, edit::person_save)
+    }),
+    get("/forvaltningar/ny", EditAdministrations, Global, |f| {
+        on(f, edit::administration_new)
+    }),
+    post("/forvaltningar/ny", EditAdministrations, Global, |f| {
+        on(f, edit::administration_create)
+    }),
+    get(
         "/forvaltningar/{id}/redigera",
         EditAdministrations,
         Global,
+        |f| on(f, edit::administration_edit),
     ),
-    r(
-        "POST",
+    post(
         "/forvaltningar/{id}/redigera",
         EditAdministrations,
         Global,
+        |f| on(f, edit::administration_save),
     ),
-    r("GET", "/organisation", ReadPublished, Global),
-    r(
-        "GET",
+    get("/organisation", ReadPublished, Global, |f| {
+        on(f, orgchart::region)
+    }),
+    get(
         "/grupper/{slug}/organisation",
         ReadPublished,
         GroupSlug,
+        |f| on(f, orgchart::group),
     ),
-    r("GET", "/regelefterlevnad", ReadPeople, Global),
-    r("GET", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
-    r("POST", "/grupper/{slug}/undantag", EditGroup, GroupSlug),
-    r(
-        "POST",
+    get("/regelefterlevnad", ReadPeople, Global, |f| {
+        on(f, compliance::dashboard)
+    }),
+    get("/grupper/{slug}/undantag", EditGroup, GroupSlug, |f| {
+        on(f, exceptions::list)
+    }),
+    post("/grupper/{slug}/undantag", EditGroup, GroupSlug, |f| {
+        on(f, exceptions::add)
+    }),
+    post(
         "/grupper/{slug}/undantag/{id}/avsluta",
         EditGroup,
         GroupSlug,
+        |f| on(f, exceptions::end),
     ),
-    r("GET", "/regelefterlevnad.csv", Export, Global),
-    r("GET", "/admin/logg", ReadAudit, Global),
-    r("GET", "/admin/logg.csv", Export, Global),
-    r("GET", "/konto", OwnAccount, Global),
-    r("POST", "/konto/nycklar", OwnAccount, Global),
-    r("POST", "/konto/nycklar/{id}/aterkalla", OwnAccount, Global),
-    r("POST", "/konto/kalenderlankar", OwnAccount, Global),
-    r(
-        "POST",
+    get("/regelefterlevnad.csv", Export, Global, |f| {
+        on(f, compliance::csv)
+    }),
+    get("/admin/logg", ReadAudit, Global, |f| {
+        on(f, admin::audit_log)
+    }),
+    get("/admin/logg.csv", Export, Global, |f| {
+        on(f, admin::audit_csv)
+    }),
+    get("/konto", OwnAccount, Global, |f| on(f, session::account)),
+    post("/konto/nycklar", OwnAccount, Global, |f| {
+        on(f, session::token_create)
+    }),
+    post("/konto/nycklar/{id}/aterkalla", OwnAccount, Global, |f| {
+        on(f, session::token_revoke)
+    }),
+    post("/konto/kalenderlankar", OwnAccount, Global, |f| {
+        on(f, session::calendar_link_create)
+    }),
+    post(
         "/konto/kalenderlankar/{id}/aterkalla",
         OwnAccount,
         Global,
+        |f| on(f, session::calendar_link_revoke),
     ),
-    r("POST", "/logga-ut", OwnAccount, Global),
-    r("GET", "/grupper/{slug}/moten", ReadPublished, GroupSlug),
-    r("GET", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),
-    r("POST", "/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug),
-    r(
-        "GET",
+    post("/logga-ut", OwnAccount, Global, |f| {
+        on(f, session::sign_out)
+    }),
+    get("/grupper/{slug}/moten", ReadPublished, GroupSlug, |f| {
+        on(f, meetings::list)
+    }),
+    get("/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug, |f| {
+        on(f, meetings::new)
+    }),
+    post("/grupper/{slug}/moten/ny", PlanMeetings, GroupSlug, |f| {
+        on(f, meetings::create)
+    }),
+    get(
         "/grupper/{slug}/moten/planera-ar",
         PlanMeetings,
         GroupSlug,
+        |f| on(f, meetings::year_new),
     ),
-    r(
-        "POST",
+    post(
         "/grupper/{slug}/moten/planera-ar",
         PlanMeetings,
         GroupSlug,
+        |f| on(f, meetings::year_create),
     ),
-    r(
-        "GET",
+    get(
         "/grupper/{slug}/kalender.ics",
         ReadPublished,
         GroupSlug,
+        |f| on(f, meetings::calendar),
     ),
-    r(
-        "GET",
+    get(
         "/grupper/{slug}/anteckningar.atom",
         ReadPublished,
         GroupSlug,
+        |f| on(f, meetings::feed),
     ),
-    r("GET", "/moten/{id}", ReadPublished, MeetingId),
-    r("GET", "/moten/{id}/redigera", PlanMeetings, MeetingId),
-    r("POST", "/moten/{id}/redigera", PlanMeetings, MeetingId),
-    r("POST", "/moten/{id}/installa", PlanMeetings, MeetingId),
-    r("POST", "/moten/{id}/narvaro", PlanMeetings, MeetingId),
-    r("POST", "/moten/{id}/bilagor", PlanMeetings, MeetingId),
-    r(
-        "GET",
+    get("/moten/{id}", ReadPublished, MeetingId, |f| {
+        on(f, meetings::show)
+    }),
+    get("/moten/{id}/redigera", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::edit)
+    }),
+    post("/moten/{id}/redigera", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::save)
+    }),
+    post("/moten/{id}/installa", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::cancel)
+    }),
+    post("/moten/{id}/narvaro", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::attendance)
+    }),
+    post("/moten/{id}/bilagor", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::upload).layer(axum::extract::DefaultBodyLimit::disable())
+    }),
+    get(
         "/moten/{id}/bilagor/{file}",
         ReadPublished,
         MeetingId,
+        |f| on(f, meetings::download),
     ),
-    r("POST", "/moten/{id}/dagordning", PlanMeetings, MeetingId),
-    r(
-        "POST",
+    post("/moten/{id}/dagordning", PlanMeetings, MeetingId, |f| {
+        on(f, meetings::add_item)
+    }),
+    post(
         "/moten/{id}/dagordning/publicera",
         PlanMeetings,
         MeetingId,
+        |f| on(f, meetings::publish_agenda),
     ),
-    r("GET", "/moten/{id}/anteckningar", DraftMinutes, MeetingId),
-    r("POST", "/moten/{id}/anteckningar", DraftMinutes, MeetingId),
-    r(
-        "POST",
+    get("/moten/{id}/anteckningar", DraftMinutes, MeetingId, |f| {
+        on(f, meetings::minutes_edit)
+    }),
+    post("/moten/{id}/anteckningar", DraftMinutes, MeetingId, |f| {
+        on(f, meetings::minutes_save)
+    }),
+    post(
         "/moten/{id}/anteckningar/skicka",
         DraftMinutes,
         MeetingId,
+        |f| on(f, meetings::submit),
     ),
-    r(
-        "POST",
+    post(
         "/moten/{id}/anteckningar/rattelse",
         DraftMinutes,
         MeetingId,
+        |f| on(f, meetings::correct),
     ),
-    r(
-        "POST",
+    post(
         "/moten/{id}/anteckningar/justera",
         ApproveMinutes,
         MeetingId,
+        |f| on(f, meetings::approve),
     ),
-    r(
-        "POST",
+    post(
         "/moten/{id}/anteckningar/aterforvisa",
         ApproveMinutes,
         MeetingId,
+        |f| on(f, meetings::return_minutes),
     ),
-    r(
-        "POST",
+    post(
         "/moten/{id}/anteckningar/publicera",
         PublishMinutes,
         MeetingId,
+        |f| on(f, meetings::publish),
     ),
-    r("GET", "/api/v1/organizations", ReadPublished, Global),
-    r(
-        "GET",
+    get("/api/v1/organizations", ReadPublished, Global, |f| {
+        on(f, api::organizations)
+    }),
+    get(
         "/api/v1/organizations/{slug}",
         ReadPublished,
         GroupSlug,
+        |f| on(f, api::organization),
     ),
-    r("PUT", "/api/v1/organizations/{slug}", EditGroup, GroupSlug),
-    r(
-        "GET",
+    put("/api/v1/organizations/{slug}", EditGroup, GroupSlug, |f| {
+        on(f, api::organization_put)
+    }),
+    get(
         "/api/v1/organizations/{slug}/charters",
         ReadPublished,
         GroupSlug,
+        |f| on(f, api::charters),
     ),
-    r(
-        "GET",
+    get(
         "/api/v1/organizations/{slug}/charters/{version}",
         ReadPublished,
         GroupSlug,
+        |f| on(f, api::charter),
     ),
-    r(
-        "GET",
+    get(
         "/api/v1/organizations/{slug}/memberships",
         ReadPeople,
         GroupSlug,
+        |f| on(f, api::memberships),
     ),
-    r("GET", "/api/v1/cases", ReadPublished, Global),
-    r("GET", "/api/v1/cases/{slug}", ReadPublished, Global),
+    get("/api/v1/cases", ReadPublished, Global, |f| {
+        on(f, api::cases)
+    }),
+    get("/api/v1/cases/{slug}", ReadPublished, Global, |f| {
+        on(f, api::case)
+    }),
 ];
 
 /// Routes anyone may reach, whatever the policy: signing in, the language switch,
@@ -255,3 +389,67 @@ pub const OPEN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/static/samordna.css"),
     ("GET", "/healthz"),
 ];
+
+/// Checks the route's action against the policy before its handler runs.
+pub(crate) async fn guard(
+    State((state, spec)): State<(AppState, RouteSpec)>,
+    Path(params): Path<HashMap<String, String>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let visitor = req
+        .extensions()
+        .get::<Visitor>()
+        .cloned()
+        .unwrap_or(Visitor::Anonymous { csrf: None });
+    let api = spec.path.starts_with("/api/");
+    let org = scope_org(&state, spec.scope, &params).await;
+    let checked = match org {
+        Ok(org) => auth::require(&state, &visitor, spec.action, org.as_ref()).await,
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(()) => next.run(req).await,
+        Err(e) if api => e.into_json(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The group a route acts on: by slug, or through the meeting or membership its
+/// path names. `None` when the path names nothing (the handler answers 404).
+async fn scope_org(
+    state: &AppState,
+    scope: Scope,
+    params: &HashMap<String, String>,
+) -> Result<Option<samordna_store::Organization>, AppError> {
+    let id = || params.get("id").and_then(|i| i.parse::<i64>().ok());
+    let org_id = match scope {
+        Scope::Global => return Ok(None),
+        Scope::GroupSlug => {
+            return match params.get("slug") {
+                Some(slug) => Ok(state.store.organization_by_slug(slug).await?),
+                None => Ok(None),
+            }
+        }
+        Scope::MeetingId => match id() {
+            Some(id) => state
+                .store
+                .meeting(id)
+                .await?
+                .map(|m| m.fields.organization_id),
+            None => None,
+        },
+        Scope::MembershipId => match id() {
+            Some(id) => state
+                .store
+                .membership(id)
+                .await?
+                .map(|m| m.fields.organization_id),
+            None => None,
+        },
+    };
+    match org_id {
+        Some(org_id) => Ok(state.store.organization(org_id).await?),
+        None => Ok(None),
+    }
+}

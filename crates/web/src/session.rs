@@ -10,17 +10,14 @@ use chrono::{Duration, Utc};
 use serde::Deserialize;
 
 use crate::auth::{
-    cookie, hash_secret, random_token, secure, verify_password, Visitor, CSRF_COOKIE,
-    SESSION_COOKIE,
+    cookie, hash_secret, random_token, secure, verify_password, CSRF_COOKIE, SESSION_COOKIE,
 };
+use crate::chrome::Chrome;
+use crate::error::AppError;
 use crate::forms::{Errors, Field, FieldKind, FormView, Posted};
-use crate::pages::Chrome;
+use crate::request::{ClientAddr, Visitor};
 use crate::return_path::ReturnPath;
-use crate::{AppError, AppState};
-
-/// The address a request came from, as the server saw it.
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub String);
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct Till {
@@ -81,7 +78,7 @@ fn render_sign_in(
     let oidc_href = state.settings.oidc.as_ref().map(|_| {
         format!(
             "/oidc/start?till={}",
-            crate::i18n::encode_query(till.as_str())
+            crate::request::encode_query(till.as_str())
         )
     });
     let html = SignInPage {
@@ -273,7 +270,7 @@ async fn account_page(
             )
         })
         .collect();
-    crate::pages::render(&AccountPage {
+    crate::render::page(&AccountPage {
         c,
         role,
         tokens,

@@ -6,8 +6,9 @@ use samordna_domain::{CharterStatus, OrgKind};
 use samordna_store::{in_force, CharterVersion, Organization, Store};
 use serde::Serialize;
 
-use crate::i18n::{Arg, RequestInfo, Tr};
-use crate::AppError;
+use crate::error::AppError;
+use crate::i18n::{Arg, Tr};
+use crate::request::RequestInfo;
 
 /// One consistent read of the register: organisations, names, liaisons, versions.
 pub struct Snapshot {
