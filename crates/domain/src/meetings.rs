@@ -1,7 +1,6 @@
-//! Meetings and minutes (mötesanteckningar): the states they pass through, and the
-//! calendar text (RFC 5545) that publishes them.
+//! Meetings and minutes (mötesanteckningar): the states they pass through. The
+//! calendar and feed that publish them are written by the web layer.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,105 +108,6 @@ pub fn frequency_outside(count: u32, min: Option<u32>, max: Option<u32>) -> bool
     min.is_some_and(|m| count < m) || max.is_some_and(|m| count > m)
 }
 
-/// One event of a calendar feed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CalendarEvent {
-    /// Stable across changes: the same meeting keeps its UID.
-    pub uid: String,
-    /// Increases with every change, so that calendars take the update.
-    pub sequence: i64,
-    pub summary: String,
-    pub description: String,
-    pub location: Option<String>,
-    pub url: Option<String>,
-    pub starts: DateTime<Utc>,
-    pub ends: DateTime<Utc>,
-    pub cancelled: bool,
-    pub updated: DateTime<Utc>,
-}
-
-/// A TEXT value (RFC 5545 3.3.11): backslash, `;`, `,` and line breaks escaped;
-/// control characters, which a content line may not hold (3.1), become a space.
-fn ical_text(s: &str) -> String {
-    let s: String = s
-        .replace("\r\n", "\n")
-        .chars()
-        .map(|c| match c {
-            '\n' | '\t' => c,
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect();
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets (RFC 5545 3.1), never inside a character.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for ch in line.chars() {
-        let len = ch.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += len;
-    }
-    out.push_str("\r\n");
-    out
-}
-
-fn ical_time(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// An iCalendar (RFC 5545) text with the events; cancelled events keep their UID
-/// and carry `STATUS:CANCELLED`.
-pub fn icalendar(name: &str, events: &[CalendarEvent]) -> String {
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".into(),
-        "PRODID:-//Samordna//Samordna//SV".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", ical_text(name)),
-    ];
-    for e in events {
-        lines.push("BEGIN:VEVENT".into());
-        lines.push(format!("UID:{}", e.uid));
-        lines.push(format!("SEQUENCE:{}", e.sequence));
-        lines.push(format!("DTSTAMP:{}", ical_time(e.updated)));
-        lines.push(format!("LAST-MODIFIED:{}", ical_time(e.updated)));
-        lines.push(format!("DTSTART:{}", ical_time(e.starts)));
-        lines.push(format!("DTEND:{}", ical_time(e.ends)));
-        lines.push(format!("SUMMARY:{}", ical_text(&e.summary)));
-        if !e.description.is_empty() {
-            lines.push(format!("DESCRIPTION:{}", ical_text(&e.description)));
-        }
-        if let Some(l) = &e.location {
-            lines.push(format!("LOCATION:{}", ical_text(l)));
-        }
-        if let Some(u) = &e.url {
-            lines.push(format!("URL:{u}"));
-        }
-        lines.push(format!(
-            "STATUS:{}",
-            if e.cancelled {
-                "CANCELLED"
-            } else {
-                "CONFIRMED"
-            }
-        ));
-        lines.push("END:VEVENT".into());
-    }
-    lines.push("END:VCALENDAR".into());
-    lines.iter().map(|l| fold(l)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,33 +144,5 @@ mod tests {
         assert!(!frequency_outside(4, Some(4), Some(8)));
         assert!(frequency_outside(9, Some(4), Some(8)));
         assert!(!frequency_outside(0, None, None));
-    }
-
-    #[test]
-    fn calendar_lines_are_escaped_folded_and_crlf() {
-        let t = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let e = CalendarEvent {
-            uid: "meeting-1@samordna".into(),
-            sequence: 2,
-            summary: "Möte, SOR barn; extra".into(),
-            description: "Rad 1\nRad 2 ".repeat(10),
-            location: Some("Regionens hus".into()),
-            url: None,
-            starts: t,
-            ends: t,
-            cancelled: true,
-            updated: t,
-        };
-        let text = icalendar("SOR barn\u{c}\u{b}", &[e]);
-        assert!(text.contains("X-WR-CALNAME:SOR barn  \r\n"), "{text}");
-        assert!(text.contains("SUMMARY:Möte\\, SOR barn\\; extra\r\n"));
-        assert!(text.contains("STATUS:CANCELLED\r\n"));
-        assert!(text.contains("DTSTART:20260302T080000Z\r\n"));
-        for line in text.split("\r\n") {
-            assert!(line.len() <= 75, "{line}");
-        }
-        assert!(!text.replace("\r\n", "").contains('\n'));
     }
 }

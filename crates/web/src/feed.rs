@@ -1,5 +1,6 @@
-//! The Atom feed (RFC 4287) of a group's published minutes, written by the
-//! template `feed.xml` through the one XML escaper ([`crate::xml::Xml`]).
+//! What publishes meetings and minutes: the Atom feed (RFC 4287, template
+//! `feed.xml`, escaped by [`crate::xml::Xml`]) and iCalendar (RFC 5545, template
+//! `calendar.ics`, escaped by [`Ical`] and folded by [`icalendar`]).
 
 use askama::Template;
 use chrono::{DateTime, Utc};
@@ -56,6 +57,96 @@ pub fn atom(
     .render()
 }
 
+/// One event of a calendar feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarEvent {
+    /// Stable across changes: the same meeting keeps its UID.
+    pub uid: String,
+    /// Increases with every change, so that calendars take the update.
+    pub sequence: i64,
+    pub summary: String,
+    pub description: String,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub cancelled: bool,
+    pub updated: DateTime<Utc>,
+}
+
+/// The askama escaper of `.ics` templates: a TEXT value (RFC 5545 3.3.11) with
+/// backslash, `;`, `,` and line breaks escaped; control characters, which a content
+/// line may not hold (3.1), become a space.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ical;
+
+impl askama::filters::Escaper for Ical {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let string = string.replace("\r\n", "\n");
+        for c in string.chars() {
+            match c {
+                '\\' => dest.write_str("\\\\")?,
+                ';' => dest.write_str("\\;")?,
+                ',' => dest.write_str("\\,")?,
+                '\n' => dest.write_str("\\n")?,
+                '\t' => dest.write_char('\t')?,
+                c if c.is_control() => dest.write_char(' ')?,
+                c => dest.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn ical_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Folds a content line at 75 octets (RFC 5545 3.1), never inside a character.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for ch in line.chars() {
+        let len = ch.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[derive(Template)]
+#[template(path = "calendar.ics")]
+struct Calendar<'a> {
+    name: &'a str,
+    events: Vec<(&'a CalendarEvent, [String; 3])>,
+}
+
+/// An iCalendar text with the events; cancelled events keep their UID and carry
+/// `STATUS:CANCELLED`. Lines end in CRLF and are folded at 75 octets.
+pub fn icalendar(name: &str, events: &[CalendarEvent]) -> Result<String, askama::Error> {
+    let text = Calendar {
+        name,
+        events: events
+            .iter()
+            .map(|e| {
+                (
+                    e,
+                    [ical_time(e.updated), ical_time(e.starts), ical_time(e.ends)],
+                )
+            })
+            .collect(),
+    }
+    .render()?;
+    let mut out = String::with_capacity(text.len() + text.len() / 30);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        fold(line, &mut out);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +179,42 @@ mod tests {
             f.contains("<summary>&quot;q&quot; sida 2 </summary>"),
             "{f}"
         );
+    }
+
+    #[test]
+    fn calendar_lines_are_escaped_folded_and_crlf() {
+        let t = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let e = CalendarEvent {
+            uid: "meeting-1@samordna".into(),
+            sequence: 2,
+            summary: "Möte, SOR barn; extra".into(),
+            description: "Rad 1\nRad 2 ".repeat(10),
+            location: Some("Regionens hus".into()),
+            url: Some("https://samordna.example/moten/1".into()),
+            starts: t,
+            ends: t,
+            cancelled: true,
+            updated: t,
+        };
+        let text = icalendar("SOR barn\u{c}\u{b}", &[e]).unwrap();
+        assert!(
+            text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("X-WR-CALNAME:SOR barn  \r\n"), "{text}");
+        assert!(
+            text.contains("SUMMARY:Möte\\, SOR barn\\; extra\r\n"),
+            "{text}"
+        );
+        assert!(text.contains("STATUS:CANCELLED\r\n"));
+        assert!(text.contains("DTSTART:20260302T080000Z\r\n"));
+        assert!(text.contains("URL:https://samordna.example/moten/1\r\n"));
+        assert!(text.ends_with("END:VCALENDAR\r\n"));
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "{line}");
+        }
+        assert!(!text.replace("\r\n", "").contains('\n'));
     }
 }
