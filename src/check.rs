@@ -3,9 +3,8 @@
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use samordna_domain::rules::{self, Outcome, Severity};
-use samordna_domain::OrgKind;
-use samordna_store::{Organization, Store};
+use samordna_domain::rules::{self, Outcome, RuleId, Severity};
+use samordna_store::Store;
 
 /// Runs the check; returns the exit status.
 pub async fn run(
@@ -14,35 +13,21 @@ pub async fn run(
     json: bool,
     region: &rules::RegionDefaults,
 ) -> Result<u8> {
-    let orgs = store
-        .organizations()
+    let filter = samordna_store::GroupFilter {
+        slug: group,
+        ..Default::default()
+    };
+    let today = Utc::now().date_naive();
+    let evaluated = store
+        .evaluate(&filter, region, today)
         .await
-        .context("kunde inte läsa grupperna")?;
-    let chosen: Vec<&Organization> = orgs
-        .iter()
-        .filter(|o| {
-            o.merged_into_id.is_none()
-                && matches!(
-                    o.kind,
-                    OrgKind::Samordningsrad
-                        | OrgKind::Samordningsgrupp
-                        | OrgKind::RegionaltProcessteam
-                        | OrgKind::Undergrupp
-                )
-        })
-        .filter(|o| group.is_none_or(|g| o.slug == g))
-        .collect();
+        .context("kunde inte pröva grupperna")?;
     if let Some(g) = group {
-        if chosen.is_empty() {
+        if evaluated.is_empty() {
             anyhow::bail!("det finns ingen grupp med adressen {g}");
         }
     }
-    let today = Utc::now().date_naive();
-    let mut outcomes = Vec::new();
-    for org in chosen {
-        let f = store.group_facts(org, &orgs, region).await?;
-        outcomes.extend(rules::check(&f, today));
-    }
+    let outcomes: Vec<Outcome> = evaluated.into_iter().flat_map(|e| e.outcomes).collect();
     let findings: Vec<_> = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -98,7 +83,7 @@ pub async fn run(
             }
         }
         // What could not be checked, once per rule and reason, with how many groups.
-        let mut cannot: Vec<(&str, String, usize)> = Vec::new();
+        let mut cannot: Vec<(RuleId, String, usize)> = Vec::new();
         for o in &outcomes {
             if let Outcome::CannotCheck { rule, reason } = o {
                 let reason = sv.text(reason);
@@ -107,7 +92,7 @@ pub async fn run(
                     .find(|(r, why, _)| r == rule && *why == reason)
                 {
                     Some(entry) => entry.2 += 1,
-                    None => cannot.push((rule, reason, 1)),
+                    None => cannot.push((*rule, reason, 1)),
                 }
             }
         }

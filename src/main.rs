@@ -512,7 +512,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             until,
             reason,
         }) => {
-            // As the portal's form: a date to come, a reason (the store knows the rules).
+            // As the portal's form: a known rule, a date to come, a reason.
+            let rule: samordna_domain::rules::RuleId =
+                rule.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             let today = chrono::Utc::now().date_naive();
             if until < today || until.year() > 2200 {
                 anyhow::bail!(
@@ -529,7 +531,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await?
                 .with_context(|| format!("det finns ingen grupp med adressen {group}"))?;
             store
-                .add_rule_exception(org.id, &rule, until, &reason, &actor())
+                .add_rule_exception(org.id, rule, until, &reason, &actor())
                 .await?;
             println!(
                 "Undantag från {rule} för {} till och med {until}.",

@@ -139,8 +139,8 @@ pub fn bodies_to_inform(doc: &ParsedCharter) -> Vec<String> {
         l.contains("beslut") && (l.contains("kommuniceras") || l.contains("informeras"))
     };
     let mut out: Vec<String> = Vec::new();
-    for (_, text) in crate::rules::charter_texts(doc) {
-        for sentence in crate::rules::sentences(text) {
+    for (_, text) in crate::quotes::charter_texts(doc) {
+        for sentence in crate::quotes::sentences(text) {
             if !says_inform(&sentence) {
                 continue;
             }
@@ -157,8 +157,8 @@ pub fn bodies_to_inform(doc: &ParsedCharter) -> Vec<String> {
 /// The body that appoints the chair, from the charter's "Ordförande: Utses av …"
 /// sentence: the first body named after "utses av", by its name in the register.
 pub fn chair_appointer(doc: &ParsedCharter) -> Option<String> {
-    for (_, text) in crate::rules::charter_texts(doc) {
-        for sentence in crate::rules::sentences(text) {
+    for (_, text) in crate::quotes::charter_texts(doc) {
+        for sentence in crate::quotes::sentences(text) {
             let lower = sentence.to_lowercase();
             if !lower.contains("ordförande") {
                 continue;

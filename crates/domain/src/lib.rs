@@ -14,6 +14,7 @@ pub mod names;
 pub mod normalize;
 pub mod parse;
 pub mod policy;
+pub mod quotes;
 pub mod rules;
 mod text;
 

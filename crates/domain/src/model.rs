@@ -51,6 +51,20 @@ impl OrgKind {
         }
     }
 
+    /// Whether this is one of the governance groups the register runs (councils,
+    /// coordination groups, process teams, subgroups): the groups in the register's
+    /// tree, whose charters the rules check. Bodies they refer to (ledningsgrupper,
+    /// förvaltningar, PPR …) are not.
+    pub fn is_governance_group(self) -> bool {
+        matches!(
+            self,
+            OrgKind::Samordningsrad
+                | OrgKind::Samordningsgrupp
+                | OrgKind::RegionaltProcessteam
+                | OrgKind::Undergrupp
+        )
+    }
+
     /// The Swedish word shown to users.
     pub fn label_sv(self) -> &'static str {
         match self {

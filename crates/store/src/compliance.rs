@@ -8,7 +8,59 @@ use samordna_domain::CharterStatus;
 
 use crate::{in_force, with_pool, Backend, Organization, Store, StoreError};
 
+/// Which groups to check: by address, kind, or an administration represented
+/// among the members; all governance groups when empty.
+#[derive(Debug, Clone, Default)]
+pub struct GroupFilter<'a> {
+    pub slug: Option<&'a str>,
+    pub kind: Option<samordna_domain::OrgKind>,
+    /// The name of an administration one of the current members comes from.
+    pub administration: Option<&'a str>,
+}
+
+/// One group checked: the group and the outcome of every rule for it.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub organization: Organization,
+    pub outcomes: Vec<samordna_domain::rules::Outcome>,
+}
+
 impl Store {
+    /// Checks the governance groups the filter names against the rules of their
+    /// own charters, as of `today`: one place for `samordna check`, the compliance
+    /// dashboard and a group's page. In the order of `organizations` (Swedish).
+    pub async fn evaluate(
+        &self,
+        filter: &GroupFilter<'_>,
+        region: &RegionDefaults,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<Evaluation>, StoreError> {
+        let orgs = self.organizations().await?;
+        let mut out = Vec::new();
+        for org in orgs.iter().filter(|o| {
+            o.merged_into_id.is_none()
+                && o.kind.is_governance_group()
+                && filter.slug.is_none_or(|s| o.slug == s)
+                && filter.kind.is_none_or(|k| o.kind == k)
+        }) {
+            let facts = self.group_facts(org, &orgs, region).await?;
+            if let Some(adm) = filter.administration {
+                if !facts
+                    .members
+                    .iter()
+                    .any(|m| m.administration.as_deref() == Some(adm))
+                {
+                    continue;
+                }
+            }
+            out.push(Evaluation {
+                organization: org.clone(),
+                outcomes: samordna_domain::rules::check(&facts, today),
+            });
+        }
+        Ok(out)
+    }
+
     /// A group's charter, members, parent's contact persons and meetings, as the rules see them.
     pub async fn group_facts(
         &self,
@@ -178,14 +230,12 @@ impl Store {
     pub async fn add_rule_exception(
         &self,
         organization_id: i64,
-        rule: &str,
+        rule: samordna_domain::rules::RuleId,
         valid_until: chrono::NaiveDate,
         reason: &str,
         actor: &str,
     ) -> Result<i64, StoreError> {
-        if !samordna_domain::rules::RULE_IDS.contains(&rule) {
-            return Err(StoreError::Conflict(format!("okänd regel: {rule}")));
-        }
+        let rule = rule.as_str();
         if reason.trim().is_empty() {
             return Err(StoreError::Conflict("ett undantag behöver ett skäl".into()));
         }

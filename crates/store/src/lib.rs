@@ -30,7 +30,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 pub use accounts::*;
-pub use compliance::ExceptionRecord;
+pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 use conn::Conn;
 pub use jobs::*;
 pub use meetings::*;

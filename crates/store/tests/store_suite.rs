@@ -1376,7 +1376,7 @@ mod compliance {
     fn adjunct_finding(facts: &rules::GroupFacts) -> bool {
         rules::check(facts, d("2026-11-22"))
             .iter()
-            .any(|o| matches!(o, Outcome::Finding(f) if f.rule == "adjunct-limit"))
+            .any(|o| matches!(o, Outcome::Finding(f) if f.rule.as_str() == "adjunct-limit"))
     }
 
     async fn group_settings_override_the_region_defaults(store: &Store) {
@@ -1421,18 +1421,25 @@ mod compliance {
     async fn exceptions_are_kept_with_their_reason(store: &Store) {
         import_seeds(store).await;
         let org = super::org(store, "samordningsrad-neurologi").await;
+        use samordna_domain::rules::RuleId;
+        assert!(
+            "no-such-rule".parse::<RuleId>().is_err(),
+            "a rule is one of the catalogue's"
+        );
         assert!(store
-            .add_rule_exception(org.id, "no-such-rule", d("2026-12-31"), "x", "editor")
-            .await
-            .is_err());
-        assert!(store
-            .add_rule_exception(org.id, "meeting-frequency", d("2026-12-31"), "  ", "editor")
+            .add_rule_exception(
+                org.id,
+                RuleId::MeetingFrequency,
+                d("2026-12-31"),
+                "  ",
+                "editor"
+            )
             .await
             .is_err());
         store
             .add_rule_exception(
                 org.id,
-                "meeting-frequency",
+                RuleId::MeetingFrequency,
                 d("2026-12-31"),
                 "Överenskommet med kontaktpersonen",
                 "editor",

@@ -5,15 +5,16 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Extension;
 use samordna_domain::collation;
-use samordna_domain::rules::{self, Outcome, Severity};
+use samordna_domain::rules::{FixedAt, Outcome, RuleId, Severity};
 use samordna_domain::OrgKind;
+use samordna_store::GroupFilter;
 use serde::Deserialize;
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
-use crate::view::{in_tree, kind_label, OrgLink};
+use crate::view::{kind_label, OrgLink};
 
 #[derive(Deserialize, Default)]
 pub struct Filter {
@@ -68,30 +69,22 @@ struct Page {
 
 /// Where a finding of `rule` is fixed, for the group at `group_href`, and the
 /// message key of the link.
-pub(crate) fn fix_link(group_href: &str, rule: &str) -> (String, &'static str) {
-    match rule {
-        "missing-chair"
-        | "missing-coordinator"
-        | "missing-contact-person"
-        | "chair-contact-same-administration"
-        | "member-not-appointed"
-        | "adjunct-limit" => (format!("{group_href}/medlemmar"), "finding-fix-members"),
-        "meeting-frequency" | "minutes-missing" | "minutes-unapproved" | "minutes-unpublished" => {
-            (format!("{group_href}/moten"), "finding-fix-meetings")
-        }
-        "no-charter" | "charter-undecided" | "charter-distribution" => (
+pub(crate) fn fix_link(group_href: &str, rule: RuleId) -> (String, &'static str) {
+    match rule.fixed_at() {
+        FixedAt::Members => (format!("{group_href}/medlemmar"), "finding-fix-members"),
+        FixedAt::Meetings => (format!("{group_href}/moten"), "finding-fix-meetings"),
+        FixedAt::Charters => (
             format!("{group_href}#uppdragshandlingar"),
             "finding-fix-charter",
         ),
-        _ => (format!("{group_href}/redigera"), "finding-fix-group"),
+        FixedAt::Group => (format!("{group_href}/redigera"), "finding-fix-group"),
     }
 }
 
-fn checkable() -> Vec<&'static str> {
-    rules::RULE_IDS
-        .iter()
-        .copied()
-        .filter(|r| !rules::NOT_YET_CHECKABLE.contains(r))
+fn checkable() -> Vec<RuleId> {
+    RuleId::ALL
+        .into_iter()
+        .filter(|r| r.checkable_yet())
         .collect()
 }
 
@@ -99,37 +92,35 @@ async fn table(
     state: &AppState,
     f: &Filter,
 ) -> Result<Vec<(String, String, Vec<Outcome>)>, AppError> {
-    let orgs = state.store.organizations().await?;
+    let kind = match f.typ.as_str() {
+        "" => None,
+        other => match other.parse::<samordna_domain::OrgKind>() {
+            Ok(k) => Some(k),
+            Err(_) => return Ok(Vec::new()),
+        },
+    };
+    let filter = GroupFilter {
+        slug: None,
+        kind,
+        administration: Some(f.forvaltning.as_str()).filter(|a| !a.is_empty()),
+    };
     let today = chrono::Utc::now().date_naive();
-    let mut out = Vec::new();
-    for org in orgs
-        .iter()
-        .filter(|o| o.merged_into_id.is_none() && in_tree(o.kind))
-    {
-        if !f.typ.is_empty() && org.kind.as_str() != f.typ {
-            continue;
-        }
-        let facts = state
-            .store
-            .group_facts(org, &orgs, &state.settings.region)
-            .await?;
-        let represented = facts
-            .members
-            .iter()
-            .any(|m| m.administration.as_deref() == Some(f.forvaltning.as_str()));
-        if !f.forvaltning.is_empty() && !represented {
-            continue;
-        }
-        out.push((
-            org.name.clone(),
-            OrgLink::from(org).href(),
-            rules::check(&facts, today),
-        ));
-    }
-    Ok(out)
+    Ok(state
+        .store
+        .evaluate(&filter, &state.settings.region, today)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                e.organization.name.clone(),
+                OrgLink::from(&e.organization).href(),
+                e.outcomes,
+            )
+        })
+        .collect())
 }
 
-fn cell(outcomes: &[Outcome], rule: &str) -> (&'static str, &'static str, Option<Severity>) {
+fn cell(outcomes: &[Outcome], rule: RuleId) -> (&'static str, &'static str, Option<Severity>) {
     let worst = outcomes
         .iter()
         .filter_map(|o| match o {
@@ -167,7 +158,7 @@ pub async fn dashboard(
         .await?
         .into_iter()
         .map(|(name, href, outcomes)| {
-            let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, r)).collect();
+            let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, *r)).collect();
             let worst = cells.iter().filter_map(|c| c.2).min();
             let worst_cell = match worst {
                 Some(Severity::Error) => ("missing", t.t("cell-error")),
@@ -195,7 +186,7 @@ pub async fn dashboard(
     // Sorted by name, by the most serious finding, or by one rule's column (most
     // serious first, then by name).
     let rank = |s: Option<Severity>| s.map_or(9, |s| s as u8);
-    let by_rule = rules.iter().position(|r| *r == f.ordning);
+    let by_rule = rules.iter().position(|r| r.as_str() == f.ordning);
     match (f.ordning.as_str(), by_rule) {
         ("allvar", _) => rows.sort_by(|a, b| {
             rank(a.worst)
@@ -267,7 +258,7 @@ pub async fn dashboard(
         text: r.to_string(),
         code: true,
         href: format!("/regelefterlevnad?{q}&ordning={r}"),
-        sort: sorted(r),
+        sort: sorted(r.as_str()),
     }));
     let sorted_by = headers
         .iter()
@@ -277,7 +268,12 @@ pub async fn dashboard(
     let not_yet = t.t1(
         "compliance-not-yet",
         "rules",
-        rules::NOT_YET_CHECKABLE.join(", "),
+        RuleId::ALL
+            .iter()
+            .filter(|r| !r.checkable_yet())
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     crate::render::page(&Page {
         headers,

@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use samordna_domain::rules::RULE_IDS;
+use samordna_domain::rules::RuleId;
 use serde::Deserialize;
 
 use crate::chrome::Chrome;
@@ -82,7 +82,7 @@ async fn page(
         })
         .collect();
     let mut rules = vec![(String::new(), t.t("exception-choose-rule"))];
-    rules.extend(RULE_IDS.iter().map(|r| (r.to_string(), r.to_string())));
+    rules.extend(RuleId::ALL.iter().map(|r| (r.to_string(), r.to_string())));
     let link = OrgLink::from(&org);
     let f = FormView {
         title: t.t1("exceptions-title", "name", &org.name),
@@ -157,7 +157,8 @@ pub async fn add(
         until: p.get("until"),
         reason: p.get("reason").trim().to_string(),
     };
-    if !RULE_IDS.contains(&typed.rule.as_str()) {
+    let rule = typed.rule.parse::<RuleId>().ok();
+    if rule.is_none() {
         e.add("rule", t.t("error-exception-rule"));
     }
     let today = chrono::Utc::now().date_naive();
@@ -179,11 +180,11 @@ pub async fn add(
         e.add("reason", t.t("error-exception-reason"));
     }
     let org = state.group(&slug).await?;
-    match until {
-        Some(until) if e.is_empty() => {
+    match (until, rule) {
+        (Some(until), Some(rule)) if e.is_empty() => {
             state
                 .store
-                .add_rule_exception(org.id, &typed.rule, until, &typed.reason, &v.actor())
+                .add_rule_exception(org.id, rule, until, &typed.reason, &v.actor())
                 .await?;
             Ok(Redirect::to(&format!("/grupper/{slug}/undantag")).into_response())
         }

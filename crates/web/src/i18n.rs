@@ -171,7 +171,11 @@ mod tests {
     #[test]
     fn every_message_the_domain_names_exists() {
         let sources = [
-            include_str!("../../domain/src/rules.rs"),
+            include_str!("../../domain/src/rules/mod.rs"),
+            include_str!("../../domain/src/rules/charter.rs"),
+            include_str!("../../domain/src/rules/members.rs"),
+            include_str!("../../domain/src/rules/meetings.rs"),
+            include_str!("../../domain/src/rules/decisions.rs"),
             include_str!("../../domain/src/decisions.rs"),
             include_str!("../../store/src/compliance.rs"),
         ];

@@ -388,13 +388,23 @@ pub async fn group(
         (None, Vec::new())
     };
     let findings = if members.is_some() && in_tree(org.kind) {
-        let orgs = state.store.organizations().await?;
-        let facts = state
+        let filter = samordna_store::GroupFilter {
+            slug: Some(&org.slug),
+            ..Default::default()
+        };
+        let outcomes = state
             .store
-            .group_facts(org, &orgs, &state.settings.region)
-            .await?;
+            .evaluate(
+                &filter,
+                &state.settings.region,
+                chrono::Utc::now().date_naive(),
+            )
+            .await?
+            .pop()
+            .map(|e| e.outcomes)
+            .unwrap_or_default();
         Some(
-            samordna_domain::rules::check(&facts, chrono::Utc::now().date_naive())
+            outcomes
                 .into_iter()
                 .filter_map(|o| match o {
                     samordna_domain::rules::Outcome::Finding(f) => Some(FindingView {
@@ -407,7 +417,7 @@ pub async fn group(
                             samordna_domain::rules::Severity::Warning => "warn",
                             samordna_domain::rules::Severity::Info => "ok",
                         },
-                        rule: f.rule,
+                        rule: f.rule.as_str(),
                         fix: {
                             let (h, key) = crate::compliance::fix_link(&href, f.rule);
                             (h, t.t(key))

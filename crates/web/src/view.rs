@@ -197,13 +197,7 @@ impl CharterState {
 
 /// Kinds shown in the tree of councils and their groups; the rest are other bodies.
 pub fn in_tree(kind: OrgKind) -> bool {
-    matches!(
-        kind,
-        OrgKind::Samordningsrad
-            | OrgKind::Samordningsgrupp
-            | OrgKind::RegionaltProcessteam
-            | OrgKind::Undergrupp
-    )
+    kind.is_governance_group()
 }
 
 pub fn status_label(t: &Tr, status: &str) -> String {
