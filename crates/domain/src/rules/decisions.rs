@@ -15,12 +15,10 @@ fn not_recorded() -> Text {
     text!("cannot-not-recorded")
 }
 
-/// `decision-outside-mandate`, `escalation-route`, `decision-not-communicated` and
-/// `charter-distribution`.
-pub(super) fn check(c: &mut Checker) {
+/// decision-outside-mandate: every decision rests on the members' mandates in the
+/// administrations it binds, or on the chair's mandate for regional routines.
+pub(super) fn decision_outside_mandate(c: &mut Checker) {
     let g = c.g;
-    // decision-outside-mandate: every decision rests on the members' mandates in the
-    // administrations it binds, or on the chair's mandate for regional routines.
     match &g.decisions {
         None => c.cannot(RuleId::DecisionOutsideMandate, not_recorded()),
         Some(decisions) => {
@@ -80,8 +78,11 @@ pub(super) fn check(c: &mut Checker) {
             );
         }
     }
+}
 
-    // escalation-route: questions go where the charters send them.
+/// escalation-route: questions go where the charters send them.
+pub(super) fn escalation_route(c: &mut Checker) {
+    let g = c.g;
     let via_council = g.kind == OrgKind::Samordningsgrupp && g.parent.is_some();
     match (&g.decisions, &g.escalations) {
         (None, None) => c.cannot(RuleId::EscalationRoute, not_recorded()),
@@ -144,8 +145,11 @@ pub(super) fn check(c: &mut Checker) {
             );
         }
     }
+}
 
-    // decision-not-communicated: the bodies the charter names are told of every decision.
+/// decision-not-communicated: the bodies the charter names are told of every decision.
+pub(super) fn decision_not_communicated(c: &mut Checker) {
+    let g = c.g;
     match (&g.decisions, c.charter()) {
         (None, _) => c.cannot(RuleId::DecisionNotCommunicated, not_recorded()),
         (Some(_), None) => c.cannot(
@@ -181,8 +185,11 @@ pub(super) fn check(c: &mut Checker) {
             );
         }
     }
+}
 
-    // charter-distribution: a decided charter is sent to its distribution list.
+/// charter-distribution: a decided charter is sent to its distribution list.
+pub(super) fn charter_distribution(c: &mut Checker) {
+    let g = c.g;
     match (&g.charter_in_force, &g.charter_sent_to) {
         (None, _) => c.ok(RuleId::CharterDistribution),
         (Some(_), None) => c.cannot(RuleId::CharterDistribution, not_recorded()),

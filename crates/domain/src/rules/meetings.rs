@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Checker, MeetingFacts, RuleId, Severity};
+use super::{Checker, MeetingFacts, RuleId, Severity, Source};
 use crate::meetings::{MeetingKind, MinutesStatus};
 use crate::message::Text;
 use crate::text;
@@ -75,64 +75,80 @@ pub(super) fn meeting_frequency(c: &mut Checker) {
         c.cannot(RuleId::MeetingFrequency, why);
     }
 }
-/// `minutes-missing`, `minutes-unapproved`, `minutes-unpublished`: every held
-/// ordinary meeting has minutes, approved within the group's days and published.
-pub(super) fn minutes(c: &mut Checker) {
-    let g = c.g;
+/// The ordinary meetings held before today, not cancelled.
+fn held<'a>(c: &Checker<'a>) -> Vec<&'a MeetingFacts> {
     let today = c.today;
-    // minutes-missing, minutes-unapproved, minutes-unpublished
-    let held: Vec<&MeetingFacts> = g
-        .meetings
+    c.g.meetings
         .iter()
         .filter(|m| m.kind == MeetingKind::Ordinary && !m.cancelled && m.date < today)
-        .collect();
+        .collect()
+}
+
+/// The charter's sentence on minutes, and how serious a finding on them is: an
+/// error where the group's own charter requires minutes (the neonatal group's
+/// does), elsewhere the region's practice, a warning.
+fn minutes_rule(c: &Checker) -> (Option<Source>, Severity) {
     let src = c
         .source(&["mötesanteckningar"])
         .or_else(|| c.source(&["anteckningar"]));
-    // An error where the group's own charter requires minutes (the neonatal group's
-    // does); elsewhere the region's practice, a warning.
-    let minutes_severity = if src.is_some() {
+    let severity = if src.is_some() {
         Severity::Error
     } else {
         Severity::Warning
     };
-    let missing: Vec<Text> = held
+    (src, severity)
+}
+
+/// `minutes-missing`: every held ordinary meeting has minutes.
+pub(super) fn minutes_missing(c: &mut Checker) {
+    let (src, severity) = minutes_rule(c);
+    let missing: Vec<Text> = held(c)
         .iter()
         .filter(|m| m.minutes.is_none())
         .map(|m| m.label.clone())
         .collect();
     c.finding_unless_none(
         RuleId::MinutesMissing,
-        minutes_severity,
+        severity,
         text!("rule-minutes-missing", "count" => missing.len()),
         missing,
-        src.clone(),
+        src,
     );
-    let late: Vec<Text> = held
+}
+
+/// `minutes-unapproved`: minutes are approved within the group's days.
+pub(super) fn minutes_unapproved(c: &mut Checker) {
+    let (src, severity) = minutes_rule(c);
+    let (today, days) = (c.today, c.g.approve_days);
+    let late: Vec<Text> = held(c)
         .iter()
         .filter(|m| {
-            m.minutes.is_some_and(|s| !s.is_approved())
-                && (today - m.date).num_days() > g.approve_days
+            m.minutes.is_some_and(|s| !s.is_approved()) && (today - m.date).num_days() > days
         })
         .map(|m| m.label.clone())
         .collect();
     c.finding_unless_none(
         RuleId::MinutesUnapproved,
-        minutes_severity,
-        text!("rule-minutes-unapproved", "days" => g.approve_days),
+        severity,
+        text!("rule-minutes-unapproved", "days" => days),
         late,
-        src.clone(),
+        src,
     );
-    let unpublished: Vec<Text> = held
+}
+
+/// `minutes-unpublished`: approved minutes are published on the intranet.
+pub(super) fn minutes_unpublished(c: &mut Checker) {
+    let unpublished: Vec<Text> = held(c)
         .iter()
         .filter(|m| m.minutes == Some(MinutesStatus::Approved))
         .map(|m| m.label.clone())
         .collect();
+    let src = c.source(&["publiceras"]);
     c.finding_unless_none(
         RuleId::MinutesUnpublished,
         Severity::Warning,
         text!("rule-minutes-unpublished"),
         unpublished,
-        c.source(&["publiceras"]),
+        src,
     );
 }

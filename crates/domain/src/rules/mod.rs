@@ -371,8 +371,13 @@ pub fn check(g: &GroupFacts, today: NaiveDate) -> Vec<Outcome> {
     charter::charter_undecided(&mut c);
     members::check(&mut c);
     meetings::meeting_frequency(&mut c);
-    meetings::minutes(&mut c);
+    meetings::minutes_missing(&mut c);
+    meetings::minutes_unapproved(&mut c);
+    meetings::minutes_unpublished(&mut c);
     charter::group_info_unpublished(&mut c);
-    decisions::check(&mut c);
+    decisions::decision_outside_mandate(&mut c);
+    decisions::escalation_route(&mut c);
+    decisions::decision_not_communicated(&mut c);
+    decisions::charter_distribution(&mut c);
     c.out
 }
