@@ -4,6 +4,10 @@
 //! Errors: `anyhow` with context here at the edge; the library crates use
 //! `thiserror` types.
 
+// The doc comments of the CLI are its --help text, read in a terminal: bare URLs
+// stay bare there.
+#![allow(rustdoc::bare_urls)]
+
 mod check;
 mod demo;
 mod import;

@@ -13,9 +13,9 @@
 //!   those of the file;
 //! - the Latin ligatures of U+FB00–U+FB06 (ﬀ, ﬁ, ﬂ, ﬃ, ﬄ, ﬅ, ﬆ) are spelled out;
 //! - the hyphen characters U+2010 and U+2011 become `-`;
-//! - in one-line fields ([`line`]: names, areas, titles, registry numbers)
+//! - in one-line fields ([`line()`]: names, areas, titles, registry numbers)
 //!   typographic quotes (‘ ’ ‚ ‛ “ ” „ ‟ « ») become `'` and `"`. Running text
-//!   ([`text`]) keeps them: ”…” is correct Swedish typography in a decided
+//!   ([`text()`]) keeps them: ”…” is correct Swedish typography in a decided
 //!   charter, which reads as it was decided;
 //! - bidirectional embeddings, overrides and isolates (U+202A–U+202E,
 //!   U+2066–U+2069), which make text read otherwise than it is stored, are removed;
@@ -90,7 +90,7 @@ pub fn text(s: &str) -> String {
     }
 }
 
-/// One line (a name, an area, a title, a registry number): [`text`], then every
+/// One line (a name, an area, a title, a registry number): [`text()`], then every
 /// run of white space (line feeds included) becomes one space, trimmed.
 pub fn line(s: &str) -> String {
     text(s)
