@@ -35,7 +35,11 @@ impl Store {
         region: &RegionDefaults,
         today: chrono::NaiveDate,
     ) -> Result<Vec<Evaluation>, StoreError> {
-        let orgs = self.organizations().await?;
+        // One group by its address reads that group, not the register.
+        let orgs = match filter.slug {
+            Some(slug) => self.organization_by_slug(slug).await?.into_iter().collect(),
+            None => self.organizations().await?,
+        };
         let mut out = Vec::new();
         for org in orgs.iter().filter(|o| {
             o.merged_into_id.is_none()
@@ -43,7 +47,7 @@ impl Store {
                 && filter.slug.is_none_or(|s| o.slug == s)
                 && filter.kind.is_none_or(|k| o.kind == k)
         }) {
-            let facts = self.group_facts(org, &orgs, region).await?;
+            let facts = self.group_facts(org, region).await?;
             if let Some(adm) = filter.administration {
                 if !facts
                     .members
@@ -65,7 +69,6 @@ impl Store {
     pub async fn group_facts(
         &self,
         org: &Organization,
-        orgs: &[Organization],
         region: &RegionDefaults,
     ) -> Result<GroupFacts, StoreError> {
         let store = self;
@@ -115,10 +118,11 @@ impl Store {
                 appointed_by: m.fields.appointed_by.clone(),
             })
             .collect();
-        let parent = org
-            .reports_to_id
-            .and_then(|id| orgs.iter().find(|o| o.id == id));
-        let parent_contacts = match parent {
+        let parent = match org.reports_to_id {
+            Some(id) => store.organization(id).await?,
+            None => None,
+        };
+        let parent_contacts = match &parent {
             Some(parent) => Some(
                 store
                     .memberships(Some(parent.id), None)

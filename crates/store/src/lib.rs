@@ -31,6 +31,7 @@ use sqlx::Connection;
 
 pub use accounts::*;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
+pub use conn::one_group;
 use conn::Conn;
 pub use jobs::*;
 pub use meetings::*;
@@ -137,6 +138,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "security",
         sqlite: include_str!("../migrations/sqlite/0009_security.sql"),
         postgres: include_str!("../migrations/postgres/0009_security.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "read_indexes",
+        sqlite: include_str!("../migrations/sqlite/0010_read_indexes.sql"),
+        postgres: include_str!("../migrations/postgres/0010_read_indexes.sql"),
     },
 ];
 
@@ -312,6 +319,50 @@ impl Store {
     /// One organisation by its id.
     pub async fn organization(&self, id: i64) -> Result<Option<Organization>, StoreError> {
         with_conn!(self, |c| c.organization_by_id(id).await)
+    }
+
+    /// One group as a page shows it: the group (its current successor when it was
+    /// merged), its parent, children, liaisons both ways, aliases and charter
+    /// version headers. Reads only those rows, each through an index
+    /// ([`one_group`]), whatever the size of the register. `None` when no group
+    /// has the address.
+    pub async fn group_view(&self, slug: &str) -> Result<Option<GroupView>, StoreError> {
+        with_conn!(self, |c| {
+            let Some(org) = c.organization_by_slug(slug).await? else {
+                return Ok(None);
+            };
+            let merged_into = match org.merged_into_id {
+                Some(id) => c.organization_by_id(id).await?,
+                None => None,
+            };
+            let parent = match org.reports_to_id {
+                Some(id) => c.organization_by_id(id).await?,
+                None => None,
+            };
+            let mut children = c.groups_by(one_group::CHILDREN, org.id).await?;
+            collation::sort_by(&mut children, |o| &o.name);
+            let mut liaisons = c.groups_by(one_group::LIAISONS, org.id).await?;
+            collation::sort_by(&mut liaisons, |o| &o.name);
+            let mut liaison_of = c.groups_by(one_group::LIAISON_OF, org.id).await?;
+            collation::sort_by(&mut liaison_of, |o| &o.name);
+            let aliases = c
+                .aliases_of(org.id)
+                .await?
+                .into_iter()
+                .filter(|a| *a != org.name)
+                .collect();
+            let versions = c.versions_of(org.id).await?;
+            Ok(Some(GroupView {
+                org,
+                merged_into,
+                parent,
+                children,
+                liaisons,
+                liaison_of,
+                aliases,
+                versions,
+            }))
+        })
     }
 
     pub async fn aliases(&self) -> Result<Vec<Alias>, StoreError> {

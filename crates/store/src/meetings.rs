@@ -160,13 +160,20 @@ fn new_uid(f: &MeetingFields) -> String {
 }
 
 impl Store {
+    /// The meetings of one group (by index), or of all with `None`; by start.
     pub async fn meetings(&self, organization_id: Option<i64>) -> Result<Vec<Meeting>, StoreError> {
-        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE ($1 IS NULL OR organization_id = $1) ORDER BY starts_at, id");
+        // Two statements, not `$1 IS NULL OR …`: a planner cannot use the index on
+        // such an OR, and one group's meetings would cost a read of all.
+        let sql = match organization_id {
+            Some(_) => format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE organization_id = $1 ORDER BY starts_at, id"),
+            None => format!("SELECT {MEETING_COLUMNS} FROM meetings ORDER BY starts_at, id"),
+        };
         with_conn!(self, |c| {
-            let rows = sqlx::query(&sql)
-                .bind(organization_id)
-                .fetch_all(&mut *c)
-                .await?;
+            let mut q = sqlx::query(&sql);
+            if let Some(id) = organization_id {
+                q = q.bind(id);
+            }
+            let rows = q.fetch_all(&mut *c).await?;
             rows.iter().map(|r| Ok(meeting!(r))).collect()
         })
     }
@@ -436,19 +443,35 @@ impl Store {
         &self,
         organization_id: Option<i64>,
     ) -> Result<Vec<(Meeting, Minutes)>, StoreError> {
+        // Two reads, not one per meeting: the meetings, and the published minutes
+        // of the same meetings.
         let meetings = self.meetings(organization_id).await?;
-        let mut out = Vec::new();
-        for m in meetings {
-            for v in self
-                .minutes(m.id)
-                .await?
-                .into_iter()
-                .filter(|v| v.status == MinutesStatus::Published)
-            {
-                out.push((m.clone(), v));
+        let cols: Vec<String> = MINUTES_COLUMNS
+            .split(", ")
+            .map(|c| format!("mi.{c}"))
+            .collect();
+        let sql = match organization_id {
+            Some(_) => format!("SELECT {} FROM minutes mi JOIN meetings m ON m.id = mi.meeting_id WHERE m.organization_id = $1 AND mi.status = 'published'", cols.join(", ")),
+            None => format!("SELECT {} FROM minutes mi WHERE mi.status = 'published'", cols.join(", ")),
+        };
+        let published: Vec<Minutes> = with_conn!(self, |c| {
+            let mut q = sqlx::query(&sql);
+            if let Some(id) = organization_id {
+                q = q.bind(id);
             }
-        }
-        out.sort_by_key(|(_, v)| std::cmp::Reverse(v.published_at));
+            let rows = q.fetch_all(&mut *c).await?;
+            rows.iter()
+                .map(|r| Ok(minutes!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        let mut out: Vec<(Meeting, Minutes)> = published
+            .into_iter()
+            .filter_map(|v| {
+                let m = meetings.iter().find(|m| m.id == v.meeting_id)?;
+                Some((m.clone(), v))
+            })
+            .collect();
+        out.sort_by_key(|(m, v)| (std::cmp::Reverse(v.published_at), m.id, v.version));
         Ok(out)
     }
 

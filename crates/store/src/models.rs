@@ -144,3 +144,22 @@ pub struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
 }
+
+/// One group with what its page shows of its neighbourhood (`Store::group_view`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupView {
+    pub org: Organization,
+    /// The group this one was merged into, if any.
+    pub merged_into: Option<Organization>,
+    pub parent: Option<Organization>,
+    /// The groups reporting to it, in Swedish order.
+    pub children: Vec<Organization>,
+    /// The groups it names as liaisons, in Swedish order.
+    pub liaisons: Vec<Organization>,
+    /// The groups naming it as their liaison, in Swedish order.
+    pub liaison_of: Vec<Organization>,
+    /// Other names it is known by (not its own name).
+    pub aliases: Vec<String>,
+    /// Its charter versions, oldest first (headers, not content).
+    pub versions: Vec<CharterVersion>,
+}

@@ -330,13 +330,21 @@ impl Store {
         organization_id: Option<i64>,
         person_id: Option<i64>,
     ) -> Result<Vec<Membership>, StoreError> {
-        let sql = format!("{MEMBERSHIP_SELECT} WHERE ($1 IS NULL OR m.organization_id = $1) AND ($2 IS NULL OR m.person_id = $2) ORDER BY m.end_date IS NOT NULL, m.role, p.name, m.id");
+        // One statement per case, not `$1 IS NULL OR …`, so that the index on the
+        // group or the person is used.
+        let (filter, value) = match (organization_id, person_id) {
+            (Some(o), Some(p)) => ("m.organization_id = $1 AND m.person_id = $2", vec![o, p]),
+            (Some(o), None) => ("m.organization_id = $1", vec![o]),
+            (None, Some(p)) => ("m.person_id = $1", vec![p]),
+            (None, None) => ("TRUE", vec![]),
+        };
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE {filter} ORDER BY m.end_date IS NOT NULL, m.role, p.name, m.id");
         let mut out: Vec<Membership> = with_conn!(self, |c| {
-            let rows = sqlx::query(&sql)
-                .bind(organization_id)
-                .bind(person_id)
-                .fetch_all(&mut *c)
-                .await?;
+            let mut q = sqlx::query(&sql);
+            for v in &value {
+                q = q.bind(*v);
+            }
+            let rows = q.fetch_all(&mut *c).await?;
             rows.iter()
                 .map(|r| Ok(membership!(r)))
                 .collect::<Result<Vec<_>, StoreError>>()

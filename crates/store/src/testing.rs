@@ -103,6 +103,26 @@ pub async fn raw_text(store: &Store, sql: &str) -> Result<String, sqlx::Error> {
     }
 }
 
+/// SQLite's plan for a query (`EXPLAIN QUERY PLAN`, the detail of each step), with
+/// every `$n` bound to 1.
+pub async fn sqlite_plan(store: &Store, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    let crate::Backend::Sqlite(p) = &store.backend else {
+        panic!("query plans are read from SQLite");
+    };
+    let explain = format!("EXPLAIN QUERY PLAN {sql}");
+    let mut q = sqlx::query(&explain);
+    for _ in 0..sql.matches('$').count() {
+        q = q.bind(1);
+    }
+    q.fetch_all(p)
+        .await
+        .expect("a plan")
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect()
+}
+
 /// The seed documents as (file name, text).
 pub fn seeds() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seeds");

@@ -1383,9 +1383,8 @@ mod compliance {
         import_seeds(store).await;
         let slug = "samordningsrad-neurologi";
         let org = adjuncts(store, slug, 3).await;
-        let orgs = store.organizations().await.unwrap();
         let region = RegionDefaults::default();
-        let facts = store.group_facts(&org, &orgs, &region).await.unwrap();
+        let facts = store.group_facts(&org, &region).await.unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (3, 14));
         assert!(
             !adjunct_finding(&facts),
@@ -1396,7 +1395,7 @@ mod compliance {
             adjunct_limit: 2,
             minutes_overdue_days: 5,
         };
-        let facts = store.group_facts(&org, &orgs, &stricter).await.unwrap();
+        let facts = store.group_facts(&org, &stricter).await.unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (2, 5));
         assert!(adjunct_finding(&facts), "the region's default applies");
 
@@ -1409,7 +1408,7 @@ mod compliance {
             .unwrap();
         let org = super::org(store, slug).await;
         assert_eq!(org.adjunct_limit, Some(4));
-        let facts = store.group_facts(&org, &orgs, &stricter).await.unwrap();
+        let facts = store.group_facts(&org, &stricter).await.unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (4, 21));
         assert!(!adjunct_finding(&facts), "the group's own limit wins");
         let events = store.audit_events().await.unwrap();
@@ -1525,9 +1524,8 @@ mod compliance {
             .minutes_step(ids[0], MinutesStep::Submit, None, "editor")
             .await
             .unwrap();
-        let orgs = store.organizations().await.unwrap();
         let facts = store
-            .group_facts(&org, &orgs, &RegionDefaults::default())
+            .group_facts(&org, &RegionDefaults::default())
             .await
             .unwrap();
         assert_eq!(
@@ -1538,4 +1536,42 @@ mod compliance {
         let status: Vec<Option<MinutesStatus>> = facts.meetings.iter().map(|m| m.minutes).collect();
         assert_eq!(status, [Some(MinutesStatus::Submitted), None]);
     }
+}
+
+/// A group's page reads only what it shows: every query behind
+/// `Store::group_view` finds its rows by index (SQLite's plan says SEARCH, never
+/// SCAN of a table), so its cost does not grow with the register.
+#[tokio::test]
+async fn one_group_is_read_by_index() {
+    let db = samordna_store::testing::TestDb::sqlite().await;
+    for (name, sql) in samordna_store::one_group::ALL {
+        let plan = samordna_store::testing::sqlite_plan(&db.store, sql).await;
+        assert!(!plan.is_empty(), "{name}");
+        for step in &plan {
+            assert!(
+                step.starts_with("SEARCH") || step.starts_with("USE TEMP B-TREE"),
+                "{name}: {step} (the whole plan: {plan:?})"
+            );
+        }
+    }
+    // And it is what the page needs: the neonatal group's neighbourhood.
+    import_seeds(&db.store).await;
+    let v = db
+        .store
+        .group_view("samordningsgrupp-for-neonatalvarden")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(v.parent.unwrap().slug, "samordningsrad-barn");
+    assert_eq!(v.liaisons.len(), 2);
+    assert_eq!(v.versions.len(), 1);
+    let barn = db
+        .store
+        .group_view("samordningsrad-barn")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(barn.children.len(), 1);
+    assert!(db.store.group_view("finns-inte").await.unwrap().is_none());
+    db.close().await;
 }

@@ -238,14 +238,16 @@ pub async fn roles(
         // global action: memberships anywhere (a coordinator may add people).
         let chain = match org {
             Some(org) => {
-                let orgs = state.store.organizations().await?;
+                // Up the reporting line one group at a time (a few reads by key),
+                // not by reading the whole register.
                 let mut chain = vec![org.id];
                 let mut cur = org.reports_to_id;
-                while let Some(id) = cur.filter(|id| !chain.contains(id)) {
+                while let Some(id) = cur.filter(|id| !chain.contains(id) && chain.len() < 32) {
                     chain.push(id);
-                    cur = orgs
-                        .iter()
-                        .find(|o| o.id == id)
+                    cur = state
+                        .store
+                        .organization(id)
+                        .await?
                         .and_then(|o| o.reports_to_id);
                 }
                 Some(chain)

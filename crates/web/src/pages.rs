@@ -18,7 +18,7 @@ use crate::render::page as render;
 use crate::request::LANG_COOKIE;
 use crate::state::AppState;
 use crate::view::{
-    frequency_label, in_tree, kind_label, status_label, CaseView, OrgLink, Snapshot,
+    charter_state, frequency_label, in_tree, kind_label, status_label, CaseView, OrgLink, Snapshot,
 };
 
 use crate::i18n::current_tr as tr;
@@ -262,13 +262,18 @@ pub async fn group(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("register");
     let t = c.t;
-    let snap = Snapshot::load(&state.store).await?;
-    let org = snap.by_slug(&slug).ok_or_else(|| no_group(&slug))?;
-    if let Some(into) = org.merged_into_id.and_then(|id| snap.link(id)) {
-        return Ok(Redirect::permanent(&into.href()).into_response());
+    // Only the group and its neighbourhood, by index: not the whole register.
+    let view = state
+        .store
+        .group_view(&slug)
+        .await?
+        .ok_or_else(|| no_group(&slug))?;
+    if let Some(into) = &view.merged_into {
+        return Ok(Redirect::permanent(&OrgLink::from(into).href()).into_response());
     }
-    let versions = snap.versions_of(org.id);
-    let state_now = snap.charter_state(org.id);
+    let org = &view.org;
+    let versions = view.versions.as_slice();
+    let state_now = charter_state(versions);
     // What the group is for: from the version in force, else the latest version.
     let shown = in_force(versions).or_else(|| versions.iter().max_by_key(|v| v.version));
     let doc = match shown {
@@ -290,14 +295,8 @@ pub async fn group(
                     .collect()
             })
     });
-    let mut children: Vec<OrgLink> = snap
-        .children(org.id)
-        .into_iter()
-        .map(OrgLink::from)
-        .collect();
-    collation::sort_by(&mut children, |o| &o.name);
-    let mut aliases: Vec<String> = snap.aliases.get(&org.id).cloned().unwrap_or_default();
-    aliases.retain(|a| a != &org.name);
+    let children: Vec<OrgLink> = view.children.iter().map(OrgLink::from).collect();
+    let aliases = view.aliases.clone();
     let mut actions = Vec::new();
     let href = OrgLink::from(org).href();
     actions.push((format!("{href}/moten"), t.t("group-meetings")));
@@ -457,10 +456,10 @@ pub async fn group(
         placeholder: org.placeholder,
         charter_label: state_now.label(&t),
         charter_css: state_now.css(),
-        parent: org.reports_to_id.and_then(|id| snap.link(id)),
+        parent: view.parent.as_ref().map(OrgLink::from),
         children,
-        liaisons: snap.liaisons_of(org.id),
-        liaison_of: snap.liaison_of(org.id),
+        liaisons: view.liaisons.iter().map(OrgLink::from).collect(),
+        liaison_of: view.liaison_of.iter().map(OrgLink::from).collect(),
         aliases,
         frequency: doc
             .as_ref()

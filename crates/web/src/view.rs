@@ -82,20 +82,24 @@ impl Snapshot {
     }
 
     pub fn charter_state(&self, id: i64) -> CharterState {
-        let versions = self.versions_of(id);
-        match in_force(versions) {
-            Some(v) => CharterState::InForce {
-                version: v.version,
-                decided: v.decision_date.map(|d| d.to_string()).unwrap_or_default(),
-                newer_undecided: versions
-                    .iter()
-                    .any(|x| x.version > v.version && x.status == CharterStatus::Undecided),
-            },
-            None if versions.is_empty() => CharterState::Missing,
-            None => CharterState::Undecided {
-                version: versions.iter().map(|v| v.version).max().unwrap_or(1),
-            },
-        }
+        charter_state(self.versions_of(id))
+    }
+}
+
+/// Whether a group has a charter in force, from its versions.
+pub fn charter_state(versions: &[CharterVersion]) -> CharterState {
+    match in_force(versions) {
+        Some(v) => CharterState::InForce {
+            version: v.version,
+            decided: v.decision_date.map(|d| d.to_string()).unwrap_or_default(),
+            newer_undecided: versions
+                .iter()
+                .any(|x| x.version > v.version && x.status == CharterStatus::Undecided),
+        },
+        None if versions.is_empty() => CharterState::Missing,
+        None => CharterState::Undecided {
+            version: versions.iter().map(|v| v.version).max().unwrap_or(1),
+        },
     }
 }
 
