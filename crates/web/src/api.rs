@@ -33,6 +33,19 @@ struct OrgSummary {
 }
 
 fn summary(snap: &Snapshot, o: &Organization) -> OrgSummary {
+    summary_of(
+        o,
+        o.reports_to_id.and_then(|id| snap.get(id)),
+        snap.versions_of(o.id),
+    )
+}
+
+/// A group as the API lists it, from the group, its parent and its versions.
+fn summary_of(
+    o: &Organization,
+    parent: Option<&Organization>,
+    versions: &[CharterVersion],
+) -> OrgSummary {
     OrgSummary {
         slug: o.slug.clone(),
         name: o.name.clone(),
@@ -41,11 +54,8 @@ fn summary(snap: &Snapshot, o: &Organization) -> OrgSummary {
         area: o.area.clone(),
         status: o.status.clone(),
         placeholder: o.placeholder,
-        reports_to: o
-            .reports_to_id
-            .and_then(|id| snap.get(id))
-            .map(|p| p.slug.clone()),
-        charter: snap.charter_state(o.id),
+        reports_to: parent.map(|p| p.slug.clone()),
+        charter: crate::view::charter_state(versions),
         url: format!("/api/v1/organizations/{}", o.slug),
         web_url: OrgLink::from(o).href(),
         row_version: o.row_version,
@@ -77,8 +87,9 @@ pub async fn organizations(State(state): State<AppState>) -> Result<Json<Value>,
     Ok(Json(json!({ "data": data, "count": data.len() })))
 }
 
-fn find<'a>(snap: &'a Snapshot, slug: &str) -> Result<&'a Organization, ApiError> {
-    snap.by_slug(slug).ok_or_else(|| {
+/// The group at `slug` and its neighbourhood, read by index; a 404 in JSON.
+async fn one_group(state: &AppState, slug: &str) -> Result<samordna_store::GroupView, ApiError> {
+    state.store.group_view(slug).await?.ok_or_else(|| {
         ApiError(AppError::NotFound(crate::i18n::current_tr().t1(
             "error-api-no-group",
             "slug",
@@ -91,30 +102,27 @@ pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let snap = Snapshot::load(&state.store).await?;
-    let o = find(&snap, &slug)?;
-    if let Some(into) = o.merged_into_id.and_then(|id| snap.get(id)) {
+    let view = one_group(&state, &slug).await?;
+    if let Some(into) = &view.merged_into {
         return Ok(
             Redirect::permanent(&format!("/api/v1/organizations/{}", into.slug)).into_response(),
         );
     }
-    let versions: Vec<Value> = snap
-        .versions_of(o.id)
+    let o = &view.org;
+    let versions: Vec<Value> = view
+        .versions
         .iter()
         .map(|v| version_json(&o.slug, v))
         .collect();
+    let links = |orgs: &[Organization]| orgs.iter().map(OrgLink::from).collect::<Vec<_>>();
     let body = json!({
-        "organization": summary(&snap, o),
-        "aliases": snap
-            .aliases
-            .get(&o.id)
-            .map(|a| a.iter().filter(|x| **x != o.name).cloned().collect::<Vec<_>>())
-            .unwrap_or_default(),
-        "children": snap.children(o.id).into_iter().map(OrgLink::from).collect::<Vec<_>>(),
-        "liaisons": snap.liaisons_of(o.id),
-        "liaison_of": snap.liaison_of(o.id),
+        "organization": summary_of(o, view.parent.as_ref(), &view.versions),
+        "aliases": view.aliases,
+        "children": links(&view.children),
+        "liaisons": links(&view.liaisons),
+        "liaison_of": links(&view.liaison_of),
         "charters": versions,
-        "charter_in_force": in_force(snap.versions_of(o.id)).map(|v| v.version),
+        "charter_in_force": in_force(&view.versions).map(|v| v.version),
     });
     Ok(([(header::ETAG, etag(o))], Json(body)).into_response())
 }
@@ -123,10 +131,10 @@ pub async fn charters(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let snap = Snapshot::load(&state.store).await?;
-    let o = find(&snap, &slug)?;
-    let data: Vec<Value> = snap
-        .versions_of(o.id)
+    let view = one_group(&state, &slug).await?;
+    let o = &view.org;
+    let data: Vec<Value> = view
+        .versions
         .iter()
         .map(|v| version_json(&o.slug, v))
         .collect();

@@ -10,10 +10,11 @@ use crate::error::AppError;
 use crate::i18n::{Arg, Tr};
 use crate::request::RequestInfo;
 
-/// One consistent read of the register: organisations, names, liaisons, versions.
+/// One read of the whole register for the pages that show all of it (the register
+/// tree, the org chart, the API list): organisations, liaisons, version headers.
+/// A page about one group uses `Store::group_view` instead.
 pub struct Snapshot {
     pub orgs: Vec<Organization>,
-    pub aliases: HashMap<i64, Vec<String>>,
     pub liaisons: Vec<(i64, i64)>,
     pub versions: HashMap<i64, Vec<CharterVersion>>,
 }
@@ -21,10 +22,6 @@ pub struct Snapshot {
 impl Snapshot {
     pub async fn load(store: &Store) -> Result<Snapshot, AppError> {
         let orgs = store.organizations().await?;
-        let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-        for a in store.aliases().await? {
-            aliases.entry(a.organization_id).or_default().push(a.alias);
-        }
         let mut versions: HashMap<i64, Vec<CharterVersion>> = HashMap::new();
         for v in store.charter_versions(None).await? {
             versions.entry(v.organization_id).or_default().push(v);
@@ -32,7 +29,6 @@ impl Snapshot {
         let liaisons = store.liaisons().await?;
         Ok(Snapshot {
             orgs,
-            aliases,
             liaisons,
             versions,
         })
@@ -70,14 +66,6 @@ impl Snapshot {
             .iter()
             .filter(|(a, _)| *a == id)
             .filter_map(|(_, b)| self.link(*b))
-            .collect()
-    }
-
-    pub fn liaison_of(&self, id: i64) -> Vec<OrgLink> {
-        self.liaisons
-            .iter()
-            .filter(|(_, b)| *b == id)
-            .filter_map(|(a, _)| self.link(*a))
             .collect()
     }
 
