@@ -552,3 +552,7 @@ error-form-version = The form has no version; reload the page.
 error-upload = The file could not be read: send it again from the form.
 error-agenda-minutes = Give the minutes as a whole number between 1 and 1439.
 error-form-unreadable = The form could not be read. Reload the page and try again.
+pager-label = Page { $page } of { $pages }
+pager-prev = Previous page
+pager-next = Next page
+pager-nav = Pages

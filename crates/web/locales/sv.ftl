@@ -543,3 +543,7 @@ error-form-version = Formuläret saknar version; ladda om sidan.
 error-upload = Filen kunde inte läsas: skicka den igen från formuläret.
 error-agenda-minutes = Ange minuterna som ett heltal mellan 1 och 1439.
 error-form-unreadable = Formuläret kunde inte läsas. Ladda om sidan och försök igen.
+pager-label = Sida { $page } av { $pages }
+pager-prev = Föregående sida
+pager-next = Nästa sida
+pager-nav = Sidor

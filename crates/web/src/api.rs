@@ -1,7 +1,7 @@
 //! The read-only JSON API under `/api/v1`. Same data as the pages; errors are JSON
 //! objects `{"error": {"status": 404, "message": "…"}}`.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::error::AppError;
 use crate::orginput::GroupRef;
+use crate::paging::{ApiPage, ApiPageQuery, Paging};
 use crate::state::AppState;
 use crate::view::{CaseView, CharterState, OrgLink, Snapshot};
 
@@ -81,10 +82,33 @@ fn version_json(slug: &str, v: &CharterVersion) -> Value {
     })
 }
 
-pub async fn organizations(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/organizations?page=&per_page=`: every group, in Swedish order,
+/// a page at a time (100 by default, at most 500); `next` is the next page's
+/// address.
+pub async fn organizations(
+    State(state): State<AppState>,
+    Query(q): Query<ApiPageQuery>,
+) -> Result<Json<Value>, ApiError> {
     let snap = Snapshot::load(&state.store).await?;
-    let data: Vec<OrgSummary> = snap.current().map(|o| summary(&snap, o)).collect();
-    Ok(Json(json!({ "data": data, "count": data.len() })))
+    let all: Vec<&Organization> = snap.current().collect();
+    let paging = q.paging(all.len());
+    let data: Vec<OrgSummary> = paging
+        .slice(&all)
+        .iter()
+        .map(|o| summary(&snap, o))
+        .collect();
+    Ok(Json(page_json(data, &paging, "/api/v1/organizations")))
+}
+
+/// A page of a list: `data`, `count` (on this page), and the paging.
+fn page_json<T: Serialize>(data: Vec<T>, paging: &Paging, base: &str) -> Value {
+    let mut v = json!({ "count": data.len(), "data": data });
+    if let (Value::Object(o), Ok(Value::Object(p))) =
+        (&mut v, serde_json::to_value(ApiPage::of(paging, base)))
+    {
+        o.extend(p);
+    }
+    v
 }
 
 /// The group at `slug` and its neighbourhood, read by index; a 404 in JSON.
@@ -183,13 +207,17 @@ pub async fn charter(
     Ok(Json(body))
 }
 
-pub async fn cases(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/cases?page=&per_page=`: every case, a page at a time.
+pub async fn cases(
+    State(state): State<AppState>,
+    Query(q): Query<ApiPageQuery>,
+) -> Result<Json<Value>, ApiError> {
     let versions = state.store.charter_versions(None).await?;
-    let data: Vec<Value> = state
-        .store
-        .cases()
-        .await?
-        .into_iter()
+    let all = state.store.cases().await?;
+    let paging = q.paging(all.len());
+    let data: Vec<Value> = paging
+        .slice(&all)
+        .iter()
         .map(|c| {
             json!({
                 "registry_number": c.registry_number,
@@ -202,7 +230,7 @@ pub async fn cases(State(state): State<AppState>) -> Result<Json<Value>, ApiErro
             })
         })
         .collect();
-    Ok(Json(json!({ "data": data, "count": data.len() })))
+    Ok(Json(page_json(data, &paging, "/api/v1/cases")))
 }
 
 pub async fn case(

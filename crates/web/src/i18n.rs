@@ -265,6 +265,8 @@ mod tests {
                         ("value", Arg::Text("v".into())),
                         ("detail", Arg::Text("d".into())),
                         ("current", Arg::Num(3)),
+                        ("page", Arg::Num(2)),
+                        ("pages", Arg::Num(3)),
                     ],
                 );
                 assert!(

@@ -35,6 +35,7 @@ mod oidc;
 mod orgchart;
 mod orginput;
 mod pages;
+mod paging;
 mod render;
 pub mod request;
 pub mod return_path;

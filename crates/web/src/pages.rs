@@ -8,12 +8,15 @@ use samordna_domain::collation;
 use samordna_domain::parse::Block;
 use samordna_domain::{CharterStatus, RegistryNumber};
 
-use samordna_store::{in_force, CharterVersion};
+use std::collections::HashMap;
+
+use samordna_store::{in_force, CharterVersion, Organization};
 use serde::Deserialize;
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
 use crate::i18n::{Arg, Lang, Tr};
+use crate::paging::{PageQuery, Pager, Paging};
 use crate::render::page as render;
 use crate::request::LANG_COOKIE;
 use crate::state::AppState;
@@ -99,6 +102,7 @@ struct RegisterPage {
     rows: Vec<TreeRow>,
     others: Vec<OtherBody>,
     summary: String,
+    pager: Option<Pager>,
 }
 
 struct OtherBody {
@@ -107,29 +111,45 @@ struct OtherBody {
     kind: String,
 }
 
-fn tree_rows(t: &Tr, snap: &Snapshot, parent: Option<i64>, depth: usize, out: &mut Vec<TreeRow>) {
-    let mut nodes: Vec<_> = snap
-        .current()
-        .filter(|o| in_tree(o.kind) && o.reports_to_id == parent)
-        .collect();
+/// The register's groups by the group they report to (`None`: the tops), each
+/// list in the register's order: councils before groups, then Swedish order.
+fn tree_index(snap: &Snapshot) -> HashMap<Option<i64>, Vec<&Organization>> {
+    let mut by_parent: HashMap<Option<i64>, Vec<&Organization>> = HashMap::new();
+    for o in snap.current().filter(|o| in_tree(o.kind)) {
+        // A group whose parent is outside the tree is a top of its own.
+        let parent = o
+            .reports_to_id
+            .filter(|p| snap.get(*p).is_some_and(|p| in_tree(p.kind)));
+        by_parent.entry(parent).or_default().push(o);
+    }
+    for nodes in by_parent.values_mut() {
+        nodes.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then_with(|| collation::cmp(&a.name, &b.name))
+        });
+    }
+    by_parent
+}
+
+fn tree_rows(
+    t: &Tr,
+    snap: &Snapshot,
+    index: &HashMap<Option<i64>, Vec<&Organization>>,
+    nodes: &[&Organization],
+    depth: usize,
+    out: &mut Vec<TreeRow>,
+) {
     if nodes.is_empty() || depth > 12 {
         return;
     }
-    nodes.sort_by(|a, b| {
-        a.kind
-            .cmp(&b.kind)
-            .then_with(|| collation::cmp(&a.name, &b.name))
-    });
     out.push(TreeRow::Open);
     for o in nodes {
-        let children = snap
-            .children(o.id)
-            .into_iter()
-            .filter(|c| in_tree(c.kind))
-            .count();
+        let kids = index.get(&Some(o.id)).map_or(&[][..], Vec::as_slice);
+        let children = kids.len();
         let state = snap.charter_state(o.id);
         out.push(TreeRow::Item(TreeNode {
-            href: OrgLink::from(o).href(),
+            href: OrgLink::from(*o).href(),
             name: o.name.clone(),
             kind: kind_label(t, o.kind),
             area: o.area.clone(),
@@ -145,27 +165,41 @@ fn tree_rows(t: &Tr, snap: &Snapshot, parent: Option<i64>, depth: usize, out: &m
                 ],
             ),
         }));
-        tree_rows(t, snap, Some(o.id), depth + 1, out);
+        tree_rows(t, snap, index, kids, depth + 1, out);
         out.push(TreeRow::EndItem(children > 0));
     }
     out.push(TreeRow::Close);
 }
 
-pub async fn register(State(state): State<AppState>) -> Result<Response, AppError> {
+/// Councils (with their groups) on one page of the register.
+const REGISTER_PAGE: usize = 50;
+
+/// `/`: the register as a tree by reporting line, fifty tops to a page; the
+/// bodies the charters refer to on the last page.
+pub async fn register(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     let c = Chrome::new("register");
     let t = c.t;
     let snap = Snapshot::load(&state.store).await?;
+    let index = tree_index(&snap);
+    let tops = index.get(&None).map_or(&[][..], Vec::as_slice);
+    let paging = Paging::new(q.sida, REGISTER_PAGE, tops.len());
     let mut rows = Vec::new();
-    tree_rows(&t, &snap, None, 0, &mut rows);
-    let mut others: Vec<OtherBody> = snap
-        .current()
-        .filter(|o| !in_tree(o.kind))
-        .map(|o| OtherBody {
-            href: OrgLink::from(o).href(),
-            name: o.name.clone(),
-            kind: kind_label(&t, o.kind),
-        })
-        .collect();
+    tree_rows(&t, &snap, &index, paging.slice(tops), 0, &mut rows);
+    let mut others: Vec<OtherBody> = if paging.is_last() {
+        snap.current()
+            .filter(|o| !in_tree(o.kind))
+            .map(|o| OtherBody {
+                href: OrgLink::from(o).href(),
+                name: o.name.clone(),
+                kind: kind_label(&t, o.kind),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     collation::sort_by(&mut others, |o| &o.name);
     let councils = snap
         .current()
@@ -179,11 +213,13 @@ pub async fn register(State(state): State<AppState>) -> Result<Response, AppErro
             ("groups", Arg::Num(groups as i64)),
         ],
     );
+    let pager = paging.pager(&t, "/");
     render(&RegisterPage {
         c,
         rows,
         others,
         summary,
+        pager,
     })
 }
 
@@ -622,24 +658,32 @@ pub async fn charter_source(
 struct CasesPage {
     c: Chrome,
     cases: Vec<(String, String, i64)>,
+    pager: Option<Pager>,
 }
 
-pub async fn cases(State(state): State<AppState>) -> Result<Response, AppError> {
+/// `/arenden`: every case, a hundred to a page.
+pub async fn cases(
+    State(state): State<AppState>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new("cases");
     let versions = state.store.charter_versions(None).await?;
-    let cases = state
-        .store
-        .cases()
-        .await?
-        .into_iter()
+    let all = state.store.cases().await?;
+    let paging = Paging::new(q.sida, 100, all.len());
+    let cases = paging
+        .slice(&all)
+        .iter()
         .map(|c| {
             let n = versions.iter().filter(|v| v.case_id == Some(c.id)).count() as i64;
-            (format!("/arenden/{}", c.slug()), c.registry_number, n)
+            (
+                format!("/arenden/{}", c.slug()),
+                c.registry_number.clone(),
+                n,
+            )
         })
         .collect();
-    render(&CasesPage {
-        c: Chrome::new("cases"),
-        cases,
-    })
+    let pager = paging.pager(&c.t, "/arenden");
+    render(&CasesPage { c, cases, pager })
 }
 
 struct CaseDocument {

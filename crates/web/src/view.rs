@@ -15,6 +15,8 @@ use crate::request::RequestInfo;
 /// A page about one group uses `Store::group_view` instead.
 pub struct Snapshot {
     pub orgs: Vec<Organization>,
+    /// Where each organisation is in `orgs`.
+    by_id: HashMap<i64, usize>,
     pub liaisons: Vec<(i64, i64)>,
     pub versions: HashMap<i64, Vec<CharterVersion>>,
 }
@@ -27,15 +29,18 @@ impl Snapshot {
             versions.entry(v.organization_id).or_default().push(v);
         }
         let liaisons = store.liaisons().await?;
+        let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         Ok(Snapshot {
             orgs,
+            by_id,
             liaisons,
             versions,
         })
     }
 
     pub fn get(&self, id: i64) -> Option<&Organization> {
-        self.orgs.iter().find(|o| o.id == id)
+        // `orgs` is in Swedish order of name, so by id it is searched through.
+        self.by_id.get(&id).map(|i| &self.orgs[*i])
     }
 
     pub fn by_slug(&self, slug: &str) -> Option<&Organization> {

@@ -643,3 +643,57 @@ async fn lists_are_in_swedish_order() {
     assert_eq!(order(&api.body), expected, "the API");
     db.close().await;
 }
+
+/// Lists that grow with the region come a page at a time: the register by fifty
+/// tops, the API by `per_page`, each with the way on.
+#[tokio::test]
+async fn long_lists_come_a_page_at_a_time() {
+    let (db, app) = app().await;
+    for i in 0..60 {
+        db.store
+            .create_organization(
+                &samordna_store::OrgFields {
+                    name: format!("Samordningsråd område {i:02}"),
+                    short_name: None,
+                    kind: samordna_domain::OrgKind::Samordningsrad,
+                    area: None,
+                    reports_to_id: None,
+                    status: "active".into(),
+                    aliases: vec![],
+                    liaison_ids: vec![],
+                    publish_minutes_separately: false,
+                    minutes_overdue_days: None,
+                    adjunct_limit: None,
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+    let first = get(&app, "/").await.body;
+    assert!(first.contains("Sida 1 av 2"), "a pager");
+    assert!(first.contains("href=\"/?sida=2\""), "the way on");
+    assert!(
+        !first.contains("id=\"ovriga\""),
+        "other bodies on the last page"
+    );
+    let second = get(&app, "/?sida=2").await.body;
+    assert!(second.contains("Sida 2 av 2"));
+    assert!(second.contains("id=\"ovriga\""));
+    let on = |body: &str| body.matches("class=\"name\"").count();
+    assert!(on(&first) >= 50, "fifty tops and their groups");
+    assert_eq!(
+        get(&app, "/?sida=99").await.status,
+        StatusCode::OK,
+        "clamped"
+    );
+    let api: serde_json::Value =
+        serde_json::from_str(&get(&app, "/api/v1/organizations?per_page=25").await.body).unwrap();
+    assert_eq!(api["count"], 25);
+    assert!(api["total"].as_u64().unwrap() > 60);
+    assert_eq!(api["next"], "/api/v1/organizations?page=2&per_page=25");
+    let last: serde_json::Value =
+        serde_json::from_str(&get(&app, "/api/v1/organizations?per_page=500").await.body).unwrap();
+    assert_eq!(last["next"], serde_json::Value::Null);
+    db.close().await;
+}

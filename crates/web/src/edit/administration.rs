@@ -21,6 +21,7 @@ use super::{conflict, parse_id, render_list, see_other, ListRow};
 pub async fn administrations(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
+    axum::extract::Query(q): axum::extract::Query<crate::paging::PageQuery>,
 ) -> Result<Response, AppError> {
     let t = t();
     let can_edit = auth::may(&state, &v, Action::EditAdministrations, None).await;
@@ -40,6 +41,8 @@ pub async fn administrations(
         t.t("administrations-title"),
         can_edit.then(|| ("/forvaltningar/ny".to_string(), t.t("administrations-add"))),
         rows,
+        q.sida,
+        "/forvaltningar",
     )
 }
 

@@ -57,6 +57,7 @@ fn see_other(to: &str) -> Response {
 #[derive(Template)]
 #[template(path = "list.html")]
 struct ListPage {
+    pager: Option<crate::paging::Pager>,
     c: Chrome,
     title: String,
     add: Option<(String, String)>,
@@ -69,17 +70,30 @@ struct ListRow {
     meta: Option<String>,
 }
 
+/// A list page, a hundred rows to a page (`?sida=`): `base` is its address.
 fn render_list(
     section: &'static str,
     title: String,
     add: Option<(String, String)>,
     rows: Vec<ListRow>,
+    page: Option<usize>,
+    base: &str,
 ) -> Result<Response, AppError> {
+    let c = Chrome::new(section);
+    let paging = crate::paging::Paging::new(page, 100, rows.len());
+    let pager = paging.pager(&c.t, base);
+    let shown = paging.page;
+    let rows = rows
+        .into_iter()
+        .skip((shown - 1) * paging.per_page)
+        .take(paging.per_page)
+        .collect();
     crate::render::page(&ListPage {
-        c: Chrome::new(section),
+        c,
         title,
         add,
         rows,
+        pager,
     })
 }
 

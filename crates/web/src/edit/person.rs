@@ -21,6 +21,7 @@ use super::{conflict, parse_id, render_list, see_other, ListRow};
 pub async fn people(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
+    axum::extract::Query(q): axum::extract::Query<crate::paging::PageQuery>,
 ) -> Result<Response, AppError> {
     let t = t();
     let can_edit = auth::may(&state, &v, Action::EditPeople, None).await;
@@ -54,6 +55,8 @@ pub async fn people(
         t.t("people-title"),
         can_edit.then(|| ("/personer/ny".to_string(), t.t("people-add"))),
         rows,
+        q.sida,
+        "/personer",
     )
 }
 
