@@ -551,17 +551,30 @@ async fn org(store: &Store, cmd: OrgCommand) -> Result<()> {
     let who = actor();
     match cmd {
         OrgCommand::List => {
+            use std::io::Write;
             let aliases = store.aliases().await?;
-            for o in store.organizations().await? {
-                let merged = if o.merged_into_id.is_some() {
-                    " (sammanslagen)"
-                } else {
-                    ""
-                };
-                println!("{}\t{}\t{}{merged}", o.slug, o.kind.label_sv(), o.name);
-                for a in aliases.iter().filter(|a| a.organization_id == o.id) {
-                    println!("\t\talias: {}", a.alias);
+            let orgs = store.organizations().await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = (|| -> std::io::Result<()> {
+                for o in &orgs {
+                    let merged = if o.merged_into_id.is_some() {
+                        " (sammanslagen)"
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "{}\t{}\t{}{merged}", o.slug, o.kind.label_sv(), o.name)?;
+                    for a in aliases.iter().filter(|a| a.organization_id == o.id) {
+                        writeln!(out, "\t\talias: {}", a.alias)?;
+                    }
                 }
+                out.flush()
+            })();
+            // A reader that stops early (`| head`) is no error.
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(e).context("kunde inte skriva listan")
+                }
+                _ => {}
             }
         }
         OrgCommand::Rename { slug, name } => {

@@ -7,124 +7,18 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
-use http_body_util::BodyExt;
 use samordna_domain::policy::{self, Action, AnonymousAccess, MembershipRole, Role};
 use samordna_store::testing::{import_seeds, raw_execute, TestDb};
 use samordna_store::{MembershipFields, NewAccount, PersonFields, Store};
 use samordna_web::auth::{hash_password, hash_secret};
 use samordna_web::routes::{Scope, ROUTES};
-use tower::ServiceExt;
+use samordna_web::testing::{send, Browser, Res};
 
 const PASSWORD: &str = "ett långt lösenord";
 
-struct Res {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-async fn send(app: &axum::Router, req: Request<Body>) -> Res {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body =
-        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    Res {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn set_cookies(r: &Res) -> HashMap<String, String> {
-    r.headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| {
-            v.to_str()
-                .ok()?
-                .split(';')
-                .next()?
-                .split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-        })
-        .collect()
-}
-
-/// A browser: cookies, and the CSRF token of the last page that had one.
-#[derive(Clone, Default)]
-struct Browser {
-    cookies: HashMap<String, String>,
-    csrf: String,
-}
-
-impl Browser {
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn absorb(&mut self, r: &Res) {
-        for (k, v) in set_cookies(r) {
-            if v.is_empty() {
-                self.cookies.remove(&k);
-            } else {
-                self.cookies.insert(k, v);
-            }
-        }
-        if let Some(i) = r.body.find("name=\"_csrf\" value=\"") {
-            let rest = &r.body[i + 20..];
-            self.csrf = rest[..rest.find('"').unwrap()].to_string();
-        }
-    }
-
-    async fn get(&mut self, app: &axum::Router, uri: &str) -> Res {
-        let req = Request::get(uri)
-            .header("cookie", self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
-        let r = send(app, req).await;
-        self.absorb(&r);
-        r
-    }
-
-    async fn post(&mut self, app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> Res {
-        let mut pairs: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
-        pairs.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&pairs).unwrap();
-        let req = Request::post(uri)
-            .header("cookie", self.cookie_header())
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let r = send(app, req).await;
-        self.absorb(&r);
-        r
-    }
-
-    async fn sign_in(app: &axum::Router, email: &str) -> Browser {
-        let mut b = Browser::default();
-        b.get(app, "/logga-in").await;
-        let r = b
-            .post(
-                app,
-                "/logga-in",
-                &[("email", email), ("password", PASSWORD), ("till", "/")],
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "sign-in of {email}: {}",
-            r.body
-        );
-        assert!(b.cookies.contains_key("samordna_session"));
-        b.get(app, "/").await;
-        b
-    }
+/// Signs in with the password every account of the world has.
+async fn sign_in(app: &axum::Router, email: &str) -> Browser {
+    Browser::sign_in(app, email, PASSWORD).await
 }
 
 struct World {
@@ -422,7 +316,7 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_policy_says() {
                 b.get(&w.app, "/logga-in").await;
                 b
             } else {
-                Browser::sign_in(&w.app, &format!("{who}@region.example")).await
+                sign_in(&w.app, &format!("{who}@region.example")).await
             }
         };
         let mut b = start().await;
@@ -486,7 +380,7 @@ async fn every_route_for_every_role_is_allowed_or_refused_as_the_policy_says() {
 #[tokio::test]
 async fn a_state_changing_request_without_a_valid_csrf_token_is_refused() {
     let w = world().await;
-    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut admin = sign_in(&w.app, "admin@region.example").await;
     let before = w.db.store.people().await.unwrap().len();
     let good = admin.csrf.clone();
     for token in ["", "fel", "x".repeat(43).as_str()] {
@@ -509,7 +403,7 @@ async fn a_state_changing_request_without_a_valid_csrf_token_is_refused() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(w.db.store.people().await.unwrap().len(), before + 1);
     // Signing out needs the token too, so another site cannot sign a reader out.
-    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let mut reader = sign_in(&w.app, "reader@region.example").await;
     reader.csrf = "fel".into();
     assert_eq!(
         reader.post(&w.app, "/logga-ut", &[]).await.status,
@@ -521,8 +415,8 @@ async fn a_state_changing_request_without_a_valid_csrf_token_is_refused() {
 #[tokio::test]
 async fn a_stale_save_gets_the_conflict_page_and_the_first_save_survives() {
     let w = world().await;
-    let mut first = Browser::sign_in(&w.app, "coordinator@region.example").await;
-    let mut second = Browser::sign_in(&w.app, "chair@region.example").await;
+    let mut first = sign_in(&w.app, "coordinator@region.example").await;
+    let mut second = sign_in(&w.app, "chair@region.example").await;
     let uri = format!("/medlemskap/{}/redigera", w.ids["membership"]);
     let form = first.get(&w.app, &uri).await;
     assert_eq!(form.status, StatusCode::OK);
@@ -600,7 +494,7 @@ async fn a_stale_save_gets_the_conflict_page_and_the_first_save_survives() {
 #[tokio::test]
 async fn a_form_save_leaves_one_audit_event_with_the_actor_and_the_change() {
     let w = world().await;
-    let mut coord = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut coord = sign_in(&w.app, "coordinator@region.example").await;
     let uri = format!("/medlemskap/{}/redigera", w.ids["membership"]);
     coord.get(&w.app, &uri).await;
     let m =
@@ -639,7 +533,7 @@ async fn a_form_save_leaves_one_audit_event_with_the_actor_and_the_change() {
 #[tokio::test]
 async fn validation_messages_stand_next_to_their_fields_in_swedish() {
     let w = world().await;
-    let mut coord = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut coord = sign_in(&w.app, "coordinator@region.example").await;
     coord
         .get(
             &w.app,
@@ -791,7 +685,7 @@ async fn sessions_are_http_only_end_when_idle_and_on_sign_out() {
         .iter()
         .any(|c| c.to_str().unwrap().contains("; Secure")));
     // Signing out ends the session for good.
-    let mut b = Browser::sign_in(&w.app, "reader@region.example").await;
+    let mut b = sign_in(&w.app, "reader@region.example").await;
     let secret = b.cookies["samordna_session"].clone();
     b.post(&w.app, "/logga-ut", &[]).await;
     assert!(w
@@ -887,7 +781,7 @@ async fn api_tokens_authorise_the_json_api_until_revoked() {
 #[tokio::test]
 async fn the_audit_log_is_for_admins_and_its_export_is_logged() {
     let w = world().await;
-    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut admin = sign_in(&w.app, "admin@region.example").await;
     let page = admin.get(&w.app, "/admin/logg?action=membership").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("membership.created"));
@@ -908,7 +802,7 @@ async fn the_audit_log_is_for_admins_and_its_export_is_logged() {
     let last = w.db.store.audit_events().await.unwrap().pop().unwrap();
     assert_eq!(last.action, "export.downloaded");
     assert_eq!(last.actor, format!("account:{}", w.ids["admin"]));
-    let mut director = Browser::sign_in(&w.app, "director@region.example").await;
+    let mut director = sign_in(&w.app, "director@region.example").await;
     assert_eq!(
         director.get(&w.app, "/admin/logg").await.status,
         StatusCode::FORBIDDEN
@@ -920,7 +814,7 @@ async fn the_audit_log_is_for_admins_and_its_export_is_logged() {
 async fn only_the_director_changes_a_groups_status() {
     let w = world().await;
     for (who, allowed) in [("admin", false), ("director", true)] {
-        let mut b = Browser::sign_in(&w.app, &format!("{who}@region.example")).await;
+        let mut b = sign_in(&w.app, &format!("{who}@region.example")).await;
         let form = b.get(&w.app, "/grupper/samordningsrad-barn/redigera").await;
         let disabled = form.body.contains("name=\"status\" disabled");
         assert_eq!(
@@ -969,7 +863,7 @@ async fn only_the_director_changes_a_groups_status() {
 #[tokio::test]
 async fn the_year_planner_warns_outside_the_charters_range() {
     let w = world().await;
-    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut kim = sign_in(&w.app, "coordinator@region.example").await;
     let uri = "/grupper/samordningsgrupp-for-neonatalvarden/moten/planera-ar";
     let form = kim.get(&w.app, uri).await;
     assert!(
@@ -1121,7 +1015,7 @@ async fn the_year_planner_warns_outside_the_charters_range() {
 #[tokio::test]
 async fn a_group_sets_its_publishing_step_days_to_approve_and_adjunct_limit() {
     let w = world().await;
-    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut kim = sign_in(&w.app, "coordinator@region.example").await;
     let uri = "/grupper/samordningsgrupp-for-neonatalvarden/redigera";
     kim.get(&w.app, uri).await;
     let org =
@@ -1238,7 +1132,7 @@ async fn behind_a_trusted_proxy_sign_ins_are_limited_per_forwarded_address() {
 #[tokio::test]
 async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged() {
     let w = world().await;
-    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let mut reader = sign_in(&w.app, "reader@region.example").await;
     let page = reader.get(&w.app, "/regelefterlevnad").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Regelefterlevnad i regionen"));
@@ -1271,7 +1165,7 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
         StatusCode::FORBIDDEN,
         "exports are for admins"
     );
-    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut admin = sign_in(&w.app, "admin@region.example").await;
     let csv = admin.get(&w.app, "/regelefterlevnad.csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
@@ -1300,7 +1194,7 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
 #[tokio::test]
 async fn the_dashboard_sorts_by_any_column_and_links_each_finding() {
     let w = world().await;
-    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let mut reader = sign_in(&w.app, "reader@region.example").await;
     let pos = |body: &str, name: &str| {
         body.find(&format!(">{name}</a></th>"))
             .unwrap_or_else(|| panic!("{name} in the table"))
@@ -1349,7 +1243,7 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
     let slug = "samordningsgrupp-for-neonatalvarden";
     let group_uri = format!("/grupper/{slug}");
     let uri = format!("/grupper/{slug}/undantag");
-    let mut reader = Browser::sign_in(&w.app, "reader@region.example").await;
+    let mut reader = sign_in(&w.app, "reader@region.example").await;
     let seen = reader.get(&w.app, &group_uri).await.body;
     assert!(
         seen.contains("id=\"fynd-meeting-frequency\""),
@@ -1360,7 +1254,7 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
         !seen.contains("Registrera undantag"),
         "a reader may not record exceptions"
     );
-    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut kim = sign_in(&w.app, "coordinator@region.example").await;
     let seen = kim.get(&w.app, &group_uri).await.body;
     assert!(seen.contains(&format!("href=\"{uri}?regel=meeting-frequency\"")));
     let form = kim
@@ -1656,7 +1550,7 @@ async fn the_form_and_the_api_check_a_group_edit_the_same_way() {
         .unwrap()
         .unwrap();
     // Neurologi reports to ortopedi; then ortopedi → neurologi through the form.
-    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut admin = sign_in(&w.app, "admin@region.example").await;
     let edit = |slug: &str| format!("/grupper/{slug}/redigera");
     admin.get(&w.app, &edit("samordningsrad-neurologi")).await;
     let r = admin
@@ -1829,7 +1723,7 @@ async fn no_input_gives_a_server_error(db: TestDb) {
         "%E2%80%AE%C2%AD",
         &"x".repeat(3000),
     ];
-    let mut admin = Browser::sign_in(&w.app, "admin@region.example").await;
+    let mut admin = sign_in(&w.app, "admin@region.example").await;
     let mut failures = Vec::new();
     let mut check = |what: String, r: &Res| {
         if r.status.is_server_error() {
@@ -1949,7 +1843,7 @@ async fn no_input_gives_a_server_error(db: TestDb) {
             let r = admin.post(&w.app, action, &pairs).await;
             check(format!("POST {action} with {t:?}"), &r);
             if *action == "/logga-in" {
-                admin = Browser::sign_in(&w.app, "admin@region.example").await;
+                admin = sign_in(&w.app, "admin@region.example").await;
             }
         }
     }
@@ -2033,7 +1927,7 @@ async fn no_input_gives_a_server_error_postgres() {
 async fn a_double_click_on_a_minutes_step_is_done_and_a_late_step_gets_409() {
     let w = world().await;
     let meeting = format!("/moten/{}", w.ids["meeting"]);
-    let mut kim = Browser::sign_in(&w.app, "coordinator@region.example").await;
+    let mut kim = sign_in(&w.app, "coordinator@region.example").await;
     kim.get(&w.app, &format!("{meeting}/anteckningar")).await;
     let r = kim
         .post(
@@ -2055,7 +1949,7 @@ async fn a_double_click_on_a_minutes_step_is_done_and_a_late_step_gets_409() {
             r.body
         );
     }
-    let mut chair = Browser::sign_in(&w.app, "chair@region.example").await;
+    let mut chair = sign_in(&w.app, "chair@region.example").await;
     chair.get(&w.app, &meeting).await;
     for _ in 0..2 {
         let r = chair

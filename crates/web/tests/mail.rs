@@ -8,9 +8,9 @@ use chrono::{Duration, Utc};
 use samordna_domain::meetings::{MeetingKind, MinutesStep};
 use samordna_domain::policy::MembershipRole;
 use samordna_store::testing::{import_seeds, TestDb};
-use samordna_store::{MeetingFields, MembershipFields, PersonFields};
+use samordna_store::MeetingFields;
 use samordna_web::mail::{run_due, scan_overdue, SmtpSettings};
-use samordna_web::testing::{free_port, messages, start_smtp};
+use samordna_web::testing::{self, free_port, messages, start_smtp};
 use samordna_web::{AppState, Settings};
 
 fn state(store: &samordna_store::Store, port: u16) -> AppState {
@@ -59,33 +59,8 @@ async fn invitations_approval_requests_and_reminders_reach_the_right_people_once
             MembershipRole::Deltagare,
         ),
     ] {
-        let p = store
-            .create_person(
-                &PersonFields {
-                    name: name.into(),
-                    email: Some(email.into()),
-                    ..Default::default()
-                },
-                "test",
-            )
-            .await
-            .unwrap();
-        store
-            .create_membership(
-                &MembershipFields {
-                    person_id: p,
-                    organization_id: neo.id,
-                    role,
-                    on_behalf_of_id: None,
-                    voting_right: true,
-                    appointed_by: None,
-                    start_date: "2024-01-01".parse().unwrap(),
-                    end_date: None,
-                },
-                "test",
-            )
-            .await
-            .unwrap();
+        let p = testing::person(store, name, Some(email)).await;
+        testing::member(store, neo.id, p, role).await;
     }
     let start = Utc::now() + Duration::days(10);
     let meeting = store

@@ -5,31 +5,15 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Duration, Utc};
-use http_body_util::BodyExt;
 use samordna_domain::meetings::{MeetingKind, MinutesStep};
 use samordna_store::testing::{import_seeds, TestDb};
-use samordna_store::{MeetingFields, NewAccount, PersonFields};
-use tower::ServiceExt;
+use samordna_store::MeetingFields;
+use samordna_web::testing;
 
+/// (status, content type, body) of `GET uri`, through the shared harness.
 async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> (StatusCode, String, String) {
-    let mut req = Request::get(uri);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body =
-        String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned();
-    (status, ct, body)
+    let r = testing::get(app, uri, cookie).await;
+    (r.status, r.content_type, r.body)
 }
 
 struct World {
@@ -69,62 +53,22 @@ async fn world() -> World {
         .await
         .unwrap();
     // A member, signed in with a session made directly in the store.
-    let person = db
-        .store
-        .create_person(
-            &PersonFields {
-                name: "Maja Medlem".into(),
-                ..Default::default()
-            },
-            "test",
-        )
-        .await
-        .unwrap();
-    db.store
-        .create_membership(
-            &samordna_store::MembershipFields {
-                person_id: person,
-                organization_id: neo.id,
-                role: samordna_domain::policy::MembershipRole::Deltagare,
-                on_behalf_of_id: None,
-                voting_right: true,
-                appointed_by: None,
-                start_date: "2024-01-01".parse().unwrap(),
-                end_date: None,
-            },
-            "test",
-        )
-        .await
-        .unwrap();
-    let acc = db
-        .store
-        .create_account(
-            &NewAccount {
-                email: "maja@region.example",
-                name: "Maja Medlem",
-                person_id: Some(person),
-                ..Default::default()
-            },
-            "test",
-        )
-        .await
-        .unwrap();
-    db.store
-        .create_session(
-            &samordna_web::auth::hash_secret("maja-session"),
-            acc,
-            "csrf",
-            Utc::now() + Duration::hours(1),
-            "test",
-        )
-        .await
-        .unwrap();
+    let person = testing::person(&db.store, "Maja Medlem", None).await;
+    testing::member(
+        &db.store,
+        neo.id,
+        person,
+        samordna_domain::policy::MembershipRole::Deltagare,
+    )
+    .await;
+    let (_, member_cookie) =
+        testing::signed_in(&db.store, "maja@region.example", None, Some(person)).await;
     let app = samordna_web::router(db.store.clone());
     World {
         db,
         app,
         meeting,
-        member_cookie: "samordna_session=maja-session".into(),
+        member_cookie,
     }
 }
 
@@ -354,18 +298,15 @@ async fn a_personal_calendar_holds_the_meetings_of_ones_groups_until_revoked() {
         "the same UID in both feeds"
     );
     // The link's secret is no API key: it cannot read or write the API.
-    let api = w
-        .app
-        .clone()
-        .oneshot(
-            Request::get("/api/v1/organizations/samordningsgrupp-for-neonatalvarden/memberships")
-                .header("authorization", "Bearer kal-maja")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+    let api = testing::send(
+        &w.app,
+        Request::get("/api/v1/organizations/samordningsgrupp-for-neonatalvarden/memberships")
+            .header("authorization", "Bearer kal-maja")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     // And an API key does not open the calendar.
     w.db.store
         .create_api_token(

@@ -4,91 +4,19 @@
 //! names by Python's `email` package (RFC 6266/8187), CSV by Python's `csv` module
 //! as Excel in a Swedish locale reads it.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use http_body_util::BodyExt;
 use samordna_domain::meetings::{MeetingKind, MinutesStep};
 use samordna_store::testing::{import_seeds, TestDb};
-use samordna_store::{MeetingFields, NewAccount, PersonFields};
-use tower::ServiceExt;
+use samordna_store::{MeetingFields, PersonFields};
+use samordna_web::testing::{self, python, Res};
 
-struct Got {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Got {
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).expect("UTF-8")
-    }
-}
-
-async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Got {
-    let mut req = Request::get(uri);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    Got {
-        status: res.status(),
-        headers: res.headers().clone(),
-        body: res.into_body().collect().await.unwrap().to_bytes().to_vec(),
-    }
-}
-
-/// Runs a Python script with `input` on standard input; returns its standard output.
-fn python(script: &str, input: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 (scripts/test installs what these tests need)");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+async fn get(app: &axum::Router, uri: &str, cookie: Option<&str>) -> Res {
+    testing::get(app, uri, cookie).await
 }
 
 async fn session(db: &TestDb, email: &str, role: Option<&str>, person: Option<i64>) -> String {
-    let acc = db
-        .store
-        .create_account(
-            &NewAccount {
-                email,
-                name: email,
-                system_role: role,
-                person_id: person,
-                ..Default::default()
-            },
-            "test",
-        )
-        .await
-        .unwrap();
-    let secret = format!("session-{acc}");
-    db.store
-        .create_session(
-            &samordna_web::auth::hash_secret(&secret),
-            acc,
-            "csrf",
-            Utc::now() + Duration::hours(1),
-            "test",
-        )
-        .await
-        .unwrap();
-    format!("samordna_session={secret}")
+    testing::signed_in(&db.store, email, role, person).await.1
 }
 
 #[tokio::test]
@@ -150,7 +78,7 @@ async fn feeds_charts_calendars_downloads_and_csv_parse_whatever_was_typed() {
     assert_eq!(feed.status, StatusCode::OK);
     let parsed = python(
         "import sys, json, feedparser\nf = feedparser.parse(sys.stdin.buffer.read())\nprint(json.dumps({'bozo': f.bozo, 'error': str(f.get('bozo_exception', '')), 'title': f.feed.get('title'), 'summaries': [e.summary for e in f.entries]}))",
-        &feed.body,
+        &feed.bytes,
     );
     let parsed: serde_json::Value = serde_json::from_str(&parsed).unwrap();
     assert_eq!(parsed["bozo"], false, "the feed is well-formed: {parsed}");
@@ -164,7 +92,7 @@ async fn feeds_charts_calendars_downloads_and_csv_parse_whatever_was_typed() {
         "/organisation".to_string(),
         format!("/grupper/{slug}/organisation"),
     ] {
-        let html = get(&app, &page, None).await.text();
+        let html = get(&app, &page, None).await.body.clone();
         let svgs: Vec<&str> = html
             .split("<svg ")
             .skip(1)
@@ -185,7 +113,7 @@ async fn feeds_charts_calendars_downloads_and_csv_parse_whatever_was_typed() {
     let ics = get(&app, &format!("/grupper/{slug}/kalender.ics"), None).await;
     let summary = python(
         "import sys, icalendar\ncal = icalendar.Calendar.from_ical(sys.stdin.buffer.read())\nprint([str(e.get('location')) for e in cal.walk('VEVENT')][0])",
-        &ics.body,
+        &ics.bytes,
     );
     assert_eq!(summary.trim(), "Rum 1");
 
@@ -229,10 +157,10 @@ async fn feeds_charts_calendars_downloads_and_csv_parse_whatever_was_typed() {
         .unwrap();
     let csv = get(&app, "/admin/logg.csv", Some(&member)).await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.body.starts_with(b"\xef\xbb\xbf"), "UTF-8 with a BOM");
+    assert!(csv.bytes.starts_with(b"\xef\xbb\xbf"), "UTF-8 with a BOM");
     let rows = python(
         "import sys, csv, json\nprint(json.dumps(list(csv.reader(sys.stdin.buffer.read().decode('utf-8-sig').splitlines(), delimiter=';'))))",
-        &csv.body,
+        &csv.bytes,
     );
     let rows: Vec<Vec<String>> = serde_json::from_str(&rows).unwrap();
     assert_eq!(rows[0][..3], ["id", "tid", "vem"]);
@@ -240,9 +168,10 @@ async fn feeds_charts_calendars_downloads_and_csv_parse_whatever_was_typed() {
     assert!(rows.iter().flatten().any(|c| c.starts_with("'=HYPERLINK")));
     assert!(!rows.iter().flatten().any(|c| c.starts_with('=')));
     let findings = get(&app, "/regelefterlevnad.csv", Some(&member)).await;
-    assert!(findings.body.starts_with(b"\xef\xbb\xbf"));
+    assert!(findings.bytes.starts_with(b"\xef\xbb\xbf"));
     assert!(findings
-        .text()
+        .body
+        .clone()
         .lines()
         .next()
         .unwrap()
