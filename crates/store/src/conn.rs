@@ -76,6 +76,8 @@ pub(crate) trait Conn: Send {
     ) -> impl Future<Output = R<Vec<Organization>>> + Send;
     fn aliases_of(&mut self, id: i64) -> impl Future<Output = R<Vec<String>>> + Send;
     fn versions_of(&mut self, id: i64) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
+    /// The versions of several organisations (`organization_id IN (…)`, by index).
+    fn versions_in(&mut self, ids: &[i64]) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
     fn liaisons(&mut self) -> impl Future<Output = R<Vec<(i64, i64)>>> + Send;
     fn versions(
         &mut self,
@@ -339,6 +341,19 @@ macro_rules! backend {
 
                 async fn aliases_of(&mut self, id: i64) -> R<Vec<String>> {
                     Ok(sqlx::query_scalar(one_group::ALIASES).bind(id).fetch_all(&mut *self).await?)
+                }
+
+                async fn versions_in(&mut self, ids: &[i64]) -> R<Vec<CharterVersion>> {
+                    if ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!("SELECT {VERSION_COLUMNS} FROM charter_versions WHERE organization_id IN ({}) ORDER BY organization_id, version", marks.join(", "));
+                    let mut q = sqlx::query(&sql);
+                    for id in ids {
+                        q = q.bind(*id);
+                    }
+                    q.fetch_all(&mut *self).await?.iter().map(version).collect()
                 }
 
                 async fn versions_of(&mut self, id: i64) -> R<Vec<CharterVersion>> {

@@ -382,6 +382,20 @@ impl Store {
         with_conn!(self, |c| c.versions(organization_id).await)
     }
 
+    /// The charter version headers of the given organisations (by index), by
+    /// organisation and version: what a page of a list shows, not the register's.
+    pub async fn charter_versions_of(
+        &self,
+        organization_ids: &[i64],
+    ) -> Result<Vec<CharterVersion>, StoreError> {
+        let mut out = Vec::new();
+        // In chunks, within every backend's limit of parameters.
+        for chunk in organization_ids.chunks(500) {
+            out.extend(with_conn!(self, |c| c.versions_in(chunk).await)?);
+        }
+        Ok(out)
+    }
+
     /// One charter version with its parsed content.
     pub async fn charter_document(
         &self,

@@ -89,9 +89,12 @@ pub async fn organizations(
     State(state): State<AppState>,
     Query(q): Query<ApiPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let snap = Snapshot::load(&state.store).await?;
+    let mut snap = Snapshot::load(&state.store).await?;
+    let ids: Vec<i64> = snap.current().map(|o| o.id).collect();
+    let paging = q.paging(ids.len());
+    snap.with_versions_of(&state.store, paging.slice(&ids))
+        .await?;
     let all: Vec<&Organization> = snap.current().collect();
-    let paging = q.paging(all.len());
     let data: Vec<OrgSummary> = paging
         .slice(&all)
         .iter()

@@ -182,10 +182,28 @@ pub async fn register(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("register");
     let t = c.t;
-    let snap = Snapshot::load(&state.store).await?;
+    let mut snap = Snapshot::load(&state.store).await?;
+    let (paging, shown) = {
+        let index = tree_index(&snap);
+        let tops = index.get(&None).map_or(&[][..], Vec::as_slice);
+        let paging = Paging::new(q.sida, REGISTER_PAGE, tops.len());
+        // The groups this page shows: its tops and everything below them.
+        let mut shown: Vec<i64> = Vec::new();
+        let mut stack: Vec<i64> = paging.slice(tops).iter().map(|o| o.id).collect();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            shown.push(id);
+            stack.extend(index.get(&Some(id)).into_iter().flatten().map(|o| o.id));
+        }
+        (paging, shown)
+    };
+    // Only their charter versions.
+    snap.with_versions_of(&state.store, &shown).await?;
     let index = tree_index(&snap);
     let tops = index.get(&None).map_or(&[][..], Vec::as_slice);
-    let paging = Paging::new(q.sida, REGISTER_PAGE, tops.len());
     let mut rows = Vec::new();
     tree_rows(&t, &snap, &index, paging.slice(tops), 0, &mut rows);
     let mut others: Vec<OtherBody> = if paging.is_last() {

@@ -11,7 +11,8 @@ use crate::i18n::{Arg, Tr};
 use crate::request::RequestInfo;
 
 /// One read of the whole register for the pages that show all of it (the register
-/// tree, the org chart, the API list): organisations, liaisons, version headers.
+/// tree, the org chart, the API list): organisations and liaisons, and the version
+/// headers of the organisations the page shows.
 /// A page about one group uses `Store::group_view` instead.
 pub struct Snapshot {
     pub orgs: Vec<Organization>,
@@ -22,20 +23,25 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The organisations and liaisons; no charter versions yet (`with_versions_of`).
     pub async fn load(store: &Store) -> Result<Snapshot, AppError> {
         let orgs = store.organizations().await?;
-        let mut versions: HashMap<i64, Vec<CharterVersion>> = HashMap::new();
-        for v in store.charter_versions(None).await? {
-            versions.entry(v.organization_id).or_default().push(v);
-        }
         let liaisons = store.liaisons().await?;
         let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         Ok(Snapshot {
             orgs,
             by_id,
             liaisons,
-            versions,
+            versions: HashMap::new(),
         })
+    }
+
+    /// Reads the charter version headers of the organisations a page shows.
+    pub async fn with_versions_of(&mut self, store: &Store, ids: &[i64]) -> Result<(), AppError> {
+        for v in store.charter_versions_of(ids).await? {
+            self.versions.entry(v.organization_id).or_default().push(v);
+        }
+        Ok(())
     }
 
     pub fn get(&self, id: i64) -> Option<&Organization> {
