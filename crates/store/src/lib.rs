@@ -250,9 +250,15 @@ impl Store {
         }
     }
 
-    /// Applies the migrations not yet applied, in order; returns their names.
+    /// Applies the migrations not yet applied, in order, all in one transaction
+    /// (so a failed run leaves nothing half-applied); returns their names. Refuses,
+    /// changing nothing, when an applied migration's text has changed since (its
+    /// SHA-256 is recorded in `schema_checksums`) or the database knows migrations
+    /// this program does not (a newer program migrated it). On PostgreSQL an
+    /// advisory lock lets several app nodes start at once.
     pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
         const CREATE: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        const CHECKSUMS: &str = "CREATE TABLE IF NOT EXISTS schema_checksums (version BIGINT PRIMARY KEY, sha256 TEXT NOT NULL)";
         let is_pg = matches!(self.backend, Backend::Postgres(_));
         with_pool!(self, |pool| {
             let mut conn = pool.acquire().await?;
@@ -265,9 +271,52 @@ impl Store {
                     .await?;
             }
             sqlx::query(CREATE).execute(&mut *tx).await?;
+            sqlx::query(CHECKSUMS).execute(&mut *tx).await?;
             let done: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
                 .fetch_all(&mut *tx)
                 .await?;
+            // A database migrated by a newer program: refuse rather than guess.
+            if let Some(v) = done
+                .iter()
+                .find(|v| !MIGRATIONS.iter().any(|m| m.version == **v))
+            {
+                return Err(StoreError::Migration {
+                    version: *v,
+                    name: "okänd",
+                    source: sqlx::Error::Protocol(
+                        "databasen har migreringar som det här programmet inte känner till; använd en nyare samordna"
+                            .into(),
+                    ),
+                });
+            }
+            // An applied migration whose text changed since: refuse. Installations
+            // from before the checksums get theirs recorded now.
+            let sums: Vec<(i64, String)> =
+                sqlx::query_as("SELECT version, sha256 FROM schema_checksums")
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for m in MIGRATIONS.iter().filter(|m| done.contains(&m.version)) {
+                let sum = import::sha256_hex(if is_pg { m.postgres } else { m.sqlite });
+                match sums.iter().find(|(v, _)| *v == m.version) {
+                    Some((_, recorded)) if *recorded != sum => {
+                        return Err(StoreError::Migration {
+                            version: m.version,
+                            name: m.name,
+                            source: sqlx::Error::Protocol(
+                                "migreringen har ändrats sedan den kördes; en körd migrering ändras aldrig, en ändring är en ny migrering".into(),
+                            ),
+                        })
+                    }
+                    Some(_) => {}
+                    None => {
+                        sqlx::query("INSERT INTO schema_checksums (version, sha256) VALUES ($1, $2)")
+                            .bind(m.version)
+                            .bind(&sum)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
             for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
                 let sql = if is_pg { m.postgres } else { m.sqlite };
                 let fail = |source| StoreError::Migration {
@@ -285,6 +334,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(fail)?;
+                sqlx::query("INSERT INTO schema_checksums (version, sha256) VALUES ($1, $2)")
+                    .bind(m.version)
+                    .bind(import::sha256_hex(sql))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(fail)?;
                 applied.push(format!("{:04}_{}", m.version, m.name));
             }
             tx.commit().await?;

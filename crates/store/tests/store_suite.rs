@@ -94,6 +94,28 @@ async fn migrations_apply_once(store: &Store) {
     );
     let c = store.counts().await.unwrap();
     assert_eq!(c, Default::default());
+    // A migration changed after it ran is refused; so is a database a newer
+    // program migrated. Neither changes anything.
+    raw_execute(
+        store,
+        "UPDATE schema_checksums SET sha256 = 'ändrad' WHERE version = 3",
+    )
+    .await
+    .unwrap();
+    let err = store.migrate().await.unwrap_err().to_string();
+    assert!(err.contains("har ändrats sedan den kördes"), "{err}");
+    raw_execute(store, "DELETE FROM schema_checksums WHERE version = 3")
+        .await
+        .unwrap();
+    assert!(store.migrate().await.unwrap().is_empty(), "recorded again");
+    raw_execute(
+        store,
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'framtid', '2030-01-01')",
+    )
+    .await
+    .unwrap();
+    let err = store.migrate().await.unwrap_err().to_string();
+    assert!(err.contains("nyare samordna"), "{err}");
 }
 
 async fn seeds_build_the_register(store: &Store) {
