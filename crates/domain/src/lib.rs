@@ -7,6 +7,7 @@
 pub mod collation;
 pub mod decisions;
 pub mod holidays;
+pub mod import;
 pub mod meetings;
 pub mod message;
 pub mod model;
