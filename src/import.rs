@@ -78,6 +78,9 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let mut report = Report::default();
+    // The register's names are loaded once and kept from file to file while
+    // nothing else changes the register.
+    let mut cache = samordna_store::ImportCache::default();
     for path in &files {
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
@@ -89,7 +92,8 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
             let doc = samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok::<_, anyhow::Error>(
                 store
-                    .import_charter(
+                    .import_charter_with(
+                        &mut cache,
                         &doc,
                         &Source {
                             name: &name,

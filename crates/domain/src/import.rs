@@ -59,7 +59,10 @@ pub struct Directory {
     /// Every (organisation, key) pair, in order, for near matches.
     keys: Vec<(Handle, String)>,
     slugs: std::collections::HashSet<String>,
+    /// How many organisations the plan in progress creates.
     planned: usize,
+    /// Where the plan in progress began (entries, keys): what it added is after.
+    plan_start: (usize, usize),
 }
 
 impl Directory {
@@ -156,6 +159,44 @@ impl Directory {
 
     fn has_key(&self, handle: Handle, key: &str) -> bool {
         self.by_key.get(key).is_some_and(|hs| hs.contains(&handle))
+    }
+
+    /// Makes the organisations a plan created registered ones, with the ids the
+    /// store gave them (`ids` maps every [`Handle::Planned`] of the plan), so the
+    /// directory can serve the next import without being loaded again.
+    ///
+    /// # Errors
+    /// The first planned handle `ids` has no id for; the directory is then
+    /// unusable and must be loaded again.
+    pub fn settle(&mut self, ids: &HashMap<Handle, i64>) -> Result<(), Handle> {
+        let map = |h: Handle| match h {
+            Handle::Planned(_) => ids.get(&h).copied().map(Handle::Registered).ok_or(h),
+            registered => Ok(registered),
+        };
+        let (e0, k0) = self.plan_start;
+        for e in &mut self.entries {
+            if let Some(r) = e.reports_to {
+                e.reports_to = Some(map(r)?);
+            }
+        }
+        for i in e0..self.entries.len() {
+            let (old, new) = (self.entries[i].handle, map(self.entries[i].handle)?);
+            self.entries[i].handle = new;
+            self.index.remove(&old);
+            self.index.insert(new, i);
+        }
+        for i in k0..self.keys.len() {
+            let (old, new) = (self.keys[i].0, map(self.keys[i].0)?);
+            self.keys[i].0 = new;
+            if let Some(hs) = self.by_key.get_mut(&self.keys[i].1) {
+                for h in hs.iter_mut().filter(|h| **h == old) {
+                    *h = new;
+                }
+            }
+        }
+        self.planned = 0;
+        self.plan_start = (self.entries.len(), self.keys.len());
+        Ok(())
     }
 
     /// A slug for `name` that no organisation has: `slugify(name)`, then `-2`, `-3`…
@@ -317,8 +358,13 @@ pub struct PlannedOrg {
 /// linking the ones it names as liaisons. A group already in the register
 /// keeps its kind and reporting line; where the document says otherwise the
 /// plan holds a [`Step::Conflict`] instead of a change. `dir` is left holding
-/// the planned organisations too.
+/// the planned organisations too, as [`Handle::Planned`] until it is settled.
+///
+/// # Panics
+/// If `dir` holds another plan's organisations not yet [`Directory::settle`]d.
 pub fn plan(dir: &mut Directory, doc: &ParsedCharter, source_name: &str) -> ImportPlan {
+    assert_eq!(dir.planned, 0, "a directory serves one plan at a time");
+    dir.plan_start = (dir.entries.len(), dir.keys.len());
     let mut p = Planner {
         dir,
         steps: Vec::new(),

@@ -171,6 +171,8 @@ pub(crate) trait Conn: Send {
         position: i64,
     ) -> impl Future<Output = R<()>> + Send;
     fn insert_audit(&mut self, e: &NewAudit<'_>) -> impl Future<Output = R<()>> + Send;
+    /// How many events the audit log holds (it only grows).
+    fn audit_event_count(&mut self) -> impl Future<Output = R<i64>> + Send;
 }
 
 macro_rules! org_columns {
@@ -623,6 +625,10 @@ macro_rules! backend {
                         .execute(&mut *self)
                         .await?;
                     Ok(())
+                }
+
+                async fn audit_event_count(&mut self) -> R<i64> {
+                    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(&mut *self).await?)
                 }
 
                 async fn insert_audit(&mut self, e: &NewAudit<'_>) -> R<()> {

@@ -14,6 +14,16 @@ use crate::conn::{Conn, NewAudit, NewOrg, NewVersion};
 use crate::models::{ImportChange, ImportOutcome, Source};
 use crate::StoreError;
 
+/// The directory of one import kept for the next, while the register has not
+/// changed: valid while the audit log holds as many events as when it was kept.
+/// Every write to organisations or their names records an audit event in its
+/// transaction, and the log only grows (triggers), so another count means
+/// another register.
+#[derive(Default)]
+pub struct ImportCache {
+    pub(crate) held: Option<(Directory, i64)>,
+}
+
 /// The register's organisations and names, as the import plan matches them.
 async fn directory<C: Conn>(c: &mut C) -> Result<Directory, StoreError> {
     let orgs = c
@@ -154,14 +164,22 @@ async fn apply<C: Conn>(
     Ok((ids, changes))
 }
 
+/// Imports `doc` inside the caller's transaction. On success returns, with the
+/// outcome, the directory and audit count for the cache, to be kept only once
+/// the transaction has committed.
 pub(crate) async fn import<C: Conn>(
     c: &mut C,
+    cache: Option<(Directory, i64)>,
     doc: &ParsedCharter,
     source: &Source<'_>,
     actor: &str,
-) -> Result<ImportOutcome, StoreError> {
+) -> Result<(ImportOutcome, (Directory, i64)), StoreError> {
     let now = Utc::now();
-    let mut dir = directory(c).await?;
+    let events = c.audit_event_count().await?;
+    let mut dir = match cache {
+        Some((dir, held)) if held == events => dir,
+        _ => directory(c).await?,
+    };
     // The source is kept as the parser read it: normalised once (no soft hyphens,
     // no-break spaces or ligatures in the database), so the same document with or
     // without extraction artefacts is the same text.
@@ -184,13 +202,14 @@ pub(crate) async fn import<C: Conn>(
             let (slug, name) = dir
                 .slug_and_name(h)
                 .expect("resolved organisations are held");
-            return Ok(ImportOutcome {
+            let outcome = ImportOutcome {
                 organization_slug: slug.to_string(),
                 organization_name: name.to_string(),
                 change: ImportChange::Unchanged,
                 created: Vec::new(),
                 conflicts: Vec::new(),
-            });
+            };
+            return Ok((outcome, (dir, events)));
         }
     }
 
@@ -274,11 +293,15 @@ pub(crate) async fn import<C: Conn>(
         changes: serde_json::to_string(&changes).ok(),
     })
     .await?;
-    Ok(ImportOutcome {
+    dir.settle(&ids)
+        .map_err(|h| StoreError::Corrupt(format!("import plan left {h:?} without an id")))?;
+    let events = c.audit_event_count().await?;
+    let outcome = ImportOutcome {
         organization_slug: plan.group_slug,
         organization_name: plan.group_name,
         change: ImportChange::NewVersion(number),
         created: plan.created,
         conflicts: plan.conflicts,
-    })
+    };
+    Ok((outcome, (dir, events)))
 }

@@ -33,6 +33,7 @@ pub use accounts::*;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;
 use conn::Conn;
+pub use import::ImportCache;
 pub use jobs::*;
 pub use meetings::*;
 pub use models::*;
@@ -354,7 +355,26 @@ impl Store {
         source: &Source<'_>,
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
-        in_transaction!(self, |c| import::import(c, doc, source, actor).await)
+        self.import_charter_with(&mut ImportCache::default(), doc, source, actor)
+            .await
+    }
+
+    /// Imports one parsed charter in one transaction, matching its names with
+    /// the directory `cache` kept from the previous import when the register has
+    /// not changed since (else it is loaded again): for importing many files,
+    /// where loading every name for every file would make the work quadratic.
+    pub async fn import_charter_with(
+        &self,
+        cache: &mut ImportCache,
+        doc: &ParsedCharter,
+        source: &Source<'_>,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let held = cache.held.take();
+        let (outcome, kept) =
+            in_transaction!(self, |c| import::import(c, held, doc, source, actor).await)?;
+        cache.held = Some(kept);
+        Ok(outcome)
     }
 
     /// Every organisation, in Swedish order of name (`collation`).

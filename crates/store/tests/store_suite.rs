@@ -46,6 +46,7 @@ suite!(
     merge_moves_everything_and_keeps_a_pointer,
     an_alias_corrects_a_near_match,
     cases_hold_many_documents,
+    a_kept_directory_sees_every_change_to_the_register,
 );
 
 fn seed(name: &str) -> String {
@@ -505,6 +506,107 @@ async fn an_alias_corrects_a_near_match(store: &Store) {
         )
         .await
         .unwrap());
+}
+
+/// `samordna import` keeps the register's names from file to file; a merge or an
+/// alias made in between (by someone else) must be seen by the next file.
+async fn a_kept_directory_sees_every_change_to_the_register(store: &Store) {
+    let mut cache = samordna_store::ImportCache::default();
+    let mut import = async |name: &str, text: &str| {
+        let doc = parse_charter(text).unwrap();
+        store
+            .import_charter_with(&mut cache, &doc, &Source { name, text }, "test")
+            .await
+            .unwrap()
+    };
+    let neuro = seed("sor-neurologi");
+    import("a.txt", &neuro).await;
+    let other = neuro.replace("samordningsråd neurologi", "samordningsråd nervsjukdomar");
+    let b = import("b.txt", &other).await;
+    assert_eq!(b.created, ["Samordningsråd nervsjukdomar"], "{b:?}");
+    // Placeholders made by the kept directory's first file are found by the second.
+    assert_eq!(store.organizations().await.unwrap().len(), 5);
+    let (a, b) = (
+        org(store, "samordningsrad-nervsjukdomar").await,
+        org(store, "samordningsrad-neurologi").await,
+    );
+    store
+        .merge_organizations(&a.slug, &b.slug, "test")
+        .await
+        .unwrap();
+    let third = other.replace(
+        "Datum för beslut: 2026-06-17",
+        "Datum för beslut: 2026-10-01",
+    );
+    let c = import("c.txt", &third).await;
+    assert_eq!(c.organization_slug, b.slug, "the merge is seen");
+    assert_eq!(store.charter_versions(Some(b.id)).await.unwrap().len(), 3);
+
+    let uro = neuro.replace("samordningsråd neurologi", "samordningsråd urologi");
+    import("d.txt", &uro).await;
+    store
+        .add_alias(
+            "samordningsrad-urologi",
+            "Samordningsråd neurologin",
+            "test",
+        )
+        .await
+        .unwrap();
+    let near = neuro
+        .replace("samordningsråd neurologi", "samordningsråd neurologin")
+        .replace(
+            "Datum för beslut: 2026-06-17",
+            "Datum för beslut: 2026-11-01",
+        );
+    let e = import("e.txt", &near).await;
+    assert_eq!(
+        e.organization_slug, "samordningsrad-urologi",
+        "the alias is seen"
+    );
+    // A file that fails leaves nothing behind, and the next one is still right:
+    // the placeholders the failed file planned were never written.
+    let (create, drop) = if store.backend_name() == "postgres" {
+        (
+            "CREATE FUNCTION fail_refs() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END; $$ LANGUAGE plpgsql;
+             CREATE TRIGGER fail_refs BEFORE INSERT ON charter_references FOR EACH ROW EXECUTE FUNCTION fail_refs();",
+            "DROP TRIGGER fail_refs ON charter_references",
+        )
+    } else {
+        (
+            "CREATE TRIGGER fail_refs BEFORE INSERT ON charter_references BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            "DROP TRIGGER fail_refs",
+        )
+    };
+    let neonatal = seed("samordningsgrupp-neonatalvard");
+    let before = dump(store).await;
+    raw_execute(store, create).await.unwrap();
+    let doc = parse_charter(&neonatal).unwrap();
+    let source = Source {
+        name: "f.txt",
+        text: &neonatal,
+    };
+    let failed = store
+        .import_charter_with(&mut cache, &doc, &source, "test")
+        .await;
+    assert!(failed.is_err());
+    raw_execute(store, drop).await.unwrap();
+    assert_eq!(dump(store).await, before);
+    let g = store
+        .import_charter_with(&mut cache, &doc, &source, "test")
+        .await
+        .unwrap();
+    assert!(!g.created.is_empty(), "{g:?}");
+    for name in &g.created {
+        assert!(
+            store
+                .organizations()
+                .await
+                .unwrap()
+                .iter()
+                .any(|o| &o.name == name),
+            "{name} was created"
+        );
+    }
 }
 
 async fn cases_hold_many_documents(store: &Store) {

@@ -303,3 +303,31 @@ fn a_written_form_becomes_an_alias_once() {
         .collect();
     assert_eq!(aliases, ["alias #1 Samordningsrådet för barn"]);
 }
+
+#[test]
+fn a_settled_directory_serves_the_next_plan_with_the_ids_the_store_gave() {
+    let mut dir = Directory::new(vec![], []);
+    let p = plan(
+        &mut dir,
+        &doc("Samordningsråd barn", Some(LG), &[]),
+        "barn.txt",
+    );
+    assert_eq!(p.group, Handle::Planned(1));
+    let ids = HashMap::from([(Handle::Planned(0), 10), (Handle::Planned(1), 11)]);
+    dir.settle(&ids).unwrap();
+    assert_eq!(dir.resolve(LG), Some(Handle::Registered(10)));
+    let p = plan(
+        &mut dir,
+        &doc("Samordningsråd ortopedi", Some(LG), &["*SOR barn"]),
+        "ortopedi.txt",
+    );
+    assert_eq!(
+        show(&p, false),
+        [
+            "create samordningsrad-ortopedi samordningsrad group under #10",
+            "liaison new0 #11",
+        ]
+    );
+    // A plan whose ids are not all given leaves the directory to be loaded again.
+    assert_eq!(dir.settle(&HashMap::new()), Err(Handle::Planned(0)));
+}
