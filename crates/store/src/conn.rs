@@ -79,6 +79,11 @@ pub(crate) trait Conn: Send {
     /// The versions of several organisations (`organization_id IN (…)`, by index).
     fn versions_in(&mut self, ids: &[i64]) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
     fn liaisons(&mut self) -> impl Future<Output = R<Vec<(i64, i64)>>> + Send;
+    fn liaisons_from(&mut self, ids: &[i64]) -> impl Future<Output = R<Vec<(i64, i64)>>> + Send;
+    fn organizations_in(
+        &mut self,
+        ids: &[i64],
+    ) -> impl Future<Output = R<Vec<Organization>>> + Send;
     fn versions(
         &mut self,
         organization_id: Option<i64>,
@@ -93,6 +98,12 @@ pub(crate) trait Conn: Send {
         version: i64,
     ) -> impl Future<Output = R<Option<(CharterVersion, String, String)>>> + Send;
     fn cases(&mut self) -> impl Future<Output = R<Vec<Case>>> + Send;
+    fn case_count(&mut self) -> impl Future<Output = R<i64>> + Send;
+    fn cases_page(
+        &mut self,
+        offset: i64,
+        limit: i64,
+    ) -> impl Future<Output = R<Vec<CaseSummary>>> + Send;
     fn case_by_number(
         &mut self,
         registry_number: &str,
@@ -249,14 +260,44 @@ pub mod one_group {
         version_columns!(),
         " FROM charter_versions WHERE organization_id = $1 ORDER BY version"
     );
-    /// Every query above, by name, for the query-plan test.
-    pub const ALL: [(&str, &str); 5] = [
-        ("children", CHILDREN),
-        ("liaisons", LIAISONS),
-        ("liaison_of", LIAISON_OF),
-        ("aliases", ALIASES),
-        ("versions", VERSIONS),
-    ];
+    /// Organisations by id; `{ids}` is a list of placeholders ([`with_ids`]).
+    pub const ORGANIZATIONS_IN: &str = concat!(
+        "SELECT ",
+        org_columns!(""),
+        " FROM organizations WHERE id IN ({ids})"
+    );
+    /// The liaisons some organisations name, as (organisation, liaison).
+    pub const LIAISONS_FROM: &str = "SELECT organization_id, liaison_id FROM organization_liaisons WHERE organization_id IN ({ids}) ORDER BY organization_id, liaison_id";
+    /// The charter version headers of some organisations.
+    pub const VERSIONS_IN: &str = concat!(
+        "SELECT ",
+        version_columns!(),
+        " FROM charter_versions WHERE organization_id IN ({ids}) ORDER BY organization_id, version"
+    );
+    /// One page of the list of cases, each with its number of documents,
+    /// counted by index per case shown (not by reading every version).
+    pub const CASES_PAGE: &str = "SELECT id, registry_number, prefix, year, serial,
+            (SELECT COUNT(*) FROM charter_versions v WHERE v.case_id = cases.id) AS documents
+         FROM cases ORDER BY year DESC, registry_number LIMIT $1 OFFSET $2";
+    /// Every query above, by name, for the query-plan test (lists of three ids).
+    pub fn all() -> Vec<(&'static str, String)> {
+        vec![
+            ("children", CHILDREN.into()),
+            ("liaisons", LIAISONS.into()),
+            ("liaison_of", LIAISON_OF.into()),
+            ("aliases", ALIASES.into()),
+            ("versions", VERSIONS.into()),
+            ("organizations_in", with_ids(ORGANIZATIONS_IN, 3)),
+            ("liaisons_from", with_ids(LIAISONS_FROM, 3)),
+            ("versions_in", with_ids(VERSIONS_IN, 3)),
+        ]
+    }
+
+    /// `sql` with `{ids}` replaced by `$1, …, $n`.
+    pub fn with_ids(sql: &str, n: usize) -> String {
+        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+        sql.replace("{ids}", &marks.join(", "))
+    }
 }
 
 fn parse_enum<T: std::str::FromStr<Err = String>>(s: String) -> R<T> {
@@ -321,6 +362,19 @@ macro_rules! backend {
                 })
             }
 
+            /// The rows of a `one_group` statement with an `{ids}` list, bound to `ids`.
+            async fn rows_with_ids(c: &mut $conn, template: &str, ids: &[i64]) -> R<Vec<DbRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = one_group::with_ids(template, ids.len());
+                let mut q = sqlx::query(&sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                Ok(q.fetch_all(&mut *c).await?)
+            }
+
             impl Conn for $conn {
                 async fn organizations(&mut self) -> R<Vec<Organization>> {
                     let sql = format!("SELECT {ORG_COLUMNS} FROM organizations ORDER BY name, id");
@@ -346,16 +400,7 @@ macro_rules! backend {
                 }
 
                 async fn versions_in(&mut self, ids: &[i64]) -> R<Vec<CharterVersion>> {
-                    if ids.is_empty() {
-                        return Ok(Vec::new());
-                    }
-                    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!("SELECT {VERSION_COLUMNS} FROM charter_versions WHERE organization_id IN ({}) ORDER BY organization_id, version", marks.join(", "));
-                    let mut q = sqlx::query(&sql);
-                    for id in ids {
-                        q = q.bind(*id);
-                    }
-                    q.fetch_all(&mut *self).await?.iter().map(version).collect()
+                    rows_with_ids(self, one_group::VERSIONS_IN, ids).await?.iter().map(version).collect()
                 }
 
                 async fn versions_of(&mut self, id: i64) -> R<Vec<CharterVersion>> {
@@ -374,6 +419,18 @@ macro_rules! backend {
                                 alias_key: r.try_get("alias_key")?,
                             })
                         })
+                        .collect()
+                }
+
+                async fn organizations_in(&mut self, ids: &[i64]) -> R<Vec<Organization>> {
+                    rows_with_ids(self, one_group::ORGANIZATIONS_IN, ids).await?.iter().map(org).collect()
+                }
+
+                async fn liaisons_from(&mut self, ids: &[i64]) -> R<Vec<(i64, i64)>> {
+                    rows_with_ids(self, one_group::LIAISONS_FROM, ids)
+                        .await?
+                        .iter()
+                        .map(|r| Ok((r.try_get("organization_id")?, r.try_get("liaison_id")?)))
                         .collect()
                 }
 
@@ -413,6 +470,21 @@ macro_rules! backend {
                 async fn cases(&mut self) -> R<Vec<Case>> {
                     sqlx::query("SELECT id, registry_number, prefix, year, serial FROM cases ORDER BY year DESC, registry_number")
                         .fetch_all(&mut *self).await?.iter().map(case).collect()
+                }
+
+                async fn case_count(&mut self) -> R<i64> {
+                    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&mut *self).await?)
+                }
+
+                async fn cases_page(&mut self, offset: i64, limit: i64) -> R<Vec<CaseSummary>> {
+                    let rows = sqlx::query(one_group::CASES_PAGE)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&mut *self)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok(CaseSummary { case: case(r)?, documents: r.try_get("documents")? }))
+                        .collect()
                 }
 
                 async fn case_by_number(&mut self, registry_number: &str) -> R<Option<Case>> {

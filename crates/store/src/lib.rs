@@ -445,6 +445,25 @@ impl Store {
     }
 
     /// (organisation, liaison) pairs.
+    /// The liaisons the given organisations name, as (organisation, liaison).
+    pub async fn liaisons_from(&self, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
+        let mut out = Vec::new();
+        // In chunks, within every backend's limit of parameters.
+        for chunk in ids.chunks(500) {
+            out.extend(with_conn!(self, |c| c.liaisons_from(chunk).await)?);
+        }
+        Ok(out)
+    }
+
+    /// The organisations with the given ids, in no particular order.
+    pub async fn organizations_in(&self, ids: &[i64]) -> Result<Vec<Organization>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            out.extend(with_conn!(self, |c| c.organizations_in(chunk).await)?);
+        }
+        Ok(out)
+    }
+
     pub async fn liaisons(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         with_conn!(self, |c| c.liaisons().await)
     }
@@ -504,6 +523,22 @@ impl Store {
 
     pub async fn cases(&self) -> Result<Vec<Case>, StoreError> {
         with_conn!(self, |c| c.cases().await)
+    }
+
+    /// How many cases the register holds.
+    pub async fn case_count(&self) -> Result<i64, StoreError> {
+        with_conn!(self, |c| c.case_count().await)
+    }
+
+    /// `limit` cases from `offset` in the order of [`Store::cases`] (newest year
+    /// first), each with its number of documents: one page of the list of cases.
+    pub async fn cases_page(
+        &self,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let (offset, limit) = (offset as i64, limit as i64);
+        with_conn!(self, |c| c.cases_page(offset, limit).await)
     }
 
     pub async fn case_by_number(&self, registry_number: &str) -> Result<Option<Case>, StoreError> {

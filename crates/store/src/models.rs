@@ -44,6 +44,14 @@ pub struct Case {
     pub serial: String,
 }
 
+/// A case as a list of cases shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSummary {
+    pub case: Case,
+    /// How many charter versions are filed under it.
+    pub documents: i64,
+}
+
 impl Case {
     pub fn slug(&self) -> String {
         self.registry_number.to_lowercase().replace(' ', "-")

@@ -616,6 +616,26 @@ async fn cases_hold_many_documents(store: &Store) {
     assert_eq!(numbers, ["RS 2024-00784", "RS 2023-04038"]);
     let docs = store.case_documents(cases[0].id).await.unwrap();
     assert_eq!(docs.len(), 4, "all SOR charters share one case");
+    // A page of the list: the same order, each case with its count.
+    assert_eq!(store.case_count().await.unwrap(), 2);
+    let page = |offset, limit| async move {
+        store
+            .cases_page(offset, limit)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.case.registry_number, s.documents))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        page(0, 100).await,
+        [
+            ("RS 2024-00784".to_string(), 4),
+            ("RS 2023-04038".to_string(), 1)
+        ]
+    );
+    assert_eq!(page(1, 1).await, [("RS 2023-04038".to_string(), 1)]);
+    assert!(page(2, 1).await.is_empty());
     assert_eq!(
         store
             .case_by_number("RS 2024-00784")
@@ -1668,8 +1688,8 @@ mod compliance {
 #[tokio::test]
 async fn one_group_is_read_by_index() {
     let db = samordna_store::testing::TestDb::sqlite().await;
-    for (name, sql) in samordna_store::one_group::ALL {
-        let plan = samordna_store::testing::sqlite_plan(&db.store, sql).await;
+    for (name, sql) in samordna_store::one_group::all() {
+        let plan = samordna_store::testing::sqlite_plan(&db.store, &sql).await;
         assert!(!plan.is_empty(), "{name}");
         for step in &plan {
             assert!(
@@ -1678,6 +1698,17 @@ async fn one_group_is_read_by_index() {
             );
         }
     }
+    // The list of cases reads the cases (a page of them, in order) and counts each
+    // one's documents by index.
+    let plan =
+        samordna_store::testing::sqlite_plan(&db.store, samordna_store::one_group::CASES_PAGE)
+            .await;
+    assert!(
+        plan.iter()
+            .any(|s| s.starts_with("SEARCH v USING") && s.contains("charter_versions_case")),
+        "{plan:?}"
+    );
+    assert!(!plan.iter().any(|s| s.starts_with("SCAN v")), "{plan:?}");
     // And it is what the page needs: the neonatal group's neighbourhood.
     import_seeds(&db.store).await;
     let v = db

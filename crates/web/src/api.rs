@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
-use samordna_store::{in_force, CharterVersion, Organization};
+use samordna_store::{in_force, CaseSummary, CharterVersion, Organization};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -215,20 +215,20 @@ pub async fn cases(
     State(state): State<AppState>,
     Query(q): Query<ApiPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let versions = state.store.charter_versions(None).await?;
-    let all = state.store.cases().await?;
-    let paging = q.paging(all.len());
-    let data: Vec<Value> = paging
-        .slice(&all)
+    let paging = q.paging(state.store.case_count().await? as usize);
+    let data: Vec<Value> = state
+        .store
+        .cases_page(paging.offset(), paging.per_page)
+        .await?
         .iter()
-        .map(|c| {
+        .map(|CaseSummary { case: c, documents }| {
             json!({
                 "registry_number": c.registry_number,
                 "slug": c.slug(),
                 "prefix": c.prefix,
                 "year": c.year,
                 "serial": c.serial,
-                "documents": versions.iter().filter(|v| v.case_id == Some(c.id)).count(),
+                "documents": documents,
                 "url": format!("/api/v1/cases/{}", c.slug()),
             })
         })

@@ -312,10 +312,11 @@ pub async fn group(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("orgchart");
-    let snap = Snapshot::load(&state.store).await?;
-    let org = snap
-        .by_slug(&slug)
-        .ok_or_else(|| AppError::NotFound(c.t.t1("error-no-group", "slug", &slug)))?;
+    let missing = || AppError::NotFound(c.t.t1("error-no-group", "slug", &slug));
+    let snap = Snapshot::around(&state.store, &slug)
+        .await?
+        .ok_or_else(missing)?;
+    let org = snap.by_slug(&slug).ok_or_else(missing)?;
     let mut ids = vec![org.id];
     ids.extend(org.reports_to_id);
     ids.extend(snap.children(org.id).iter().map(|o| o.id));

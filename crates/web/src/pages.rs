@@ -685,18 +685,18 @@ pub async fn cases(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("cases");
-    let versions = state.store.charter_versions(None).await?;
-    let all = state.store.cases().await?;
-    let paging = Paging::new(q.sida, 100, all.len());
-    let cases = paging
-        .slice(&all)
-        .iter()
-        .map(|c| {
-            let n = versions.iter().filter(|v| v.case_id == Some(c.id)).count() as i64;
+    let total = state.store.case_count().await? as usize;
+    let paging = Paging::new(q.sida, 100, total);
+    let cases = state
+        .store
+        .cases_page(paging.offset(), paging.per_page)
+        .await?
+        .into_iter()
+        .map(|s| {
             (
-                format!("/arenden/{}", c.slug()),
-                c.registry_number.clone(),
-                n,
+                format!("/arenden/{}", s.case.slug()),
+                s.case.registry_number,
+                s.documents,
             )
         })
         .collect();

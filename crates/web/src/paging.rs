@@ -34,6 +34,11 @@ impl Paging {
         self.page == self.last()
     }
 
+    /// How many items come before this page.
+    pub fn offset(&self) -> usize {
+        (self.page - 1) * self.per_page
+    }
+
     /// The items of this page.
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
         let start = ((self.page - 1) * self.per_page).min(items.len());

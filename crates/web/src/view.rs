@@ -25,15 +25,50 @@ pub struct Snapshot {
 impl Snapshot {
     /// The organisations and liaisons; no charter versions yet (`with_versions_of`).
     pub async fn load(store: &Store) -> Result<Snapshot, AppError> {
-        let orgs = store.organizations().await?;
-        let liaisons = store.liaisons().await?;
+        Ok(Snapshot::of(
+            store.organizations().await?,
+            store.liaisons().await?,
+        ))
+    }
+
+    /// The part of the register around one group: the group, its parent, its
+    /// children and its liaisons both ways, every liaison these name, and the
+    /// organisations at the other end. `None` when no group has the slug.
+    pub async fn around(store: &Store, slug: &str) -> Result<Option<Snapshot>, AppError> {
+        let Some(v) = store.group_view(slug).await? else {
+            return Ok(None);
+        };
+        let mut orgs: Vec<Organization> = std::iter::once(v.org)
+            .chain(v.parent)
+            .chain(v.children)
+            .chain(v.liaisons)
+            .chain(v.liaison_of)
+            .collect();
+        let ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+        let liaisons = store.liaisons_from(&ids).await?;
+        let mut others: Vec<i64> = liaisons
+            .iter()
+            .map(|(_, b)| *b)
+            .filter(|b| !ids.contains(b))
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        orgs.extend(store.organizations_in(&others).await?);
+        let mut seen = std::collections::HashSet::new();
+        orgs.retain(|o| seen.insert(o.id));
+        samordna_domain::collation::sort_by(&mut orgs, |o| &o.name);
+        Ok(Some(Snapshot::of(orgs, liaisons)))
+    }
+
+    /// A snapshot of `orgs` (in the order pages list them) and `liaisons`.
+    pub fn of(orgs: Vec<Organization>, liaisons: Vec<(i64, i64)>) -> Snapshot {
         let by_id = orgs.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        Ok(Snapshot {
+        Snapshot {
             orgs,
             by_id,
             liaisons,
             versions: HashMap::new(),
-        })
+        }
     }
 
     /// Reads the charter version headers of the organisations a page shows.
@@ -120,10 +155,12 @@ impl CaseView {
             .case_by_number(&number.case().to_string())
             .await?
             .ok_or_else(missing)?;
-        let snap = Snapshot::load(store).await?;
-        let documents = store
-            .case_documents(case.id)
-            .await?
+        let versions = store.case_documents(case.id).await?;
+        let mut ids: Vec<i64> = versions.iter().map(|v| v.organization_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let snap = Snapshot::of(store.organizations_in(&ids).await?, Vec::new());
+        let documents = versions
             .into_iter()
             .filter_map(|v| {
                 let link = snap.link(v.organization_id)?;
