@@ -54,22 +54,21 @@ async fn recipients(
     roles: Option<&[MembershipRole]>,
 ) -> Result<Vec<String>, String> {
     let today = Utc::now().date_naive();
-    let people = store.people().await.map_err(|e| e.to_string())?;
-    let mut out: Vec<String> = store
+    let mut out = Vec::new();
+    // The members' own rows only, not every person in the region.
+    for m in store
         .memberships(Some(org.id), None)
         .await
         .map_err(|e| e.to_string())?
         .into_iter()
         .filter(|m| m.is_current(today) && roles.is_none_or(|r| r.contains(&m.fields.role)))
-        .filter_map(|m| {
-            people
-                .iter()
-                .find(|p| p.id == m.fields.person_id)?
-                .fields
-                .email
-                .clone()
-        })
-        .collect();
+    {
+        let person = store
+            .person(m.fields.person_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        out.extend(person.and_then(|p| p.fields.email));
+    }
     out.sort();
     out.dedup();
     Ok(out)

@@ -86,7 +86,6 @@ pub async fn person_calendar(
         .filter(|a| !a.disabled)
         .ok_or_else(missing)?;
     let today = Utc::now().date_naive();
-    let orgs = state.store.organizations().await?;
     let mut events = Vec::new();
     if let Some(person) = account.person_id {
         let mut groups: Vec<i64> = state
@@ -99,6 +98,8 @@ pub async fn person_calendar(
             .collect();
         groups.sort();
         groups.dedup();
+        // Only the person's groups: a calendar service fetches this often.
+        let orgs = state.store.organizations_in(&groups).await?;
         for g in groups {
             if let Some(org) = orgs.iter().find(|o| o.id == g) {
                 events.extend(
