@@ -1,7 +1,9 @@
 //! The audit log for admins: filters, and CSV export (which is itself logged).
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use crate::extract::Query;
 use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;

@@ -1,7 +1,9 @@
 //! The read-only JSON API under `/api/v1`. Same data as the pages; errors are JSON
 //! objects `{"error": {"status": 404, "message": "…"}}`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use crate::extract::Query;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
@@ -371,15 +373,8 @@ pub async fn organization_put(
     Extension(visitor): Extension<crate::request::Visitor>,
     Path(slug): Path<String>,
     headers: HeaderMap,
-    body: Result<Json<OrgPut>, axum::extract::rejection::JsonRejection>,
+    crate::extract::JsonBody(body): crate::extract::JsonBody<OrgPut>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|e| {
-        AppError::BadRequest(crate::i18n::current_tr().t1(
-            "error-api-json",
-            "detail",
-            e.body_text(),
-        ))
-    })?;
     let org = state
         .store
         .organization_by_slug(&slug)

@@ -173,20 +173,15 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             .or(in_query);
         let expected = visitor.csrf();
         if expected.is_empty() || sent.as_deref() != Some(expected.as_str()) {
-            tracing::warn!(path = %parts.uri.path(), "refused a request without a valid CSRF token");
+            let path = parts.uri.path();
             // Under /api/, JSON: a client without a key is told to send one.
-            if parts.uri.path().starts_with("/api/") {
-                return match &visitor {
-                    Visitor::Anonymous { .. } => {
-                        AppError::Unauthorized(crate::i18n::current_tr().t("error-api-key-needed"))
-                    }
-                    Visitor::Account { .. } => {
-                        AppError::Forbidden(crate::i18n::current_tr().t("error-csrf"))
-                    }
-                }
-                .into_json();
+            if path.starts_with("/api/") && matches!(visitor, Visitor::Anonymous { .. }) {
+                tracing::info!(%path, "refused an API write without an API key");
+                return AppError::Unauthorized(crate::i18n::current_tr().t("error-api-key-needed"))
+                    .into_json();
             }
-            return AppError::Forbidden(crate::i18n::current_tr().t("error-csrf")).into_response();
+            tracing::warn!(%path, "refused a request without a valid CSRF token");
+            return AppError::Forbidden(crate::i18n::current_tr().t("error-csrf")).respond();
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }

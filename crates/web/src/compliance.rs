@@ -1,7 +1,9 @@
 //! The region-wide compliance dashboard: groups × rules, with filters and CSV.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use crate::extract::Query;
 use axum::response::Response;
 use axum::Extension;
 use samordna_domain::collation;

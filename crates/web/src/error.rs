@@ -31,6 +31,9 @@ pub enum AppError {
     Refused(String),
     #[error("för stor begäran")]
     TooLarge,
+    /// The address exists but does not take this method (405).
+    #[error("metoden stöds inte")]
+    MethodNotAllowed,
     #[error("tjänsten är tillfälligt otillgänglig")]
     Unavailable(#[source] StoreError),
     #[error("internt fel")]
@@ -60,6 +63,7 @@ impl AppError {
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Refused(_) => StatusCode::UNAUTHORIZED,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -79,6 +83,7 @@ impl AppError {
             | AppError::Refused(m) => m.clone(),
             AppError::TooManyAttempts => t.t("error-too-many-text"),
             AppError::TooLarge => t.t("error-too-large-text"),
+            AppError::MethodNotAllowed => t.t("error-method-not-allowed-text"),
             AppError::Unavailable(_) => t.t("error-unavailable-text"),
             AppError::Internal(_) => t.t("error-internal-text"),
         }
@@ -89,6 +94,16 @@ impl AppError {
             AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
             AppError::Unavailable(e) => tracing::error!(error = %e, "database unavailable"),
             _ => {}
+        }
+    }
+
+    /// The error as the request's path wants it: under `/api/` the API's JSON,
+    /// elsewhere a page.
+    pub fn respond(self) -> Response {
+        if RequestInfo::current().path.starts_with("/api/") {
+            self.into_json()
+        } else {
+            self.into_response()
         }
     }
 
@@ -128,6 +143,7 @@ impl IntoResponse for AppError {
             StatusCode::CONFLICT => "error-conflict",
             StatusCode::TOO_MANY_REQUESTS => "error-too-many",
             StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+            StatusCode::METHOD_NOT_ALLOWED => "error-method-not-allowed",
             _ => "error-internal",
         });
         let page = ErrorPage {

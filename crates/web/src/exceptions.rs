@@ -5,7 +5,9 @@
 
 use crate::forms::Form;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use crate::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use samordna_domain::rules::RuleId;

@@ -264,6 +264,7 @@ mod tests {
                         ("title", Arg::Text("t".into())),
                         ("value", Arg::Text("v".into())),
                         ("detail", Arg::Text("d".into())),
+                        ("param", Arg::Text("p".into())),
                         ("current", Arg::Num(3)),
                         ("page", Arg::Num(2)),
                         ("pages", Arg::Num(3)),

@@ -23,6 +23,7 @@ mod download;
 mod edit;
 mod error;
 mod exceptions;
+mod extract;
 mod feed;
 mod forms;
 pub mod i18n;
@@ -95,6 +96,7 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(pages::fallback)
+        .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn(middleware::no_nul_in_paths))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn_with_state(state.clone(), middleware::client_addr))

@@ -4,7 +4,9 @@
 //! database so that any app node can finish it, and is good once and for ten
 //! minutes. An authenticated employee without an account gets a reader account.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use crate::extract::Query;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};

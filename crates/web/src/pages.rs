@@ -1,7 +1,9 @@
 //! HTML pages.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
+
+use crate::extract::Query;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use samordna_domain::collation;
@@ -41,13 +43,13 @@ pub async fn not_found() -> AppError {
 }
 
 /// No route matched: a 404 page, or JSON under `/api/`.
-pub async fn fallback(uri: axum::http::Uri) -> Response {
-    let e = AppError::NotFound(tr().t("error-not-found-page"));
-    if uri.path().starts_with("/api/") {
-        e.into_json()
-    } else {
-        e.into_response()
-    }
+pub async fn fallback() -> Response {
+    AppError::NotFound(tr().t("error-not-found-page")).respond()
+}
+
+/// A method the address does not take (405; axum adds `Allow`).
+pub async fn method_not_allowed() -> Response {
+    AppError::MethodNotAllowed.respond()
 }
 
 use crate::state::no_group;

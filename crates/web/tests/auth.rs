@@ -2093,3 +2093,123 @@ async fn errors_are_in_the_readers_language_and_the_api_answers_json() {
     assert!(!r.body.contains("Formuläret har gått ut"));
     w.db.close().await;
 }
+
+/// A query string or a JSON body that cannot be read is a 400 that names the
+/// parameter or field in the reader's language (a page, or the API's JSON); a
+/// method an address does not take is a 405 in the same shapes.
+#[tokio::test]
+async fn unreadable_input_is_named_in_the_readers_language() {
+    let w = world().await;
+    let token = "smd_bad_input";
+    w.db.store
+        .create_api_token(w.ids["admin"], "api", &hash_secret(token), "test")
+        .await
+        .unwrap();
+    let req = |method: &str, uri: &str, lang: &str| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("accept-language", lang)
+            .header("authorization", format!("Bearer {token}"))
+    };
+    // Pages: a page of the site, in Swedish and in English.
+    for (uri, param, value) in [
+        ("/?sida=abc", "sida", "abc"),
+        ("/?sida=-1", "sida", "-1"),
+        ("/arenden?sida=2x", "sida", "2x"),
+        ("/?sida=2&sida=3", "sida", "2"),
+    ] {
+        for (lang, words) in [
+            ("sv", "har ett värde som inte kan läsas"),
+            ("en", "has a value that cannot be read"),
+        ] {
+            let r = send(&w.app, req("GET", uri, lang).body(Body::empty()).unwrap()).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+            assert!(r.body.contains("<main"), "a page with its chrome: {uri}");
+            assert!(
+                r.body.contains(words)
+                    && r.body.contains(param)
+                    && (r.body.contains(&format!("”{value}”"))
+                        || r.body.contains(&format!("“{value}”"))),
+                "{uri} ({lang}): {}",
+                r.body
+            );
+        }
+    }
+    // The API: JSON with the status and the parameter named.
+    for uri in [
+        "/api/v1/organizations?page=-1",
+        "/api/v1/cases?per_page=abc",
+        "/api/v1/organizations?page=99999999999999999999",
+    ] {
+        let r = send(&w.app, req("GET", uri, "en").body(Body::empty()).unwrap()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        let v: serde_json::Value = serde_json::from_str(&r.body).expect(uri);
+        assert_eq!(v["error"]["status"], 400);
+        let m = v["error"]["message"].as_str().unwrap();
+        assert!(
+            m.starts_with("The address parameter")
+                && (m.contains("page") || m.contains("per_page")),
+            "{m}"
+        );
+    }
+    // A JSON body: the missing or wrong field is named.
+    let put = |body: &'static str, lang: &str| {
+        req("PUT", "/api/v1/organizations/samordningsrad-barn", lang)
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = send(&w.app, put(r#"{"kind": "samordningsrad"}"#, "sv")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Fältet name kan inte läsas"),
+        "{v}"
+    );
+    let r = send(
+        &w.app,
+        put(r#"{"name": 5, "kind": "samordningsrad"}"#, "en"),
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The field name cannot be read"),
+        "{v}"
+    );
+    let r = send(&w.app, put("{", "en")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Invalid JSON"), "{}", r.body);
+    // 405: JSON under /api/ with Allow, a page elsewhere.
+    let r = send(
+        &w.app,
+        req("DELETE", "/api/v1/organizations/samordningsrad-barn", "en")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("a JSON error");
+    assert_eq!(v["error"]["status"], 405);
+    assert!(
+        r.headers
+            .get("allow")
+            .is_some_and(|a| a.to_str().unwrap().contains("GET")),
+        "{:?}",
+        r.headers
+    );
+    let r = send(
+        &w.app,
+        req("PUT", "/arenden", "sv").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.body.contains("Metoden stöds inte"), "{}", r.body);
+    w.db.close().await;
+}

@@ -21,7 +21,7 @@ use super::{conflict, parse_id, render_list, see_other, ListRow};
 pub async fn people(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
-    axum::extract::Query(q): axum::extract::Query<crate::paging::PageQuery>,
+    crate::extract::Query(q): crate::extract::Query<crate::paging::PageQuery>,
 ) -> Result<Response, AppError> {
     let t = t();
     let can_edit = auth::may(&state, &v, Action::EditPeople, None).await;
