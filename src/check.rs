@@ -22,9 +22,11 @@ pub async fn run(
         .evaluate(&filter, region, today)
         .await
         .context("kunde inte pröva grupperna")?;
-    if let Some(g) = group {
-        if evaluated.is_empty() {
-            anyhow::bail!("det finns ingen grupp med adressen {g}");
+    if evaluated.is_empty() {
+        match group {
+            Some(g) => anyhow::bail!("det finns ingen grupp med adressen {g}"),
+            // An empty register is no clean bill of health (a wrong --db, say).
+            None => anyhow::bail!("registret har inga grupper att pröva"),
         }
     }
     let outcomes: Vec<Outcome> = evaluated.into_iter().flat_map(|e| e.outcomes).collect();

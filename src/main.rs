@@ -352,8 +352,17 @@ fn parse(file: &std::path::Path) -> ExitCode {
     }
 }
 
+/// Opens the database, creating and migrating it if need be (serve, import, demo).
 async fn open(db: &str) -> Result<Store> {
     Store::open(db)
+        .await
+        .with_context(|| format!("kunde inte öppna databasen {}", redact(db)))
+}
+
+/// Opens a database that must already exist (check, org, user, token, exception):
+/// a mistyped path is an error, not a new empty register that checks clean.
+async fn open_existing(db: &str) -> Result<Store> {
+    Store::open_existing(db)
         .await
         .with_context(|| format!("kunde inte öppna databasen {}", redact(db)))
 }
@@ -477,7 +486,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             shutdown().await;
             worker.abort();
         }
-        Command::Org(cmd) => org(&open(&cli.db).await?, cmd).await?,
+        Command::Org(cmd) => org(&open_existing(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;
             if !demo::load(&store).await? {
@@ -493,7 +502,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             json,
             region,
         } => {
-            let status = match open(&cli.db).await {
+            let status = match open_existing(&cli.db).await {
                 Ok(store) => match check::run(&store, group.as_deref(), json, &region.into()).await
                 {
                     Ok(s) => s,
@@ -529,7 +538,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if reason.is_empty() {
                 anyhow::bail!("ange skälet med --reason");
             }
-            let store = open(&cli.db).await?;
+            let store = open_existing(&cli.db).await?;
             let org = store
                 .organization_by_slug(&group)
                 .await?
@@ -542,7 +551,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 org.name
             );
         }
-        Command::Token(cmd) => token(&open(&cli.db).await?, cmd).await?,
+        Command::Token(cmd) => token(&open_existing(&cli.db).await?, cmd).await?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1143,3 +1143,51 @@ async fn the_same_document_again_is_no_new_version_and_the_newer_document_is_in_
     let now = samordna_store::in_force(&versions).unwrap();
     assert_eq!(now.revision.as_deref(), Some("september 2026"), "{now:?}");
 }
+
+/// A command that reads the register never creates one: a mistyped `--db` (or a
+/// missing `SAMORDNA_DB`) is exit 2 with the path named, not an empty register
+/// that checks clean; an empty register is no clean check either. (`serve`,
+/// `import`, `migrate`, `demo load` and `user add`, the first admin, create it.)
+#[test]
+fn reading_commands_need_a_register_that_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("finns-inte.db");
+    let db = format!("sqlite://{}", file.display());
+    let check = run(&["--db", &db, "check"]);
+    assert_eq!(check.status.code(), Some(2), "{}", stdout(&check));
+    assert!(
+        stderr(&check).contains("finns-inte.db finns inte"),
+        "{}",
+        stderr(&check)
+    );
+    for args in [
+        &["org", "list"][..],
+        &["token", "revoke", "--email", "a@b.se", "--id", "1"][..],
+    ] {
+        let out = bin().args(["--db", &db]).args(args).output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            stderr(&out).contains("finns inte"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!file.exists(), "no database was created");
+    // Without --db, in a directory without samordna.db: the same.
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["check", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("samordna.db").exists());
+    // A register that exists but holds no groups.
+    assert!(run(&["--db", &db, "migrate"]).status.success());
+    let check = run(&["--db", &db, "check"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        stderr(&check).contains("inga grupper"),
+        "{}",
+        stderr(&check)
+    );
+}

@@ -54,6 +54,11 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("{0} finns inte")]
     NotFound(String),
+    /// An SQLite file that a command needs to exist does not.
+    #[error(
+        "databasen {0} finns inte (den skapas av samordna migrate, serve, import eller user add)"
+    )]
+    NoDatabase(String),
     #[error("{0}")]
     Conflict(String),
     #[error("ogiltiga data i databasen: {0}")]
@@ -241,6 +246,21 @@ impl Store {
         let store = Store::connect(url).await?;
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// As [`Store::open`], for commands that read or change a register that must
+    /// already be there: an SQLite file that does not exist is
+    /// [`StoreError::NoDatabase`], not a new empty database.
+    pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?;
+            let file = options.get_filename();
+            let in_memory = file.as_os_str().is_empty() || file == std::path::Path::new(":memory:");
+            if !in_memory && !file.exists() {
+                return Err(StoreError::NoDatabase(file.display().to_string()));
+            }
+        }
+        Store::open(url).await
     }
 
     /// `sqlite` or `postgres`.
