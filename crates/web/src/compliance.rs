@@ -7,6 +7,7 @@ use crate::extract::Query;
 use axum::response::Response;
 use axum::Extension;
 use samordna_domain::collation;
+use samordna_domain::policy::Action;
 use samordna_domain::rules::{FixedAt, Outcome, RuleId, Severity};
 use samordna_domain::OrgKind;
 use samordna_store::GroupFilter;
@@ -66,20 +67,34 @@ struct Page {
     severity: String,
     administrations: Vec<(String, String)>,
     administration: String,
-    csv_href: String,
+    csv_href: Option<String>,
 }
 
-/// Where a finding of `rule` is fixed, for the group at `group_href`, and the
-/// message key of the link.
-pub(crate) fn fix_link(group_href: &str, rule: RuleId) -> (String, &'static str) {
+/// Where a finding of `rule` is fixed, for the group at `group_href`: the
+/// address, the message key of the link, and the action the address needs (as
+/// its entry in `routes::ROUTES`), so a link is shown only to who may follow it.
+pub(crate) fn fix_link(group_href: &str, rule: RuleId) -> (String, &'static str, Action) {
     match rule.fixed_at() {
-        FixedAt::Members => (format!("{group_href}/medlemmar"), "finding-fix-members"),
-        FixedAt::Meetings => (format!("{group_href}/moten"), "finding-fix-meetings"),
+        FixedAt::Members => (
+            format!("{group_href}/medlemmar"),
+            "finding-fix-members",
+            Action::ReadPeople,
+        ),
+        FixedAt::Meetings => (
+            format!("{group_href}/moten"),
+            "finding-fix-meetings",
+            Action::ReadPublished,
+        ),
         FixedAt::Charters => (
             format!("{group_href}#uppdragshandlingar"),
             "finding-fix-charter",
+            Action::ReadPublished,
         ),
-        FixedAt::Group => (format!("{group_href}/redigera"), "finding-fix-group"),
+        FixedAt::Group => (
+            format!("{group_href}/redigera"),
+            "finding-fix-group",
+            Action::EditGroup,
+        ),
     }
 }
 
@@ -146,6 +161,7 @@ fn cell(outcomes: &[Outcome], rule: RuleId) -> (&'static str, &'static str, Opti
 
 pub async fn dashboard(
     State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
     Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("compliance");
@@ -288,7 +304,10 @@ pub async fn dashboard(
         severity: f.allvarlighet.clone(),
         administrations,
         administration: f.forvaltning.clone(),
-        csv_href: format!("/regelefterlevnad.csv?{q}"),
+        // The export is for those who may export (it names people).
+        csv_href: crate::auth::may(&state, &v, Action::Export, None)
+            .await
+            .then(|| format!("/regelefterlevnad.csv?{q}")),
         c,
     })
 }
@@ -348,4 +367,24 @@ pub async fn csv(
         .log_export(&v.actor(), "compliance_findings", n)
         .await?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fix link names the action of the route it leads to, so that the page
+    /// shows it exactly to those the guard lets through.
+    #[test]
+    fn each_fix_link_needs_what_its_route_needs() {
+        for rule in RuleId::ALL {
+            let (href, _, action) = fix_link("/grupper/{slug}", rule);
+            let path = href.split('#').next().unwrap();
+            let route = crate::routes::ROUTES
+                .iter()
+                .find(|r| r.method == "GET" && r.path == path)
+                .unwrap_or_else(|| panic!("{rule}: no route {path}"));
+            assert_eq!(route.action, action, "{rule}: {path}");
+        }
+    }
 }

@@ -253,7 +253,8 @@ struct FindingView {
     /// (quote, where from)
     quote: Option<(String, String)>,
     /// Where to fix it: (href, link text).
-    fix: (String, String),
+    /// Where the finding is fixed, when the visitor may go there.
+    fix: Option<(String, String)>,
     /// Where to record an exception, for those who may.
     exception: Option<String>,
 }
@@ -442,6 +443,16 @@ pub async fn group(
     } else {
         (None, Vec::new())
     };
+    // Each finding links to where it is fixed, when the visitor may go there.
+    let mut may_go = std::collections::HashMap::new();
+    for action in [
+        samordna_domain::policy::Action::ReadPeople,
+        samordna_domain::policy::Action::ReadPublished,
+        samordna_domain::policy::Action::EditGroup,
+    ] {
+        let ok = crate::auth::may(&state, &visitor, action, Some(org)).await;
+        may_go.insert(action, ok);
+    }
     let findings = if members.is_some() && in_tree(org.kind) {
         let filter = samordna_store::GroupFilter {
             slug: Some(&org.slug),
@@ -474,8 +485,12 @@ pub async fn group(
                         },
                         rule: f.rule.as_str(),
                         fix: {
-                            let (h, key) = crate::compliance::fix_link(&href, f.rule);
-                            (h, t.t(key))
+                            let (h, key, action) = crate::compliance::fix_link(&href, f.rule);
+                            may_go
+                                .get(&action)
+                                .copied()
+                                .unwrap_or(false)
+                                .then(|| (h, t.t(key)))
                         },
                         exception: may_edit.then(|| format!("{href}/undantag?regel={}", f.rule)),
                         message: t.text(&f.message),

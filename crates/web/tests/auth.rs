@@ -2213,3 +2213,53 @@ async fn unreadable_input_is_named_in_the_readers_language() {
     assert!(r.body.contains("Metoden stöds inte"), "{}", r.body);
     w.db.close().await;
 }
+
+/// Every link a page offers can be followed by the visitor it is offered to: a
+/// crawl of the site as a reader, a member, a coordinator and a director finds no
+/// link that answers 401, 403, 404 or 5xx.
+#[tokio::test]
+async fn every_link_a_visitor_is_offered_can_be_followed() {
+    let w = world().await;
+    for who in ["reader", "member", "coordinator", "director"] {
+        let mut b = sign_in(&w.app, &format!("{who}@region.example")).await;
+        let mut queue = vec![("/".to_string(), "start".to_string())];
+        let mut seen = std::collections::HashSet::new();
+        let mut broken = Vec::new();
+        while let Some((uri, from)) = queue.pop() {
+            if !seen.insert(uri.clone()) || seen.len() > 400 {
+                continue;
+            }
+            let r = b.get(&w.app, &uri).await;
+            let code = r.status.as_u16();
+            if code >= 400 {
+                broken.push(format!("{code} {uri} (linked from {from})"));
+                continue;
+            }
+            if !r.content_type.starts_with("text/html") {
+                continue;
+            }
+            for part in r.body.split("<a ").skip(1) {
+                let Some(start) = part.find("href=\"") else {
+                    continue;
+                };
+                let rest = &part[start + 6..];
+                let href = rest[..rest.find('"').unwrap_or(0)]
+                    .replace("&#38;", "&")
+                    .replace("&amp;", "&");
+                let href = href.split('#').next().unwrap_or("").to_string();
+                // Same site; not the language switch or signing out (they change
+                // the visit, not the page).
+                if href.starts_with('/')
+                    && !href.starts_with("//")
+                    && !href.starts_with("/sprak/")
+                    && !href.starts_with("/logga-ut")
+                {
+                    queue.push((href, uri.clone()));
+                }
+            }
+        }
+        assert!(seen.len() > 30, "{who} reached {} pages", seen.len());
+        assert!(broken.is_empty(), "{who}:\n{}", broken.join("\n"));
+    }
+    w.db.close().await;
+}
