@@ -1191,3 +1191,46 @@ fn reading_commands_need_a_register_that_exists() {
         stderr(&check)
     );
 }
+
+/// The server's log, written to a file (not a terminal), is plain text: no
+/// colour codes for a log collector to choke on.
+#[test]
+fn the_log_to_a_file_has_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("log.db").display());
+    let log = dir.path().join("serve.log");
+    let mut child = bin()
+        .args([
+            "--db",
+            &db,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-worker",
+        ])
+        .env("SAMORDNA_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .kill_on_drop_guard();
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    // A form sent without its token is refused and logged as a warning.
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"])
+        .arg(format!("{base}/grupper/ny"))
+        .output()
+        .expect("curl");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "403");
+    drop(child);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("CSRF"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

@@ -464,7 +464,6 @@ impl Store {
         with_conn!(self, |c| c.aliases().await)
     }
 
-    /// (organisation, liaison) pairs.
     /// The liaisons the given organisations name, as (organisation, liaison).
     pub async fn liaisons_from(&self, ids: &[i64]) -> Result<Vec<(i64, i64)>, StoreError> {
         let mut out = Vec::new();
@@ -484,6 +483,7 @@ impl Store {
         Ok(out)
     }
 
+    /// Every (organisation, liaison) pair.
     pub async fn liaisons(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         with_conn!(self, |c| c.liaisons().await)
     }

@@ -107,12 +107,16 @@ impl Snapshot {
         self.get(id).map(OrgLink::from)
     }
 
+    /// The groups `id` names as liaisons, in Swedish order.
     pub fn liaisons_of(&self, id: i64) -> Vec<OrgLink> {
-        self.liaisons
+        let mut out: Vec<OrgLink> = self
+            .liaisons
             .iter()
             .filter(|(a, _)| *a == id)
             .filter_map(|(_, b)| self.link(*b))
-            .collect()
+            .collect();
+        samordna_domain::collation::sort_by(&mut out, |l| &l.name);
+        out
     }
 
     pub fn charter_state(&self, id: i64) -> CharterState {

@@ -429,6 +429,15 @@ async fn an_unpublished_agenda_stays_with_the_group_after_the_meeting() {
     w.db.store.publish_agenda(w.meeting, "kim").await.unwrap();
     let (_, _, anonymous) = get(&w.app, &page, None).await;
     assert!(anonymous.contains("Vårdplatsläget"), "published: public");
+    // On an English page the agenda, as the group wrote it, is marked Swedish.
+    let (_, _, english) = get(&w.app, &page, Some("lang=en")).await;
+    assert!(english.contains("<html lang=\"en\""));
+    let agenda = &english[english.find("<ol class=\"agenda\"").expect("the agenda")..];
+    assert!(
+        agenda.starts_with("<ol class=\"agenda\" lang=\"sv\">"),
+        "{}",
+        &agenda[..80]
+    );
     assert_eq!(get(&w.app, &download, None).await.0, StatusCode::OK);
     w.db.close().await;
 }
