@@ -99,6 +99,13 @@ pub(crate) trait Conn: Send {
     ) -> impl Future<Output = R<Option<(CharterVersion, String, String)>>> + Send;
     fn cases(&mut self) -> impl Future<Output = R<Vec<Case>>> + Send;
     fn case_count(&mut self) -> impl Future<Output = R<i64>> + Send;
+    fn case_document_count(&mut self, case_id: i64) -> impl Future<Output = R<i64>> + Send;
+    fn case_documents_page(
+        &mut self,
+        case_id: i64,
+        offset: i64,
+        limit: i64,
+    ) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
     fn cases_page(
         &mut self,
         offset: i64,
@@ -279,6 +286,15 @@ pub mod one_group {
     pub const CASES_PAGE: &str = "SELECT id, registry_number, prefix, year, serial,
             (SELECT COUNT(*) FROM charter_versions v WHERE v.case_id = cases.id) AS documents
          FROM cases ORDER BY year DESC, registry_number LIMIT $1 OFFSET $2";
+    /// A page of one case's documents, oldest first.
+    pub const CASE_DOCUMENTS_PAGE: &str = concat!(
+        "SELECT ",
+        version_columns!(),
+        " FROM charter_versions WHERE case_id = $1 ORDER BY document_date, id LIMIT $2 OFFSET $3"
+    );
+    /// How many documents one case holds.
+    pub const CASE_DOCUMENT_COUNT: &str =
+        "SELECT COUNT(*) FROM charter_versions WHERE case_id = $1";
     /// Every query above, by name, for the query-plan test (lists of three ids).
     pub fn all() -> Vec<(&'static str, String)> {
         vec![
@@ -290,6 +306,8 @@ pub mod one_group {
             ("organizations_in", with_ids(ORGANIZATIONS_IN, 3)),
             ("liaisons_from", with_ids(LIAISONS_FROM, 3)),
             ("versions_in", with_ids(VERSIONS_IN, 3)),
+            ("case_documents_page", CASE_DOCUMENTS_PAGE.into()),
+            ("case_document_count", CASE_DOCUMENT_COUNT.into()),
         ]
     }
 
@@ -470,6 +488,22 @@ macro_rules! backend {
                 async fn cases(&mut self) -> R<Vec<Case>> {
                     sqlx::query("SELECT id, registry_number, prefix, year, serial FROM cases ORDER BY year DESC, registry_number")
                         .fetch_all(&mut *self).await?.iter().map(case).collect()
+                }
+
+                async fn case_document_count(&mut self, case_id: i64) -> R<i64> {
+                    Ok(sqlx::query_scalar(one_group::CASE_DOCUMENT_COUNT).bind(case_id).fetch_one(&mut *self).await?)
+                }
+
+                async fn case_documents_page(&mut self, case_id: i64, offset: i64, limit: i64) -> R<Vec<CharterVersion>> {
+                    sqlx::query(one_group::CASE_DOCUMENTS_PAGE)
+                        .bind(case_id)
+                        .bind(limit)
+                        .bind(offset)
+                        .fetch_all(&mut *self)
+                        .await?
+                        .iter()
+                        .map(version)
+                        .collect()
                 }
 
                 async fn case_count(&mut self) -> R<i64> {

@@ -565,6 +565,25 @@ impl Store {
         with_conn!(self, |c| c.case_by_number(registry_number).await)
     }
 
+    /// How many documents a case holds.
+    pub async fn case_document_count(&self, case_id: i64) -> Result<i64, StoreError> {
+        with_conn!(self, |c| c.case_document_count(case_id).await)
+    }
+
+    /// `limit` of a case's documents from `offset`, in the order of
+    /// [`Store::case_documents`] (by document date): one page of a case.
+    pub async fn case_documents_page(
+        &self,
+        case_id: i64,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<CharterVersion>, StoreError> {
+        let (offset, limit) = (offset as i64, limit as i64);
+        with_conn!(self, |c| c
+            .case_documents_page(case_id, offset, limit)
+            .await)
+    }
+
     pub async fn case_documents(&self, case_id: i64) -> Result<Vec<CharterVersion>, StoreError> {
         with_conn!(self, |c| c.versions_in_case(case_id).await)
     }

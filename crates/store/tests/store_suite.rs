@@ -616,6 +616,23 @@ async fn cases_hold_many_documents(store: &Store) {
     assert_eq!(numbers, ["RS 2024-00784", "RS 2023-04038"]);
     let docs = store.case_documents(cases[0].id).await.unwrap();
     assert_eq!(docs.len(), 4, "all SOR charters share one case");
+    // A page of one case's documents: the same order as the whole.
+    assert_eq!(store.case_document_count(cases[0].id).await.unwrap(), 4);
+    let ids = |v: Vec<samordna_store::CharterVersion>| v.iter().map(|d| d.id).collect::<Vec<_>>();
+    let all = ids(docs.clone());
+    assert_eq!(
+        ids(store.case_documents_page(cases[0].id, 0, 3).await.unwrap()),
+        all[..3]
+    );
+    assert_eq!(
+        ids(store.case_documents_page(cases[0].id, 3, 3).await.unwrap()),
+        all[3..]
+    );
+    assert!(store
+        .case_documents_page(cases[0].id, 4, 3)
+        .await
+        .unwrap()
+        .is_empty());
     // A page of the list: the same order, each case with its count.
     assert_eq!(store.case_count().await.unwrap(), 2);
     let page = |offset, limit| async move {

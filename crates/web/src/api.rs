@@ -238,11 +238,18 @@ pub async fn cases(
     Ok(Json(page_json(data, &paging, "/api/v1/cases")))
 }
 
+/// `GET /api/v1/cases/{slug}?page=&per_page=`: a case and a page of its
+/// documents (100 by default, at most 500), with `total` and `next`.
 pub async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<ApiPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let CaseView { case, documents } = CaseView::load(&state.store, &slug).await?;
+    let CaseView {
+        case,
+        documents,
+        paging,
+    } = CaseView::load(&state.store, &slug, q.page, q.per_page()).await?;
     let documents: Vec<Value> = documents
         .iter()
         .map(|(v, group)| {
@@ -251,11 +258,21 @@ pub async fn case(
             j
         })
         .collect();
-    Ok(Json(json!({
+    let mut body = json!({
         "registry_number": case.registry_number,
         "slug": case.slug(),
         "documents": documents,
-    })))
+    });
+    if let (Value::Object(o), Ok(Value::Object(p))) = (
+        &mut body,
+        serde_json::to_value(ApiPage::of(
+            &paging,
+            &format!("/api/v1/cases/{}", case.slug()),
+        )),
+    ) {
+        o.extend(p);
+    }
+    Ok(Json(body))
 }
 
 /// `PUT /api/v1/organizations/{slug}`: the same edit as the form, as JSON.

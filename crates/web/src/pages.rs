@@ -736,15 +736,22 @@ struct CasePage {
     registry_number: String,
     summary: String,
     documents: Vec<CaseDocument>,
+    pager: Option<Pager>,
 }
 
+/// `/arenden/{slug}`: a case's documents, a hundred to a page (`?sida=N`).
 pub async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("cases");
     let t = c.t;
-    let CaseView { case, documents } = CaseView::load(&state.store, &slug).await?;
+    let CaseView {
+        case,
+        documents,
+        paging,
+    } = CaseView::load(&state.store, &slug, q.sida, 100).await?;
     let documents: Vec<CaseDocument> = documents
         .into_iter()
         .map(|(v, group)| CaseDocument {
@@ -762,14 +769,16 @@ pub async fn case(
         "case-summary",
         &[
             ("number", Arg::Text(case.registry_number.clone())),
-            ("count", Arg::Num(documents.len() as i64)),
+            ("count", Arg::Num(paging.total as i64)),
         ],
     );
+    let pager = paging.pager(&t, &format!("/arenden/{}", case.slug()));
     render(&CasePage {
         c,
         registry_number: case.registry_number,
         summary,
         documents,
+        pager,
     })
 }
 

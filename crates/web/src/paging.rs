@@ -90,8 +90,13 @@ pub struct ApiPageQuery {
 }
 
 impl ApiPageQuery {
+    /// The page length asked for, within 1 ..= 500; 100 when not given.
+    pub fn per_page(&self) -> usize {
+        self.per_page.unwrap_or(100).clamp(1, 500)
+    }
+
     pub fn paging(&self, total: usize) -> Paging {
-        Paging::new(self.page, self.per_page.unwrap_or(100).clamp(1, 500), total)
+        Paging::new(self.page, self.per_page(), total)
     }
 }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::AppError;
 use crate::i18n::{Arg, Tr};
+use crate::paging::Paging;
 use crate::request::RequestInfo;
 
 /// One read of the whole register for the pages that show all of it (the register
@@ -141,15 +142,26 @@ pub fn charter_state(versions: &[CharterVersion]) -> CharterState {
     }
 }
 
-/// A case with its documents and the group of each.
+/// A case with one page of its documents and the group of each.
 pub struct CaseView {
     pub case: samordna_store::Case,
+    /// The documents of the page asked for, by document date.
     pub documents: Vec<(CharterVersion, OrgLink)>,
+    /// Which page, of how many documents in all.
+    pub paging: Paging,
 }
 
 impl CaseView {
-    /// Loads the case a slug such as `rs-2024-00784` names.
-    pub async fn load(store: &Store, slug: &str) -> Result<CaseView, AppError> {
+    /// Loads the case a slug such as `rs-2024-00784` names, and the page
+    /// `page` (from 1; clamped) of its documents, `per_page` to a page.
+    ///
+    /// Errors: [`AppError::NotFound`] when the slug names no case.
+    pub async fn load(
+        store: &Store,
+        slug: &str,
+        page: Option<usize>,
+        per_page: usize,
+    ) -> Result<CaseView, AppError> {
         let t = Tr {
             lang: RequestInfo::current().lang,
         };
@@ -159,7 +171,11 @@ impl CaseView {
             .case_by_number(&number.case().to_string())
             .await?
             .ok_or_else(missing)?;
-        let versions = store.case_documents(case.id).await?;
+        let total = store.case_document_count(case.id).await? as usize;
+        let paging = Paging::new(page, per_page, total);
+        let versions = store
+            .case_documents_page(case.id, paging.offset(), paging.per_page)
+            .await?;
         let mut ids: Vec<i64> = versions.iter().map(|v| v.organization_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -171,7 +187,11 @@ impl CaseView {
                 Some((v, link))
             })
             .collect();
-        Ok(CaseView { case, documents })
+        Ok(CaseView {
+            case,
+            documents,
+            paging,
+        })
     }
 }
 

@@ -218,6 +218,15 @@ async fn case_page_lists_its_documents() {
     }
     let list = get(&app, "/arenden").await;
     assert!(links_contains(&list.body, "/arenden/rs-2023-04038"));
+    // The list's title is the title alone; the pager (if any) is below the list.
+    assert!(list.body.contains("<title>Ärenden"), "{}", list.body);
+    // A page past the end is the last page; a page that is not a number is named.
+    let past = get(&app, "/arenden/rs-2024-00784?sida=9").await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(text(&past.body).contains("4 dokument i registret"));
+    let bad = get(&app, "/arenden/rs-2024-00784?sida=tva").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(text(&bad.body).contains("sida"), "{}", text(&bad.body));
     db.close().await;
 }
 
@@ -300,6 +309,36 @@ async fn api_serves_the_same_data_as_json() {
     let case: serde_json::Value =
         serde_json::from_str(&get(&app, "/api/v1/cases/rs-2024-00784").await.body).unwrap();
     assert_eq!(case["documents"].as_array().unwrap().len(), 4);
+    assert_eq!(case["total"], 4);
+    // A case's documents a page at a time, the next page named.
+    let first: serde_json::Value = serde_json::from_str(
+        &get(&app, "/api/v1/cases/rs-2024-00784?per_page=3")
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(first["documents"].as_array().unwrap().len(), 3);
+    assert_eq!(first["total"], 4);
+    let next = first["next"].as_str().unwrap().to_string();
+    assert_eq!(next, "/api/v1/cases/rs-2024-00784?page=2&per_page=3");
+    let second: serde_json::Value = serde_json::from_str(&get(&app, &next).await.body).unwrap();
+    assert_eq!(second["documents"].as_array().unwrap().len(), 1);
+    assert!(second["next"].is_null());
+    let titles = |v: &serde_json::Value| {
+        v["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["organization"]["slug"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut paged = titles(&first);
+    paged.extend(titles(&second));
+    assert_eq!(
+        paged,
+        titles(&case),
+        "the pages together are the whole case"
+    );
 
     for (uri, status) in [
         ("/api/v1/organizations/finns-inte", 404),
