@@ -1,15 +1,18 @@
-//! Decisions, escalations and the distribution of charters, as the rules of
-//! `rules` see them: what a decision is about, the mandate it rests on, whom it was
-//! communicated to, where an escalated question went, and to whom a decided charter
-//! was sent. The register that records them comes with a later issue; the rules and
-//! their tests run on these facts already.
+//! Decisions, escalations and the distribution of charters: what a decision is
+//! about, the mandate it rests on (the charters' "Beslutsfattande"), whom it was
+//! communicated to, where an escalated question goes ("Samband och
+//! gränsdragning"), and to whom a decided charter was sent.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
+use crate::matters::str_enum;
 use crate::parse::ParsedCharter;
+use crate::OrgKind;
 
 /// What a decision or a question is about, as far as the charters route it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Topic {
     /// Within the group's own area, where the members' mandates apply.
     OwnArea,
@@ -28,7 +31,8 @@ pub enum Topic {
 }
 
 /// Where a question is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     /// The council the group reports to (via its chair).
     ParentCouncil,
@@ -98,14 +102,82 @@ impl Target {
 }
 
 /// The mandate a decision rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Basis {
-    /// The mandates the members have in their own administrations.
+    /// The mandates the members have in their own administrations: each
+    /// administration the decision binds must then decide in line, anchor it
+    /// (förankra) and hold union consultation (facklig samverkan) itself.
     MemberMandates,
-    /// The chair's mandate for regional routines.
+    /// The chair's mandate for regional routines (SSN 2023-00470).
     ChairMandate,
-    /// No mandate is recorded.
+    /// No mandate holds: the question must be escalated.
     NotStated,
+}
+
+str_enum!(Topic {
+    OwnArea => "own_area",
+    RegionalRoutine => "regional_routine",
+    CrossAreaWorkingMethods => "cross_area_methods",
+    NewDrugOrMethod => "new_drug_or_method",
+    OrganisationAndWorkingConditions => "organisation_and_conditions",
+    SupportProcess => "support_process",
+});
+
+str_enum!(Target {
+    ParentCouncil => "parent_council",
+    ContactPerson => "contact_person",
+    Administration => "administration",
+    KliniskLedning => "klinisk_ledning",
+    Ppr => "ppr",
+    RegionWideGroup => "region_wide_group",
+    ResponsibleFunction => "responsible_function",
+});
+
+str_enum!(Basis {
+    MemberMandates => "member_mandates",
+    ChairMandate => "chair_mandate",
+    NotStated => "none",
+});
+
+impl Basis {
+    /// The basis in words (message ids `basis-…`).
+    pub fn message_id(self) -> String {
+        format!("basis-{}", self.as_str().replace('_', "-"))
+    }
+}
+
+/// Where an escalated question is: open until the target answers it, or passes
+/// it on (a new escalation from the target, this one marked forwarded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationStatus {
+    Open,
+    Answered,
+    Forwarded,
+}
+
+str_enum!(EscalationStatus { Open => "open", Answered => "answered", Forwarded => "forwarded" });
+
+impl EscalationStatus {
+    /// The status in words (message ids `escalation-status-…`).
+    pub fn message_id(self) -> String {
+        format!("escalation-status-{}", self.as_str())
+    }
+}
+
+/// Where the charters send a question on `topic` from a group of `kind`:
+/// a topic that belongs to a body goes there (Klinisk ledning, PPR, the
+/// region-wide groups, the responsible function); otherwise a coordination group
+/// under a council goes via the council's chair, and a council to its contact
+/// person in ledningsgrupp hälso- och sjukvård. This is the route the
+/// `escalation-route` rule checks against.
+pub fn suggested_target(kind: OrgKind, has_parent_council: bool, topic: Topic) -> Target {
+    match topic.belongs_to() {
+        Some(owner) => owner,
+        None if kind == OrgKind::Samordningsgrupp && has_parent_council => Target::ParentCouncil,
+        None => Target::ContactPerson,
+    }
 }
 
 /// A decision of the group.
@@ -120,6 +192,9 @@ pub struct DecisionFacts {
     pub binds: Vec<String>,
     /// The bodies it was communicated to, by their names in the register.
     pub communicated_to: Vec<String>,
+    /// The question was escalated from this decision: a decision no mandate
+    /// covers, or on a topic that belongs elsewhere, has then gone where it should.
+    pub escalated: bool,
 }
 
 /// A question the group took elsewhere.

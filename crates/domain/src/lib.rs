@@ -8,6 +8,7 @@ pub mod collation;
 pub mod decisions;
 pub mod holidays;
 pub mod import;
+pub mod matters;
 pub mod meetings;
 pub mod message;
 pub mod model;

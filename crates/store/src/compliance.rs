@@ -1,6 +1,7 @@
 //! The facts the rules of `samordna_domain::rules` look at, gathered for one group.
 
 use chrono::Utc;
+use samordna_domain::decisions::{DecisionFacts, EscalationFacts};
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
 use samordna_domain::policy::MembershipRole;
 use samordna_domain::rules::{GroupFacts, MeetingFacts, MemberFacts, RegionDefaults};
@@ -150,6 +151,55 @@ impl Store {
                 minutes,
             });
         }
+        // Decisions count once their minutes are approved (a public record); the
+        // bodies the charter names, and whether each was told of each decision.
+        let decided = store
+            .decisions(&crate::DecisionFilter {
+                organization_id: Some(org.id),
+                approved_only: true,
+                ..Default::default()
+            })
+            .await?;
+        let must = if decided.is_empty() {
+            Vec::new()
+        } else {
+            store.bodies_to_inform(org.id).await?
+        };
+        let decisions = decided
+            .iter()
+            .map(|d| DecisionFacts {
+                label: d.label(),
+                date: d.decided_on,
+                topic: d.topic,
+                basis: d.basis,
+                binds: d.binds.iter().map(|a| a.administration.clone()).collect(),
+                communicated_to: must
+                    .iter()
+                    .filter(|(_, body)| {
+                        body.as_ref().is_some_and(|body| {
+                            d.notifications
+                                .iter()
+                                .any(|n| n.organization_id == body.id && n.delivered_at.is_some())
+                        })
+                    })
+                    .map(|(name, _)| name.clone())
+                    .collect(),
+                escalated: d.escalations > 0,
+            })
+            .collect();
+        // The group's own escalations; one passed on by its target is the
+        // target's routing, not the group's.
+        let escalations = store
+            .escalations(crate::EscalationsOf::Group(org.id))
+            .await?
+            .into_iter()
+            .filter(|e| e.forwarded_from_id.is_none())
+            .map(|e| EscalationFacts {
+                label: short(&e.fields.question),
+                topic: e.fields.topic,
+                target: e.fields.target,
+            })
+            .collect();
         Ok(GroupFacts {
             slug: org.slug.clone(),
             name: org.name.clone(),
@@ -169,12 +219,29 @@ impl Store {
                 .adjunct_limit
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(region.adjunct_limit),
-            // Decisions, escalations and distribution are recorded from a later issue on.
-            decisions: None,
-            escalations: None,
+            decisions: Some(decisions),
+            escalations: Some(escalations),
+            // Where a decided charter was sent is not recorded yet.
             charter_sent_to: None,
         })
     }
+}
+
+/// The first words of a question, as its label in a finding.
+fn short(text: &str) -> String {
+    let mut words = text.split_whitespace();
+    let mut out = String::new();
+    for w in words.by_ref() {
+        if out.chars().count() + w.chars().count() > 60 {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    format!("”{out}”")
 }
 
 /// A recorded exception with who recorded it and when.

@@ -10,8 +10,12 @@
 mod accounts;
 mod compliance;
 mod conn;
+mod decisions;
+mod escalations;
+mod filter;
 mod import;
 mod jobs;
+mod matters;
 mod meetings;
 mod models;
 mod people;
@@ -33,8 +37,11 @@ pub use accounts::*;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;
 use conn::Conn;
+pub use decisions::*;
+pub use escalations::*;
 pub use import::ImportCache;
 pub use jobs::*;
+pub use matters::*;
 pub use meetings::*;
 pub use models::*;
 pub use people::*;
@@ -150,6 +157,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "read_indexes",
         sqlite: include_str!("../migrations/sqlite/0010_read_indexes.sql"),
         postgres: include_str!("../migrations/postgres/0010_read_indexes.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "decisions",
+        sqlite: include_str!("../migrations/sqlite/0011_decisions.sql"),
+        postgres: include_str!("../migrations/postgres/0011_decisions.sql"),
     },
 ];
 

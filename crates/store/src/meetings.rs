@@ -592,6 +592,17 @@ impl Store {
             Err(_) if already_done(&current, step, comment, actor) => return Ok(current.status),
             Err(why) => return Err(step_refused(why, current.status)),
         };
+        // Approval makes the meeting's decisions public records: the bodies the
+        // group's charter names are told of each, in the same transaction.
+        let inform: Vec<i64> = if next.is_approved() {
+            self.bodies_to_inform(meeting.fields.organization_id)
+                .await?
+                .into_iter()
+                .filter_map(|(_, o)| o.map(|o| o.id))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let result = in_transaction!(self, |c| {
             let sql = match step {
                 MinutesStep::Submit => "UPDATE minutes SET status = $1, submitted_at = $2, submitted_by = $3, return_comment = NULL, row_version = row_version + 1 WHERE id = $4 AND row_version = $5 AND status = $6",
@@ -620,6 +631,30 @@ impl Store {
                     what: "anteckningarna".into(),
                     current_version: current.row_version,
                 });
+            }
+            if next.is_approved() && !inform.is_empty() {
+                let decisions: Vec<i64> =
+                    sqlx::query_scalar("SELECT id FROM decisions WHERE meeting_id = $1")
+                        .bind(meeting_id)
+                        .fetch_all(&mut *c)
+                        .await?;
+                for d in &decisions {
+                    for o in &inform {
+                        sqlx::query("INSERT INTO decision_notifications (decision_id, organization_id, queued_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                            .bind(d)
+                            .bind(o)
+                            .bind(now)
+                            .execute(&mut *c)
+                            .await?;
+                        let payload = serde_json::json!({"meeting_id": meeting_id, "decision_id": d, "organization_id": o});
+                        crate::jobs::enqueue_in!(
+                            c,
+                            "mail.decision_notice",
+                            payload,
+                            Some(format!("decision_notice:{d}:{o}"))
+                        )?;
+                    }
+                }
             }
             if next == MinutesStatus::Submitted {
                 let payload =

@@ -1747,3 +1747,724 @@ async fn one_group_is_read_by_index() {
     assert!(db.store.group_view("finns-inte").await.unwrap().is_none());
     db.close().await;
 }
+
+mod decisions {
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use samordna_domain::decisions::{suggested_target, Basis, EscalationStatus, Target, Topic};
+    use samordna_domain::matters::{ActionStatus, MatterKind, MatterSource, MatterStatus};
+    use samordna_domain::meetings::{MeetingKind, MinutesStep};
+    use samordna_domain::policy::MembershipRole;
+    use samordna_domain::rules::{self, Finding, Outcome, RegionDefaults, RuleId};
+    use samordna_store::testing::{import_seeds, raw_execute};
+    use samordna_store::{
+        ActionFields, ActionsOf, DecisionFilter, EscalationsOf, MatterFields, MatterFilter,
+        MeetingFields, MembershipFields, NewDecision, NewEscalation, PersonFields, Store,
+        StoreError,
+    };
+
+    suite!(
+        a_neonatal_decision_is_told_to_the_three_councils_once_approved,
+        a_decision_no_mandate_covers_is_found_until_escalated,
+        escalations_go_where_the_charter_says_or_say_why,
+        matters_move_through_their_kinds_statuses,
+        actions_and_the_agenda_template_follow_the_meetings,
+    );
+
+    const NEONATAL: &str = "samordningsgrupp-for-neonatalvarden";
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A person with `role` in the group, working in `administration`; returns the person.
+    async fn member(
+        store: &Store,
+        organization_id: i64,
+        name: &str,
+        role: MembershipRole,
+        administration: Option<i64>,
+    ) -> i64 {
+        let pid = store
+            .create_person(
+                &PersonFields {
+                    name: name.into(),
+                    email: Some(format!("{}@example.se", name.to_lowercase())),
+                    administration_id: administration,
+                    ..Default::default()
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        store
+            .create_membership(
+                &MembershipFields {
+                    person_id: pid,
+                    organization_id,
+                    role,
+                    on_behalf_of_id: administration,
+                    voting_right: role.votes_by_default(),
+                    appointed_by: None,
+                    start_date: d("2024-01-01"),
+                    end_date: None,
+                },
+                "editor",
+            )
+            .await
+            .unwrap();
+        pid
+    }
+
+    /// The neonatal group with a member from Sahlgrenska, and a meeting of
+    /// 2026-03-02 with one agenda item: (group id, meeting id, item id, administration id).
+    async fn setup(store: &Store) -> (i64, i64, i64, i64) {
+        import_seeds(store).await;
+        let neo = super::org(store, NEONATAL).await;
+        let su = store
+            .create_administration("Sahlgrenska Universitetssjukhuset", Some("SU"), "editor")
+            .await
+            .unwrap();
+        member(store, neo.id, "Ada", MembershipRole::Deltagare, Some(su)).await;
+        let meeting = store
+            .create_meeting(
+                &MeetingFields {
+                    organization_id: neo.id,
+                    kind: MeetingKind::Ordinary,
+                    starts_at: Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap(),
+                    ends_at: Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap(),
+                    place: None,
+                    digital_link: None,
+                },
+                "kim",
+            )
+            .await
+            .unwrap();
+        let item = store
+            .add_agenda_item(meeting, "Vårdplatsläget", None, None, "kim")
+            .await
+            .unwrap();
+        (neo.id, meeting, item, su)
+    }
+
+    async fn approve(store: &Store, meeting: i64) {
+        store
+            .save_minutes(meeting, "Anteckningar", "kim")
+            .await
+            .unwrap();
+        store
+            .minutes_step(meeting, MinutesStep::Submit, None, "kim")
+            .await
+            .unwrap();
+        store
+            .minutes_step(meeting, MinutesStep::Approve, None, "cleo")
+            .await
+            .unwrap();
+    }
+
+    /// The findings of `rule` for the group now.
+    async fn findings(store: &Store, slug: &str, rule: RuleId) -> Vec<Finding> {
+        let org = super::org(store, slug).await;
+        let facts = store
+            .group_facts(&org, &RegionDefaults::default())
+            .await
+            .unwrap();
+        rules::check(&facts, d("2026-11-30"))
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Finding(f) if f.rule == rule => Some(f),
+                Outcome::CannotCheck { rule: r, reason } if r == rule => {
+                    panic!("{rule:?} cannot be checked: {reason:?}")
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn decision(
+        meeting: i64,
+        item: i64,
+        basis: Basis,
+        topic: Topic,
+        binds: Vec<i64>,
+    ) -> NewDecision {
+        NewDecision {
+            meeting_id: meeting,
+            agenda_item_id: Some(item),
+            matter_id: None,
+            text: "Gemensam rutin för vårdplatskoordinering införs.".into(),
+            basis,
+            topic,
+            binds,
+        }
+    }
+
+    async fn a_neonatal_decision_is_told_to_the_three_councils_once_approved(store: &Store) {
+        let (_, meeting, item, su) = setup(store).await;
+        let bodies = store
+            .bodies_to_inform(super::org(store, NEONATAL).await.id)
+            .await
+            .unwrap();
+        assert_eq!(bodies.len(), 3, "{bodies:?}");
+        assert!(
+            bodies.iter().all(|(_, o)| o.is_some()),
+            "each named body is in the register: {bodies:?}"
+        );
+        let id = store
+            .record_decision(
+                &decision(
+                    meeting,
+                    item,
+                    Basis::MemberMandates,
+                    Topic::OwnArea,
+                    vec![su],
+                ),
+                "kim",
+            )
+            .await
+            .unwrap();
+        // Not yet a decision the rules see: the minutes are a draft.
+        assert!(findings(store, NEONATAL, RuleId::DecisionNotCommunicated)
+            .await
+            .is_empty());
+        let d0 = store.decision(id).await.unwrap().unwrap();
+        assert_eq!(d0.label(), "2026-03-02 § 1");
+        assert!(!d0.approved && !d0.published);
+        assert!(store
+            .decisions(&DecisionFilter {
+                published_only: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .is_empty());
+
+        approve(store, meeting).await;
+        let jobs: Vec<_> = store
+            .jobs()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|j| j.kind == "mail.decision_notice")
+            .collect();
+        assert_eq!(jobs.len(), 3, "one notice per body");
+        let d1 = store.decision(id).await.unwrap().unwrap();
+        assert!(d1.approved && d1.published);
+        assert_eq!(d1.notifications.len(), 3);
+        assert!(d1.notifications.iter().all(|n| n.delivered_at.is_none()));
+        // Queued is not told: the rule names the decision and all three councils.
+        let f = findings(store, NEONATAL, RuleId::DecisionNotCommunicated).await;
+        assert_eq!(f.len(), 1);
+        assert!(f[0].source.is_some(), "quotes the charter");
+        let evidence = format!("{:?}", f[0].evidence);
+        assert!(
+            evidence.contains("2026-03-02 § 1") && evidence.contains("Samordningsråd barn"),
+            "{evidence}"
+        );
+
+        for n in &d1.notifications[..2] {
+            store
+                .notification_delivered(id, n.organization_id, "ordf@example.se")
+                .await
+                .unwrap();
+        }
+        let f = findings(store, NEONATAL, RuleId::DecisionNotCommunicated).await;
+        let evidence = format!("{:?}", f[0].evidence);
+        assert!(
+            evidence.contains(&d1.notifications[2].organization) || evidence.contains("antestesi"),
+            "{evidence}"
+        );
+        assert!(
+            !evidence.contains(&d1.notifications[0].organization),
+            "{evidence}"
+        );
+        store
+            .notification_delivered(id, d1.notifications[2].organization_id, "x@example.se")
+            .await
+            .unwrap();
+        assert!(findings(store, NEONATAL, RuleId::DecisionNotCommunicated)
+            .await
+            .is_empty());
+
+        // A public record: no change, no deletion, no late decision.
+        let late = store
+            .record_decision(
+                &decision(
+                    meeting,
+                    item,
+                    Basis::ChairMandate,
+                    Topic::RegionalRoutine,
+                    vec![],
+                ),
+                "kim",
+            )
+            .await;
+        assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+        assert!(raw_execute(
+            store,
+            &format!("UPDATE decisions SET text = 'x' WHERE id = {id}")
+        )
+        .await
+        .is_err());
+        assert!(
+            raw_execute(store, &format!("DELETE FROM decisions WHERE id = {id}"))
+                .await
+                .is_err()
+        );
+        // Anchoring is recorded afterwards, by the administration.
+        store
+            .record_anchoring(id, su, Some(d("2026-03-20")), None, "ada")
+            .await
+            .unwrap();
+        assert!(!store.decision(id).await.unwrap().unwrap().fully_anchored());
+        store
+            .record_anchoring(id, su, None, Some(d("2026-04-01")), "ada")
+            .await
+            .unwrap();
+        let d2 = store.decision(id).await.unwrap().unwrap();
+        assert!(d2.fully_anchored());
+        assert_eq!(
+            d2.binds[0].anchored_on,
+            Some(d("2026-03-20")),
+            "a date recorded stays"
+        );
+        assert!(store
+            .record_anchoring(id, su + 999, Some(d("2026-03-20")), None, "ada")
+            .await
+            .is_err());
+    }
+
+    async fn a_decision_no_mandate_covers_is_found_until_escalated(store: &Store) {
+        let (neo, meeting, item, su) = setup(store).await;
+        let ok = store
+            .record_decision(
+                &decision(
+                    meeting,
+                    item,
+                    Basis::MemberMandates,
+                    Topic::OwnArea,
+                    vec![su],
+                ),
+                "kim",
+            )
+            .await
+            .unwrap();
+        let none = store
+            .record_decision(
+                &decision(meeting, item, Basis::NotStated, Topic::OwnArea, vec![]),
+                "kim",
+            )
+            .await
+            .unwrap();
+        // On the members' mandates it must say whom it binds.
+        assert!(store
+            .record_decision(
+                &decision(meeting, item, Basis::MemberMandates, Topic::OwnArea, vec![]),
+                "kim"
+            )
+            .await
+            .is_err());
+        approve(store, meeting).await;
+        let f = findings(store, NEONATAL, RuleId::DecisionOutsideMandate).await;
+        assert_eq!(f.len(), 1, "{f:?}");
+        let evidence = format!("{:?}", f[0].evidence);
+        assert_eq!(
+            evidence.matches("2026-03-02 § 1").count(),
+            1,
+            "only the decision without a mandate: {evidence}"
+        );
+        assert!(f[0].source.is_some(), "quotes the charter");
+        let _ = ok;
+        // Escalated where the charter says: no longer a finding.
+        let target = suggested_target(
+            samordna_domain::OrgKind::Samordningsgrupp,
+            true,
+            Topic::OwnArea,
+        );
+        assert_eq!(target, Target::ParentCouncil);
+        store
+            .escalate(
+                &NewEscalation {
+                    organization_id: neo,
+                    decision_id: Some(none),
+                    matter_id: None,
+                    topic: Topic::OwnArea,
+                    target,
+                    suggested_target: target,
+                    target_organization_id: store
+                        .organization_named("Samordningsråd barn")
+                        .await
+                        .unwrap()
+                        .map(|o| o.id),
+                    target_person_id: None,
+                    deviation_reason: None,
+                    question: "Kan rådet besluta om gemensam rutin?".into(),
+                },
+                "kim",
+            )
+            .await
+            .unwrap();
+        assert!(findings(store, NEONATAL, RuleId::DecisionOutsideMandate)
+            .await
+            .is_empty());
+        assert!(findings(store, NEONATAL, RuleId::EscalationRoute)
+            .await
+            .is_empty());
+    }
+
+    async fn escalations_go_where_the_charter_says_or_say_why(store: &Store) {
+        let (neo, meeting, item, _) = setup(store).await;
+        let barn = store
+            .organization_named("Samordningsråd barn")
+            .await
+            .unwrap()
+            .unwrap();
+        let chair = member(store, barn.id, "Bodil", MembershipRole::Ordforande, None).await;
+        let contact = member(store, neo, "Gun", MembershipRole::Kontaktperson, None).await;
+        let from = store
+            .record_decision(
+                &decision(meeting, item, Basis::NotStated, Topic::OwnArea, vec![]),
+                "kim",
+            )
+            .await
+            .unwrap();
+        let mut e = NewEscalation {
+            organization_id: neo,
+            decision_id: Some(from),
+            matter_id: None,
+            topic: Topic::OwnArea,
+            target: Target::ContactPerson,
+            suggested_target: Target::ParentCouncil,
+            target_organization_id: None,
+            target_person_id: Some(contact),
+            deviation_reason: None,
+            question: "Vem beslutar om rutinen?".into(),
+        };
+        // Elsewhere than the charter says, without a reason: refused.
+        let refused = store.escalate(&e, "kim").await;
+        assert!(
+            matches!(refused, Err(StoreError::Conflict(ref m)) if m.contains("varför")),
+            "{refused:?}"
+        );
+        e.deviation_reason = Some("Brådskande; rådet möts först i juni".into());
+        let past = store.escalate(&e, "kim").await.unwrap();
+        let f = findings(store, NEONATAL, RuleId::EscalationRoute).await;
+        assert_eq!(
+            f.len(),
+            1,
+            "going past the council's chair is reported even with a reason"
+        );
+        assert!(f[0].source.is_some());
+        // The contact person sees it among questions to them; the council's chair does not.
+        let to_gun = store
+            .escalations(EscalationsOf::AddressedTo(contact))
+            .await
+            .unwrap();
+        assert_eq!(to_gun.iter().map(|e| e.id).collect::<Vec<_>>(), [past]);
+        assert!(store
+            .escalations(EscalationsOf::AddressedTo(chair))
+            .await
+            .unwrap()
+            .is_empty());
+        // Gun passes it on to the council: the council's chair sees it now.
+        let fwd = store
+            .forward_escalation(
+                past,
+                &NewEscalation {
+                    target: Target::ParentCouncil,
+                    suggested_target: Target::ParentCouncil,
+                    target_organization_id: Some(barn.id),
+                    target_person_id: None,
+                    deviation_reason: None,
+                    ..e.clone()
+                },
+                "gun",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.escalation(past).await.unwrap().unwrap().status,
+            EscalationStatus::Forwarded
+        );
+        let to_bodil = store
+            .escalations(EscalationsOf::AddressedTo(chair))
+            .await
+            .unwrap();
+        assert_eq!(to_bodil.iter().map(|e| e.id).collect::<Vec<_>>(), [fwd]);
+        // Two answers at once: one wins, the other is told; the same answer again is done.
+        let (a, b) = tokio::join!(
+            store.answer_escalation(fwd, "Rådet tar frågan 12 juni.", "bodil"),
+            store.answer_escalation(fwd, "Nej.", "vice"),
+        );
+        assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+        let answered = store.escalation(fwd).await.unwrap().unwrap();
+        assert_eq!(answered.status, EscalationStatus::Answered);
+        let (who, text) = (
+            answered.answered_by.clone().unwrap(),
+            answered.answer.clone().unwrap(),
+        );
+        store.answer_escalation(fwd, &text, &who).await.unwrap();
+        assert_eq!(
+            store
+                .audit_events()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "escalation.answered")
+                .count(),
+            1
+        );
+        // The answer returns to the asking group's decision.
+        let of_decision = store
+            .escalations(EscalationsOf::Decision(from))
+            .await
+            .unwrap();
+        assert!(of_decision.iter().any(|e| e.answer.is_some()));
+        // No question, or no decision or matter: refused.
+        assert!(store
+            .escalate(
+                &NewEscalation {
+                    question: " ".into(),
+                    ..e.clone()
+                },
+                "kim"
+            )
+            .await
+            .is_err());
+        assert!(store
+            .escalate(
+                &NewEscalation {
+                    decision_id: None,
+                    ..e.clone()
+                },
+                "kim"
+            )
+            .await
+            .is_err());
+    }
+
+    async fn matters_move_through_their_kinds_statuses(store: &Store) {
+        import_seeds(store).await;
+        let neo = super::org(store, NEONATAL).await;
+        let owner = member(store, neo.id, "Ada", MembershipRole::Koordinator, None).await;
+        let f = MatterFields {
+            organization_id: neo.id,
+            kind: MatterKind::Remissvar,
+            title: "Remiss: nationellt vårdförlopp prematuritet".into(),
+            description: None,
+            source: MatterSource::National,
+            owner_person_id: Some(owner),
+            due_on: Some(d("2027-01-15")),
+        };
+        let id = store.create_matter(&f, "kim").await.unwrap();
+        let m = store.matter(id).await.unwrap().unwrap();
+        assert_eq!(
+            (m.status, m.owner_name.as_deref()),
+            (MatterStatus::Received, Some("Ada"))
+        );
+        assert!(store
+            .create_matter(
+                &MatterFields {
+                    title: " ".into(),
+                    ..f.clone()
+                },
+                "kim"
+            )
+            .await
+            .is_err());
+        // A status of another kind, or a stale version: refused.
+        assert!(store
+            .move_matter(id, m.row_version, MatterStatus::Adopted, "kim")
+            .await
+            .is_err());
+        store
+            .move_matter(id, m.row_version, MatterStatus::Preparing, "kim")
+            .await
+            .unwrap();
+        let stale = store
+            .move_matter(id, m.row_version, MatterStatus::Answered, "kim")
+            .await;
+        assert!(matches!(stale, Err(StoreError::Stale { .. })), "{stale:?}");
+        let m = store.matter(id).await.unwrap().unwrap();
+        store
+            .move_matter(id, m.row_version, MatterStatus::Answered, "kim")
+            .await
+            .unwrap();
+        // Lists filter by kind, status, owner and due date.
+        store
+            .create_matter(
+                &MatterFields {
+                    kind: MatterKind::Utvecklingsarbete,
+                    title: "Gemensam journalmall".into(),
+                    owner_person_id: None,
+                    due_on: None,
+                    ..f.clone()
+                },
+                "kim",
+            )
+            .await
+            .unwrap();
+        let count = |f: MatterFilter| async move { store.matter_count(&f).await.unwrap() };
+        assert_eq!(
+            count(MatterFilter {
+                organization_id: Some(neo.id),
+                ..Default::default()
+            })
+            .await,
+            2
+        );
+        assert_eq!(
+            count(MatterFilter {
+                kind: Some(MatterKind::Remissvar),
+                ..Default::default()
+            })
+            .await,
+            1
+        );
+        assert_eq!(
+            count(MatterFilter {
+                open_only: true,
+                ..Default::default()
+            })
+            .await,
+            1
+        );
+        assert_eq!(
+            count(MatterFilter {
+                owner_person_id: Some(owner),
+                ..Default::default()
+            })
+            .await,
+            1
+        );
+        assert_eq!(
+            count(MatterFilter {
+                due_by: Some(d("2027-02-01")),
+                ..Default::default()
+            })
+            .await,
+            1
+        );
+        assert_eq!(
+            count(MatterFilter {
+                status: Some(MatterStatus::Answered),
+                organization_id: Some(neo.id),
+                ..Default::default()
+            })
+            .await,
+            1
+        );
+        let page = store.matters(&MatterFilter::default(), 0, 1).await.unwrap();
+        assert_eq!(page[0].id, id, "the earliest due first");
+        assert_eq!(
+            store
+                .matters(&MatterFilter::default(), 1, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let history = store.audit_events().await.unwrap();
+        assert_eq!(
+            history
+                .iter()
+                .filter(|e| e.action == "matter.status" && e.object_id == Some(id))
+                .count(),
+            2
+        );
+    }
+
+    async fn actions_and_the_agenda_template_follow_the_meetings(store: &Store) {
+        let (neo, meeting, _, _) = setup(store).await;
+        let owner = member(store, neo, "Ada2", MembershipRole::Koordinator, None).await;
+        let a = store
+            .create_action(
+                &ActionFields {
+                    organization_id: neo,
+                    title: "Ta fram utkast till rutin".into(),
+                    owner_person_id: Some(owner),
+                    due_on: Some(d("2026-04-01")),
+                    meeting_id: Some(meeting),
+                    decision_id: None,
+                    matter_id: None,
+                },
+                "kim",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .actions(ActionsOf::OpenInGroup(neo))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            store.actions(ActionsOf::OpenOwnedBy(owner)).await.unwrap()[0].id,
+            a
+        );
+        store
+            .end_action(a, ActionStatus::Done, "ada")
+            .await
+            .unwrap();
+        store
+            .end_action(a, ActionStatus::Done, "ada")
+            .await
+            .unwrap();
+        assert!(store
+            .end_action(a, ActionStatus::Cancelled, "ada")
+            .await
+            .is_err());
+        assert!(store
+            .actions(ActionsOf::OpenInGroup(neo))
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            store.actions(ActionsOf::Group(neo)).await.unwrap()[0].status,
+            ActionStatus::Done
+        );
+
+        // The region's standard agenda until the group writes its own.
+        let standard = store.agenda_template(neo).await.unwrap();
+        assert!(standard.iter().any(|t| t == "Uppföljning av åtgärder"));
+        store
+            .set_agenda_template(
+                neo,
+                &[
+                    "Mötets öppnande".into(),
+                    " ".into(),
+                    "Vårdplatsläget".into(),
+                    "Uppföljning av åtgärder".into(),
+                ],
+                "kim",
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.agenda_template(neo).await.unwrap().len(), 3);
+        // Applied to the meeting: what is already there is not added twice.
+        assert_eq!(
+            store.apply_agenda_template(meeting, "kim").await.unwrap(),
+            2
+        );
+        assert_eq!(
+            store.apply_agenda_template(meeting, "kim").await.unwrap(),
+            0
+        );
+        let titles: Vec<String> = store
+            .agenda(meeting)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Vårdplatsläget",
+                "Mötets öppnande",
+                "Uppföljning av åtgärder"
+            ]
+        );
+    }
+}

@@ -142,6 +142,26 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
                 local(m.fields.starts_at)
             ),
         },
+        "mail.decision_notice" => {
+            let decision_id = job.payload["decision_id"].as_i64().ok_or("jobbet saknar beslut")?;
+            let body_id = job.payload["organization_id"].as_i64().ok_or("jobbet saknar mottagare")?;
+            let d = store.decision(decision_id).await.map_err(|e| e.to_string())?.ok_or("beslutet finns inte")?;
+            let body = store.organization(body_id).await.map_err(|e| e.to_string())?.ok_or("mottagaren finns inte")?;
+            Mail {
+                message_id,
+                to: recipients(store, &body, Some(&[MembershipRole::Ordforande, MembershipRole::Koordinator])).await?,
+                subject: format!("Beslut i {}: {}", org.name, d.label()),
+                body: format!(
+                    "{} har fattat ett beslut som enligt gruppens uppdragshandling ska kommuniceras till {}.\n\nBeslut {}:\n{}\n\nLäs beslutet i Samordna: {base}/grupper/{}/beslut/{}\n",
+                    org.name,
+                    body.name,
+                    d.label(),
+                    d.text,
+                    org.slug,
+                    d.id
+                ),
+            }
+        }
         other => return Err(format!("okänd jobbtyp {other}")),
     };
     Ok(Some(mail).filter(|m| !m.to.is_empty()))
@@ -244,7 +264,10 @@ pub async fn run_due(state: &AppState) -> usize {
         .await
     {
         let result = match compose(state, &job).await {
-            Ok(Some(mail)) => send(&smtp, &mail).await.map(|_| true),
+            Ok(Some(mail)) => match send(&smtp, &mail).await {
+                Ok(()) => delivered(state, &job, &mail).await.map(|_| true),
+                Err(e) => Err(e),
+            },
             Ok(None) => Ok(false),
             Err(e) => Err(e),
         };
@@ -265,6 +288,25 @@ pub async fn run_due(state: &AppState) -> usize {
         }
     }
     sent
+}
+
+/// What a sent mail leaves in the register: a decision's notice is a delivery
+/// record for the body told (the `decision-not-communicated` rule reads it).
+async fn delivered(state: &AppState, job: &Job, mail: &Mail) -> Result<(), String> {
+    if job.kind == "mail.decision_notice" {
+        let (Some(d), Some(o)) = (
+            job.payload["decision_id"].as_i64(),
+            job.payload["organization_id"].as_i64(),
+        ) else {
+            return Ok(());
+        };
+        state
+            .store
+            .notification_delivered(d, o, &mail.to.join(", "))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// The worker: scans for overdue minutes and sends due mail, every `every`.

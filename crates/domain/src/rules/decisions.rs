@@ -1,7 +1,7 @@
 //! Rules on decisions, escalations and charter distribution:
 //! `decision-outside-mandate`, `escalation-route`, `decision-not-communicated`,
-//! `charter-distribution`. The register records these facts from a later issue
-//! on; until then they say "cannot check yet".
+//! `charter-distribution`. The register records decisions, escalations and
+//! notifications (issue 12); a charter's distribution is not recorded yet.
 
 use super::{Checker, RuleId, Severity, Source};
 use crate::decisions::{self, Basis, Target, Topic};
@@ -39,6 +39,8 @@ pub(super) fn decision_outside_mandate(c: &mut Checker) {
             let mut words: &[&str] = &["fattas", "mandat"];
             for d in decisions {
                 match d.basis {
+                    // Escalated: the question went where no mandate was needed.
+                    Basis::NotStated if d.escalated => {}
                     Basis::NotStated => {
                         evidence.push(text!("evidence-no-mandate", "decision" => &d.label));
                     }
@@ -89,7 +91,7 @@ pub(super) fn escalation_route(c: &mut Checker) {
         (decisions, escalations) => {
             let mut evidence = Vec::new();
             let mut words: Option<&[&str]> = None;
-            for d in decisions.iter().flatten() {
+            for d in decisions.iter().flatten().filter(|d| !d.escalated) {
                 if let Some(owner) = d.topic.belongs_to() {
                     evidence.push(text!(
                         "evidence-belongs-to",

@@ -112,6 +112,7 @@ fn decision(topic: Topic, basis: Basis, binds: &[&str]) -> DecisionFacts {
         basis,
         binds: binds.iter().map(|s| s.to_string()).collect(),
         communicated_to: vec![],
+        escalated: false,
     }
 }
 
@@ -581,6 +582,8 @@ fn the_catalogue_case_by_case() {
         ("minutes the group's own charter requires", neonatal, |g| g.meetings.push(meeting("2026-10-01", None)), &[(MinutesMissing, Error)]),
         ("no members in the register", good, |g| g.members.clear(), &[(GroupInfoUnpublished, Warning), (DecisionOutsideMandate, Error)]),
         ("a decision without a mandate", good, |g| g.decisions = Some(vec![decision(Topic::OwnArea, Basis::NotStated, &[])]), &[(DecisionOutsideMandate, Error)]),
+        ("a decision without a mandate, escalated", good, |g| g.decisions = Some(vec![DecisionFacts { escalated: true, ..decision(Topic::OwnArea, Basis::NotStated, &[]) }]), &[]),
+        ("pay taken to the region-wide groups", good, |g| g.decisions = Some(vec![DecisionFacts { escalated: true, ..decision(Topic::OrganisationAndWorkingConditions, Basis::NotStated, &[]) }]), &[]),
         ("a decision binding an administration no member represents", good, |g| g.decisions = Some(vec![decision(Topic::OwnArea, Basis::MemberMandates, &["Närhälsan"])]), &[(DecisionOutsideMandate, Error)]),
         ("the chair's mandate used for a new drug", good, |g| g.decisions = Some(vec![decision(Topic::NewDrugOrMethod, Basis::ChairMandate, &[])]), &[(DecisionOutsideMandate, Error), (EscalationRoute, Warning)]),
         ("a council deciding pay", good, |g| g.decisions = Some(vec![decision(Topic::OrganisationAndWorkingConditions, Basis::MemberMandates, &["SU"])]), &[(EscalationRoute, Warning)]),
@@ -608,5 +611,25 @@ fn the_catalogue_case_by_case() {
                 .any(|(_, _, _, e)| e.iter().any(|(r, _)| *r == rule)),
             "no case breaks {rule}"
         );
+    }
+}
+
+#[test]
+fn the_suggested_target_is_the_route_the_rule_checks() {
+    for base in [good as fn() -> GroupFacts, neonatal] {
+        for topic in Topic::ALL {
+            let mut g = base();
+            let target = crate::decisions::suggested_target(g.kind, g.parent.is_some(), *topic);
+            g.escalations = Some(vec![EscalationFacts {
+                label: "fråga".into(),
+                topic: *topic,
+                target,
+            }]);
+            assert!(
+                !found(&g).iter().any(|(r, _)| *r == RuleId::EscalationRoute),
+                "{:?} {topic:?} → {target:?}",
+                g.kind
+            );
+        }
     }
 }

@@ -1,0 +1,141 @@
+-- Matters, decisions with their basis and anchoring, escalations, notifications of
+-- decisions, actions, and each group's agenda template (issue 12).
+-- Bodies a charter names are found by their register name.
+CREATE INDEX organizations_name ON organizations(name);
+
+CREATE TABLE matters (
+    id              BIGSERIAL PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    kind            TEXT NOT NULL CHECK (kind IN ('remissvar','vardforlopp','process_team','utvecklingsarbete','uppdrag_ledningsgrupp','nominering_npo','goda_exempel','millennium','styrande_dokument','regional_rutin','ppr_genomforande','other')),
+    title           TEXT NOT NULL,
+    description     TEXT,
+    status          TEXT NOT NULL,
+    source          TEXT NOT NULL CHECK (source IN ('ledningsgrupp','ppr','national','own_initiative','other')),
+    owner_person_id BIGINT REFERENCES people(id),
+    due_on DATE,
+    row_version     BIGINT NOT NULL DEFAULT 1,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX matters_org ON matters(organization_id, status);
+CREATE INDEX matters_owner ON matters(owner_person_id);
+CREATE INDEX matters_due ON matters(due_on);
+
+ALTER TABLE agenda_items ADD COLUMN matter_id BIGINT REFERENCES matters(id);
+ALTER TABLE agenda_items ADD COLUMN notes TEXT;
+CREATE INDEX agenda_items_matter ON agenda_items(matter_id);
+
+CREATE TABLE decisions (
+    id              BIGSERIAL PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    meeting_id      BIGINT NOT NULL REFERENCES meetings(id),
+    agenda_item_id  BIGINT REFERENCES agenda_items(id),
+    matter_id       BIGINT REFERENCES matters(id),
+    text            TEXT NOT NULL,
+    basis           TEXT NOT NULL CHECK (basis IN ('member_mandates','chair_mandate','none')),
+    topic           TEXT NOT NULL CHECK (topic IN ('own_area','regional_routine','cross_area_methods','new_drug_or_method','organisation_and_conditions','support_process')),
+    decided_on      DATE NOT NULL,
+    created_by      TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX decisions_org ON decisions(organization_id, decided_on);
+CREATE INDEX decisions_meeting ON decisions(meeting_id);
+CREATE INDEX decisions_matter ON decisions(matter_id);
+
+-- The administrations a decision on the members' mandates binds, and for each
+-- whether it has anchored the decision and held union consultation.
+CREATE TABLE decision_administrations (
+    decision_id        BIGINT NOT NULL REFERENCES decisions(id),
+    administration_id  BIGINT NOT NULL REFERENCES administrations(id),
+    anchored_on DATE,
+    union_consulted_on DATE,
+    recorded_by        TEXT,
+    recorded_at        TIMESTAMPTZ,
+    PRIMARY KEY (decision_id, administration_id)
+);
+CREATE INDEX decision_administrations_adm ON decision_administrations(administration_id);
+
+CREATE TABLE escalations (
+    id                     BIGSERIAL PRIMARY KEY,
+    organization_id        BIGINT NOT NULL REFERENCES organizations(id),
+    decision_id            BIGINT REFERENCES decisions(id),
+    matter_id              BIGINT REFERENCES matters(id),
+    topic                  TEXT NOT NULL,
+    target                 TEXT NOT NULL CHECK (target IN ('parent_council','contact_person','administration','klinisk_ledning','ppr','region_wide_group','responsible_function')),
+    suggested_target       TEXT NOT NULL,
+    target_organization_id BIGINT REFERENCES organizations(id),
+    target_person_id       BIGINT REFERENCES people(id),
+    deviation_reason       TEXT,
+    question               TEXT NOT NULL,
+    status                 TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','answered','forwarded')),
+    answer                 TEXT,
+    answered_by            TEXT,
+    answered_at            TIMESTAMPTZ,
+    forwarded_from_id      BIGINT REFERENCES escalations(id),
+    row_version            BIGINT NOT NULL DEFAULT 1,
+    created_by             TEXT NOT NULL,
+    created_at             TIMESTAMPTZ NOT NULL,
+    CHECK (decision_id IS NOT NULL OR matter_id IS NOT NULL),
+    CHECK (target = suggested_target OR deviation_reason IS NOT NULL),
+    CHECK ((status = 'answered') = (answer IS NOT NULL))
+);
+CREATE INDEX escalations_org ON escalations(organization_id);
+CREATE INDEX escalations_target_org ON escalations(target_organization_id, status);
+CREATE INDEX escalations_target_person ON escalations(target_person_id, status);
+CREATE INDEX escalations_matter ON escalations(matter_id);
+CREATE INDEX escalations_decision ON escalations(decision_id);
+
+-- A decision told to a body its group's charter names: queued with the decision's
+-- approval, delivered when the mail has left.
+CREATE TABLE decision_notifications (
+    decision_id     BIGINT NOT NULL REFERENCES decisions(id),
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    queued_at       TIMESTAMPTZ NOT NULL,
+    delivered_at    TIMESTAMPTZ,
+    recipients      TEXT,
+    PRIMARY KEY (decision_id, organization_id)
+);
+
+CREATE TABLE actions (
+    id              BIGSERIAL PRIMARY KEY,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    title           TEXT NOT NULL,
+    owner_person_id BIGINT REFERENCES people(id),
+    due_on DATE,
+    status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','done','cancelled')),
+    meeting_id      BIGINT REFERENCES meetings(id),
+    decision_id     BIGINT REFERENCES decisions(id),
+    matter_id       BIGINT REFERENCES matters(id),
+    done_at         TIMESTAMPTZ,
+    row_version     BIGINT NOT NULL DEFAULT 1,
+    created_by      TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX actions_org ON actions(organization_id, status);
+CREATE INDEX actions_owner ON actions(owner_person_id, status);
+CREATE INDEX actions_matter ON actions(matter_id);
+
+CREATE TABLE agenda_template_items (
+    organization_id BIGINT NOT NULL REFERENCES organizations(id),
+    position        BIGINT NOT NULL,
+    title           TEXT NOT NULL,
+    PRIMARY KEY (organization_id, position)
+);
+
+-- A decision in approved minutes is a public record: never changed or deleted,
+-- and no decision is added to minutes once approved.
+CREATE FUNCTION decisions_guard() RETURNS trigger AS $$
+DECLARE
+    mid BIGINT;
+BEGIN
+    IF TG_OP = 'INSERT' THEN mid := NEW.meeting_id; ELSE mid := OLD.meeting_id; END IF;
+    IF EXISTS (SELECT 1 FROM minutes WHERE meeting_id = mid AND status IN ('approved','published')) THEN
+        RAISE EXCEPTION 'decisions of approved minutes are immutable';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER decisions_guard BEFORE INSERT OR UPDATE OR DELETE ON decisions
+    FOR EACH ROW EXECUTE FUNCTION decisions_guard();

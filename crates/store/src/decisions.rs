@@ -1,0 +1,450 @@
+//! Matters, decisions with their basis and each administration's anchoring,
+//! escalations, notifications of decisions, actions and agenda templates (the
+//! charters' "Beslutsfattande", "Rapportering" and "Samband och gränsdragning").
+//!
+//! A decision is recorded in a meeting's minutes; when the minutes are approved it
+//! becomes a public record (the database refuses changes, like the minutes' text),
+//! and the bodies the group's charter names are notified through the mail queue.
+//! Until then it is visible only to the group.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use samordna_domain::decisions::{Basis, Topic};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::filter::{bind_all, parse, Bind, Where};
+use crate::{
+    audit, before_after, in_transaction, with_conn, with_pool, Backend, Store, StoreError,
+};
+
+/// An administration a decision binds, and whether it has anchored the decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Anchoring {
+    pub administration_id: i64,
+    pub administration: String,
+    /// When the administration anchored the decision (förankrat).
+    pub anchored_on: Option<NaiveDate>,
+    /// When it held union consultation (facklig samverkan).
+    pub union_consulted_on: Option<NaiveDate>,
+    pub recorded_by: Option<String>,
+}
+
+impl Anchoring {
+    /// Both steps recorded.
+    pub fn is_done(&self) -> bool {
+        self.anchored_on.is_some() && self.union_consulted_on.is_some()
+    }
+}
+
+/// A body told of a decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notification {
+    pub organization_id: i64,
+    pub organization: String,
+    pub queued_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub recipients: Option<String>,
+}
+
+/// What a decision records, as entered in the minutes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewDecision {
+    pub meeting_id: i64,
+    pub agenda_item_id: Option<i64>,
+    pub matter_id: Option<i64>,
+    pub text: String,
+    pub basis: Basis,
+    pub topic: Topic,
+    /// The administrations a decision on the members' mandates binds.
+    pub binds: Vec<i64>,
+}
+
+/// A decision of a group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: i64,
+    pub organization_id: i64,
+    pub meeting_id: i64,
+    pub agenda_item_id: Option<i64>,
+    /// The agenda item's number (§), when the decision is under one.
+    pub paragraph: Option<i64>,
+    pub matter_id: Option<i64>,
+    pub text: String,
+    pub basis: Basis,
+    pub topic: Topic,
+    pub decided_on: NaiveDate,
+    /// The minutes holding it are approved: a public record, never changed.
+    pub approved: bool,
+    /// The minutes holding it are published: shown outside the group.
+    pub published: bool,
+    pub binds: Vec<Anchoring>,
+    pub notifications: Vec<Notification>,
+    /// How many escalations were raised from it.
+    pub escalations: i64,
+}
+
+impl Decision {
+    /// "2026-03-04 § 5" (or the date alone): how a person finds the decision.
+    pub fn label(&self) -> String {
+        match self.paragraph {
+            Some(p) => format!("{} § {p}", self.decided_on),
+            None => self.decided_on.to_string(),
+        }
+    }
+
+    /// Every administration it binds has anchored it and held union consultation.
+    pub fn fully_anchored(&self) -> bool {
+        self.binds.iter().all(Anchoring::is_done)
+    }
+}
+
+/// Which decisions to list.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub organization_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub matter_id: Option<i64>,
+    pub basis: Option<Basis>,
+    pub topic: Option<Topic>,
+    /// Only decisions whose minutes are published (what anyone may read).
+    pub published_only: bool,
+    /// Only decisions whose minutes are approved (what the rules look at).
+    pub approved_only: bool,
+}
+
+const DECISION_COLUMNS: &str = "d.id, d.organization_id, d.meeting_id, d.agenda_item_id, a.position AS paragraph, d.matter_id, d.text, d.basis, d.topic, d.decided_on,
+    EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = d.meeting_id AND mi.status IN ('approved','published')) AS approved,
+    EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = d.meeting_id AND mi.status = 'published') AS published,
+    (SELECT COUNT(*) FROM escalations e WHERE e.decision_id = d.id) AS escalations";
+
+macro_rules! decision {
+    ($r:expr) => {
+        Decision {
+            id: $r.try_get("id")?,
+            organization_id: $r.try_get("organization_id")?,
+            meeting_id: $r.try_get("meeting_id")?,
+            agenda_item_id: $r.try_get("agenda_item_id")?,
+            paragraph: $r.try_get("paragraph")?,
+            matter_id: $r.try_get("matter_id")?,
+            text: $r.try_get("text")?,
+            basis: parse($r.try_get("basis")?)?,
+            topic: parse($r.try_get("topic")?)?,
+            decided_on: $r.try_get("decided_on")?,
+            approved: $r.try_get("approved")?,
+            published: $r.try_get("published")?,
+            binds: Vec::new(),
+            notifications: Vec::new(),
+            escalations: $r.try_get("escalations")?,
+        }
+    };
+}
+
+/// Maps the database's refusal to touch a decision of approved minutes (the
+/// triggers of migration 0011) to a clear conflict.
+fn frozen(e: StoreError) -> StoreError {
+    match &e {
+        StoreError::Database(sqlx::Error::Database(d))
+            if d.message().contains("decisions of approved minutes") =>
+        {
+            StoreError::Conflict(
+                "anteckningarna är justerade: deras beslut ändras inte (en rättelse är en ny version)"
+                    .into(),
+            )
+        }
+        _ => e,
+    }
+}
+
+impl Store {
+    /// Records a decision in a meeting's minutes, dated the meeting's day.
+    ///
+    /// Errors: [`StoreError::NotFound`] for a meeting, agenda item or matter that
+    /// is not the meeting's group's; [`StoreError::Conflict`] for an empty text, a
+    /// decision on the members' mandates that binds no administration, or minutes
+    /// already approved.
+    pub async fn record_decision(&self, d: &NewDecision, actor: &str) -> Result<i64, StoreError> {
+        if d.text.trim().is_empty() {
+            return Err(StoreError::Conflict("beslutet behöver en text".into()));
+        }
+        if d.basis == Basis::MemberMandates && d.binds.is_empty() {
+            return Err(StoreError::Conflict(
+                "ett beslut på ledamöternas mandat anger vilka förvaltningar det binder".into(),
+            ));
+        }
+        let meeting = self
+            .meeting(d.meeting_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("möte {}", d.meeting_id)))?;
+        let org = meeting.fields.organization_id;
+        if let Some(item) = d.agenda_item_id {
+            if !self
+                .agenda(d.meeting_id)
+                .await?
+                .iter()
+                .any(|a| a.id == item)
+            {
+                return Err(StoreError::NotFound(format!("dagordningspunkt {item}")));
+            }
+        }
+        if let Some(mid) = d.matter_id {
+            if self
+                .matter(mid)
+                .await?
+                .is_none_or(|m| m.fields.organization_id != org)
+            {
+                return Err(StoreError::NotFound(format!("ärende {mid}")));
+            }
+        }
+        let decided_on = meeting
+            .fields
+            .starts_at
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .date_naive();
+        let result = in_transaction!(self, |c| {
+            let id: i64 = sqlx::query_scalar("INSERT INTO decisions (organization_id, meeting_id, agenda_item_id, matter_id, text, basis, topic, decided_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+                .bind(org)
+                .bind(d.meeting_id)
+                .bind(d.agenda_item_id)
+                .bind(d.matter_id)
+                .bind(&d.text)
+                .bind(d.basis.as_str())
+                .bind(d.topic.as_str())
+                .bind(decided_on)
+                .bind(actor)
+                .bind(Utc::now())
+                .fetch_one(&mut *c)
+                .await?;
+            for adm in &d.binds {
+                sqlx::query("INSERT INTO decision_administrations (decision_id, administration_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(adm)
+                    .execute(&mut *c)
+                    .await?;
+            }
+            audit(
+                c,
+                actor,
+                "decision.recorded",
+                "decision",
+                id,
+                &d.text,
+                before_after((), d),
+            )
+            .await?;
+            Ok(id)
+        });
+        result.map_err(frozen)
+    }
+
+    /// Decisions the filter lets through, oldest first, each with the
+    /// administrations it binds and the bodies told of it.
+    pub async fn decisions(&self, f: &DecisionFilter) -> Result<Vec<Decision>, StoreError> {
+        let mut w = Where::default();
+        if let Some(id) = f.organization_id {
+            w.add("d.organization_id = ?", Bind::I(id));
+        }
+        if let Some(id) = f.meeting_id {
+            w.add("d.meeting_id = ?", Bind::I(id));
+        }
+        if let Some(id) = f.matter_id {
+            w.add("d.matter_id = ?", Bind::I(id));
+        }
+        if let Some(b) = f.basis {
+            w.add("d.basis = ?", Bind::S(b.as_str()));
+        }
+        if let Some(t) = f.topic {
+            w.add("d.topic = ?", Bind::S(t.as_str()));
+        }
+        if f.published_only {
+            w.raw("EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = d.meeting_id AND mi.status = 'published')");
+        }
+        if f.approved_only {
+            w.raw("EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = d.meeting_id AND mi.status IN ('approved','published'))");
+        }
+        let where_sql = w.sql();
+        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{where_sql} ORDER BY d.decided_on, a.position, d.id");
+        let mut out: Vec<Decision> = with_conn!(self, |c| {
+            let q = bind_all!(sqlx::query(&sql), &w.binds);
+            q.fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| Ok(decision!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        self.fill_decisions(&mut out).await?;
+        Ok(out)
+    }
+
+    /// One decision, with what it binds and who was told.
+    pub async fn decision(&self, id: i64) -> Result<Option<Decision>, StoreError> {
+        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id WHERE d.id = $1");
+        let found: Option<Decision> = with_conn!(self, |c| {
+            match sqlx::query(&sql).bind(id).fetch_optional(&mut *c).await? {
+                Some(r) => Ok::<_, StoreError>(Some(decision!(r))),
+                None => Ok(None),
+            }
+        })?;
+        let mut v: Vec<Decision> = found.into_iter().collect();
+        self.fill_decisions(&mut v).await?;
+        Ok(v.pop())
+    }
+
+    /// Reads the anchoring and notifications of each decision (two statements
+    /// per decision, by primary key).
+    async fn fill_decisions(&self, ds: &mut [Decision]) -> Result<(), StoreError> {
+        for d in ds.iter_mut() {
+            let id = d.id;
+            let (binds, notes) = with_conn!(self, |c| {
+                let binds = sqlx::query("SELECT da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id WHERE da.decision_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *c)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(Anchoring {
+                            administration_id: r.try_get("administration_id")?,
+                            administration: r.try_get("name")?,
+                            anchored_on: r.try_get("anchored_on")?,
+                            union_consulted_on: r.try_get("union_consulted_on")?,
+                            recorded_by: r.try_get("recorded_by")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                let notes = sqlx::query("SELECT n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id WHERE n.decision_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut *c)
+                    .await?
+                    .iter()
+                    .map(|r| {
+                        Ok(Notification {
+                            organization_id: r.try_get("organization_id")?,
+                            organization: r.try_get("name")?,
+                            queued_at: r.try_get("queued_at")?,
+                            delivered_at: r.try_get("delivered_at")?,
+                            recipients: r.try_get("recipients")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok::<_, StoreError>((binds, notes))
+            })?;
+            let mut binds = binds;
+            samordna_domain::collation::sort_by(&mut binds, |a| &a.administration);
+            let mut notes = notes;
+            samordna_domain::collation::sort_by(&mut notes, |n| &n.organization);
+            d.binds = binds;
+            d.notifications = notes;
+        }
+        Ok(())
+    }
+
+    /// Records that an administration anchored a decision and held union
+    /// consultation (either date may be left for later; a date recorded stays
+    /// unless a new one is given). Errors: [`StoreError::NotFound`] when the
+    /// decision does not bind the administration.
+    pub async fn record_anchoring(
+        &self,
+        decision_id: i64,
+        administration_id: i64,
+        anchored_on: Option<NaiveDate>,
+        union_consulted_on: Option<NaiveDate>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE decision_administrations SET anchored_on = COALESCE($1, anchored_on), union_consulted_on = COALESCE($2, union_consulted_on), recorded_by = $3, recorded_at = $4 WHERE decision_id = $5 AND administration_id = $6")
+                .bind(anchored_on)
+                .bind(union_consulted_on)
+                .bind(actor)
+                .bind(Utc::now())
+                .bind(decision_id)
+                .bind(administration_id)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "beslut {decision_id} för förvaltning {administration_id}"
+                )));
+            }
+            audit(c, actor, "decision.anchored", "decision", decision_id, "", serde_json::json!({"administration_id": administration_id, "anchored_on": anchored_on, "union_consulted_on": union_consulted_on})).await?;
+            Ok(())
+        })
+    }
+
+    /// Marks a body told of a decision, with the addresses the mail went to.
+    pub async fn notification_delivered(
+        &self,
+        decision_id: i64,
+        organization_id: i64,
+        recipients: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE decision_notifications SET delivered_at = $1, recipients = $2 WHERE decision_id = $3 AND organization_id = $4 AND delivered_at IS NULL")
+                .bind(Utc::now())
+                .bind(recipients)
+                .bind(decision_id)
+                .bind(organization_id)
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() > 0 {
+                audit(
+                    c,
+                    "system",
+                    "decision.notified",
+                    "decision",
+                    decision_id,
+                    recipients,
+                    serde_json::json!({"organization_id": organization_id}),
+                )
+                .await?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The bodies a group's charter in force says must be told of its decisions
+    /// ([`samordna_domain::decisions::bodies_to_inform`]): the name the charter
+    /// uses, and the organisation it denotes in the register, if any.
+    pub async fn bodies_to_inform(
+        &self,
+        organization_id: i64,
+    ) -> Result<Vec<(String, Option<crate::Organization>)>, StoreError> {
+        let versions = self.charter_versions(Some(organization_id)).await?;
+        let Some(v) = crate::in_force(&versions) else {
+            return Ok(Vec::new());
+        };
+        let Some(doc) = self.charter_document(organization_id, v.version).await? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for name in samordna_domain::decisions::bodies_to_inform(&doc.content) {
+            let org = self.organization_named(&name).await?;
+            out.push((name, org));
+        }
+        Ok(out)
+    }
+
+    /// The organisation a name denotes: by its name or any name seen for it
+    /// (aliases, former names), following merges.
+    pub async fn organization_named(
+        &self,
+        name: &str,
+    ) -> Result<Option<crate::Organization>, StoreError> {
+        let key = samordna_domain::names::name_key(name);
+        let id: Option<i64> = with_conn!(self, |c| {
+            let by_name: Option<i64> = sqlx::query_scalar("SELECT COALESCE(merged_into_id, id) FROM organizations WHERE name = $1 ORDER BY placeholder, id LIMIT 1")
+                .bind(name)
+                .fetch_optional(&mut *c)
+                .await?;
+            Ok::<_, StoreError>(match by_name {
+                Some(id) => Some(id),
+                None => sqlx::query_scalar("SELECT COALESCE(o.merged_into_id, o.id) FROM organization_aliases a JOIN organizations o ON o.id = a.organization_id WHERE a.alias_key = $1 ORDER BY o.placeholder, o.id LIMIT 1")
+                    .bind(&key)
+                    .fetch_optional(&mut *c)
+                    .await?,
+            })
+        })?;
+        match id {
+            Some(id) => self.organization(id).await,
+            None => Ok(None),
+        }
+    }
+}
