@@ -549,6 +549,23 @@ fn check_reports_findings_with_quotes_and_exit_status() {
             "no finding for {rule}"
         );
     }
+    // The decision rules read the register: each reports the demo's broken
+    // decision with the charter sentence it rests on.
+    for rule in [
+        "decision-outside-mandate",
+        "escalation-route",
+        "decision-not-communicated",
+    ] {
+        let f = findings
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("no finding for {rule}"));
+        assert!(
+            !f["source"]["quote"].as_str().unwrap_or("").is_empty(),
+            "{rule} quotes its charter: {f}"
+        );
+        assert!(!f["evidence"].as_array().unwrap().is_empty(), "{f}");
+    }
     for f in &findings {
         for key in ["rule", "severity", "group", "message", "evidence", "source"] {
             assert!(f.get(key).is_some(), "{key} in {f}");
@@ -574,6 +591,19 @@ fn check_reports_findings_with_quotes_and_exit_status() {
                 .lines()
                 .any(|l| l.starts_with(&format!("KAN INTE PRÖVAS [{rule}]")) && l.contains("ännu")),
             "{rule} listed as not checkable yet:\n{}",
+            stdout(&all)
+        );
+    }
+    for rule in [
+        "decision-outside-mandate",
+        "escalation-route",
+        "decision-not-communicated",
+    ] {
+        assert!(
+            !stdout(&all)
+                .lines()
+                .any(|l| l.starts_with(&format!("KAN INTE PRÖVAS [{rule}]")) && l.contains("ännu")),
+            "{rule} is checked:\n{}",
             stdout(&all)
         );
     }

@@ -369,6 +369,60 @@ impl Store {
         })
     }
 
+    /// Queues the notice of an approved decision to a body again (a mail that
+    /// could not be delivered, a chair added since). Errors: [`StoreError::Conflict`]
+    /// when the decision's minutes are not approved or the body was told already.
+    pub async fn resend_notification(
+        &self,
+        decision_id: i64,
+        organization_id: i64,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        let d = self
+            .decision(decision_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("beslut {decision_id}")))?;
+        if !d.approved {
+            return Err(StoreError::Conflict(
+                "beslutets anteckningar är inte justerade".into(),
+            ));
+        }
+        if d.notifications
+            .iter()
+            .any(|n| n.organization_id == organization_id && n.delivered_at.is_some())
+        {
+            return Err(StoreError::Conflict(
+                "mottagaren har redan fått beslutet".into(),
+            ));
+        }
+        let now = Utc::now();
+        in_transaction!(self, |c| {
+            sqlx::query("INSERT INTO decision_notifications (decision_id, organization_id, queued_at) VALUES ($1, $2, $3) ON CONFLICT (decision_id, organization_id) DO UPDATE SET queued_at = $3")
+                .bind(decision_id)
+                .bind(organization_id)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+            let payload = serde_json::json!({"meeting_id": d.meeting_id, "decision_id": decision_id, "organization_id": organization_id});
+            let key = format!(
+                "decision_notice:{decision_id}:{organization_id}:{}",
+                now.timestamp_micros()
+            );
+            crate::jobs::enqueue_in!(c, "mail.decision_notice", payload, Some(key))?;
+            audit(
+                c,
+                actor,
+                "decision.notice_queued",
+                "decision",
+                decision_id,
+                "",
+                serde_json::json!({"organization_id": organization_id}),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
     /// Marks a body told of a decision, with the addresses the mail went to.
     pub async fn notification_delivered(
         &self,

@@ -488,3 +488,56 @@ impl Store {
         Ok(added)
     }
 }
+
+impl Store {
+    /// Says which matter an agenda item concerns (`None`: none), and what was
+    /// discussed under it; both show on the matter's history.
+    pub async fn set_agenda_item_matter(
+        &self,
+        item_id: i64,
+        matter_id: Option<i64>,
+        notes: Option<&str>,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        in_transaction!(self, |c| {
+            let done =
+                sqlx::query("UPDATE agenda_items SET matter_id = $1, notes = $2 WHERE id = $3")
+                    .bind(matter_id)
+                    .bind(notes)
+                    .bind(item_id)
+                    .execute(&mut *c)
+                    .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound(format!("dagordningspunkt {item_id}")));
+            }
+            audit(
+                c,
+                actor,
+                "agenda_item.matter",
+                "agenda_item",
+                item_id,
+                notes.unwrap_or(""),
+                serde_json::json!({"matter_id": matter_id}),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The agenda items that concerned a matter, with their meetings' start,
+    /// oldest first: (meeting id, starts at, item title, notes).
+    pub async fn matter_agenda_items(
+        &self,
+        matter_id: i64,
+    ) -> Result<Vec<(i64, DateTime<Utc>, String, Option<String>)>, StoreError> {
+        with_conn!(self, |c| {
+            sqlx::query("SELECT m.id, m.starts_at, a.title, a.notes FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE a.matter_id = $1 ORDER BY m.starts_at, a.position")
+                .bind(matter_id)
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+                .collect()
+        })
+    }
+}

@@ -98,6 +98,26 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
         }
         "mail.minutes_submitted" => latest == Some(MinutesStatus::Submitted),
         "mail.minutes_overdue" => !latest.is_some_and(|s| s.is_approved()),
+        // A body already told (the notice sent again, or recorded by hand) is not
+        // told twice.
+        "mail.decision_notice" => {
+            let (d, o) = (
+                job.payload["decision_id"].as_i64(),
+                job.payload["organization_id"].as_i64(),
+            );
+            match d {
+                Some(d) => store
+                    .decision(d)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .is_some_and(|d| {
+                        !d.notifications
+                            .iter()
+                            .any(|n| Some(n.organization_id) == o && n.delivered_at.is_some())
+                    }),
+                None => false,
+            }
+        }
         _ => true,
     };
     if !still_due {
