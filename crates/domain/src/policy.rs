@@ -143,10 +143,17 @@ pub enum Action {
     ApproveMinutes,
     /// Publish approved minutes (when the group publishes in a separate step).
     PublishMinutes,
+    /// Open and move the group's matters, record actions, keep its agenda
+    /// template, raise escalations and send a decision's notice again.
+    ManageMatters,
+    /// Record that an administration anchored a decision and held union
+    /// consultation (a representative for their own administration; the
+    /// handler checks which).
+    RecordAnchoring,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ReadPublished,
         Action::ReadPeople,
         Action::EditGroup,
@@ -164,6 +171,8 @@ impl Action {
         Action::DraftMinutes,
         Action::ApproveMinutes,
         Action::PublishMinutes,
+        Action::ManageMatters,
+        Action::RecordAnchoring,
     ];
 }
 
@@ -173,7 +182,7 @@ use Role::*;
 /// coordinator, chair and contact person, the groups that report to it).
 /// `Anonymous` on `ReadPublished` and `ReadPeople` is further subject to the
 /// installation's setting (default: published content only).
-pub const POLICY: [(Action, &[Role]); 17] = [
+pub const POLICY: [(Action, &[Role]); 19] = [
     (
         Action::ReadPublished,
         &[
@@ -219,6 +228,11 @@ pub const POLICY: [(Action, &[Role]); 17] = [
     (Action::DraftMinutes, &[Coordinator, Admin]),
     (Action::ApproveMinutes, &[Chair]),
     (Action::PublishMinutes, &[Chair, Coordinator, Admin]),
+    (Action::ManageMatters, &[Chair, Coordinator, Admin]),
+    (
+        Action::RecordAnchoring,
+        &[Member, Chair, Coordinator, Admin],
+    ),
     (
         Action::OwnAccount,
         &[

@@ -119,6 +119,21 @@ pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppEr
     Ok((status, Html(html)).into_response())
 }
 
+/// The choices of a filter (`<select>` of a list page): "all" first, then
+/// `(value, label)` of each, with the one picked marked: `(value, label, selected)`.
+pub fn filter_choices(
+    t: &Tr,
+    picked: &str,
+    all: Vec<(String, String)>,
+) -> Vec<(String, String, bool)> {
+    let mut out = vec![(String::new(), t.t("filter-all"), picked.is_empty())];
+    out.extend(all.into_iter().map(|(v, l)| {
+        let on = v == picked;
+        (v, l, on)
+    }));
+    out
+}
+
 /// The years a date typed into a form may have: a register of meetings and
 /// memberships has no use for the year 9999, which calendars cannot even write.
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;

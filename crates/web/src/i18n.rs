@@ -268,6 +268,10 @@ mod tests {
                         ("current", Arg::Num(3)),
                         ("page", Arg::Num(2)),
                         ("pages", Arg::Num(3)),
+                        ("done", Arg::Num(1)),
+                        ("administration", Arg::Text("a".into())),
+                        ("group", Arg::Text("g".into())),
+                        ("decided", Arg::Text("2026-01-01".into())),
                     ],
                 );
                 assert!(

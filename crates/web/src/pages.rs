@@ -357,6 +357,8 @@ pub async fn group(
     let mut actions = Vec::new();
     let href = OrgLink::from(org).href();
     actions.push((format!("{href}/moten"), t.t("group-meetings")));
+    actions.push((format!("{href}/beslut"), t.t("group-decisions")));
+    actions.push((format!("{href}/grupparenden"), t.t("group-matters")));
     actions.push((format!("{href}/organisation"), t.t("group-orgchart")));
     if crate::auth::may(
         &state,

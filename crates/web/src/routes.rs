@@ -14,7 +14,10 @@ use crate::auth;
 use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
-use crate::{admin, api, compliance, edit, exceptions, meetings, orgchart, pages, session};
+use crate::{
+    admin, api, compliance, decisions, edit, exceptions, matters, meetings, orgchart, pages,
+    session, tasks,
+};
 
 /// How a route finds the group its action applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -338,6 +341,105 @@ pub const ROUTES: &[RouteSpec] = &[
         MeetingId,
         |f| on(f, meetings::publish),
     ),
+    get("/beslut", ReadPublished, Global, |f| {
+        on(f, decisions::region_log)
+    }),
+    get("/grupper/{slug}/beslut", ReadPublished, GroupSlug, |f| {
+        on(f, decisions::group_log)
+    }),
+    get(
+        "/grupper/{slug}/beslut/{id}",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, decisions::show),
+    ),
+    post(
+        "/grupper/{slug}/beslut/{id}/forankring",
+        RecordAnchoring,
+        GroupSlug,
+        |f| on(f, decisions::anchor),
+    ),
+    post(
+        "/grupper/{slug}/beslut/{id}/skicka-igen",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, decisions::resend),
+    ),
+    get("/moten/{id}/beslut", DraftMinutes, MeetingId, |f| {
+        on(f, decisions::record_form)
+    }),
+    post("/moten/{id}/beslut", DraftMinutes, MeetingId, |f| {
+        on(f, decisions::record_save)
+    }),
+    post("/moten/{id}/atgarder", PlanMeetings, MeetingId, |f| {
+        on(f, decisions::add_action)
+    }),
+    post(
+        "/moten/{id}/dagordning/mall",
+        PlanMeetings,
+        MeetingId,
+        |f| on(f, decisions::apply_template),
+    ),
+    get(
+        "/grupper/{slug}/dagordningsmall",
+        PlanMeetings,
+        GroupSlug,
+        |f| on(f, decisions::template_form),
+    ),
+    post(
+        "/grupper/{slug}/dagordningsmall",
+        PlanMeetings,
+        GroupSlug,
+        |f| on(f, decisions::template_save),
+    ),
+    get("/grupper/{slug}/eskalera", ManageMatters, GroupSlug, |f| {
+        on(f, decisions::escalate_form)
+    }),
+    post("/grupper/{slug}/eskalera", ManageMatters, GroupSlug, |f| {
+        on(f, decisions::escalate_save)
+    }),
+    post("/fragor/{id}/svara", OwnAccount, Global, |f| {
+        on(f, decisions::answer)
+    }),
+    get("/grupparenden", ReadPublished, Global, |f| {
+        on(f, matters::region)
+    }),
+    get(
+        "/grupper/{slug}/grupparenden",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, matters::group),
+    ),
+    get(
+        "/grupper/{slug}/grupparenden/ny",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, matters::new),
+    ),
+    post(
+        "/grupper/{slug}/grupparenden/ny",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, matters::create),
+    ),
+    get(
+        "/grupper/{slug}/grupparenden/{id}",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, matters::show),
+    ),
+    post(
+        "/grupper/{slug}/grupparenden/{id}/status",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, matters::move_status),
+    ),
+    get("/mina-uppgifter", OwnAccount, Global, |f| {
+        on(f, tasks::tasks)
+    }),
+    post("/atgarder/{id}/klar", OwnAccount, Global, |f| {
+        on(f, tasks::action_done)
+    }),
     get("/api/v1/organizations", ReadPublished, Global, |f| {
         on(f, api::organizations)
     }),

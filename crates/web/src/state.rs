@@ -28,4 +28,35 @@ impl AppState {
             .await?
             .ok_or_else(|| no_group(slug))
     }
+
+    /// The meeting `id` (as written in the path) and its group, or the 404 page.
+    pub(crate) async fn meeting_and_group(
+        &self,
+        id: &str,
+    ) -> Result<(samordna_store::Meeting, samordna_store::Organization), AppError> {
+        let missing = || AppError::NotFound(i18n::current_tr().t("error-not-found-page"));
+        let id: i64 = id.parse().map_err(|_| missing())?;
+        let m = self.store.meeting(id).await?.ok_or_else(missing)?;
+        let org = self
+            .store
+            .organization(m.fields.organization_id)
+            .await?
+            .ok_or_else(missing)?;
+        Ok((m, org))
+    }
+
+    /// Whether `person` is a current member of the group, in any role.
+    pub(crate) async fn is_current_member(
+        &self,
+        organization_id: i64,
+        person: i64,
+    ) -> Result<bool, AppError> {
+        let today = chrono::Utc::now().date_naive();
+        Ok(self
+            .store
+            .memberships(Some(organization_id), Some(person))
+            .await?
+            .iter()
+            .any(|m| m.is_current(today)))
+    }
 }

@@ -195,6 +195,22 @@ impl CaseView {
     }
 }
 
+/// Links to the groups `ids` name, read in one query by primary key.
+pub async fn org_links(
+    store: &Store,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, OrgLink>, AppError> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(store
+        .organizations_in(&ids)
+        .await?
+        .iter()
+        .map(|o| (o.id, OrgLink::from(o)))
+        .collect())
+}
+
 /// A link to a group.
 #[derive(Debug, Clone, Serialize)]
 pub struct OrgLink {

@@ -225,6 +225,31 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             ApproveMinutes
         }
         (_, "/moten/{id}/anteckningar/publicera") => PublishMinutes,
+        (
+            "GET",
+            "/beslut"
+            | "/grupper/{slug}/beslut"
+            | "/grupper/{slug}/beslut/{id}"
+            | "/grupparenden"
+            | "/grupper/{slug}/grupparenden"
+            | "/grupper/{slug}/grupparenden/{id}",
+        ) => ReadPublished,
+        ("POST", "/grupper/{slug}/beslut/{id}/forankring") => RecordAnchoring,
+        (
+            _,
+            "/grupper/{slug}/beslut/{id}/skicka-igen"
+            | "/grupper/{slug}/eskalera"
+            | "/grupper/{slug}/grupparenden/ny"
+            | "/grupper/{slug}/grupparenden/{id}/status",
+        ) => ManageMatters,
+        (_, "/moten/{id}/beslut") => DraftMinutes,
+        (
+            _,
+            "/moten/{id}/atgarder"
+            | "/moten/{id}/dagordning/mall"
+            | "/grupper/{slug}/dagordningsmall",
+        ) => PlanMeetings,
+        (_, "/mina-uppgifter" | "/fragor/{id}/svara" | "/atgarder/{id}/klar") => OwnAccount,
         _ => return None,
     })
 }
@@ -245,6 +270,21 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),
         "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
+        "/grupper/{slug}/beslut"
+        | "/grupper/{slug}/eskalera"
+        | "/grupper/{slug}/grupparenden"
+        | "/grupper/{slug}/grupparenden/ny"
+        | "/grupper/{slug}/dagordningsmall" => {
+            path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+        }
+        "/grupper/{slug}/beslut/{id}"
+        | "/grupper/{slug}/beslut/{id}/forankring"
+        | "/grupper/{slug}/beslut/{id}/skicka-igen"
+        | "/grupper/{slug}/grupparenden/{id}"
+        | "/grupper/{slug}/grupparenden/{id}/status" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{id}", "999999"),
+        "/fragor/{id}/svara" | "/atgarder/{id}/klar" => path.replace("{id}", "999999"),
         "/grupper/{slug}/organisation"
         | "/grupper/{slug}/moten"
         | "/grupper/{slug}/moten/ny"

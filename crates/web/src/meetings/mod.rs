@@ -28,8 +28,6 @@ use crate::error::AppError;
 use crate::i18n::Tr;
 use crate::state::AppState;
 
-use crate::i18n::current_tr as t;
-
 fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
     t.with_timezone(&Stockholm)
 }
@@ -49,15 +47,7 @@ async fn meeting_and_group(
     state: &AppState,
     id: &str,
 ) -> Result<(Meeting, Organization), AppError> {
-    let missing = || AppError::NotFound(t().t("error-not-found-page"));
-    let id: i64 = id.parse().map_err(|_| missing())?;
-    let m = state.store.meeting(id).await?.ok_or_else(missing)?;
-    let org = state
-        .store
-        .organization(m.fields.organization_id)
-        .await?
-        .ok_or_else(missing)?;
-    Ok((m, org))
+    state.meeting_and_group(id).await
 }
 
 fn kind_label(t: &Tr, k: MeetingKind) -> String {

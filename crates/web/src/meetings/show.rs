@@ -69,6 +69,28 @@ struct MeetingPage {
     roll: Vec<(i64, String, bool)>,
     substitutes: String,
     guests: String,
+    /// The meeting's decisions the visitor may see.
+    decisions: Vec<crate::decisions::DecisionRow>,
+    /// The group's open actions, followed up under the standing item.
+    follow_up: Vec<ActionLine>,
+    /// Actions agreed at this meeting.
+    agreed: Vec<ActionLine>,
+    /// Who may own an action: (person id, name).
+    owners: Vec<(i64, String)>,
+    /// The agenda item open actions are followed up under; 0 when it is not on
+    /// the agenda (they are then listed on their own).
+    follow_up_item: i64,
+    today: String,
+}
+
+/// An action as a line of the meeting page.
+struct ActionLine {
+    id: i64,
+    title: String,
+    owner: String,
+    due: String,
+    overdue: bool,
+    open: bool,
 }
 
 fn status_text(t: &Tr, v: &samordna_store::Minutes) -> String {
@@ -185,7 +207,67 @@ pub async fn show(
             )
         })
         .collect();
+    let all_decisions = state
+        .store
+        .decisions(&samordna_store::DecisionFilter {
+            meeting_id: Some(m.id),
+            ..Default::default()
+        })
+        .await?;
+    let decisions = all_decisions
+        .iter()
+        .filter(|d| internal || d.published)
+        .map(|d| crate::decisions::DecisionRow::new(&t, d, OrgLink::from(&org)))
+        .collect();
+    let line = |a: &samordna_store::Action| ActionLine {
+        id: a.id,
+        title: a.fields.title.clone(),
+        owner: a.owner_name.clone().unwrap_or_else(|| "–".into()),
+        due: a
+            .fields
+            .due_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "–".into()),
+        overdue: a.status == samordna_domain::matters::ActionStatus::Open
+            && a.fields.due_on.is_some_and(|d| d < today),
+        open: a.status == samordna_domain::matters::ActionStatus::Open,
+    };
+    let (follow_up, agreed) = if internal {
+        let group_actions = state
+            .store
+            .actions(samordna_store::ActionsOf::Group(org.id))
+            .await?;
+        // Open actions agreed before this meeting are followed up at it.
+        let follow_up = group_actions
+            .iter()
+            .filter(|a| {
+                a.status == samordna_domain::matters::ActionStatus::Open
+                    && a.fields.meeting_id != Some(m.id)
+            })
+            .map(line)
+            .collect();
+        let agreed = group_actions
+            .iter()
+            .filter(|a| a.fields.meeting_id == Some(m.id))
+            .map(line)
+            .collect();
+        (follow_up, agreed)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let agenda = state.store.agenda(m.id).await?;
+    let follow_up_item = agenda
+        .iter()
+        .find(|a| a.title == samordna_domain::matters::FOLLOW_UP_ITEM)
+        .map_or(0, |a| a.id);
+    let owners = roll.iter().map(|r| (r.0, r.1.clone())).collect();
     let page = MeetingPage {
+        decisions,
+        follow_up,
+        agreed,
+        owners,
+        follow_up_item,
+        today: today.to_string(),
         files,
         attendees,
         roll,
@@ -221,7 +303,7 @@ pub async fn show(
         // published minutes; an agenda never published stays with the group.
         show_agenda: internal || m.agenda_published,
         agenda_published: m.agenda_published,
-        agenda: state.store.agenda(m.id).await?,
+        agenda,
         versions,
         can_plan: auth::may(&state, &v, Action::PlanMeetings, Some(&org)).await,
         can_draft: auth::may(&state, &v, Action::DraftMinutes, Some(&org)).await,

@@ -1,0 +1,355 @@
+//! Recording what a meeting decided, the actions it agreed, and the group's
+//! agenda template (standing items) that builds an agenda in one step.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::Utc;
+use samordna_domain::decisions::{Basis, Topic};
+use samordna_store::{ActionFields, MatterFilter, NewDecision};
+
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::forms::{Errors, Field, FieldKind, Form, FormView, Posted, Posts};
+use crate::i18n::current_tr;
+use crate::request::Visitor;
+use crate::state::AppState;
+use crate::view::OrgLink;
+
+use super::{basis_label, topic_label};
+
+/// The form as typed (or empty).
+#[derive(Default)]
+struct Typed {
+    item: String,
+    matter: String,
+    text: String,
+    basis: String,
+    topic: String,
+    binds: Vec<String>,
+}
+
+async fn form(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    typed: &Typed,
+    errors: &Errors,
+) -> Result<Response, AppError> {
+    let (m, org) = state.meeting_and_group(id).await?;
+    let c = Chrome::new("decisions");
+    let t = c.t;
+    let items: Vec<(String, String)> = state
+        .store
+        .agenda(m.id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.to_string(), format!("§ {} {}", a.position, a.title)))
+        .collect();
+    let mut matters = vec![(String::new(), t.t("decision-no-matter"))];
+    matters.extend(
+        state
+            .store
+            .matters(
+                &MatterFilter {
+                    organization_id: Some(org.id),
+                    open_only: true,
+                    ..Default::default()
+                },
+                0,
+                200,
+            )
+            .await?
+            .into_iter()
+            .map(|x| (x.id.to_string(), x.fields.title)),
+    );
+    // The administrations the current members represent.
+    let today = Utc::now().date_naive();
+    let mut adms: Vec<(String, String, bool)> = Vec::new();
+    for ms in state.store.memberships(Some(org.id), None).await? {
+        if !ms.is_current(today) {
+            continue;
+        }
+        if let (Some(id), Some(name)) = (ms.fields.on_behalf_of_id, ms.on_behalf_of_name) {
+            let id = id.to_string();
+            if !adms.iter().any(|a| a.0 == id) {
+                let on = typed.binds.contains(&id);
+                adms.push((id, name, on));
+            }
+        }
+    }
+    samordna_domain::collation::sort_by(&mut adms, |a| &a.1);
+    let mut bases = vec![(String::new(), t.t("decision-choose-basis"))];
+    bases.extend(
+        Basis::ALL
+            .iter()
+            .map(|b| (b.as_str().to_string(), basis_label(&t, *b))),
+    );
+    let topics: Vec<(String, String)> = Topic::ALL
+        .iter()
+        .map(|x| (x.as_str().to_string(), topic_label(&t, *x)))
+        .collect();
+    let mut fields = vec![
+        Field::new(
+            "item",
+            t.t("decision-item"),
+            FieldKind::Select(items),
+            &typed.item,
+        ),
+        Field::new(
+            "text",
+            t.t("decision-text"),
+            FieldKind::Textarea,
+            &typed.text,
+        )
+        .hint(t.t("decision-text-hint")),
+        Field::new(
+            "basis",
+            t.t("decision-basis"),
+            FieldKind::Select(bases),
+            &typed.basis,
+        )
+        .hint(t.t("decision-basis-hint")),
+        Field::new(
+            "topic",
+            t.t("decision-topic"),
+            FieldKind::Select(topics),
+            if typed.topic.is_empty() {
+                "own_area"
+            } else {
+                &typed.topic
+            },
+        )
+        .hint(t.t("decision-topic-hint")),
+    ];
+    if !adms.is_empty() {
+        fields.push(Field::new(
+            "binds",
+            t.t("decision-binds"),
+            FieldKind::Checkboxes(adms),
+            "",
+        ));
+    }
+    fields.push(Field::new(
+        "matter",
+        t.t("decision-matter"),
+        FieldKind::Select(matters),
+        &typed.matter,
+    ));
+    let f = FormView {
+        title: t.t1("decision-new-title", "name", &org.name),
+        intro: Some(t.t("decision-new-intro")),
+        action: format!("/moten/{}/beslut", m.id),
+        csrf: v.csrf(),
+        row_version: None,
+        hidden: vec![],
+        fields,
+        submit: t.t("decision-save"),
+        back: Some((format!("/moten/{}", m.id), OrgLink::from(&org).name)),
+    }
+    .with_errors(errors);
+    crate::forms::render_form(c.section, f)
+}
+
+/// `GET /moten/{id}/beslut`: the form for a decision of the meeting.
+pub async fn record_form(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    form(&state, &v, &id, &Typed::default(), &Errors::default()).await
+}
+
+/// `POST /moten/{id}/beslut`: records the decision in the minutes.
+pub async fn record_save(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, org) = state.meeting_and_group(&id).await?;
+    let t = current_tr();
+    let p = Posted(p);
+    let typed = Typed {
+        item: p.get("item"),
+        matter: p.get("matter"),
+        text: p.get("text").trim().to_string(),
+        basis: p.get("basis"),
+        topic: p.get("topic"),
+        binds: p.all("binds"),
+    };
+    let mut e = Errors::default();
+    if typed.text.is_empty() {
+        e.add(
+            "text",
+            t.t1("error-required", "field", t.t("decision-text")),
+        );
+    }
+    let basis = typed.basis.parse::<Basis>().ok();
+    if basis.is_none() {
+        e.add("basis", t.t("error-decision-basis"));
+    }
+    let topic = typed.topic.parse::<Topic>().unwrap_or(Topic::OwnArea);
+    let binds: Vec<i64> = typed.binds.iter().filter_map(|b| b.parse().ok()).collect();
+    if basis == Some(Basis::MemberMandates) && binds.is_empty() {
+        e.add("binds", t.t("error-decision-binds"));
+    }
+    if basis == Some(Basis::ChairMandate) && topic != Topic::RegionalRoutine {
+        e.add("basis", t.t("error-decision-chair-mandate"));
+    }
+    if !e.is_empty() {
+        return form(&state, &v, &id, &typed, &e).await;
+    }
+    let d = NewDecision {
+        meeting_id: m.id,
+        agenda_item_id: typed.item.parse().ok(),
+        matter_id: typed.matter.parse().ok(),
+        text: typed.text.clone(),
+        basis: basis.unwrap_or(Basis::NotStated),
+        topic,
+        binds: if basis == Some(Basis::MemberMandates) {
+            binds
+        } else {
+            Vec::new()
+        },
+    };
+    let id = state.store.record_decision(&d, &v.actor()).await?;
+    Ok(Redirect::to(&format!("/grupper/{}/beslut/{id}", org.slug)).into_response())
+}
+
+/// `POST /moten/{id}/atgarder`: an action agreed at the meeting (`title`,
+/// `owner` person id, `due_on`).
+pub async fn add_action(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (m, org) = state.meeting_and_group(&id).await?;
+    let t = current_tr();
+    let p = Posted(p);
+    let title = p.get("title").trim().to_string();
+    if title.is_empty() {
+        return Err(AppError::BadRequest(t.t1(
+            "error-required",
+            "field",
+            t.t("action-title"),
+        )));
+    }
+    let mut e = Errors::default();
+    let due = p.date(&t, &mut e, "due_on");
+    if !e.is_empty() {
+        return Err(AppError::BadRequest(t.t("error-action-due")));
+    }
+    // The owner is a current member of the group.
+    let today = Utc::now().date_naive();
+    let owner = match p.opt("owner") {
+        None => None,
+        Some(x) => {
+            let pid: i64 = x
+                .parse()
+                .map_err(|_| AppError::BadRequest(t.t("error-action-owner")))?;
+            let member = state
+                .store
+                .memberships(Some(org.id), Some(pid))
+                .await?
+                .iter()
+                .any(|ms| ms.is_current(today));
+            if !member {
+                return Err(AppError::BadRequest(t.t("error-action-owner")));
+            }
+            Some(pid)
+        }
+    };
+    state
+        .store
+        .create_action(
+            &ActionFields {
+                organization_id: org.id,
+                title,
+                owner_person_id: owner,
+                due_on: due,
+                meeting_id: Some(m.id),
+                decision_id: None,
+                matter_id: p.get("matter").parse().ok(),
+            },
+            &v.actor(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/moten/{}#atgarder", m.id)).into_response())
+}
+
+/// `POST /moten/{id}/dagordning/mall`: the group's standing items onto the agenda.
+pub async fn apply_template(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (m, _) = state.meeting_and_group(&id).await?;
+    state.store.apply_agenda_template(m.id, &v.actor()).await?;
+    Ok(Redirect::to(&format!("/moten/{}", m.id)).into_response())
+}
+
+async fn template_page(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let org = state.group(slug).await?;
+    let c = Chrome::new("register");
+    let t = c.t;
+    let items = state.store.agenda_template(org.id).await?.join("\n");
+    let f = FormView {
+        title: t.t1("template-title", "name", &org.name),
+        intro: Some(if saved {
+            t.t("template-saved")
+        } else {
+            t.t("template-intro")
+        }),
+        action: format!("/grupper/{slug}/dagordningsmall"),
+        csrf: v.csrf(),
+        row_version: None,
+        hidden: vec![],
+        fields: vec![
+            Field::new("items", t.t("template-items"), FieldKind::Textarea, items)
+                .hint(t.t("template-items-hint")),
+        ],
+        submit: t.t("template-save"),
+        back: Some((OrgLink::from(&org).href(), org.name.clone())),
+    };
+    crate::forms::render_form(c.section, f)
+}
+
+/// `GET /grupper/{slug}/dagordningsmall`.
+pub async fn template_form(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    template_page(&state, &v, &slug, false).await
+}
+
+/// `POST /grupper/{slug}/dagordningsmall`: one item per line.
+pub async fn template_save(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let org = state.group(&slug).await?;
+    let p = Posted(p);
+    let items: Vec<String> = p
+        .get("items")
+        .lines()
+        .map(|l| l.trim().to_string())
+        .collect();
+    if items.iter().all(|l| l.is_empty()) {
+        return Err(AppError::BadRequest(current_tr().t("error-template-empty")));
+    }
+    state
+        .store
+        .set_agenda_template(org.id, &items, &v.actor())
+        .await?;
+    template_page(&state, &v, &slug, true).await
+}

@@ -1,0 +1,196 @@
+//! "Mina uppgifter": what waits for the signed-in person — questions addressed to
+//! them (as contact person, or chair or coordinator of the body asked), their own
+//! open actions, and decisions their administration has still to anchor.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::Utc;
+use samordna_domain::decisions::{EscalationStatus, Target};
+use samordna_domain::matters::ActionStatus;
+use samordna_domain::policy::Action;
+use samordna_store::{ActionsOf, DecisionFilter, EscalationsOf};
+
+use crate::auth;
+use crate::chrome::Chrome;
+use crate::decisions::target_label;
+use crate::error::AppError;
+use crate::forms::{Form, Posted, Posts};
+use crate::i18n::current_tr;
+use crate::request::Visitor;
+use crate::state::AppState;
+
+struct Question {
+    id: i64,
+    group: String,
+    group_href: String,
+    question: String,
+    reason: Option<String>,
+    asked: String,
+    open: bool,
+    answer: Option<String>,
+}
+
+struct MyAction {
+    id: i64,
+    title: String,
+    group: String,
+    group_href: String,
+    due: String,
+    overdue: bool,
+}
+
+struct Outstanding {
+    href: String,
+    label: String,
+    group: String,
+    administration: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    linked: bool,
+    questions: Vec<Question>,
+    actions: Vec<MyAction>,
+    anchoring: Vec<Outstanding>,
+    /// (value, label) of the targets a question may be passed on to.
+    targets: Vec<(String, String)>,
+    csrf: String,
+}
+
+/// `GET /mina-uppgifter`.
+pub async fn tasks(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new("tasks");
+    let t = c.t;
+    let person = v.account().and_then(|a| a.person_id);
+    let mut questions = Vec::new();
+    let mut actions = Vec::new();
+    let mut anchoring = Vec::new();
+    let today = Utc::now().date_naive();
+    if let Some(person) = person {
+        for e in state
+            .store
+            .escalations(EscalationsOf::AddressedTo(person))
+            .await?
+        {
+            if e.status == EscalationStatus::Forwarded {
+                continue;
+            }
+            questions.push(Question {
+                id: e.id,
+                group_href: format!("/grupper/{}", e.organization_slug),
+                group: e.organization.clone(),
+                question: e.fields.question.clone(),
+                reason: e.fields.deviation_reason.clone(),
+                asked: e
+                    .created_at
+                    .with_timezone(&chrono_tz::Europe::Stockholm)
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                open: e.status == EscalationStatus::Open,
+                answer: e.answer.clone(),
+            });
+        }
+        for a in state.store.actions(ActionsOf::OpenOwnedBy(person)).await? {
+            actions.push(MyAction {
+                id: a.id,
+                title: a.fields.title.clone(),
+                group_href: format!("/grupper/{}", a.organization_slug),
+                group: a.organization.clone(),
+                due: a
+                    .fields
+                    .due_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "–".into()),
+                overdue: a.fields.due_on.is_some_and(|d| d < today),
+            });
+        }
+        for ms in state.store.memberships(None, Some(person)).await? {
+            let (true, Some(adm)) = (ms.is_current(today), ms.fields.on_behalf_of_id) else {
+                continue;
+            };
+            let Some(org) = state.store.organization(ms.fields.organization_id).await? else {
+                continue;
+            };
+            for d in state
+                .store
+                .decisions(&DecisionFilter {
+                    organization_id: Some(org.id),
+                    approved_only: true,
+                    ..Default::default()
+                })
+                .await?
+            {
+                if let Some(a) = d
+                    .binds
+                    .iter()
+                    .find(|a| a.administration_id == adm && !a.is_done())
+                {
+                    anchoring.push(Outstanding {
+                        href: format!("/grupper/{}/beslut/{}", org.slug, d.id),
+                        label: d.label(),
+                        group: org.name.clone(),
+                        administration: a.administration.clone(),
+                        text: d.text.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let targets = Target::ALL
+        .iter()
+        .map(|x| (x.as_str().to_string(), target_label(&t, *x)))
+        .collect();
+    crate::render::page(&TasksPage {
+        linked: person.is_some(),
+        questions,
+        actions,
+        anchoring,
+        targets,
+        csrf: v.csrf(),
+        c,
+    })
+}
+
+/// `POST /atgarder/{id}/klar`: the owner (or who manages the group's matters)
+/// marks an action done.
+pub async fn action_done(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let t = current_tr();
+    let missing = || AppError::NotFound(t.t("error-no-action"));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let a = state.store.action(id).await?.ok_or_else(missing)?;
+    let org = state
+        .store
+        .organization(a.fields.organization_id)
+        .await?
+        .ok_or_else(missing)?;
+    let own = v
+        .account()
+        .and_then(|x| x.person_id)
+        .is_some_and(|p| Some(p) == a.fields.owner_person_id);
+    if !own && !auth::may(&state, &v, Action::ManageMatters, Some(&org)).await {
+        return Err(AppError::Forbidden(t.t("error-action-not-yours")));
+    }
+    state
+        .store
+        .end_action(a.id, ActionStatus::Done, &v.actor())
+        .await?;
+    let back = Posted(p).opt("back");
+    let back = match back {
+        Some(b) => crate::return_path::ReturnPath::parse(Some(&b)).to_string(),
+        None => "/mina-uppgifter".into(),
+    };
+    Ok(Redirect::to(&back).into_response())
+}

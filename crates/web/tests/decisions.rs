@@ -1,0 +1,570 @@
+//! Decisions, escalations, anchoring, actions and matters through the portal:
+//! a coordinator builds an agenda from the template and records decisions; one
+//! no mandate covers is escalated where the charter says and answered by the
+//! council's chair; representatives anchor; an action reaches the next meeting;
+//! nothing of unapproved minutes is seen outside the group.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use samordna_domain::meetings::MinutesStep;
+use samordna_domain::policy::MembershipRole;
+use samordna_store::testing::{import_seeds, TestDb};
+use samordna_store::{DecisionFilter, MembershipFields, Store};
+use samordna_web::testing::{self, Browser};
+
+const NEO: &str = "samordningsgrupp-for-neonatalvarden";
+
+/// A browser signed in as a new account linked to `person`.
+async fn as_person(store: &Store, email: &str, person: Option<i64>) -> Browser {
+    let (_, cookie) = testing::signed_in(store, email, None, person).await;
+    let (k, v) = cookie.split_once('=').unwrap();
+    Browser {
+        cookies: HashMap::from([(k.to_string(), v.to_string())]),
+        csrf: "csrf".into(),
+    }
+}
+
+/// A person who is `role` in the group, on behalf of `administration`.
+async fn member(
+    store: &Store,
+    org: i64,
+    name: &str,
+    role: MembershipRole,
+    adm: Option<i64>,
+) -> i64 {
+    let p = testing::person(
+        store,
+        name,
+        Some(&format!("{}@region.example", name.to_lowercase())),
+    )
+    .await;
+    store
+        .create_membership(
+            &MembershipFields {
+                person_id: p,
+                organization_id: org,
+                role,
+                on_behalf_of_id: adm,
+                voting_right: role.votes_by_default(),
+                appointed_by: None,
+                start_date: "2024-01-01".parse().unwrap(),
+                end_date: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    p
+}
+
+fn text(html: &str) -> String {
+    let no_tags = regex_lite(html);
+    no_tags.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The page's text without tags (entities for & < > " decoded).
+fn regex_lite(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => inside = true,
+            '>' => {
+                inside = false;
+                out.push(' ');
+            }
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+}
+
+#[tokio::test]
+async fn a_decision_is_recorded_escalated_answered_anchored_and_followed_up() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neo = store.organization_by_slug(NEO).await.unwrap().unwrap();
+    let barn = store
+        .organization_by_slug("samordningsrad-barn")
+        .await
+        .unwrap()
+        .unwrap();
+    let su = store
+        .create_administration("Sahlgrenska Universitetssjukhuset", Some("SU"), "t")
+        .await
+        .unwrap();
+    let nu = store
+        .create_administration("NU-sjukvården", Some("NU"), "t")
+        .await
+        .unwrap();
+    let kim = member(store, neo.id, "Kim", MembershipRole::Koordinator, None).await;
+    let ada = member(store, neo.id, "Ada", MembershipRole::Deltagare, Some(su)).await;
+    let nils = member(store, neo.id, "Nils", MembershipRole::Deltagare, Some(nu)).await;
+    let bodil = member(store, barn.id, "Bodil", MembershipRole::Ordforande, None).await;
+    let app = samordna_web::router(store.clone());
+    let mut coordinator = as_person(store, "kim@region.example", Some(kim)).await;
+    let mut ada_b = as_person(store, "ada@region.example", Some(ada)).await;
+    let mut nils_b = as_person(store, "nils@region.example", Some(nils)).await;
+    let mut chair = as_person(store, "bodil@region.example", Some(bodil)).await;
+    let mut reader = as_person(store, "reader@region.example", None).await;
+    let mut anonymous = Browser::default();
+
+    let held = testing::meeting(store, neo.id, Utc::now() - Duration::days(7)).await;
+    let next = testing::meeting(store, neo.id, Utc::now() + Duration::days(30)).await;
+
+    // The agenda from the group's template (the region's standard items).
+    let page = coordinator.get(&app, &format!("/moten/{held}")).await;
+    assert!(text(&page.body).contains("Fyll i från dagordningsmallen"));
+    let r = coordinator
+        .post(&app, &format!("/moten/{held}/dagordning/mall"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let agenda = store.agenda(held).await.unwrap();
+    assert!(
+        agenda.iter().any(|a| a.title == "Uppföljning av åtgärder"),
+        "{agenda:?}"
+    );
+    let item = agenda[3].id.to_string();
+
+    // A decision on the members' mandates, and one that no mandate covers.
+    let form = coordinator
+        .get(&app, &format!("/moten/{held}/beslut"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("Sahlgrenska Universitetssjukhuset"),
+        "the members' administrations to bind"
+    );
+    let bad = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/beslut"),
+            &[
+                ("item", &item),
+                ("text", "Rutin införs."),
+                ("basis", "member_mandates"),
+                ("topic", "own_area"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(&bad.body).contains("Ange vilka förvaltningar beslutet binder"),
+        "{}",
+        text(&bad.body)
+    );
+    let bad = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/beslut"),
+            &[
+                ("item", &item),
+                ("text", "Rutin införs."),
+                ("basis", "chair_mandate"),
+                ("topic", "own_area"),
+            ],
+        )
+        .await;
+    assert!(
+        text(&bad.body).contains("SSN 2023-00470"),
+        "the chair's mandate is for regional routines"
+    );
+    let (su_s, nu_s) = (su.to_string(), nu.to_string());
+    let r = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/beslut"),
+            &[
+                ("item", &item),
+                ("text", "Gemensam rutin för överflyttning införs."),
+                ("basis", "member_mandates"),
+                ("topic", "own_area"),
+                ("binds", &su_s),
+                ("binds", &nu_s),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let mandated = r.location().to_string();
+    let r = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/beslut"),
+            &[
+                ("item", &item),
+                ("text", "Jourlinjerna bemannas gemensamt."),
+                ("basis", "none"),
+                ("topic", "own_area"),
+            ],
+        )
+        .await;
+    let unmandated = r.location().to_string();
+    let unmandated_id = unmandated.rsplit('/').next().unwrap().to_string();
+
+    // Unapproved: the group sees them, marked; no one outside does.
+    assert_eq!(
+        anonymous.get(&app, &mandated).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        reader.get(&app, &mandated).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!text(&anonymous.get(&app, "/beslut").await.body).contains("Gemensam rutin"));
+    assert!(!text(
+        &anonymous
+            .get(&app, &format!("/grupper/{NEO}/beslut"))
+            .await
+            .body
+    )
+    .contains("Gemensam rutin"));
+    assert!(
+        !text(&anonymous.get(&app, &format!("/moten/{held}")).await.body)
+            .contains("Gemensam rutin")
+    );
+    let inside = text(
+        &ada_b
+            .get(&app, &format!("/grupper/{NEO}/beslut"))
+            .await
+            .body,
+    );
+    assert!(
+        inside.contains("Gemensam rutin") && inside.contains("ej publicerat"),
+        "{inside}"
+    );
+
+    // Escalated to where the charter sends it: via the council's chair.
+    let form = coordinator
+        .get(
+            &app,
+            &format!("/grupper/{NEO}/eskalera?beslut={unmandated_id}"),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        text(&form.body).contains("samordningsrådet (enligt uppdragshandlingen)"),
+        "{}",
+        text(&form.body)
+    );
+    let url = format!("/grupper/{NEO}/eskalera?beslut={unmandated_id}");
+    let bad = coordinator
+        .post(
+            &app,
+            &url,
+            &[
+                ("question", "Kan rådet ta frågan?"),
+                ("topic", "own_area"),
+                ("target", "contact_person"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(&bad.body).contains("skriv varför"),
+        "{}",
+        text(&bad.body)
+    );
+    let r = coordinator
+        .post(
+            &app,
+            &url,
+            &[
+                ("question", "Kan rådet ta frågan om jourlinjer?"),
+                ("topic", "own_area"),
+                ("target", "parent_council"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+
+    // The council's chair sees it among questions to them, and answers.
+    let tasks = chair.get(&app, "/mina-uppgifter").await;
+    assert!(
+        text(&tasks.body).contains("Kan rådet ta frågan om jourlinjer?"),
+        "{}",
+        text(&tasks.body)
+    );
+    let question = store
+        .escalations(samordna_store::EscalationsOf::AddressedTo(bodil))
+        .await
+        .unwrap()[0]
+        .id;
+    assert_eq!(
+        reader
+            .post(
+                &app,
+                &format!("/fragor/{question}/svara"),
+                &[("answer", "Nej")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "only whom it is addressed to answers"
+    );
+    let r = chair
+        .post(
+            &app,
+            &format!("/fragor/{question}/svara"),
+            &[("answer", "Rådet tar frågan den 12 juni.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let page = text(&coordinator.get(&app, &unmandated).await.body);
+    assert!(
+        page.contains("Rådet tar frågan den 12 juni.") && page.contains("besvarad"),
+        "{page}"
+    );
+
+    // Approved: public, the three councils notified, and the representatives anchor.
+    store
+        .save_minutes(held, "Anteckningar", "kim")
+        .await
+        .unwrap();
+    store
+        .minutes_step(held, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    store
+        .minutes_step(held, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    store
+        .minutes_step(held, MinutesStep::Publish, None, "kim")
+        .await
+        .ok();
+    let public = anonymous.get(&app, &mandated).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let public = text(&public.body);
+    assert!(
+        public.contains("Gemensam rutin för överflyttning införs.")
+            && public.contains("Förankrat i 0 av 2 förvaltningar"),
+        "{public}"
+    );
+    for council in [
+        "Samordningsråd barn",
+        "Samordningsråd kvinnosjukdomar och förlossningar",
+    ] {
+        assert!(
+            public.contains(council),
+            "{council} is to be told: {public}"
+        );
+    }
+    assert!(text(&anonymous.get(&app, "/beslut").await.body).contains("Gemensam rutin"));
+    let anchor = format!("{mandated}/forankring");
+    let today = Utc::now().date_naive().to_string();
+    assert_eq!(
+        nils_b
+            .post(
+                &app,
+                &anchor,
+                &[("administration", &su_s), ("anchored_on", &today)]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "Nils represents NU, not SU"
+    );
+    assert_eq!(
+        reader
+            .post(
+                &app,
+                &anchor,
+                &[("administration", &su_s), ("anchored_on", &today)]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let tasks = text(&ada_b.get(&app, "/mina-uppgifter").await.body);
+    assert!(
+        tasks.contains("Förankring som återstår") && tasks.contains("Gemensam rutin"),
+        "{tasks}"
+    );
+    for (b, adm) in [(&mut ada_b, &su_s), (&mut nils_b, &nu_s)] {
+        let r = b
+            .post(
+                &app,
+                &anchor,
+                &[
+                    ("administration", adm),
+                    ("anchored_on", &today),
+                    ("union_consulted_on", &today),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    }
+    assert!(
+        text(&anonymous.get(&app, &mandated).await.body).contains("Förankrat i alla förvaltningar")
+    );
+    assert!(!text(&ada_b.get(&app, "/mina-uppgifter").await.body).contains("Gemensam rutin"));
+    let d = store
+        .decisions(&DecisionFilter {
+            meeting_id: Some(held),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(d[0].fully_anchored());
+
+    // An action from the meeting appears on the next meeting's agenda and on
+    // its owner's tasks until done.
+    let ada_s = ada.to_string();
+    let due = (Utc::now().date_naive() + Duration::days(20)).to_string();
+    let r = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/atgarder"),
+            &[
+                ("title", "Sammanställ avvikelserna"),
+                ("owner", &ada_s),
+                ("due_on", &due),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    coordinator
+        .post(&app, &format!("/moten/{next}/dagordning/mall"), &[])
+        .await;
+    let next_page = text(&coordinator.get(&app, &format!("/moten/{next}")).await.body);
+    assert!(
+        next_page.contains("Uppföljning av åtgärder Sammanställ avvikelserna"),
+        "{next_page}"
+    );
+    let tasks = text(&ada_b.get(&app, "/mina-uppgifter").await.body);
+    assert!(tasks.contains("Sammanställ avvikelserna"), "{tasks}");
+    let action = store
+        .actions(samordna_store::ActionsOf::OpenOwnedBy(ada))
+        .await
+        .unwrap()[0]
+        .id;
+    assert_eq!(
+        nils_b
+            .post(&app, &format!("/atgarder/{action}/klar"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "not Nils's action"
+    );
+    ada_b
+        .post(&app, &format!("/atgarder/{action}/klar"), &[])
+        .await;
+    assert!(
+        !text(&ada_b.get(&app, "/mina-uppgifter").await.body).contains("Sammanställ avvikelserna")
+    );
+
+    // English pages are English.
+    let english = anonymous.get(&app, "/sprak/en?till=%2Fbeslut").await;
+    assert_eq!(english.status, StatusCode::SEE_OTHER);
+    let log = text(&anonymous.get(&app, "/beslut").await.body);
+    assert!(
+        log.contains("Decision log")
+            && log.contains("The members' mandates in their administrations"),
+        "{log}"
+    );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn matters_are_opened_moved_and_listed() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neo = store.organization_by_slug(NEO).await.unwrap().unwrap();
+    let kim = member(store, neo.id, "Kim", MembershipRole::Koordinator, None).await;
+    let app = samordna_web::router(store.clone());
+    let mut coordinator = as_person(store, "kim@region.example", Some(kim)).await;
+    let mut reader = as_person(store, "reader@region.example", None).await;
+    let mut anonymous = Browser::default();
+    let new = format!("/grupper/{NEO}/grupparenden/ny");
+    assert_eq!(reader.get(&app, &new).await.status, StatusCode::FORBIDDEN);
+    let bad = coordinator
+        .post(&app, &new, &[("kind", "remiss"), ("title", "")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&bad.body).contains("Välj en typ ur listan"));
+    let kim_s = kim.to_string();
+    let r = coordinator
+        .post(
+            &app,
+            &new,
+            &[
+                ("kind", "remissvar"),
+                ("title", "Remiss: prematuritet"),
+                ("source", "national"),
+                ("owner", &kim_s),
+                ("due", "2027-01-15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let href = r.location().to_string();
+    let page = text(&anonymous.get(&app, &href).await.body);
+    assert!(
+        page.contains("Remissvar") && page.contains("mottaget") && page.contains("2027-01-15"),
+        "{page}"
+    );
+    let m = store
+        .matter(href.rsplit('/').next().unwrap().parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let version = m.row_version.to_string();
+    let bad = coordinator
+        .post(
+            &app,
+            &format!("{href}/status"),
+            &[("status", "adopted"), ("row_version", &version)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::CONFLICT, "a status of another kind");
+    let r = coordinator
+        .post(
+            &app,
+            &format!("{href}/status"),
+            &[("status", "preparing"), ("row_version", &version)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let stale = coordinator
+        .post(
+            &app,
+            &format!("{href}/status"),
+            &[("status", "answered"), ("row_version", &version)],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "a stale version");
+    for (uri, expect) in [
+        ("/grupparenden".to_string(), true),
+        ("/grupparenden?typ=remissvar".to_string(), true),
+        ("/grupparenden?typ=vardforlopp".to_string(), false),
+        ("/grupparenden?senast=2026-12-01".to_string(), false),
+        (
+            format!("/grupper/{NEO}/grupparenden?status=preparing"),
+            true,
+        ),
+    ] {
+        let list = text(&anonymous.get(&app, &uri).await.body);
+        assert_eq!(
+            list.contains("Remiss: prematuritet"),
+            expect,
+            "{uri}: {list}"
+        );
+    }
+    let bad = anonymous.get(&app, "/grupparenden?senast=igår").await;
+    assert_eq!(
+        bad.status,
+        StatusCode::OK,
+        "an unreadable date filters nothing"
+    );
+    db.close().await;
+}
