@@ -448,6 +448,7 @@ finding-fix-members = Change members
 finding-fix-meetings = To the meetings
 finding-fix-charter = To the terms of reference
 finding-fix-group = Edit the group
+finding-fix-decisions = See the decision log
 finding-exception = Record an exception
 compliance-sorted-by = sorted by { $column }
 col-worst = Most serious

@@ -442,6 +442,7 @@ finding-fix-members = Ändra medlemmar
 finding-fix-meetings = Till mötena
 finding-fix-charter = Till uppdragshandlingarna
 finding-fix-group = Redigera gruppen
+finding-fix-decisions = Se beslutsloggen
 finding-exception = Registrera undantag
 compliance-sorted-by = sorterad efter { $column }
 col-worst = Allvarligast

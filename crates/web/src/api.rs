@@ -106,7 +106,7 @@ pub async fn organizations(
 }
 
 /// A page of a list: `data`, `count` (on this page), and the paging.
-fn page_json<T: Serialize>(data: Vec<T>, paging: &Paging, base: &str) -> Value {
+pub(crate) fn page_json<T: Serialize>(data: Vec<T>, paging: &Paging, base: &str) -> Value {
     let mut v = json!({ "count": data.len(), "data": data });
     if let (Value::Object(o), Ok(Value::Object(p))) =
         (&mut v, serde_json::to_value(ApiPage::of(paging, base)))

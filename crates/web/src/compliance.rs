@@ -95,6 +95,11 @@ pub(crate) fn fix_link(group_href: &str, rule: RuleId) -> (String, &'static str,
             "finding-fix-group",
             Action::EditGroup,
         ),
+        FixedAt::Decisions => (
+            format!("{group_href}/beslut"),
+            "finding-fix-decisions",
+            Action::ReadPublished,
+        ),
     }
 }
 

@@ -470,6 +470,30 @@ pub const ROUTES: &[RouteSpec] = &[
         GroupSlug,
         |f| on(f, api::memberships),
     ),
+    get(
+        "/api/v1/organizations/{slug}/decisions",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, decisions::api::decisions),
+    ),
+    get(
+        "/api/v1/organizations/{slug}/decisions/{id}",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, decisions::api::decision),
+    ),
+    get(
+        "/api/v1/organizations/{slug}/matters",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, decisions::api::matters),
+    ),
+    get(
+        "/api/v1/organizations/{slug}/matters/{id}",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, decisions::api::matter),
+    ),
     get("/api/v1/cases", ReadPublished, Global, |f| {
         on(f, api::cases)
     }),

@@ -165,7 +165,11 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/api/v1/organizations/{slug}/charters"
             | "/api/v1/organizations/{slug}/charters/{version}"
             | "/api/v1/cases"
-            | "/api/v1/cases/{slug}",
+            | "/api/v1/cases/{slug}"
+            | "/api/v1/organizations/{slug}/decisions"
+            | "/api/v1/organizations/{slug}/decisions/{id}"
+            | "/api/v1/organizations/{slug}/matters"
+            | "/api/v1/organizations/{slug}/matters/{id}",
         ) => ReadPublished,
         (
             "GET",
@@ -305,8 +309,14 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/grupper/{slug}/undantag/{id}/avsluta" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{id}", "999999"),
+        "/api/v1/organizations/{slug}/decisions/{id}"
+        | "/api/v1/organizations/{slug}/matters/{id}" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{id}", "999999"),
         "/api/v1/organizations/{slug}"
         | "/api/v1/organizations/{slug}/charters"
+        | "/api/v1/organizations/{slug}/decisions"
+        | "/api/v1/organizations/{slug}/matters"
         | "/api/v1/organizations/{slug}/memberships" => {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
         }

@@ -242,6 +242,14 @@ async fn a_decision_is_recorded_escalated_answered_anchored_and_followed_up() {
         "{inside}"
     );
 
+    let api = format!("/api/v1/organizations/{NEO}/decisions");
+    let json: serde_json::Value =
+        serde_json::from_str(&anonymous.get(&app, &api).await.body).unwrap();
+    assert_eq!(
+        json["total"], 0,
+        "no unapproved decision in the API: {json}"
+    );
+
     // Escalated to where the charter sends it: via the council's chair.
     let form = coordinator
         .get(
@@ -359,6 +367,58 @@ async fn a_decision_is_recorded_escalated_answered_anchored_and_followed_up() {
         );
     }
     assert!(text(&anonymous.get(&app, "/beslut").await.body).contains("Gemensam rutin"));
+    let json: serde_json::Value =
+        serde_json::from_str(&anonymous.get(&app, &api).await.body).unwrap();
+    assert_eq!(json["total"], 2, "{json}");
+    let texts: Vec<&str> = json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["resolutionText"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts.contains(&"Gemensam rutin för överflyttning införs."),
+        "{texts:?}"
+    );
+    assert!(json["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["type"] == "https://schema.oparl.org/1.1/AgendaItem"));
+    let one: serde_json::Value = serde_json::from_str(
+        &anonymous
+            .get(
+                &app,
+                &format!(
+                    "/api/v1{}",
+                    mandated
+                        .replace("/grupper/", "/organizations/")
+                        .replace("/beslut/", "/decisions/")
+                ),
+            )
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(one["samordna:basis"], "member_mandates", "{one}");
+    assert_eq!(
+        one["samordna:notified"].as_array().unwrap().len(),
+        3,
+        "{one}"
+    );
+    // The group's feed carries the decisions, read by a standard Atom parser.
+    let feed = anonymous
+        .get(&app, &format!("/grupper/{NEO}/anteckningar.atom"))
+        .await;
+    let titles = testing::python(
+        "import sys, feedparser\nf = feedparser.parse(sys.stdin.buffer.read())\nassert not f.bozo, f.bozo_exception\nprint('\\n'.join(e.title for e in f.entries))",
+        feed.body.as_bytes(),
+    );
+    assert_eq!(
+        titles.lines().filter(|l| l.starts_with("Beslut ")).count(),
+        2,
+        "{titles}"
+    );
     let anchor = format!("{mandated}/forankring");
     let today = Utc::now().date_naive().to_string();
     assert_eq!(
@@ -543,6 +603,19 @@ async fn matters_are_opened_moved_and_listed() {
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "a stale version");
+    let api: serde_json::Value = serde_json::from_str(
+        &anonymous
+            .get(&app, &format!("/api/v1/organizations/{NEO}/matters"))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(
+        api["data"][0]["type"], "https://schema.oparl.org/1.1/Paper",
+        "{api}"
+    );
+    assert_eq!(api["data"][0]["samordna:status"], "preparing", "{api}");
+    assert_eq!(api["data"][0]["samordna:dueOn"], "2027-01-15", "{api}");
     for (uri, expect) in [
         ("/grupparenden".to_string(), true),
         ("/grupparenden?typ=remissvar".to_string(), true),

@@ -63,8 +63,10 @@ pub enum FixedAt {
     Meetings,
     /// The group's charter versions.
     Charters,
-    /// The group itself (its decisions, escalations and settings live there).
+    /// The group itself (its publication and settings).
     Group,
+    /// The group's decision log: each decision's basis, escalations and notices.
+    Decisions,
 }
 
 impl RuleId {
@@ -135,10 +137,10 @@ impl RuleId {
             RuleId::NoCharter | RuleId::CharterUndecided | RuleId::CharterDistribution => {
                 FixedAt::Charters
             }
-            RuleId::GroupInfoUnpublished
-            | RuleId::DecisionOutsideMandate
+            RuleId::GroupInfoUnpublished => FixedAt::Group,
+            RuleId::DecisionOutsideMandate
             | RuleId::EscalationRoute
-            | RuleId::DecisionNotCommunicated => FixedAt::Group,
+            | RuleId::DecisionNotCommunicated => FixedAt::Decisions,
         }
     }
 }

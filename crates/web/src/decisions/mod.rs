@@ -5,6 +5,7 @@
 //! A decision is the group's until its minutes are published; before that only
 //! those who may read the group's internal records see it (`ReadGroupInternal`).
 
+pub mod api;
 mod escalate;
 mod log;
 mod record;

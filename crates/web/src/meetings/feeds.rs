@@ -117,7 +117,8 @@ pub async fn person_calendar(
     ics(&format!("Samordna – {}", account.name), &events)
 }
 
-/// `/grupper/{slug}/anteckningar.atom`: published minutes, newest first.
+/// `/grupper/{slug}/anteckningar.atom`: published minutes and the decisions in
+/// them, newest first.
 pub async fn feed(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -126,11 +127,37 @@ pub async fn feed(
     // Absolute addresses, as the calendar has them: feed readers resolve relative
     // ones unreliably.
     let base = state.settings.public_url.trim_end_matches('/').to_string();
-    let entries: Vec<crate::feed::FeedEntry> = state
+    let published = state.store.published_minutes(Some(org.id)).await?;
+    // A decision is published with its minutes; its time is theirs.
+    let published_at = |meeting: i64| {
+        published
+            .iter()
+            .filter(|(m, _)| m.id == meeting)
+            .filter_map(|(m, v)| v.published_at.or(Some(m.updated_at)))
+            .min()
+    };
+    let decisions: Vec<crate::feed::FeedEntry> = state
         .store
-        .published_minutes(Some(org.id))
+        .decisions(&samordna_store::DecisionFilter {
+            organization_id: Some(org.id),
+            published_only: true,
+            ..Default::default()
+        })
         .await?
         .into_iter()
+        .filter_map(|d| {
+            Some(crate::feed::FeedEntry {
+                id: format!("urn:samordna:decision:{}", d.id),
+                title: format!("Beslut {}", d.label()),
+                link: format!("{base}/grupper/{}/beslut/{}", org.slug, d.id),
+                updated: published_at(d.meeting_id)?,
+                summary: d.text.chars().take(400).collect(),
+            })
+        })
+        .collect();
+    let mut entries: Vec<crate::feed::FeedEntry> = published
+        .iter()
+        .cloned()
         .map(|(m, v)| crate::feed::FeedEntry {
             id: format!("urn:samordna:minutes:{}", v.id),
             title: format!("Mötesanteckningar {} (version {})", when(&m), v.version),
@@ -139,10 +166,12 @@ pub async fn feed(
             summary: v.body.chars().take(400).collect(),
         })
         .collect();
+    entries.extend(decisions);
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
     let href = format!("{base}{}", OrgLink::from(&org).href());
     let body = crate::feed::atom(
         &format!("urn:samordna:group:{}", org.slug),
-        &format!("Mötesanteckningar – {}", org.name),
+        &format!("Mötesanteckningar och beslut – {}", org.name),
         &format!("{href}/anteckningar.atom"),
         &href,
         &entries,
