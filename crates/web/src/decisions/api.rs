@@ -96,11 +96,11 @@ pub async fn decisions(
         .await?;
     all.reverse();
     let paging = q.paging(all.len());
-    let base = String::new();
+    let base = "";
     let data: Vec<Value> = paging
         .slice(&all)
         .iter()
-        .map(|d| decision_json(&base, &org, d))
+        .map(|d| decision_json(base, &org, d))
         .collect();
     Ok(Json(page_json(
         data,
@@ -123,7 +123,7 @@ pub async fn decision(
         .await?
         .filter(|d| d.organization_id == org.id && d.published)
         .ok_or_else(missing)?;
-    Ok(Json(decision_json(&String::new(), &org, &d)))
+    Ok(Json(decision_json("", &org, &d)))
 }
 
 /// `GET /api/v1/organizations/{slug}/matters?page=&per_page=`: the group's
@@ -139,7 +139,7 @@ pub async fn matters(
         ..Default::default()
     };
     let paging = q.paging(state.store.matter_count(&filter).await? as usize);
-    let base = String::new();
+    let base = "";
     let mut data = Vec::new();
     for m in state
         .store
@@ -147,7 +147,7 @@ pub async fn matters(
         .await?
     {
         let ds = published_of(&state, &m).await?;
-        data.push(matter_json(&base, &org, &m, &ds));
+        data.push(matter_json(base, &org, &m, &ds));
     }
     Ok(Json(page_json(
         data,
@@ -182,5 +182,5 @@ pub async fn matter(
         .filter(|m| m.fields.organization_id == org.id)
         .ok_or_else(missing)?;
     let ds = published_of(&state, &m).await?;
-    Ok(Json(matter_json(&String::new(), &org, &m, &ds)))
+    Ok(Json(matter_json("", &org, &m, &ds)))
 }

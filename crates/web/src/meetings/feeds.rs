@@ -157,17 +157,16 @@ pub async fn feed(
         .collect();
     let mut entries: Vec<crate::feed::FeedEntry> = published
         .iter()
-        .cloned()
         .map(|(m, v)| crate::feed::FeedEntry {
             id: format!("urn:samordna:minutes:{}", v.id),
-            title: format!("Mötesanteckningar {} (version {})", when(&m), v.version),
+            title: format!("Mötesanteckningar {} (version {})", when(m), v.version),
             link: format!("{base}/moten/{}#v{}", m.id, v.version),
             updated: v.published_at.unwrap_or(m.updated_at),
             summary: v.body.chars().take(400).collect(),
         })
         .collect();
     entries.extend(decisions);
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     let href = format!("{base}{}", OrgLink::from(&org).href());
     let body = crate::feed::atom(
         &format!("urn:samordna:group:{}", org.slug),
