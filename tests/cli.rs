@@ -1147,6 +1147,168 @@ fn extracted_text_is_normalised_and_a_kind_is_never_changed_silently() {
 /// The same document extracted another way (CRLF, other bullets) is not a new
 /// version; of versions decided the same day, the later document is in force, not
 /// the later import.
+/// A decision of the neonatal group reaches the chairs and coordinators of the
+/// three councils its charter names, through the real binary and a real SMTP
+/// server, once the chair approves the minutes; each delivery is recorded, and
+/// `check` then no longer reports the decision as not communicated.
+#[tokio::test]
+async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
+    use samordna_web::testing::{free_port, messages, start_smtp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("neo.db").display());
+    assert!(run(&["--db", &db, "demo", "load"]).status.success());
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let smtp = start_smtp(free_port(), &dir.path().join("maildir"));
+    let port = smtp.port.to_string();
+    let (_server, base) = start_serve(
+        &db,
+        &[
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-plain",
+            "--mail-interval",
+            "1",
+        ],
+    );
+    wait_until_queue_empty(&store, 60).await;
+    let before = messages(&smtp.maildir).len();
+    let slug = "samordningsgrupp-for-neonatalvarden";
+    let coordinator = Visit::sign_in(
+        &base,
+        &format!("koordinator.{slug}@demo.samordna.example"),
+        "samordna-demo-2026",
+    )
+    .await;
+    let day = (chrono::Utc::now() + chrono::Duration::days(40))
+        .date_naive()
+        .to_string();
+    let new_page = format!("/grupper/{slug}/moten/ny");
+    let meeting = coordinator
+        .post(
+            &new_page,
+            &new_page,
+            &[
+                ("date", &day),
+                ("start", "13:00"),
+                ("end", "15:00"),
+                ("kind", "ordinary"),
+            ],
+        )
+        .await;
+    let decided = coordinator
+        .post(
+            &format!("{meeting}/beslut"),
+            &format!("{meeting}/beslut"),
+            &[
+                (
+                    "text",
+                    "Regional rutin för transport av nyfödda fastställs.",
+                ),
+                ("basis", "chair_mandate"),
+                ("topic", "regional_routine"),
+            ],
+        )
+        .await;
+    assert!(
+        decided.starts_with(&format!("/grupper/{slug}/beslut/")),
+        "{decided}"
+    );
+    coordinator
+        .post(
+            &format!("{meeting}/anteckningar"),
+            &format!("{meeting}/anteckningar"),
+            &[("body", "## 1. Transporter\nBeslut enligt beslutslistan.")],
+        )
+        .await;
+    coordinator
+        .post(&meeting, &format!("{meeting}/anteckningar/skicka"), &[])
+        .await;
+    let chair = Visit::sign_in(
+        &base,
+        &format!("ordforande.{slug}@demo.samordna.example"),
+        "samordna-demo-2026",
+    )
+    .await;
+    chair
+        .post(&meeting, &format!("{meeting}/anteckningar/justera"), &[])
+        .await;
+    wait_until_queue_empty(&store, 60).await;
+
+    let id: i64 = decided.rsplit('/').next().unwrap().parse().unwrap();
+    let d = store.decision(id).await.unwrap().unwrap();
+    let subject = format!(
+        "Beslut i Samordningsgrupp för neonatalvården: {}",
+        d.label()
+    );
+    let sent = messages(&smtp.maildir);
+    let notices: Vec<_> = sent[before..]
+        .iter()
+        .filter(|m| m["subject"] == subject.as_str())
+        .collect();
+    assert_eq!(notices.len(), 3, "one mail per council: {sent:?}");
+    // Each to the chair and the coordinator of its council, as the register has them.
+    let today = chrono::Utc::now().date_naive();
+    for n in &d.notifications {
+        assert!(
+            n.delivered_at.is_some(),
+            "delivery recorded for {}",
+            n.organization
+        );
+        let mut expected = Vec::new();
+        for m in store
+            .memberships(Some(n.organization_id), None)
+            .await
+            .unwrap()
+        {
+            use samordna_domain::policy::MembershipRole::{Koordinator, Ordforande};
+            if m.is_current(today) && matches!(m.fields.role, Ordforande | Koordinator) {
+                let p = store.person(m.fields.person_id).await.unwrap().unwrap();
+                expected.extend(p.fields.email);
+            }
+        }
+        expected.sort();
+        assert_eq!(
+            expected.len(),
+            2,
+            "{}: a chair and a coordinator",
+            n.organization
+        );
+        assert!(
+            notices.iter().any(|m| {
+                let mut to: Vec<String> = m["to"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_string())
+                    .collect();
+                to.sort();
+                to == expected
+            }),
+            "{}: {expected:?} in {notices:?}",
+            n.organization
+        );
+    }
+    assert!(notices[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("Regional rutin för transport av nyfödda fastställs."));
+    // Told: the rule no longer names this decision (the demo's own broken one remains).
+    let out = run(&["--db", &db, "check", "--group", slug, "--json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let evidence = findings
+        .iter()
+        .filter(|f| f["rule"] == "decision-not-communicated")
+        .map(|f| f["evidence"].to_string())
+        .collect::<String>();
+    assert!(!evidence.contains(&d.label()), "{evidence}");
+    assert!(
+        evidence.contains("antestesi"),
+        "the demo's undelivered notice: {evidence}"
+    );
+}
+
 #[tokio::test]
 async fn the_same_document_again_is_no_new_version_and_the_newer_document_is_in_force() {
     let dir = tempfile::tempdir().unwrap();
