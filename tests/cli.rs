@@ -900,6 +900,7 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
         "Kallelse: ",
         "Mötesanteckningar väntar på din justering: ",
         "Påminnelse: mötesanteckningar saknas för ",
+        "Påminnelse: åtgärd i ",
     ] {
         assert!(
             subjects.iter().any(|s| s.starts_with(kind)),

@@ -297,6 +297,8 @@ pub enum ActionsOf {
     OpenOwnedBy(i64),
     /// The actions of a matter.
     Matter(i64),
+    /// Open actions with an owner, due before this date (for reminders).
+    OverdueOn(chrono::NaiveDate),
 }
 
 impl Store {
@@ -334,16 +336,23 @@ impl Store {
 
     /// Actions of a group, a person or a matter: the earliest due first.
     pub async fn actions(&self, of: ActionsOf) -> Result<Vec<Action>, StoreError> {
-        let (w, id) = match of {
-            ActionsOf::OpenInGroup(id) => ("x.organization_id = $1 AND x.status = 'open'", id),
-            ActionsOf::Group(id) => ("x.organization_id = $1", id),
-            ActionsOf::OpenOwnedBy(id) => ("x.owner_person_id = $1 AND x.status = 'open'", id),
-            ActionsOf::Matter(id) => ("x.matter_id = $1", id),
+        let (w, value) = match of {
+            ActionsOf::OpenInGroup(id) => {
+                ("x.organization_id = $1 AND x.status = 'open'", Bind::I(id))
+            }
+            ActionsOf::Group(id) => ("x.organization_id = $1", Bind::I(id)),
+            ActionsOf::OpenOwnedBy(id) => {
+                ("x.owner_person_id = $1 AND x.status = 'open'", Bind::I(id))
+            }
+            ActionsOf::Matter(id) => ("x.matter_id = $1", Bind::I(id)),
+            ActionsOf::OverdueOn(day) => (
+                "x.status = 'open' AND x.due_on < $1 AND x.owner_person_id IS NOT NULL",
+                Bind::D(day),
+            ),
         };
         let sql = format!("SELECT {ACTION_COLUMNS} {ACTION_FROM} WHERE {w} ORDER BY x.due_on IS NULL, x.due_on, x.id");
         with_conn!(self, |c| {
-            sqlx::query(&sql)
-                .bind(id)
+            bind_all!(sqlx::query(&sql), std::slice::from_ref(&value))
                 .fetch_all(&mut *c)
                 .await?
                 .iter()

@@ -81,6 +81,9 @@ async fn recipients(
 pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
     let store = &state.store;
     let base = state.settings.public_url.trim_end_matches('/');
+    if job.kind == "mail.action_overdue" {
+        return action_reminder(state, job).await;
+    }
     let meeting_id = job.payload["meeting_id"]
         .as_i64()
         .ok_or("jobbet saknar möte")?;
@@ -123,13 +126,7 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
     if !still_due {
         return Ok(None);
     }
-    let host = base
-        .split("://")
-        .nth(1)
-        .and_then(|h| h.split(['/', ':']).next())
-        .filter(|h| !h.is_empty())
-        .unwrap_or("samordna.invalid");
-    let message_id = format!("<samordna.job.{}@{host}>", job.id);
+    let message_id = message_id(state, job);
     let mail = match job.kind.as_str() {
         "mail.agenda_published" => {
             let agenda = store.agenda(m.id).await.map_err(|e| e.to_string())?;
@@ -227,6 +224,83 @@ async fn send(smtp: &SmtpSettings, mail: &Mail) -> Result<(), String> {
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+/// The `Message-ID` of a job's mail: the same for every attempt of the job.
+fn message_id(state: &AppState, job: &Job) -> String {
+    let base = state.settings.public_url.trim_end_matches('/');
+    let host = base
+        .split("://")
+        .nth(1)
+        .and_then(|h| h.split(['/', ':']).next())
+        .filter(|h| !h.is_empty())
+        .unwrap_or("samordna.invalid");
+    format!("<samordna.job.{}@{host}>", job.id)
+}
+
+/// A reminder to the owner of an overdue action, unless it is done since.
+async fn action_reminder(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
+    let store = &state.store;
+    let id = job.payload["action_id"]
+        .as_i64()
+        .ok_or("jobbet saknar åtgärd")?;
+    let Some(a) = store.action(id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    if a.status != samordna_domain::matters::ActionStatus::Open {
+        return Ok(None);
+    }
+    let Some(owner) = a.fields.owner_person_id else {
+        return Ok(None);
+    };
+    let to: Vec<String> = store
+        .person(owner)
+        .await
+        .map_err(|e| e.to_string())?
+        .and_then(|p| p.fields.email)
+        .into_iter()
+        .collect();
+    let base = state.settings.public_url.trim_end_matches('/');
+    let due = a.fields.due_on.map(|d| d.to_string()).unwrap_or_default();
+    Ok(Some(Mail {
+        message_id: message_id(state, job),
+        to,
+        subject: format!("Påminnelse: åtgärd i {} skulle vara klar {due}", a.organization),
+        body: format!(
+            "Åtgärden ”{}” i {} skulle vara klar {due}.\n\nMarkera den som klar under Mina uppgifter: {base}/mina-uppgifter\n",
+            a.fields.title, a.organization
+        ),
+    })
+    .filter(|m| !m.to.is_empty()))
+}
+
+/// Enqueues a reminder to the owner of every open action past its due date, once
+/// per due date.
+pub async fn scan_overdue_actions(state: &AppState) -> Result<usize, String> {
+    let today = Utc::now().date_naive();
+    let mut queued = 0;
+    for a in state
+        .store
+        .actions(samordna_store::ActionsOf::OverdueOn(today))
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let due = a.fields.due_on.map(|d| d.to_string()).unwrap_or_default();
+        let key = format!("action_overdue:{}:{due}", a.id);
+        if state
+            .store
+            .enqueue_job(
+                "mail.action_overdue",
+                &serde_json::json!({"action_id": a.id}),
+                Some(&key),
+            )
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
 }
 
 /// Enqueues a reminder for every ordinary meeting whose minutes are overdue; each
@@ -335,6 +409,9 @@ pub fn spawn_worker(state: AppState, every: StdDuration) -> tokio::task::JoinHan
         loop {
             if let Err(e) = scan_overdue(&state).await {
                 tracing::warn!(error = %e, "overdue scan");
+            }
+            if let Err(e) = scan_overdue_actions(&state).await {
+                tracing::warn!(error = %e, "overdue actions scan");
             }
             run_due(&state).await;
             tokio::time::sleep(every).await;

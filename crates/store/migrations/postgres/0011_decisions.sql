@@ -114,6 +114,7 @@ CREATE TABLE actions (
 CREATE INDEX actions_org ON actions(organization_id, status);
 CREATE INDEX actions_owner ON actions(owner_person_id, status);
 CREATE INDEX actions_matter ON actions(matter_id);
+CREATE INDEX actions_due ON actions(status, due_on);
 
 CREATE TABLE agenda_template_items (
     organization_id BIGINT NOT NULL REFERENCES organizations(id),
