@@ -133,6 +133,12 @@ export const PAGES = [
   ['mote', '/moten/2'],
   ['organisation', '/organisation'],
   ['grupp-organisation', '/grupper/samordningsgrupp-for-neonatalvarden/organisation'],
+  ['beslutslogg', '/beslut'],
+  ['grupp-beslut', '/grupper/samordningsgrupp-for-neonatalvarden/beslut'],
+  ['beslut', '/grupper/samordningsgrupp-for-neonatalvarden/beslut/1'],
+  ['grupparenden', '/grupparenden'],
+  ['grupp-grupparenden', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden'],
+  ['grupparende', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden/1'],
 ];
 
 /**
