@@ -45,6 +45,8 @@ pub struct AgendaItem {
     pub title: String,
     pub presenter: Option<String>,
     pub minutes: Option<i64>,
+    /// The group matter the item concerns.
+    pub matter_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -307,7 +309,7 @@ impl Store {
 
     pub async fn agenda(&self, meeting_id: i64) -> Result<Vec<AgendaItem>, StoreError> {
         with_conn!(self, |c| {
-            let rows = sqlx::query("SELECT id, meeting_id, position, title, presenter, minutes FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
+            let rows = sqlx::query("SELECT id, meeting_id, position, title, presenter, minutes, matter_id FROM agenda_items WHERE meeting_id = $1 ORDER BY position")
                 .bind(meeting_id)
                 .fetch_all(&mut *c)
                 .await?;
@@ -320,6 +322,7 @@ impl Store {
                         title: r.try_get("title")?,
                         presenter: r.try_get("presenter")?,
                         minutes: r.try_get("minutes")?,
+                        matter_id: r.try_get("matter_id")?,
                     })
                 })
                 .collect()

@@ -633,6 +633,37 @@ async fn matters_are_opened_moved_and_listed() {
             "{uri}: {list}"
         );
     }
+    // An agenda item concerns the matter: it shows in the matter's history.
+    let meeting = testing::meeting(store, neo.id, Utc::now() + Duration::days(9)).await;
+    let matter_id = m.id.to_string();
+    let r = coordinator
+        .post(
+            &app,
+            &format!("/moten/{meeting}/dagordning"),
+            &[
+                ("title", "Remissen om prematuritet"),
+                ("matter", &matter_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let history = text(&anonymous.get(&app, &href).await.body);
+    assert!(
+        history.contains("På dagordningen Remissen om prematuritet"),
+        "{history}"
+    );
+    let other = coordinator
+        .post(
+            &app,
+            &format!("/moten/{meeting}/dagordning"),
+            &[("title", "X"), ("matter", "999999")],
+        )
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::BAD_REQUEST,
+        "a matter of no group of this meeting"
+    );
     let bad = anonymous.get(&app, "/grupparenden?senast=igår").await;
     assert_eq!(
         bad.status,

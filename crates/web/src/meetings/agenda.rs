@@ -21,9 +21,24 @@ pub async fn add_item(
     Path(id): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let (m, _) = meeting_and_group(&state, &id).await?;
+    let (m, org) = meeting_and_group(&state, &id).await?;
     let p = Posted(p);
     let title = p.get("title");
+    // The group matter the item concerns, if one is chosen: one of this group's.
+    let matter = match p.opt("matter") {
+        None => None,
+        Some(x) => {
+            let wrong = || AppError::BadRequest(t().t("error-no-matter"));
+            let id: i64 = x.parse().map_err(|_| wrong())?;
+            state
+                .store
+                .matter(id)
+                .await?
+                .filter(|m| m.fields.organization_id == org.id)
+                .ok_or_else(wrong)?;
+            Some(id)
+        }
+    };
     if title.is_empty() {
         return Err(AppError::BadRequest(t().t1(
             "error-required",
@@ -40,7 +55,7 @@ pub async fn add_item(
                 .ok_or_else(|| AppError::BadRequest(t().t("error-agenda-minutes")))?,
         ),
     };
-    state
+    let item = state
         .store
         .add_agenda_item(
             m.id,
@@ -50,6 +65,12 @@ pub async fn add_item(
             &v.actor(),
         )
         .await?;
+    if matter.is_some() {
+        state
+            .store
+            .set_agenda_item_matter(item, matter, None, &v.actor())
+            .await?;
+    }
     Ok(back(m.id))
 }
 

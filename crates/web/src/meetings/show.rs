@@ -77,6 +77,8 @@ struct MeetingPage {
     agreed: Vec<ActionLine>,
     /// Who may own an action: (person id, name).
     owners: Vec<(i64, String)>,
+    /// The group's open matters an agenda item may concern: (id, title, href).
+    matters: Vec<(i64, String, String)>,
     /// The agenda item open actions are followed up under; 0 when it is not on
     /// the agenda (they are then listed on their own).
     follow_up_item: i64,
@@ -261,11 +263,31 @@ pub async fn show(
         .find(|a| a.title == samordna_domain::matters::FOLLOW_UP_ITEM)
         .map_or(0, |a| a.id);
     let owners = roll.iter().map(|r| (r.0, r.1.clone())).collect();
+    // Open matters, to choose for an item; and every matter an item names, to link.
+    let mut matters: Vec<(i64, String, String)> = Vec::new();
+    if internal || agenda.iter().any(|a| a.matter_id.is_some()) {
+        for x in state
+            .store
+            .matters(
+                &samordna_store::MatterFilter {
+                    organization_id: Some(org.id),
+                    ..Default::default()
+                },
+                0,
+                500,
+            )
+            .await?
+        {
+            let href = format!("/grupper/{}/grupparenden/{}", org.slug, x.id);
+            matters.push((x.id, x.fields.title, href));
+        }
+    }
     let page = MeetingPage {
         decisions,
         follow_up,
         agreed,
         owners,
+        matters,
         follow_up_item,
         today: today.to_string(),
         files,
