@@ -1182,7 +1182,8 @@ async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
         "samordna-demo-2026",
     )
     .await;
-    let day = (chrono::Utc::now() + chrono::Duration::days(40))
+    // A meeting that has been held: decisions are recorded after it.
+    let day = (chrono::Utc::now() - chrono::Duration::days(6))
         .date_naive()
         .to_string();
     let new_page = format!("/grupper/{slug}/moten/ny");

@@ -239,6 +239,19 @@ impl ActionStatus {
     }
 }
 
+/// The longest title of a matter or an action, in characters: a line a person
+/// reads in a list, not a document.
+pub const TITLE_MAX: usize = 300;
+
+/// The longest text of a decision, a description, a question or an answer, in
+/// characters (about four pages).
+pub const TEXT_MAX: usize = 10_000;
+
+/// Whether `text` fits within `max` characters.
+pub fn fits(text: &str, max: usize) -> bool {
+    text.chars().count() <= max
+}
+
 /// The standing items of an agenda when a group has written no template of its
 /// own (message ids; the agenda is written in Swedish, the group's language).
 pub const STANDARD_AGENDA: &[&str] = &[

@@ -166,6 +166,9 @@ impl Store {
         if d.text.trim().is_empty() {
             return Err(StoreError::Conflict("beslutet behöver en text".into()));
         }
+        if !samordna_domain::matters::fits(&d.text, samordna_domain::matters::TEXT_MAX) {
+            return Err(StoreError::Conflict("beslutstexten är för lång".into()));
+        }
         if d.basis == Basis::MemberMandates && d.binds.is_empty() {
             return Err(StoreError::Conflict(
                 "ett beslut på ledamöternas mandat anger vilka förvaltningar det binder".into(),
@@ -176,6 +179,17 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("möte {}", d.meeting_id)))?;
         let org = meeting.fields.organization_id;
+        // A decision is made at a meeting that took place.
+        if meeting.state == samordna_domain::meetings::MeetingState::Cancelled {
+            return Err(StoreError::Conflict(
+                "mötet är inställt; det fattade inga beslut".into(),
+            ));
+        }
+        if meeting.fields.starts_at > Utc::now() {
+            return Err(StoreError::Conflict(
+                "mötet har inte börjat; beslut registreras när det har hållits".into(),
+            ));
+        }
         if let Some(item) = d.agenda_item_id {
             if !self
                 .agenda(d.meeting_id)
@@ -200,20 +214,51 @@ impl Store {
             .starts_at
             .with_timezone(&chrono_tz::Europe::Stockholm)
             .date_naive();
+        use sha2::{Digest, Sha256};
+        let sha: String = Sha256::digest(d.text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        for adm in &d.binds {
+            let known: Option<i64> = with_conn!(self, |c| {
+                Ok::<_, StoreError>(
+                    sqlx::query_scalar("SELECT id FROM administrations WHERE id = $1")
+                        .bind(adm)
+                        .fetch_optional(&mut *c)
+                        .await?,
+                )
+            })?;
+            if known.is_none() {
+                return Err(StoreError::NotFound(format!("förvaltning {adm}")));
+            }
+        }
+        // The write comes first, so that two at once queue on the lock rather than
+        // one reading a state the other is about to change.
         let result = in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO decisions (organization_id, meeting_id, agenda_item_id, matter_id, text, basis, topic, decided_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO decisions (organization_id, meeting_id, agenda_item_id, matter_id, text, text_sha, basis, topic, decided_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(org)
                 .bind(d.meeting_id)
                 .bind(d.agenda_item_id)
                 .bind(d.matter_id)
                 .bind(&d.text)
+                .bind(&sha)
                 .bind(d.basis.as_str())
                 .bind(d.topic.as_str())
                 .bind(decided_on)
                 .bind(actor)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
+                .fetch_optional(&mut *c)
                 .await?;
+            // The same decision again (a form sent twice) is the one recorded.
+            let Some(id) = inserted else {
+                return Ok(sqlx::query_scalar(
+                    "SELECT id FROM decisions WHERE meeting_id = $1 AND text_sha = $2",
+                )
+                .bind(d.meeting_id)
+                .bind(&sha)
+                .fetch_one(&mut *c)
+                .await?);
+            };
             for adm in &d.binds {
                 sqlx::query("INSERT INTO decision_administrations (decision_id, administration_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                     .bind(id)
@@ -233,7 +278,19 @@ impl Store {
             .await?;
             Ok(id)
         });
-        result.map_err(frozen)
+        match result {
+            // The same decision sent twice at once: the other one is recorded.
+            Err(e) if e.is_duplicate() => with_conn!(self, |c| {
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM decisions WHERE meeting_id = $1 AND text_sha = $2",
+                )
+                .bind(d.meeting_id)
+                .bind(&sha)
+                .fetch_one(&mut *c)
+                .await?)
+            }),
+            other => other.map_err(frozen),
+        }
     }
 
     /// Decisions the filter lets through, oldest first, each with the
@@ -370,7 +427,7 @@ impl Store {
     }
 
     /// Queues the notice of an approved decision to a body again (a mail that
-    /// could not be delivered, a chair added since). Errors: [`StoreError::Conflict`]
+    /// could not be delivered, a chair added since); when it was first queued stays. Errors: [`StoreError::Conflict`]
     /// when the decision's minutes are not approved or the body was told already.
     pub async fn resend_notification(
         &self,
@@ -397,7 +454,7 @@ impl Store {
         }
         let now = Utc::now();
         in_transaction!(self, |c| {
-            sqlx::query("INSERT INTO decision_notifications (decision_id, organization_id, queued_at) VALUES ($1, $2, $3) ON CONFLICT (decision_id, organization_id) DO UPDATE SET queued_at = $3")
+            sqlx::query("INSERT INTO decision_notifications (decision_id, organization_id, queued_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
                 .bind(decision_id)
                 .bind(organization_id)
                 .bind(now)

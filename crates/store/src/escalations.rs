@@ -184,6 +184,9 @@ impl Store {
         if answer.trim().is_empty() {
             return Err(StoreError::Conflict("svaret är tomt".into()));
         }
+        if !samordna_domain::matters::fits(answer, samordna_domain::matters::TEXT_MAX) {
+            return Err(StoreError::Conflict("svaret är för långt".into()));
+        }
         let done = in_transaction!(self, |c| {
             let done = sqlx::query("UPDATE escalations SET status = 'answered', answer = $1, answered_by = $2, answered_at = $3, row_version = row_version + 1 WHERE id = $4 AND status = 'open'")
                 .bind(answer)
@@ -264,6 +267,14 @@ impl Store {
 fn check_new(e: &NewEscalation) -> Result<(), StoreError> {
     if e.question.trim().is_empty() {
         return Err(StoreError::Conflict("frågan är tom".into()));
+    }
+    let limit = samordna_domain::matters::TEXT_MAX;
+    if !samordna_domain::matters::fits(&e.question, limit)
+        || !samordna_domain::matters::fits(e.deviation_reason.as_deref().unwrap_or(""), limit)
+    {
+        return Err(StoreError::Conflict(
+            "frågan eller skälet är för långt".into(),
+        ));
     }
     if e.decision_id.is_none() && e.matter_id.is_none() {
         return Err(StoreError::Conflict(

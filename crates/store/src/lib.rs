@@ -78,6 +78,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database refused a row that a unique index already holds:
+    /// someone else wrote the same record at the same moment.
+    pub(crate) fn is_duplicate(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation())
+    }
+
     /// Whether the database could not be reached (as opposed to refusing a query).
     pub fn is_unavailable(&self) -> bool {
         matches!(

@@ -2,7 +2,9 @@
 //! kind, a status its kind allows, a source, an owner and a due date.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use samordna_domain::matters::{ActionStatus, MatterKind, MatterSource, MatterStatus};
+use samordna_domain::matters::{
+    fits, ActionStatus, MatterKind, MatterSource, MatterStatus, TEXT_MAX, TITLE_MAX,
+};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -79,10 +81,15 @@ impl Store {
         if f.title.trim().is_empty() {
             return Err(StoreError::Conflict("ärendet behöver en rubrik".into()));
         }
+        if !fits(&f.title, TITLE_MAX) || !fits(f.description.as_deref().unwrap_or(""), TEXT_MAX) {
+            return Err(StoreError::Conflict(
+                "rubriken eller beskrivningen är för lång".into(),
+            ));
+        }
         let status = f.kind.initial();
-        in_transaction!(self, |c| {
+        let created = in_transaction!(self, |c| {
             let now = Utc::now();
-            let id: i64 = sqlx::query_scalar("INSERT INTO matters (organization_id, kind, title, description, status, source, owner_person_id, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO matters (organization_id, kind, title, description, status, source, owner_person_id, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(f.organization_id)
                 .bind(f.kind.as_str())
                 .bind(&f.title)
@@ -92,8 +99,17 @@ impl Store {
                 .bind(f.owner_person_id)
                 .bind(f.due_on)
                 .bind(now)
-                .fetch_one(&mut *c)
+                .fetch_optional(&mut *c)
                 .await?;
+            // The same open matter again (a form sent twice) is the one there is.
+            let Some(id) = inserted else {
+                return Ok(sqlx::query_scalar("SELECT id FROM matters WHERE organization_id = $1 AND kind = $2 AND title = $3 AND status NOT IN ('answered','declined','done','closed')")
+                    .bind(f.organization_id)
+                    .bind(f.kind.as_str())
+                    .bind(&f.title)
+                    .fetch_one(&mut *c)
+                    .await?);
+            };
             audit(
                 c,
                 actor,
@@ -105,7 +121,19 @@ impl Store {
             )
             .await?;
             Ok(id)
-        })
+        });
+        match created {
+            // The same matter sent twice at once: the other one is open.
+            Err(e) if e.is_duplicate() => with_conn!(self, |c| {
+                Ok(sqlx::query_scalar("SELECT id FROM matters WHERE organization_id = $1 AND kind = $2 AND title = $3 AND status NOT IN ('answered','declined','done','closed')")
+                    .bind(f.organization_id)
+                    .bind(f.kind.as_str())
+                    .bind(&f.title)
+                    .fetch_one(&mut *c)
+                    .await?)
+            }),
+            other => other,
+        }
     }
 
     /// One matter with its owner's name.
@@ -307,8 +335,11 @@ impl Store {
         if f.title.trim().is_empty() {
             return Err(StoreError::Conflict("åtgärden behöver en rubrik".into()));
         }
-        in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO actions (organization_id, title, owner_person_id, due_on, meeting_id, decision_id, matter_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+        if !fits(&f.title, TITLE_MAX) {
+            return Err(StoreError::Conflict("åtgärdens rubrik är för lång".into()));
+        }
+        let created = in_transaction!(self, |c| {
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO actions (organization_id, title, owner_person_id, due_on, meeting_id, decision_id, matter_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(f.organization_id)
                 .bind(&f.title)
                 .bind(f.owner_person_id)
@@ -318,8 +349,16 @@ impl Store {
                 .bind(f.matter_id)
                 .bind(actor)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
+                .fetch_optional(&mut *c)
                 .await?;
+            // The same open action of a meeting again (a form sent twice) is the one there is.
+            let Some(id) = inserted else {
+                return Ok(sqlx::query_scalar("SELECT id FROM actions WHERE meeting_id = $1 AND title = $2 AND status = 'open'")
+                    .bind(f.meeting_id)
+                    .bind(&f.title)
+                    .fetch_one(&mut *c)
+                    .await?);
+            };
             audit(
                 c,
                 actor,
@@ -331,7 +370,18 @@ impl Store {
             )
             .await?;
             Ok(id)
-        })
+        });
+        match (created, f.meeting_id) {
+            // The same action sent twice at once: the other one is recorded.
+            (Err(e), Some(meeting)) if e.is_duplicate() => with_conn!(self, |c| {
+                Ok(sqlx::query_scalar("SELECT id FROM actions WHERE meeting_id = $1 AND title = $2 AND status = 'open'")
+                    .bind(meeting)
+                    .bind(&f.title)
+                    .fetch_one(&mut *c)
+                    .await?)
+            }),
+            (other, _) => other,
+        }
     }
 
     /// Actions of a group, a person or a matter: the earliest due first.

@@ -1768,6 +1768,7 @@ mod decisions {
         escalations_go_where_the_charter_says_or_say_why,
         matters_move_through_their_kinds_statuses,
         actions_and_the_agenda_template_follow_the_meetings,
+        a_form_sent_twice_at_once_records_once,
     );
 
     const NEONATAL: &str = "samordningsgrupp-for-neonatalvarden";
@@ -1891,7 +1892,9 @@ mod decisions {
             meeting_id: meeting,
             agenda_item_id: Some(item),
             matter_id: None,
-            text: "Gemensam rutin för vårdplatskoordinering införs.".into(),
+            text: format!(
+                "Gemensam rutin för vårdplatskoordinering ({basis:?}, {topic:?}) införs."
+            ),
             basis,
             topic,
             binds,
@@ -2466,5 +2469,122 @@ mod decisions {
                 "Uppföljning av åtgärder"
             ]
         );
+    }
+
+    async fn a_form_sent_twice_at_once_records_once(store: &Store) {
+        let (neo, meeting, item, su) = setup(store).await;
+        let d = decision(
+            meeting,
+            item,
+            Basis::MemberMandates,
+            Topic::OwnArea,
+            vec![su],
+        );
+        let (a, b) = tokio::join!(
+            store.record_decision(&d, "kim"),
+            store.record_decision(&d, "kim")
+        );
+        assert_eq!(a.unwrap(), b.unwrap(), "one decision");
+        assert_eq!(
+            store
+                .decisions(&DecisionFilter {
+                    meeting_id: Some(meeting),
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        let m = MatterFields {
+            organization_id: neo,
+            kind: MatterKind::Remissvar,
+            title: "Remiss".into(),
+            description: None,
+            source: MatterSource::National,
+            owner_person_id: None,
+            due_on: None,
+        };
+        let (a, b) = tokio::join!(
+            store.create_matter(&m, "kim"),
+            store.create_matter(&m, "kim")
+        );
+        assert_eq!(a.unwrap(), b.unwrap(), "one matter");
+        let x = ActionFields {
+            organization_id: neo,
+            title: "Ring SU".into(),
+            owner_person_id: None,
+            due_on: None,
+            meeting_id: Some(meeting),
+            decision_id: None,
+            matter_id: None,
+        };
+        let (a, b) = tokio::join!(
+            store.create_action(&x, "kim"),
+            store.create_action(&x, "kim")
+        );
+        assert_eq!(a.unwrap(), b.unwrap(), "one action");
+        assert_eq!(
+            store
+                .audit_events()
+                .await
+                .unwrap()
+                .iter()
+                .filter(|e| e.action == "decision.recorded"
+                    || e.action == "matter.created"
+                    || e.action == "action.created")
+                .count(),
+            3,
+            "one audit event each"
+        );
+        // Too long, a meeting not yet held, a cancelled one, an unknown administration: refused.
+        let long = NewDecision {
+            text: "x".repeat(samordna_domain::matters::TEXT_MAX + 1),
+            ..d.clone()
+        };
+        assert!(matches!(
+            store.record_decision(&long, "kim").await,
+            Err(StoreError::Conflict(_))
+        ));
+        let unknown = NewDecision {
+            text: "Annat".into(),
+            binds: vec![su + 1000],
+            ..d.clone()
+        };
+        assert!(matches!(
+            store.record_decision(&unknown, "kim").await,
+            Err(StoreError::NotFound(_))
+        ));
+        let later = store
+            .create_meeting(
+                &MeetingFields {
+                    organization_id: neo,
+                    kind: MeetingKind::Ordinary,
+                    starts_at: Utc::now() + chrono::Duration::days(3),
+                    ends_at: Utc::now() + chrono::Duration::days(3),
+                    place: None,
+                    digital_link: None,
+                },
+                "kim",
+            )
+            .await
+            .unwrap();
+        let early = NewDecision {
+            meeting_id: later,
+            agenda_item_id: None,
+            ..d.clone()
+        };
+        assert!(matches!(
+            store.record_decision(&early, "kim").await,
+            Err(StoreError::Conflict(_))
+        ));
+        store
+            .cancel_meeting(later, "Förhinder", "kim")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.record_decision(&early, "kim").await,
+            Err(StoreError::Conflict(_))
+        ));
     }
 }

@@ -18,6 +18,9 @@ CREATE TABLE matters (
     updated_at      TEXT NOT NULL
 );
 CREATE INDEX matters_org ON matters(organization_id, status);
+-- One open matter of a kind and title per group: a form sent twice opens one.
+CREATE UNIQUE INDEX matters_open_title ON matters(organization_id, kind, title)
+    WHERE status NOT IN ('answered','declined','done','closed');
 CREATE INDEX matters_owner ON matters(owner_person_id);
 CREATE INDEX matters_due ON matters(due_on);
 
@@ -32,6 +35,9 @@ CREATE TABLE decisions (
     agenda_item_id  INTEGER REFERENCES agenda_items(id),
     matter_id       INTEGER REFERENCES matters(id),
     text            TEXT NOT NULL,
+    -- SHA-256 of the text: one decision per text and meeting (a form sent twice
+    -- records one).
+    text_sha        TEXT NOT NULL,
     basis           TEXT NOT NULL CHECK (basis IN ('member_mandates','chair_mandate','none')),
     topic           TEXT NOT NULL CHECK (topic IN ('own_area','regional_routine','cross_area_methods','new_drug_or_method','organisation_and_conditions','support_process')),
     decided_on      TEXT NOT NULL CHECK (decided_on = date(decided_on)),
@@ -39,7 +45,7 @@ CREATE TABLE decisions (
     created_at      TEXT NOT NULL
 );
 CREATE INDEX decisions_org ON decisions(organization_id, decided_on);
-CREATE INDEX decisions_meeting ON decisions(meeting_id);
+CREATE UNIQUE INDEX decisions_meeting ON decisions(meeting_id, text_sha);
 CREATE INDEX decisions_matter ON decisions(matter_id);
 
 -- The administrations a decision on the members' mandates binds, and for each
@@ -115,6 +121,9 @@ CREATE INDEX actions_org ON actions(organization_id, status);
 CREATE INDEX actions_owner ON actions(owner_person_id, status);
 CREATE INDEX actions_matter ON actions(matter_id);
 CREATE INDEX actions_due ON actions(status, due_on);
+-- One open action of a title per meeting: a form sent twice adds one.
+CREATE UNIQUE INDEX actions_open_title ON actions(meeting_id, title)
+    WHERE status = 'open' AND meeting_id IS NOT NULL;
 
 CREATE TABLE agenda_template_items (
     organization_id INTEGER NOT NULL REFERENCES organizations(id),
