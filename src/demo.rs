@@ -208,6 +208,7 @@ pub async fn populate(store: &Store) -> Result<()> {
         }
         let mut members: Vec<(MembershipRole, i64)> = Vec::new();
         let mut participant_adms: Vec<i64> = Vec::new();
+        let mut chair_adm: Option<i64> = None;
         let mut chair_account: Option<String> = None;
         let mut coordinator_account: Option<String> = None;
         let roles = [
@@ -314,6 +315,9 @@ pub async fn populate(store: &Store) -> Result<()> {
             if *role == MembershipRole::Deltagare && !participant_adms.contains(&adm) {
                 participant_adms.push(adm);
             }
+            if *role == MembershipRole::Ordforande {
+                chair_adm.get_or_insert(adm);
+            }
         }
         accounts.push(GroupDemo {
             org: g.clone(),
@@ -403,15 +407,24 @@ pub async fn populate(store: &Store) -> Result<()> {
             let past = held_on < today;
             // Decisions are recorded in the minutes, before they are approved.
             if past && n != 3 {
-                let item = *items.last().unwrap_or(&items[0]);
+                // Under "Aktuellt från förvaltningarna" (§ 3), which the minutes have.
+                let item = items[2.min(items.len() - 1)];
                 let coordinator = coordinator_account.as_deref().unwrap_or(actor);
-                let mut decided: Vec<(String, Basis, Vec<i64>)> = Vec::new();
-                if n % 2 == 0 && participant_adms.len() >= 2 {
+                let mut decided: Vec<(String, Basis, Topic, Vec<i64>)> = Vec::new();
+                if n % 2 == 0 && !participant_adms.is_empty() {
+                    // Binding a participant's administration and the chair's: the
+                    // chair (a demo account) has anchoring to do on recent ones.
+                    let mut binds = vec![participant_adms[0]];
+                    binds.extend(chair_adm.filter(|a| *a != participant_adms[0]));
                     let text = DECISIONS[(gi + n) % DECISIONS.len()];
+                    decided.push((text.into(), Basis::MemberMandates, Topic::OwnArea, binds));
+                }
+                if n % 4 == 1 {
                     decided.push((
-                        text.into(),
-                        Basis::MemberMandates,
-                        participant_adms[..2].to_vec(),
+                        "Regional rutin för överrapportering mellan akutmottagning och vårdavdelning fastställs.".into(),
+                        Basis::ChairMandate,
+                        Topic::RegionalRoutine,
+                        Vec::new(),
                     ));
                 }
                 // On purpose: a council decides what no mandate covers (and never
@@ -420,16 +433,16 @@ pub async fn populate(store: &Store) -> Result<()> {
                 if (g.slug == "samordningsrad-onkologi" && n == 2) || (neonatal && n == 4) {
                     let text =
                         "Gemensamma riktlinjer för bemanning av jourlinjer mellan förvaltningarna.";
-                    decided.push((text.into(), Basis::NotStated, Vec::new()));
+                    decided.push((text.into(), Basis::NotStated, Topic::OwnArea, Vec::new()));
                 }
-                for (text, basis, binds) in decided {
+                for (text, basis, topic, binds) in decided {
                     let d = NewDecision {
                         meeting_id: mid,
                         agenda_item_id: Some(item),
                         matter_id: None,
                         text,
                         basis,
-                        topic: Topic::OwnArea,
+                        topic,
                         binds,
                     };
                     store.record_decision(&d, coordinator).await?;
@@ -566,7 +579,7 @@ type MatterSample = (
 
 /// What the demo's groups decide on their members' mandates.
 const DECISIONS: [&str; 5] = [
-    "Regional rutin för överrapportering mellan akutmottagning och vårdavdelning fastställs för införande i förvaltningarna.",
+    "Gemensam rutin för överrapportering mellan akutmottagning och vårdavdelning införs i förvaltningarna.",
     "Gemensam mall för patientinformation om vårdförloppet används i alla förvaltningar från nästa kvartal.",
     "Förvaltningarna inför gemensamma kvalitetsindikatorer för området enligt bilaga.",
     "Utbildningsinsats för nya medarbetare genomförs gemensamt under hösten.",
@@ -716,6 +729,7 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
         matters.push((gi, id));
     }
     // The latest held meeting of each group discussed its first matter.
+    let mut acted = std::collections::HashSet::new();
     for (gi, matter) in &matters {
         let g = &groups[*gi];
         let Some(meeting) = store
@@ -741,7 +755,11 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
                     .await?;
             }
         }
-        // An action from that meeting, open until the next; one done before it.
+        // An action from that meeting, open until the next; one done before it
+        // (once per group).
+        if !acted.insert(*gi) {
+            continue;
+        }
         let owner =
             person(g, MembershipRole::Koordinator).or(person(g, MembershipRole::Ordforande));
         let open = store
@@ -856,8 +874,10 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
             .await?
         {
             let old = d.decided_on + Duration::days(90) < today;
+            // One council's older decisions are anchored in part, for the log's filter.
+            let partly = g.org.slug == "samordningsrad-neurologi";
             for (i, a) in d.binds.iter().enumerate() {
-                if old || i == 0 {
+                if (old && !partly) || i == 0 {
                     store
                         .record_anchoring(
                             d.id,
@@ -891,7 +911,17 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
         if !broken && body.name.contains("antestesi") {
             broken = true;
         } else {
-            store.notification_delivered(d, o, "demo").await?;
+            // Delivered the day after the minutes were approved.
+            let meeting = job.payload["meeting_id"].as_i64().unwrap_or_default();
+            let approved = store
+                .minutes(meeting)
+                .await?
+                .iter()
+                .filter_map(|v| v.approved_at)
+                .min()
+                .unwrap_or_else(chrono::Utc::now);
+            let at = (approved + Duration::days(1)).min(chrono::Utc::now());
+            store.notification_delivered(d, o, "demo", at).await?;
         }
         store.complete_job(job.id).await?;
     }

@@ -135,7 +135,7 @@ test('a decision from agenda to anchoring, an escalation answered, an action fol
   await ada.getByRole('link', { name: 'Mina uppgifter' }).click();
   await ada.getByRole('link', { name: /^Beslut .* § 4$/ }).first().click();
   assert.equal(new URL(ada.url()).pathname, mandated);
-  assert.match(await ada.locator('main').innerText(), /Förankrat i 0 av 1 förvaltningar/);
+  assert.match(await ada.locator('main').innerText(), /Förankrat i 0 av 1 förvaltning;/);
   const today = new Date().toISOString().slice(0, 10);
   await ada.getByLabel('Förankrat den').fill(today);
   await ada.getByLabel('Facklig samverkan genomförd den').fill(today);

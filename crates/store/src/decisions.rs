@@ -480,16 +480,17 @@ impl Store {
         })
     }
 
-    /// Marks a body told of a decision, with the addresses the mail went to.
+    /// Marks a body told of a decision at `at`, with the addresses the mail went to.
     pub async fn notification_delivered(
         &self,
         decision_id: i64,
         organization_id: i64,
         recipients: &str,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         in_transaction!(self, |c| {
             let done = sqlx::query("UPDATE decision_notifications SET delivered_at = $1, recipients = $2 WHERE decision_id = $3 AND organization_id = $4 AND delivered_at IS NULL")
-                .bind(Utc::now())
+                .bind(at)
                 .bind(recipients)
                 .bind(decision_id)
                 .bind(organization_id)

@@ -1966,7 +1966,7 @@ mod decisions {
 
         for n in &d1.notifications[..2] {
             store
-                .notification_delivered(id, n.organization_id, "ordf@example.se")
+                .notification_delivered(id, n.organization_id, "ordf@example.se", Utc::now())
                 .await
                 .unwrap();
         }
@@ -1981,7 +1981,12 @@ mod decisions {
             "{evidence}"
         );
         store
-            .notification_delivered(id, d1.notifications[2].organization_id, "x@example.se")
+            .notification_delivered(
+                id,
+                d1.notifications[2].organization_id,
+                "x@example.se",
+                Utc::now(),
+            )
             .await
             .unwrap();
         assert!(findings(store, NEONATAL, RuleId::DecisionNotCommunicated)

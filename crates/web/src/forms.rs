@@ -177,6 +177,11 @@ impl Errors {
     pub fn add(&mut self, field: &'static str, message: String) {
         self.0.push((field, message));
     }
+    /// Whether `field` has an error already.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -396,7 +396,7 @@ async fn delivered(state: &AppState, job: &Job, mail: &Mail) -> Result<(), Strin
         };
         state
             .store
-            .notification_delivered(d, o, &mail.to.join(", "))
+            .notification_delivered(d, o, &mail.to.join(", "), Utc::now())
             .await
             .map_err(|e| e.to_string())?;
     }

@@ -108,6 +108,7 @@ async fn list_page(
         .matters(&filter, paging.offset(), paging.per_page)
         .await?;
     let today = Utc::now().date_naive();
+    let show_owner = auth::may(state, v, Action::ReadPeople, group.as_ref()).await;
     let orgs = crate::view::org_links(
         &state.store,
         matters.iter().map(|m| m.fields.organization_id),
@@ -123,7 +124,11 @@ async fn list_page(
             title: m.fields.title.clone(),
             kind: kind_label(&t, m.fields.kind),
             status: status_label(&t, m.status),
-            owner: m.owner_name.clone().unwrap_or_else(|| "–".into()),
+            owner: m
+                .owner_name
+                .clone()
+                .filter(|_| show_owner)
+                .unwrap_or_else(|| "–".into()),
             due: m
                 .fields
                 .due_on
@@ -342,12 +347,23 @@ pub async fn create(
             "title",
             t.t1("error-required", "field", t.t("matter-title")),
         );
+    } else if !samordna_domain::matters::fits(&typed.title, samordna_domain::matters::TITLE_MAX) {
+        e.add("title", t.t("error-too-long"));
     }
-    let source = typed
-        .source
-        .parse::<MatterSource>()
-        .unwrap_or(MatterSource::OwnInitiative);
+    if !samordna_domain::matters::fits(&typed.description, samordna_domain::matters::TEXT_MAX) {
+        e.add("description", t.t("error-too-long"));
+    }
+    let source = match typed.source.as_str() {
+        "" => MatterSource::OwnInitiative,
+        x => x.parse::<MatterSource>().unwrap_or_else(|_| {
+            e.add("source", t.t("error-unknown-choice"));
+            MatterSource::OwnInitiative
+        }),
+    };
     let due = p.date(&t, &mut e, "due");
+    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+        e.add("due", t.t("error-due-past"));
+    }
     let owner = match typed.owner.as_str() {
         "" => None,
         x => {
@@ -406,6 +422,10 @@ struct MatterPage {
     history: Vec<Event>,
     can_manage: bool,
     csrf: String,
+    /// Owners' names only for who may read people.
+    show_owner: bool,
+    /// What went wrong with the visitor's last step.
+    error: Option<String>,
 }
 
 async fn matter_of(
@@ -431,12 +451,27 @@ pub async fn show(
     Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (org, m) = matter_of(&state, &slug, &id).await?;
+    matter_page(&state, &v, &slug, &id, None).await
+}
+
+/// The matter's page; with `error`, a 422 that says what went wrong.
+async fn matter_page(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (state, v, slug) = (state.clone(), v.clone(), slug.to_string());
+    let (org, m) = matter_of(&state, &slug, id).await?;
     let c = Chrome::new("matters");
     let t = c.t;
     let internal = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await;
     let mut history = Vec::new();
+    let show_owner = auth::may(&state, &v, Action::ReadPeople, Some(&org)).await;
     for (meeting, at, title, notes) in state.store.matter_agenda_items(m.id).await? {
+        // What was said under an item is the minutes': the group's until published.
+        let notes = notes.filter(|_| internal);
         history.push(Event {
             date: at
                 .with_timezone(&chrono_tz::Europe::Stockholm)
@@ -466,7 +501,12 @@ pub async fn show(
             text: d.text.clone(),
         });
     }
-    for a in state.store.actions(ActionsOf::Matter(m.id)).await? {
+    let actions = if internal {
+        state.store.actions(ActionsOf::Matter(m.id)).await?
+    } else {
+        Vec::new()
+    };
+    for a in actions {
         history.push(Event {
             date: a.fields.due_on.map(|d| d.to_string()).unwrap_or_default(),
             what: t.t1("matter-event-action", "status", t.t(&a.status.message_id())),
@@ -529,10 +569,16 @@ pub async fn show(
         history,
         can_manage: auth::may(&state, &v, Action::ManageMatters, Some(&org)).await,
         csrf: v.csrf(),
+        show_owner,
+        error: error.clone(),
         m,
         c,
     };
-    crate::render::page(&page)
+    let html = crate::render::page(&page)?;
+    Ok(match error {
+        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        None => html,
+    })
 }
 
 /// `POST /grupper/{slug}/grupparenden/{id}/status`: moves the matter (`status`,
@@ -544,12 +590,30 @@ pub async fn move_status(
     Form(p): Posts,
 ) -> Result<Response, AppError> {
     let (_, m) = matter_of(&state, &slug, &id).await?;
+    let t = current_tr();
     let p = Posted(p);
-    let to = p
+    let Some(to) = p
         .get("status")
         .parse::<MatterStatus>()
-        .map_err(|_| AppError::BadRequest(current_tr().t("error-matter-status")))?;
+        .ok()
+        .filter(|to| *to == m.status || m.fields.kind.may_move(m.status, *to))
+    else {
+        let why = t.args(
+            "error-matter-move",
+            &[
+                ("from", crate::i18n::Arg::Text(status_label(&t, m.status))),
+                (
+                    "kind",
+                    crate::i18n::Arg::Text(kind_label(&t, m.fields.kind)),
+                ),
+            ],
+        );
+        return matter_page(&state, &v, &slug, &id, Some(why)).await;
+    };
     let version = p.row_version()?;
+    if version != m.row_version && to != m.status {
+        return matter_page(&state, &v, &slug, &id, Some(t.t("error-matter-stale"))).await;
+    }
     state
         .store
         .move_matter(m.id, version, to, &v.actor())

@@ -25,6 +25,9 @@ struct Question {
     id: i64,
     group: String,
     group_href: String,
+    /// The decision or matter the question comes from.
+    origin_href: String,
+    answered_on: String,
     question: String,
     reason: Option<String>,
     asked: String,
@@ -55,17 +58,30 @@ struct TasksPage {
     c: Chrome,
     linked: bool,
     questions: Vec<Question>,
+    /// Questions answered already, for reference.
+    answered: Vec<Question>,
     actions: Vec<MyAction>,
     anchoring: Vec<Outstanding>,
     /// (value, label) of the targets a question may be passed on to.
     targets: Vec<(String, String)>,
     csrf: String,
+    /// What went wrong with the visitor's last step.
+    error: Option<String>,
 }
 
 /// `GET /mina-uppgifter`.
 pub async fn tasks(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
+) -> Result<Response, AppError> {
+    tasks_page(&state, &v, None).await
+}
+
+/// The page; with `error`, a 422 that says what went wrong above the lists.
+pub(crate) async fn tasks_page(
+    state: &AppState,
+    v: &Visitor,
+    error: Option<String>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("tasks");
     let t = c.t;
@@ -83,8 +99,22 @@ pub async fn tasks(
             if e.status == EscalationStatus::Forwarded {
                 continue;
             }
+            let origin_href = match (e.fields.decision_id, e.fields.matter_id) {
+                (Some(d), _) => format!("/grupper/{}/beslut/{d}", e.organization_slug),
+                (_, Some(m)) => format!("/grupper/{}/grupparenden/{m}", e.organization_slug),
+                _ => format!("/grupper/{}", e.organization_slug),
+            };
             questions.push(Question {
                 id: e.id,
+                origin_href,
+                answered_on: e
+                    .answered_at
+                    .map(|a| {
+                        a.with_timezone(&chrono_tz::Europe::Stockholm)
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
                 group_href: format!("/grupper/{}", e.organization_slug),
                 group: e.organization.clone(),
                 question: e.fields.question.clone(),
@@ -148,14 +178,22 @@ pub async fn tasks(
         .iter()
         .map(|x| (x.as_str().to_string(), target_label(&t, *x)))
         .collect();
-    crate::render::page(&TasksPage {
+    let (open, answered): (Vec<Question>, Vec<Question>) =
+        questions.into_iter().partition(|q| q.open);
+    let html = crate::render::page(&TasksPage {
         linked: person.is_some(),
-        questions,
+        questions: open,
+        answered,
         actions,
         anchoring,
         targets,
         csrf: v.csrf(),
+        error: error.clone(),
         c,
+    })?;
+    Ok(match error {
+        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        None => html,
     })
 }
 

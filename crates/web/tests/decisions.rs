@@ -586,7 +586,16 @@ async fn matters_are_opened_moved_and_listed() {
             &[("status", "adopted"), ("row_version", &version)],
         )
         .await;
-    assert_eq!(bad.status, StatusCode::CONFLICT, "a status of another kind");
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a status of another kind"
+    );
+    assert!(
+        text(&bad.body).contains("Ärendet kan inte gå dit från mottaget"),
+        "said on the matter's page: {}",
+        text(&bad.body)
+    );
     let r = coordinator
         .post(
             &app,
@@ -602,7 +611,12 @@ async fn matters_are_opened_moved_and_listed() {
             &[("status", "answered"), ("row_version", &version)],
         )
         .await;
-    assert_eq!(stale.status, StatusCode::CONFLICT, "a stale version");
+    assert_eq!(
+        stale.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a stale version"
+    );
+    assert!(text(&stale.body).contains("Någon annan har ändrat ärendet"));
     let api: serde_json::Value = serde_json::from_str(
         &anonymous
             .get(&app, &format!("/api/v1/organizations/{NEO}/matters"))

@@ -6,15 +6,18 @@
 //! Addresses are relative, like the rest of `/api/v1`.
 
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
+use samordna_domain::policy::Action;
 use samordna_store::{Decision, DecisionFilter, Matter, MatterFilter, Organization};
 use serde_json::{json, Value};
 
 use crate::api::page_json;
+use crate::auth;
 use crate::error::{ApiError, AppError};
 use crate::extract::Query;
 use crate::i18n::current_tr;
 use crate::paging::ApiPageQuery;
+use crate::request::Visitor;
 use crate::state::AppState;
 
 /// A decision as an OParl AgendaItem with Samordna's extensions.
@@ -50,7 +53,13 @@ pub fn decision_json(base: &str, org: &Organization, d: &Decision) -> Value {
 }
 
 /// A matter as an OParl Paper; its decisions are its consultations.
-fn matter_json(base: &str, org: &Organization, m: &Matter, decisions: &[Decision]) -> Value {
+fn matter_json(
+    base: &str,
+    org: &Organization,
+    m: &Matter,
+    decisions: &[Decision],
+    show_owner: bool,
+) -> Value {
     json!({
         "id": format!("{base}/api/v1/organizations/{}/matters/{}", org.slug, m.id),
         "type": "https://schema.oparl.org/1.1/Paper",
@@ -68,7 +77,8 @@ fn matter_json(base: &str, org: &Organization, m: &Matter, decisions: &[Decision
         "samordna:kind": m.fields.kind.as_str(),
         "samordna:status": m.status.as_str(),
         "samordna:source": m.fields.source.as_str(),
-        "samordna:owner": m.owner_name,
+        // A person's name only for who may read people.
+        "samordna:owner": m.owner_name.as_ref().filter(|_| show_owner),
         "samordna:dueOn": m.fields.due_on,
         "samordna:description": m.fields.description,
     })
@@ -130,10 +140,12 @@ pub async fn decision(
 /// matters, ended ones too, the earliest due first.
 pub async fn matters(
     State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
     Query(q): Query<ApiPageQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let org = group(&state, &slug).await?;
+    let show_owner = auth::may(&state, &v, Action::ReadPeople, Some(&org)).await;
     let filter = MatterFilter {
         organization_id: Some(org.id),
         ..Default::default()
@@ -147,7 +159,7 @@ pub async fn matters(
         .await?
     {
         let ds = published_of(&state, &m).await?;
-        data.push(matter_json(base, &org, &m, &ds));
+        data.push(matter_json(base, &org, &m, &ds, show_owner));
     }
     Ok(Json(page_json(
         data,
@@ -170,9 +182,11 @@ async fn published_of(state: &AppState, m: &Matter) -> Result<Vec<Decision>, App
 /// `GET /api/v1/organizations/{slug}/matters/{id}`.
 pub async fn matter(
     State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let org = group(&state, &slug).await?;
+    let show_owner = auth::may(&state, &v, Action::ReadPeople, Some(&org)).await;
     let missing = || ApiError(AppError::NotFound(current_tr().t("error-no-matter")));
     let id: i64 = id.parse().map_err(|_| missing())?;
     let m = state
@@ -182,5 +196,5 @@ pub async fn matter(
         .filter(|m| m.fields.organization_id == org.id)
         .ok_or_else(missing)?;
     let ds = published_of(&state, &m).await?;
-    Ok(Json(matter_json("", &org, &m, &ds)))
+    Ok(Json(matter_json("", &org, &m, &ds, show_owner)))
 }

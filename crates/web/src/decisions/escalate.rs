@@ -23,11 +23,26 @@ use crate::view::OrgLink;
 
 use super::{target_label, topic_label};
 
-/// `?beslut=ID` or `?arende=ID`: what the question comes from.
+/// `?beslut=ID` or `?arende=ID`: what the question comes from; `amne`, the topic
+/// chosen in the form's first step (the route follows from it).
 #[derive(Debug, Deserialize, Default)]
 pub struct From {
     beslut: Option<i64>,
     arende: Option<i64>,
+    amne: Option<String>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "escalate.html")]
+struct EscalatePage {
+    c: Chrome,
+    f: FormView,
+    /// The form's own address, for the topic step.
+    route_action: String,
+    beslut: Option<i64>,
+    arende: Option<i64>,
+    /// (value, label, selected).
+    topics: Vec<(String, String, bool)>,
 }
 
 #[derive(Default)]
@@ -141,7 +156,12 @@ async fn form(
     let (_, _, topic, origin_text) = origin(state, &org, from).await?;
     let c = Chrome::new("decisions");
     let t = c.t;
-    let topic = typed.topic.parse().unwrap_or(topic);
+    let topic = typed
+        .topic
+        .parse()
+        .ok()
+        .or_else(|| from.amne.as_deref().and_then(|a| a.parse().ok()))
+        .unwrap_or(topic);
     let suggested = suggested_target(org.kind, org.reports_to_id.is_some(), topic);
     let targets: Vec<(String, String)> = Target::ALL
         .iter()
@@ -153,9 +173,9 @@ async fn form(
             (x.as_str().to_string(), label)
         })
         .collect();
-    let topics: Vec<(String, String)> = Topic::ALL
+    let topics: Vec<(String, String, bool)> = Topic::ALL
         .iter()
-        .map(|x| (x.as_str().to_string(), topic_label(&t, *x)))
+        .map(|x| (x.as_str().to_string(), topic_label(&t, *x), *x == topic))
         .collect();
     let mut body_choices = vec![(String::new(), t.t("escalation-body-by-target"))];
     body_choices.extend(
@@ -176,10 +196,10 @@ async fn form(
             origin_text,
             t.t1("escalation-intro", "target", target_label(&t, suggested))
         )),
-        action: format!("/grupper/{slug}/eskalera?{query}"),
+        action: format!("/grupper/{slug}/eskalera?{query}&amne={}", topic.as_str()),
         csrf: v.csrf(),
         row_version: None,
-        hidden: vec![],
+        hidden: vec![("topic".into(), topic.as_str().to_string())],
         fields: vec![
             Field::new(
                 "question",
@@ -187,13 +207,6 @@ async fn form(
                 FieldKind::Textarea,
                 &typed.question,
             ),
-            Field::new(
-                "topic",
-                t.t("decision-topic"),
-                FieldKind::Select(topics),
-                topic.as_str(),
-            )
-            .hint(t.t("decision-topic-hint")),
             Field::new(
                 "target",
                 t.t("escalation-target"),
@@ -223,7 +236,20 @@ async fn form(
         back: Some((OrgLink::from(&org).href(), org.name.clone())),
     }
     .with_errors(errors);
-    crate::forms::render_form(c.section, f)
+    let status = if f.has_errors() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let page = EscalatePage {
+        route_action: format!("/grupper/{slug}/eskalera"),
+        beslut: from.beslut,
+        arende: from.arende,
+        topics,
+        f,
+        c,
+    };
+    Ok((status, crate::render::page(&page)?).into_response())
 }
 
 /// `GET /grupper/{slug}/eskalera?beslut=ID|arende=ID`.
@@ -295,17 +321,34 @@ pub async fn escalate_save(
             }
         },
     };
-    let Some(target) = target.filter(|_| e.is_empty()) else {
-        return form(&state, &v, &slug, &from, &typed, &e).await;
-    };
-    let target_person = if target == Target::ContactPerson {
-        contact_person(&state, &org).await?
+    if !samordna_domain::matters::fits(&typed.question, samordna_domain::matters::TEXT_MAX) {
+        e.add("question", t.t("error-too-long"));
+    }
+    let target_person = if target == Some(Target::ContactPerson) {
+        let found = contact_person(&state, &org).await?;
+        if found.is_none() {
+            e.add("target", t.t("error-escalation-no-contact"));
+        }
+        found
     } else {
         None
     };
-    let target_org = match body {
-        Some(b) => Some(b),
-        None => target_body(&state, &org, target).await?,
+    let target_org = match (body, target) {
+        (Some(b), _) => Some(b),
+        (None, Some(x)) => target_body(&state, &org, x).await?,
+        (None, None) => None,
+    };
+    // Someone must be able to answer: a body, or a person, unless the question
+    // stays within the administration.
+    if target.is_some_and(|x| x != Target::Administration)
+        && target_org.is_none()
+        && target_person.is_none()
+        && !e.has("target")
+    {
+        e.add("body", t.t("error-escalation-body-required"));
+    }
+    let Some(target) = target.filter(|_| e.is_empty()) else {
+        return form(&state, &v, &slug, &from, &typed, &e).await;
     };
     state
         .store

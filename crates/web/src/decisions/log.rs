@@ -207,6 +207,9 @@ struct AnchorRow {
     administration: String,
     anchored: String,
     union: String,
+    /// The dates recorded, to fill the form with (empty when none).
+    anchored_value: String,
+    union_value: String,
     /// The visitor may record it (represents it, or coordinates the group).
     editable: bool,
 }
@@ -246,6 +249,8 @@ struct DecisionPage {
     can_resend: bool,
     csrf: String,
     today: String,
+    /// What went wrong with the visitor's last step, shown above the forms.
+    error: Option<String>,
 }
 
 /// The decision `id` of the group at `slug`, if the visitor may see it: 404 when
@@ -307,7 +312,20 @@ pub async fn show(
     Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (org, d) = visible(&state, &v, &slug, &id).await?;
+    decision_page(&state, &v, &slug, &id, None).await
+}
+
+/// The decision's page; with `error`, a 422 that says what went wrong above the
+/// forms (the visitor's step is not lost to an error page).
+async fn decision_page(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (state, v) = (state.clone(), v.clone());
+    let (org, d) = visible(&state, &v, slug, id).await?;
     let c = Chrome::new("decisions");
     let t = c.t;
     let can_manage = auth::may(&state, &v, Action::ManageMatters, Some(&org)).await;
@@ -321,6 +339,11 @@ pub async fn show(
             administration: a.administration.clone(),
             anchored: day(a.anchored_on),
             union: day(a.union_consulted_on),
+            anchored_value: a.anchored_on.map(|x| x.to_string()).unwrap_or_default(),
+            union_value: a
+                .union_consulted_on
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
             editable: d.approved
                 && may_anchor
                 && (can_manage || mine.contains(&a.administration_id)),
@@ -373,9 +396,14 @@ pub async fn show(
         can_manage,
         csrf: v.csrf(),
         today: Utc::now().date_naive().to_string(),
+        error: error.clone(),
         c,
     };
-    crate::render::page(&page)
+    let html = crate::render::page(&page)?;
+    Ok(match error {
+        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        None => html,
+    })
 }
 
 /// `POST /grupper/{slug}/beslut/{id}/forankring`: an administration's anchoring
@@ -391,15 +419,30 @@ pub async fn anchor(
     let (org, d) = visible(&state, &v, &slug, &id).await?;
     let t = current_tr();
     let p = Posted(p);
-    let adm: i64 = p
+    let adm: Option<i64> = p
         .get("administration")
         .parse()
-        .map_err(|_| AppError::BadRequest(t.t("error-anchoring-administration")))?;
-    if !d.binds.iter().any(|a| a.administration_id == adm) {
-        return Err(AppError::BadRequest(t.t("error-anchoring-administration")));
-    }
+        .ok()
+        .filter(|adm| d.binds.iter().any(|a| a.administration_id == *adm));
+    let Some(adm) = adm else {
+        return decision_page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("error-anchoring-administration")),
+        )
+        .await;
+    };
     if !d.approved {
-        return Err(AppError::Conflict(t.t("error-anchoring-not-approved")));
+        return decision_page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("error-anchoring-not-approved")),
+        )
+        .await;
     }
     let can_manage = auth::may(&state, &v, Action::ManageMatters, Some(&org)).await;
     if !can_manage && !represented(&state, &v, &org).await?.contains(&adm) {
@@ -409,16 +452,17 @@ pub async fn anchor(
     let anchored = p.date(&t, &mut e, "anchored_on");
     let union = p.date(&t, &mut e, "union_consulted_on");
     if !e.is_empty() || (anchored.is_none() && union.is_none()) {
-        return Err(AppError::BadRequest(t.t("error-anchoring-dates")));
+        return decision_page(&state, &v, &slug, &id, Some(t.t("error-anchoring-dates"))).await;
     }
     let today = Utc::now().date_naive();
     if anchored.is_some_and(|x| x > today || x < d.decided_on)
         || union.is_some_and(|x| x > today || x < d.decided_on)
     {
-        return Err(AppError::BadRequest(t.args(
+        let why = t.args(
             "error-anchoring-date-range",
             &[("decided", Arg::Text(d.decided_on.to_string()))],
-        )));
+        );
+        return decision_page(&state, &v, &slug, &id, Some(why)).await;
     }
     state
         .store

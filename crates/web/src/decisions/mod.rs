@@ -65,21 +65,27 @@ pub fn target_label(t: &Tr, target: Target) -> String {
     t.text(&target.describe())
 }
 
-/// How far the administrations a decision binds have anchored it.
+/// How far the administrations a decision binds have anchored it and held union
+/// consultation ("Förankrat i 1 av 2 förvaltningar; facklig samverkan i 0 av 2").
 pub fn anchoring_label(t: &Tr, d: &Decision) -> String {
     if d.binds.is_empty() {
         return String::new();
     }
-    let done = d.binds.iter().filter(|a| a.is_done()).count();
-    if done == d.binds.len() {
-        t.t("anchoring-done")
-    } else {
-        t.args(
-            "anchoring-partly",
-            &[
-                ("done", crate::i18n::Arg::Num(done as i64)),
-                ("count", crate::i18n::Arg::Num(d.binds.len() as i64)),
-            ],
-        )
+    if d.fully_anchored() {
+        return t.t("anchoring-done");
     }
+    let anchored = d.binds.iter().filter(|a| a.anchored_on.is_some()).count();
+    let union = d
+        .binds
+        .iter()
+        .filter(|a| a.union_consulted_on.is_some())
+        .count();
+    t.args(
+        "anchoring-partly",
+        &[
+            ("done", crate::i18n::Arg::Num(anchored as i64)),
+            ("union", crate::i18n::Arg::Num(union as i64)),
+            ("count", crate::i18n::Arg::Num(d.binds.len() as i64)),
+        ],
+    )
 }

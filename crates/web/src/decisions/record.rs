@@ -63,22 +63,15 @@ async fn form(
             .into_iter()
             .map(|x| (x.id.to_string(), x.fields.title)),
     );
-    // The administrations the current members represent.
-    let today = Utc::now().date_naive();
-    let mut adms: Vec<(String, String, bool)> = Vec::new();
-    for ms in state.store.memberships(Some(org.id), None).await? {
-        if !ms.is_current(today) {
-            continue;
-        }
-        if let (Some(id), Some(name)) = (ms.fields.on_behalf_of_id, ms.on_behalf_of_name) {
+    let adms: Vec<(String, String, bool)> = member_administrations(state, org.id)
+        .await?
+        .into_iter()
+        .map(|(id, name)| {
             let id = id.to_string();
-            if !adms.iter().any(|a| a.0 == id) {
-                let on = typed.binds.contains(&id);
-                adms.push((id, name, on));
-            }
-        }
-    }
-    samordna_domain::collation::sort_by(&mut adms, |a| &a.1);
+            let on = typed.binds.contains(&id);
+            (id, name, on)
+        })
+        .collect();
     let mut bases = vec![(String::new(), t.t("decision-choose-basis"))];
     bases.extend(
         Basis::ALL
@@ -145,10 +138,65 @@ async fn form(
         hidden: vec![],
         fields,
         submit: t.t("decision-save"),
-        back: Some((format!("/moten/{}", m.id), OrgLink::from(&org).name)),
+        back: Some((
+            format!("/moten/{}", m.id),
+            t.t1(
+                "decision-back-to-meeting",
+                "date",
+                m.fields
+                    .starts_at
+                    .with_timezone(&chrono_tz::Europe::Stockholm)
+                    .format("%Y-%m-%d")
+                    .to_string(),
+            ),
+        )),
     }
     .with_errors(errors);
     crate::forms::render_form(c.section, f)
+}
+
+/// The administrations the group's current members represent, in Swedish order:
+/// what a decision on their mandates can bind.
+async fn member_administrations(
+    state: &AppState,
+    organization_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    let today = Utc::now().date_naive();
+    let mut adms: Vec<(i64, String)> = Vec::new();
+    for ms in state.store.memberships(Some(organization_id), None).await? {
+        if !ms.is_current(today) {
+            continue;
+        }
+        if let (Some(id), Some(name)) = (ms.fields.on_behalf_of_id, ms.on_behalf_of_name) {
+            if !adms.iter().any(|a| a.0 == id) {
+                adms.push((id, name));
+            }
+        }
+    }
+    samordna_domain::collation::sort_by(&mut adms, |a| &a.1);
+    Ok(adms)
+}
+
+/// Whether the meeting can take decisions now: held, not cancelled, minutes not
+/// approved. Errors: a 409 that says why not.
+async fn open_for_decisions(state: &AppState, m: &samordna_store::Meeting) -> Result<(), AppError> {
+    let t = current_tr();
+    if m.state == samordna_domain::meetings::MeetingState::Cancelled {
+        return Err(AppError::Conflict(t.t("error-decision-cancelled")));
+    }
+    if m.fields.starts_at > Utc::now() {
+        return Err(AppError::Conflict(t.t("error-decision-not-held")));
+    }
+    if state
+        .store
+        .minutes(m.id)
+        .await?
+        .last()
+        .is_some_and(|x| x.status.is_approved())
+    {
+        return Err(AppError::Conflict(t.t("error-decision-approved")));
+    }
+    Ok(())
 }
 
 /// `GET /moten/{id}/beslut`: the form for a decision of the meeting.
@@ -157,6 +205,8 @@ pub async fn record_form(
     Extension(v): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    let (m, _) = state.meeting_and_group(&id).await?;
+    open_for_decisions(&state, &m).await?;
     form(&state, &v, &id, &Typed::default(), &Errors::default()).await
 }
 
@@ -168,6 +218,7 @@ pub async fn record_save(
     Form(p): Posts,
 ) -> Result<Response, AppError> {
     let (m, org) = state.meeting_and_group(&id).await?;
+    open_for_decisions(&state, &m).await?;
     let t = current_tr();
     let p = Posted(p);
     let typed = Typed {
@@ -184,13 +235,62 @@ pub async fn record_save(
             "text",
             t.t1("error-required", "field", t.t("decision-text")),
         );
+    } else if !samordna_domain::matters::fits(&typed.text, samordna_domain::matters::TEXT_MAX) {
+        e.add("text", t.t("error-too-long"));
     }
     let basis = typed.basis.parse::<Basis>().ok();
     if basis.is_none() {
         e.add("basis", t.t("error-decision-basis"));
     }
-    let topic = typed.topic.parse::<Topic>().unwrap_or(Topic::OwnArea);
+    let topic = match typed.topic.parse::<Topic>() {
+        Ok(x) => x,
+        Err(_) => {
+            e.add("topic", t.t("error-unknown-choice"));
+            Topic::OwnArea
+        }
+    };
+    // Only administrations the members represent, only items of this agenda, only
+    // matters of this group: anything else is a choice the form never offered.
+    let represented: Vec<i64> = member_administrations(&state, org.id)
+        .await?
+        .into_iter()
+        .map(|a| a.0)
+        .collect();
     let binds: Vec<i64> = typed.binds.iter().filter_map(|b| b.parse().ok()).collect();
+    if binds.len() != typed.binds.len() || binds.iter().any(|b| !represented.contains(b)) {
+        e.add("binds", t.t("error-unknown-choice"));
+    }
+    let item: Option<i64> = match typed.item.as_str() {
+        "" => None,
+        x => {
+            let on_agenda = state.store.agenda(m.id).await?;
+            match x.parse::<i64>() {
+                Ok(i) if on_agenda.iter().any(|a| a.id == i) => Some(i),
+                _ => {
+                    e.add("item", t.t("error-unknown-choice"));
+                    None
+                }
+            }
+        }
+    };
+    let matter: Option<i64> = match typed.matter.as_str() {
+        "" => None,
+        x => match x.parse::<i64>() {
+            Ok(i)
+                if state
+                    .store
+                    .matter(i)
+                    .await?
+                    .is_some_and(|mt| mt.fields.organization_id == org.id) =>
+            {
+                Some(i)
+            }
+            _ => {
+                e.add("matter", t.t("error-unknown-choice"));
+                None
+            }
+        },
+    };
     if basis == Some(Basis::MemberMandates) && binds.is_empty() {
         e.add("binds", t.t("error-decision-binds"));
     }
@@ -202,8 +302,8 @@ pub async fn record_save(
     }
     let d = NewDecision {
         meeting_id: m.id,
-        agenda_item_id: typed.item.parse().ok(),
-        matter_id: typed.matter.parse().ok(),
+        agenda_item_id: item,
+        matter_id: matter,
         text: typed.text.clone(),
         basis: basis.unwrap_or(Basis::NotStated),
         topic,
@@ -229,37 +329,28 @@ pub async fn add_action(
     let t = current_tr();
     let p = Posted(p);
     let title = p.get("title").trim().to_string();
+    let refuse = |why: String| crate::meetings::show_page(&state, &v, &id, Some(why));
     if title.is_empty() {
-        return Err(AppError::BadRequest(t.t1(
-            "error-required",
-            "field",
-            t.t("action-title"),
-        )));
+        return refuse(t.t1("error-required", "field", t.t("action-title"))).await;
+    }
+    if !samordna_domain::matters::fits(&title, samordna_domain::matters::TITLE_MAX) {
+        return refuse(t.t("error-too-long")).await;
     }
     let mut e = Errors::default();
     let due = p.date(&t, &mut e, "due_on");
     if !e.is_empty() {
-        return Err(AppError::BadRequest(t.t("error-action-due")));
+        return refuse(t.t("error-action-due")).await;
+    }
+    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+        return refuse(t.t("error-due-past")).await;
     }
     // The owner is a current member of the group.
-    let today = Utc::now().date_naive();
     let owner = match p.opt("owner") {
         None => None,
-        Some(x) => {
-            let pid: i64 = x
-                .parse()
-                .map_err(|_| AppError::BadRequest(t.t("error-action-owner")))?;
-            let member = state
-                .store
-                .memberships(Some(org.id), Some(pid))
-                .await?
-                .iter()
-                .any(|ms| ms.is_current(today));
-            if !member {
-                return Err(AppError::BadRequest(t.t("error-action-owner")));
-            }
-            Some(pid)
-        }
+        Some(x) => match x.parse::<i64>() {
+            Ok(pid) if state.is_current_member(org.id, pid).await? => Some(pid),
+            _ => return refuse(t.t("error-action-owner")).await,
+        },
     };
     state
         .store

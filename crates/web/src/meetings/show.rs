@@ -3,7 +3,7 @@
 use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::Utc;
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
@@ -83,6 +83,13 @@ struct MeetingPage {
     /// the agenda (they are then listed on their own).
     follow_up_item: i64,
     today: String,
+    /// Decisions may be recorded: the meeting has been held and the minutes are
+    /// not approved.
+    can_record: bool,
+    /// Decisions exist that only the group sees yet.
+    decisions_hidden: bool,
+    /// What went wrong with the visitor's last step.
+    error: Option<String>,
 }
 
 /// An action as a line of the meeting page.
@@ -124,7 +131,19 @@ pub async fn show(
     Extension(v): Extension<Visitor>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (m, org) = meeting_and_group(&state, &id).await?;
+    show_page(&state, &v, &id, None).await
+}
+
+/// The meeting's page; with `error`, a 422 that says what went wrong above it
+/// (a form on the page was not accepted; nothing was saved).
+pub(crate) async fn show_page(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (state, v) = (state.clone(), v.clone());
+    let (m, org) = meeting_and_group(&state, id).await?;
     let c = Chrome::new("register");
     let t = c.t;
     let internal = auth::may(&state, &v, Action::ReadGroupInternal, Some(&org)).await;
@@ -216,6 +235,7 @@ pub async fn show(
             ..Default::default()
         })
         .await?;
+    let decisions_hidden = !internal && all_decisions.iter().any(|d| !d.published);
     let decisions = all_decisions
         .iter()
         .filter(|d| internal || d.published)
@@ -282,7 +302,13 @@ pub async fn show(
             matters.push((x.id, x.fields.title, href));
         }
     }
+    let can_record = m.state != MeetingState::Cancelled
+        && m.fields.starts_at <= Utc::now()
+        && status.is_none_or(|s| !s.is_approved());
     let page = MeetingPage {
+        can_record,
+        decisions_hidden,
+        error: error.clone(),
         decisions,
         follow_up,
         agreed,
@@ -341,7 +367,11 @@ pub async fn show(
         csrf: v.csrf(),
         c,
     };
-    crate::render::page(&page)
+    let html = crate::render::page(&page)?;
+    Ok(match error {
+        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        None => html,
+    })
 }
 
 /// Records who attended: ticked members, and substitutes and guests by name.
