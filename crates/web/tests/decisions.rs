@@ -686,3 +686,124 @@ async fn matters_are_opened_moved_and_listed() {
     );
     db.close().await;
 }
+
+#[tokio::test]
+async fn forms_refuse_what_they_never_offered_and_say_so_on_their_page() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neo = store.organization_by_slug(NEO).await.unwrap().unwrap();
+    let su = store
+        .create_administration("Sahlgrenska Universitetssjukhuset", Some("SU"), "t")
+        .await
+        .unwrap();
+    let kim = member(store, neo.id, "Kim", MembershipRole::Koordinator, None).await;
+    let ada = member(store, neo.id, "Ada", MembershipRole::Deltagare, Some(su)).await;
+    let app = samordna_web::router(store.clone());
+    let mut coordinator = as_person(store, "kim@region.example", Some(kim)).await;
+    let mut ada_b = as_person(store, "ada@region.example", Some(ada)).await;
+    let held = testing::meeting(store, neo.id, Utc::now() - Duration::days(2)).await;
+    let later = testing::meeting(store, neo.id, Utc::now() + Duration::days(2)).await;
+    let url = format!("/moten/{held}/beslut");
+    let su_s = su.to_string();
+
+    // An administration no member represents, a topic or item that is no choice:
+    // the form again with the field named, never a server error.
+    for (field, value) in [
+        ("binds", "99"),
+        ("topic", "zzz"),
+        ("item", "x"),
+        ("matter", "1"),
+    ] {
+        let mut fields = vec![
+            ("text", "Rutin införs."),
+            ("basis", "member_mandates"),
+            ("topic", "own_area"),
+            ("binds", su_s.as_str()),
+        ];
+        fields.retain(|(k, _)| *k != field || field == "binds");
+        fields.push((field, value));
+        let r = coordinator.post(&app, &url, &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}: {}",
+            text(&r.body)
+        );
+        assert!(
+            text(&r.body).contains("Välj ett av alternativen"),
+            "{field}"
+        );
+    }
+    // A meeting not yet held takes no decisions.
+    let r = coordinator
+        .get(&app, &format!("/moten/{later}/beslut"))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        text(&r.body).contains("Mötet har inte hållits än"),
+        "{}",
+        text(&r.body)
+    );
+    // Twice the same: one decision.
+    let fields = [
+        ("text", "Rutin införs."),
+        ("basis", "member_mandates"),
+        ("topic", "own_area"),
+        ("binds", su_s.as_str()),
+    ];
+    let a = coordinator.post(&app, &url, &fields).await;
+    let b = coordinator.post(&app, &url, &fields).await;
+    assert_eq!(a.location(), b.location(), "the same decision");
+    let decision = a.location().to_string();
+    store.save_minutes(held, "Text", "kim").await.unwrap();
+    store
+        .minutes_step(held, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
+    store
+        .minutes_step(held, MinutesStep::Approve, None, "cleo")
+        .await
+        .unwrap();
+    // Approved: the form is closed, with a reason.
+    assert_eq!(
+        coordinator.get(&app, &url).await.status,
+        StatusCode::CONFLICT
+    );
+    // A date after today: said on the decision's page, nothing saved.
+    let r = ada_b
+        .post(
+            &app,
+            &format!("{decision}/forankring"),
+            &[("administration", &su_s), ("anchored_on", "2099-01-01")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = text(&r.body);
+    assert!(
+        page.contains("Datumet ska ligga mellan beslutsdagen") && page.contains("Beslut "),
+        "{page}"
+    );
+    // An empty answer: said on Mina uppgifter.
+    let r = ada_b.post(&app, "/mina-uppgifter", &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    // An action without a title, or due in the past: said on the meeting's page.
+    let r = coordinator
+        .post(&app, &format!("/moten/{held}/atgarder"), &[("title", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r.body).contains("Åtgärder"), "the meeting's page");
+    let r = coordinator
+        .post(
+            &app,
+            &format!("/moten/{held}/atgarder"),
+            &[("title", "Ring"), ("due_on", "2020-01-01")],
+        )
+        .await;
+    assert!(
+        text(&r.body).contains("Datumet har redan passerat"),
+        "{}",
+        text(&r.body)
+    );
+    db.close().await;
+}
