@@ -372,25 +372,25 @@ pub const ROUTES: &[RouteSpec] = &[
         on(f, decisions::record_save)
     }),
     post("/moten/{id}/atgarder", PlanMeetings, MeetingId, |f| {
-        on(f, decisions::add_action)
+        on(f, meetings::add_action)
     }),
     post(
         "/moten/{id}/dagordning/mall",
         PlanMeetings,
         MeetingId,
-        |f| on(f, decisions::apply_template),
+        |f| on(f, meetings::apply_template),
     ),
     get(
         "/grupper/{slug}/dagordningsmall",
         PlanMeetings,
         GroupSlug,
-        |f| on(f, decisions::template_form),
+        |f| on(f, meetings::template_form),
     ),
     post(
         "/grupper/{slug}/dagordningsmall",
         PlanMeetings,
         GroupSlug,
-        |f| on(f, decisions::template_save),
+        |f| on(f, meetings::template_save),
     ),
     get("/grupper/{slug}/eskalera", ManageMatters, GroupSlug, |f| {
         on(f, decisions::escalate_form)

@@ -12,9 +12,7 @@ mod record;
 
 pub use escalate::{answer, escalate_form, escalate_save};
 pub use log::{anchor, group_log, region_log, resend, show};
-pub use record::{
-    add_action, apply_template, record_form, record_save, template_form, template_save,
-};
+pub use record::{record_form, record_save};
 
 use samordna_domain::decisions::{Basis, Target, Topic};
 use samordna_store::Decision;

@@ -2,6 +2,7 @@
 //! Times are entered and shown in Swedish time (Europe/Stockholm) and stored in UTC.
 //! One file per step; here what they share.
 
+mod actions;
 mod agenda;
 mod attachments;
 mod feeds;
@@ -9,6 +10,7 @@ mod minutes;
 mod plan;
 mod show;
 
+pub use actions::{add_action, apply_template, template_form, template_save};
 pub use agenda::{add_item, publish_agenda};
 pub use attachments::{download, upload};
 pub use feeds::{calendar, feed, person_calendar};
