@@ -93,6 +93,8 @@ test('a decision from agenda to anchoring, an escalation answered, an action fol
   await kim.keyboard.press('Tab');
   assert.equal(await kim.evaluate(() => document.activeElement.name), 'basis');
   await kim.getByLabel('Grund för beslutet').selectOption({ label: 'Inget mandat – ska eskaleras' });
+  const millennium = kim.getByLabel('Gruppärende').locator('option', { hasText: 'Millennium' });
+  await kim.getByLabel('Gruppärende').selectOption(await millennium.getAttribute('value'));
   await kim.getByRole('button', { name: 'Registrera beslutet' }).focus();
   await kim.keyboard.press('Enter');
   await kim.waitForURL(/\/beslut\/\d+$/);
@@ -116,8 +118,12 @@ test('a decision from agenda to anchoring, an escalation answered, an action fol
   await question.getByLabel('Svar').fill('Rådet tar frågan på sitt nästa möte.');
   await question.getByRole('button', { name: 'Skicka svaret' }).click();
   await kim.goto(server.base + unmandated);
-  assert.match(await kim.locator('main').innerText(), /Rådet tar frågan på sitt nästa möte\.[\s\S]*/);
+  assert.match(await kim.locator('main').innerText(), /Rådet tar frågan på sitt nästa möte\./);
   assert.match(await kim.locator('main').innerText(), /besvarad/);
+  // The answer returns to the asking group's matter.
+  await kim.getByRole('link', { name: /Millennium/ }).click();
+  assert.match(await kim.locator('main').innerText(), /Svar\s+Rådet tar frågan på sitt nästa möte\./);
+  await clean(kim, 'matter with the answer');
 
   // The minutes are written, submitted, approved and published.
   await kim.goto(server.base + meeting);

@@ -240,6 +240,8 @@ struct DecisionPage {
     basis: String,
     basis_note: Option<String>,
     topic: String,
+    /// The group matter the decision was taken on: (href, title).
+    matter: Option<(String, String)>,
     unpublished: bool,
     anchoring: String,
     anchors: Vec<AnchorRow>,
@@ -374,7 +376,17 @@ async fn decision_page(
             answer: e.answer,
         })
         .collect();
+    let matter = match d.matter_id {
+        Some(id) => state.store.matter(id).await?.map(|m| {
+            (
+                format!("/grupper/{}/grupparenden/{}", org.slug, m.id),
+                m.fields.title,
+            )
+        }),
+        None => None,
+    };
     let page = DecisionPage {
+        matter,
         group: OrgLink::from(&org),
         id: d.id,
         label: d.label(),
