@@ -139,6 +139,7 @@ export const PAGES = [
   ['grupparenden', '/grupparenden'],
   ['grupp-grupparenden', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden'],
   ['grupparende', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden/1'],
+  ['mall-jamforelse', '/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1/mall'],
 ];
 
 /**

@@ -6,6 +6,7 @@
 
 pub mod collation;
 pub mod decisions;
+pub mod diff;
 pub mod holidays;
 pub mod import;
 pub mod matters;
@@ -18,6 +19,7 @@ pub mod parse;
 pub mod policy;
 pub mod quotes;
 pub mod rules;
+pub mod templates;
 mod text;
 
 pub use model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};

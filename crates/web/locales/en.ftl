@@ -799,3 +799,27 @@ escalation-show-route = Show where the question goes
 tasks-question-origin = The decision or matter the question concerns
 tasks-answered = Answered questions
 tasks-answered-on = answered { $date }
+
+## Templates
+conformance-title = Compared with the template: { $title }
+conformance-crumb = Compared with the template
+conformance-version = Version { $version }
+conformance-legend = Struck-through text is in the template but not in the charter; underlined text is in the charter but not in the template.
+conformance-follows = Follows the template.
+conformance-spelling = Follows the template; spelling differs: { $words }.
+conformance-deviates = Differs from the template.
+conformance-missing = The section is missing; the template has it.
+conformance-extra = The section is not in the template.
+conformance-summary-follows = The charter follows the template { $template }.
+conformance-summary-deviates = The charter differs from the template { $template } in { $count ->
+    [one] one section
+   *[other] { $count } sections
+}.
+conformance-link = Compare with the template
+diff-removed = Removed:
+diff-added = Added:
+error-no-template = There is no template for this kind of group.
+charter-template = Template
+conformance-rewritten = Rewritten compared with the template; both texts are shown.
+conformance-template-text = The template's text
+conformance-charter-text = The charter's text

@@ -790,3 +790,27 @@ escalation-show-route = Visa vart frågan ska
 tasks-question-origin = Beslutet eller ärendet frågan gäller
 tasks-answered = Besvarade frågor
 tasks-answered-on = besvarad { $date }
+
+## Mallar
+conformance-title = Jämförelse med mallen: { $title }
+conformance-crumb = Jämförelse med mallen
+conformance-version = Version { $version }
+conformance-legend = Överstruken text står i mallen men inte i uppdragshandlingen; understruken text står i uppdragshandlingen men inte i mallen.
+conformance-follows = Följer mallen.
+conformance-spelling = Följer mallen; stavningen skiljer: { $words }.
+conformance-deviates = Avviker från mallen.
+conformance-missing = Avsnittet saknas; mallen har det.
+conformance-extra = Avsnittet finns inte i mallen.
+conformance-summary-follows = Uppdragshandlingen följer mallen { $template }.
+conformance-summary-deviates = Uppdragshandlingen avviker från mallen { $template } i { $count ->
+    [one] ett avsnitt
+   *[other] { $count } avsnitt
+}.
+conformance-link = Jämför med mallen
+diff-removed = Borttaget:
+diff-added = Tillagt:
+error-no-template = Det finns ingen mall för den här sortens grupp.
+charter-template = Mall
+conformance-rewritten = Omskrivet jämfört med mallen; båda texterna visas.
+conformance-template-text = Mallens text
+conformance-charter-text = Uppdragshandlingens text

@@ -271,6 +271,8 @@ mod tests {
                         ("done", Arg::Num(1)),
                         ("union", Arg::Num(0)),
                         ("from", Arg::Text("f".into())),
+                        ("template", Arg::Text("t".into())),
+                        ("words", Arg::Text("w".into())),
                         ("kind", Arg::Text("k".into())),
                         ("administration", Arg::Text("a".into())),
                         ("group", Arg::Text("g".into())),

@@ -19,6 +19,7 @@ pub mod auth;
 mod chrome;
 mod compliance;
 pub mod config;
+mod conformance;
 mod decisions;
 mod download;
 mod edit;

@@ -578,6 +578,9 @@ fn parse_version(raw: &str) -> Result<i64, AppError> {
 struct CharterPage {
     c: Chrome,
     doc: samordna_domain::ParsedCharter,
+    /// The comparison with the template of its kind, if there is one.
+    template_href: Option<String>,
+    template_summary: String,
     group: OrgLink,
     version: i64,
     version_of: String,
@@ -620,7 +623,23 @@ pub async fn charter(
         .and_then(|r| r.parse::<RegistryNumber>().ok())
         .map(|r| format!("/arenden/{}", r.case().slug()))
         .unwrap_or_default();
+    let conformance = samordna_domain::templates::conformance(&doc.content);
+    let template_summary = match &conformance {
+        Some(c) if c.follows() => t.t1("conformance-summary-follows", "template", c.template_name),
+        Some(c) => t.args(
+            "conformance-summary-deviates",
+            &[
+                ("template", Arg::Text(c.template_name.into())),
+                ("count", Arg::Num(c.deviating().len() as i64)),
+            ],
+        ),
+        None => String::new(),
+    };
     let page = CharterPage {
+        template_href: conformance
+            .as_ref()
+            .map(|_| format!("{}/mall", version_href(&org.slug, version))),
+        template_summary,
         group: OrgLink::from(&org),
         version,
         version_of: t.args(

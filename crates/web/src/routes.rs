@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
-    admin, api, compliance, decisions, edit, exceptions, matters, meetings, orgchart, pages,
-    session, tasks,
+    admin, api, compliance, conformance, decisions, edit, exceptions, matters, meetings, orgchart,
+    pages, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -100,6 +100,12 @@ pub const ROUTES: &[RouteSpec] = &[
         ReadPublished,
         GroupSlug,
         |f| on(f, pages::charter),
+    ),
+    get(
+        "/grupper/{slug}/uppdragshandlingar/{version}/mall",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, conformance::page),
     ),
     get(
         "/grupper/{slug}/uppdragshandlingar/{version}/kalla",

@@ -153,6 +153,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}"
             | "/grupper/{slug}/uppdragshandlingar/{version}"
             | "/grupper/{slug}/uppdragshandlingar/{version}/kalla"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
             | "/arenden"
             | "/arenden/{slug}"
             | "/tillganglighet"
@@ -270,6 +271,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
         }
         "/grupper/{slug}/uppdragshandlingar/{version}"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
         | "/grupper/{slug}/uppdragshandlingar/{version}/kalla" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),

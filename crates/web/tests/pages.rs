@@ -700,3 +700,51 @@ async fn long_lists_come_a_page_at_a_time() {
     assert_eq!(last["next"], serde_json::Value::Null);
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_charter_is_compared_with_its_template_section_by_section() {
+    let (db, app) = app().await;
+    let base = "/grupper/samordningsrad-neurologi/uppdragshandlingar/1";
+    let charter = get(&app, base).await;
+    assert!(links_contains(&charter.body, &format!("{base}/mall")));
+    assert!(text(&charter.body).contains("följer mallen Uppdragshandling samordningsråd 2026"));
+    let neuro = text(&get(&app, &format!("{base}/mall")).await.body);
+    assert!(
+        neuro.contains("Följer mallen; stavningen skiljer: sjukvårdsystem → sjukvårdssystem"),
+        "{neuro}"
+    );
+    let old = get(
+        &app,
+        "/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1/mall",
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::OK);
+    let t = text(&old.body);
+    assert!(
+        t.contains("avviker från mallen Uppdragshandling samordningsråd 2026"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Borttaget:") && t.contains("Tillagt:"),
+        "changes named in words"
+    );
+    assert!(
+        old.body.contains("<del>") && old.body.contains("<ins>"),
+        "and marked, not by colour alone"
+    );
+    assert!(
+        t.contains("Mallens text"),
+        "a rewritten section side by side"
+    );
+    // No template for a kind that has none; a version that does not exist.
+    assert_eq!(
+        get(
+            &app,
+            "/grupper/samordningsrad-neurologi/uppdragshandlingar/9/mall"
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    db.close().await;
+}
