@@ -24,6 +24,9 @@ pub struct GroupFilter<'a> {
 pub struct Evaluation {
     pub organization: Organization,
     pub outcomes: Vec<samordna_domain::rules::Outcome>,
+    /// How the charter in force follows its template: (follows, sections that
+    /// deviate); `None` without a charter in force or a template for its kind.
+    pub template: Option<(bool, usize)>,
 }
 
 impl Store {
@@ -58,9 +61,15 @@ impl Store {
                     continue;
                 }
             }
+            let template = facts
+                .charter_in_force
+                .as_ref()
+                .and_then(|(_, doc)| samordna_domain::templates::conformance(doc))
+                .map(|c| (c.follows(), c.deviating().len()));
             out.push(Evaluation {
                 organization: org.clone(),
                 outcomes: samordna_domain::rules::check(&facts, today),
+                template,
             });
         }
         Ok(out)

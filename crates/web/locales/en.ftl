@@ -823,3 +823,10 @@ charter-template = Template
 conformance-rewritten = Rewritten compared with the template; both texts are shown.
 conformance-template-text = The template's text
 conformance-charter-text = The charter's text
+col-template = Template
+template-follows = follows the template
+template-deviates = { $count ->
+    [one] differs in one section
+   *[other] differs in { $count } sections
+}
+template-none = –

@@ -814,3 +814,10 @@ charter-template = Mall
 conformance-rewritten = Omskrivet jämfört med mallen; båda texterna visas.
 conformance-template-text = Mallens text
 conformance-charter-text = Uppdragshandlingens text
+col-template = Mall
+template-follows = följer mallen
+template-deviates = { $count ->
+    [one] avviker i ett avsnitt
+   *[other] avviker i { $count } avsnitt
+}
+template-none = –

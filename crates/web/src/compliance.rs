@@ -42,6 +42,8 @@ struct Row {
     worst_cell: (&'static str, String),
     /// Per rule, for sorting by a column.
     severities: Vec<Option<Severity>>,
+    /// How the charter in force follows its template: (css, text, link).
+    template: (&'static str, String, Option<String>),
 }
 
 /// A column header: its text, the link that sorts by it, and `aria-sort` when the
@@ -58,6 +60,8 @@ struct Header {
 struct Page {
     c: Chrome,
     headers: Vec<Header>,
+    /// The last column: how the charter in force follows its template.
+    template_header: String,
     rows: Vec<Row>,
     sorted_by: String,
     not_yet: String,
@@ -110,10 +114,10 @@ fn checkable() -> Vec<RuleId> {
         .collect()
 }
 
-async fn table(
-    state: &AppState,
-    f: &Filter,
-) -> Result<Vec<(String, String, Vec<Outcome>)>, AppError> {
+/// A group of the table: name, address, outcomes, template conformance.
+type TableRow = (String, String, Vec<Outcome>, Option<(bool, usize)>);
+
+async fn table(state: &AppState, f: &Filter) -> Result<Vec<TableRow>, AppError> {
     let kind = match f.typ.as_str() {
         "" => None,
         other => match other.parse::<samordna_domain::OrgKind>() {
@@ -137,6 +141,7 @@ async fn table(
                 e.organization.name.clone(),
                 OrgLink::from(&e.organization).href(),
                 e.outcomes,
+                e.template,
             )
         })
         .collect())
@@ -180,7 +185,7 @@ pub async fn dashboard(
     let mut rows: Vec<Row> = table(&state, &f)
         .await?
         .into_iter()
-        .map(|(name, href, outcomes)| {
+        .map(|(name, href, outcomes, template)| {
             let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, *r)).collect();
             let worst = cells.iter().filter_map(|c| c.2).min();
             let worst_cell = match worst {
@@ -189,7 +194,17 @@ pub async fn dashboard(
                 Some(Severity::Info) => ("ok", t.t("cell-info")),
                 None => ("ok", t.t("cell-ok")),
             };
+            let template = match template {
+                Some((true, _)) => ("ok", t.t("template-follows"), None),
+                Some((false, n)) => (
+                    "warn",
+                    t.n1("template-deviates", "count", n as i64),
+                    Some(format!("{href}#uppdragshandlingar")),
+                ),
+                None => ("", t.t("template-none"), None),
+            };
             Row {
+                template,
                 severities: cells.iter().map(|c| c.2).collect(),
                 cells: cells
                     .into_iter()
@@ -300,6 +315,7 @@ pub async fn dashboard(
     );
     crate::render::page(&Page {
         headers,
+        template_header: t.t("col-template"),
         sorted_by,
         not_yet,
         rows,
@@ -328,7 +344,7 @@ pub async fn csv(
         lang: crate::i18n::Lang::Sv,
     };
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for (name, _, outcomes) in table(&state, &f).await? {
+    for (name, _, outcomes, _) in table(&state, &f).await? {
         for o in outcomes {
             if let Outcome::Finding(x) = o {
                 let sev = serde_json::to_value(x.severity)

@@ -281,6 +281,8 @@ fn version_href(slug: &str, version: i64) -> String {
 #[derive(Template)]
 #[template(path = "group.html")]
 struct GroupPage {
+    /// How the charter shown follows its template: (summary, comparison).
+    template: Option<(String, String)>,
     c: Chrome,
     name: String,
     kind: String,
@@ -336,6 +338,27 @@ pub async fn group(
     let doc = match shown {
         Some(v) => state.store.charter_document(org.id, v.version).await?,
         None => None,
+    };
+    // How the charter shown follows its template: (summary, link to the comparison).
+    let template = match (&doc, shown) {
+        (Some(d), Some(v)) => samordna_domain::templates::conformance(&d.content).map(|c| {
+            let summary = if c.follows() {
+                t.t1("conformance-summary-follows", "template", c.template_name)
+            } else {
+                t.args(
+                    "conformance-summary-deviates",
+                    &[
+                        ("template", Arg::Text(c.template_name.into())),
+                        ("count", Arg::Num(c.deviating().len() as i64)),
+                    ],
+                )
+            };
+            (
+                summary,
+                format!("{}/mall", version_href(&org.slug, v.version)),
+            )
+        }),
+        _ => None,
     };
     let purpose = doc.as_ref().and_then(|d| {
         d.content
@@ -516,6 +539,7 @@ pub async fn group(
         None
     };
     let page = GroupPage {
+        template,
         findings,
         members,
         former,

@@ -1191,6 +1191,12 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
     assert!(page.body.contains(">Samordningsråd rättspsykiatri</a>"));
     assert!(page.body.contains("missing-chair") && page.body.contains("meeting-frequency"));
     assert!(page.body.contains("✗ fel"));
+    // A column for the template: the 2026 councils follow it.
+    assert!(page.body.contains("<th scope=\"col\">Mall</th>"));
+    assert!(
+        page.body.contains(">följer mallen<"),
+        "a council in force follows its template"
+    );
     let by_adm = reader
         .get(
             &w.app,
