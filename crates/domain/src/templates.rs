@@ -178,17 +178,36 @@ fn section_text(s: &Section) -> String {
         .join(" ")
 }
 
-/// Compares a charter with its template, section by section in the template's
-/// order (then the charter's extra sections). `None` when no template fits the
-/// charter's kind, or the template cannot be instantiated.
-pub fn conformance(doc: &ParsedCharter) -> Option<Conformance> {
-    let template = template_for(doc)?;
-    let expected = template.instantiate(&area_of(doc)).ok()?;
+/// Compares two charters section by section (and, `with_distribution`, their
+/// distribution lists as a section [`DISTRIBUTION`]): each section of `old` in its order
+/// (`Missing` when `new` lacks it), then the sections only `new` has (`Extra`).
+/// Section texts are compared word by word after whitespace and extraction bold
+/// markers are made uniform; a difference only in the spelling of words is
+/// `Spelling`. Used for a charter against its template and for two versions.
+pub fn compare_sections(
+    old: &ParsedCharter,
+    new: &ParsedCharter,
+    with_distribution: bool,
+) -> Vec<SectionConformance> {
     let key = |h: &str| h.trim().to_lowercase();
     let mut sections = Vec::new();
-    for t in &expected.sections {
-        let status = match doc
-            .sections
+    let mut old_sections: Vec<Section> = old.sections.clone();
+    let mut new_sections: Vec<Section> = new.sections.clone();
+    // The distribution list is compared like a section (not with a template:
+    // each group has its own).
+    for (doc, list) in [(old, &mut old_sections), (new, &mut new_sections)] {
+        if with_distribution && !doc.distribution.is_empty() {
+            list.push(Section {
+                heading: DISTRIBUTION.into(),
+                parent: None,
+                text: String::new(),
+                items: doc.distribution.clone(),
+                blocks: Vec::new(),
+            });
+        }
+    }
+    for t in &old_sections {
+        let status = match new_sections
             .iter()
             .find(|s| key(&s.heading) == key(&t.heading))
         {
@@ -212,9 +231,8 @@ pub fn conformance(doc: &ParsedCharter) -> Option<Conformance> {
             status,
         });
     }
-    for s in &doc.sections {
-        if !expected
-            .sections
+    for s in &new_sections {
+        if !old_sections
             .iter()
             .any(|t| key(&t.heading) == key(&s.heading))
         {
@@ -224,6 +242,19 @@ pub fn conformance(doc: &ParsedCharter) -> Option<Conformance> {
             });
         }
     }
+    sections
+}
+
+/// The heading the distribution list is compared under.
+pub const DISTRIBUTION: &str = "Sändlista";
+
+/// Compares a charter with its template, section by section in the template's
+/// order (then the charter's extra sections). `None` when no template fits the
+/// charter's kind, or the template cannot be instantiated.
+pub fn conformance(doc: &ParsedCharter) -> Option<Conformance> {
+    let template = template_for(doc)?;
+    let expected = template.instantiate(&area_of(doc)).ok()?;
+    let sections = compare_sections(&expected, doc, false);
     Some(Conformance {
         template: template.id,
         template_name: template.name,

@@ -830,3 +830,23 @@ template-deviates = { $count ->
    *[other] differs in { $count } sections
 }
 template-none = –
+compare-title = Version { $version } compared with version { $other }
+compare-crumb = Comparison
+compare-summary = { $count ->
+    [0] No section has changed.
+    [one] One section has changed.
+   *[other] { $count } sections have changed.
+}
+compare-with = Compare with
+compare-submit = Compare
+compare-inline = Show the changes in running text
+compare-side = Show the versions side by side
+compare-legend = Struck-through text is in version { $other } but not in version { $version }; underlined text is new in version { $version }.
+compare-same = Unchanged.
+compare-spelling = Spelling changed: { $words }.
+compare-changed = Changed.
+compare-removed-section = The section was removed.
+compare-added-section = The section is new.
+compare-version-option = Version { $version } (decided { $date })
+compare-link = Compare with other versions
+error-nothing-to-compare = The group has only one version; there is nothing to compare it with.

@@ -821,3 +821,23 @@ template-deviates = { $count ->
    *[other] avviker i { $count } avsnitt
 }
 template-none = –
+compare-title = Version { $version } jämförd med version { $other }
+compare-crumb = Jämförelse
+compare-summary = { $count ->
+    [0] Inga avsnitt har ändrats.
+    [one] Ett avsnitt har ändrats.
+   *[other] { $count } avsnitt har ändrats.
+}
+compare-with = Jämför med
+compare-submit = Jämför
+compare-inline = Visa ändringarna i löptext
+compare-side = Visa versionerna sida vid sida
+compare-legend = Överstruken text finns i version { $other } men inte i version { $version }; understruken text är ny i version { $version }.
+compare-same = Oförändrat.
+compare-spelling = Stavningen ändrad: { $words }.
+compare-changed = Ändrat.
+compare-removed-section = Avsnittet är borttaget.
+compare-added-section = Avsnittet är nytt.
+compare-version-option = Version { $version } (beslutad { $date })
+compare-link = Jämför med andra versioner
+error-nothing-to-compare = Gruppen har bara en version; det finns inget att jämföra med.

@@ -141,3 +141,188 @@ pub async fn page(
         c,
     })
 }
+
+/// `?med=N` (the version compared with; default the one in force, or the one
+/// before) and `?visning=sida` (side by side; default inline).
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct CompareQuery {
+    med: Option<i64>,
+    #[serde(default)]
+    visning: String,
+}
+
+/// A section of two versions as the page shows it.
+struct CompareRow {
+    heading: String,
+    status: &'static str,
+    label: String,
+    /// Inline: every piece; side by side: the old text's pieces and the new one's.
+    pieces: Vec<Piece>,
+    old: Vec<Piece>,
+    new: Vec<Piece>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    c: Chrome,
+    group: OrgLink,
+    version: i64,
+    other: i64,
+    title: String,
+    summary: String,
+    side_by_side: bool,
+    /// (version, label, selected) to compare with.
+    versions: Vec<(i64, String, bool)>,
+    rows: Vec<CompareRow>,
+    inline_href: String,
+    side_href: String,
+    legend: String,
+}
+
+impl ComparePage {
+    fn removed(p: &Piece) -> bool {
+        p.kind == PieceKind::Removed
+    }
+    fn added(p: &Piece) -> bool {
+        p.kind == PieceKind::Added
+    }
+}
+
+/// `GET /grupper/{slug}/uppdragshandlingar/{version}/jamfor`: what changed
+/// between two versions, section by section and word by word.
+pub async fn compare(
+    State(state): State<AppState>,
+    Path((slug, version)): Path<(String, String)>,
+    crate::extract::Query(q): crate::extract::Query<CompareQuery>,
+) -> Result<Response, AppError> {
+    let c = Chrome::new("register");
+    let t = c.t;
+    let org = state.group(&slug).await?;
+    let missing = || AppError::NotFound(current_tr().t1("error-no-version", "version", &version));
+    let v: i64 = version
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(missing)?;
+    let all = state.store.charter_versions(Some(org.id)).await?;
+    if !all.iter().any(|x| x.version == v) {
+        return Err(missing());
+    }
+    let in_force = samordna_store::in_force(&all).map(|x| x.version);
+    let other = q
+        .med
+        .or(in_force.filter(|x| *x != v))
+        .or_else(|| all.iter().map(|x| x.version).filter(|x| *x < v).max())
+        .or_else(|| all.iter().map(|x| x.version).find(|x| *x != v))
+        .ok_or_else(|| AppError::NotFound(t.t("error-nothing-to-compare")))?;
+    let load = |n: i64| {
+        let store = state.store.clone();
+        let id = org.id;
+        async move { store.charter_document(id, n).await }
+    };
+    let old = load(other)
+        .await?
+        .ok_or_else(|| AppError::NotFound(current_tr().t1("error-no-version", "version", other)))?;
+    let new = load(v).await?.ok_or_else(missing)?;
+    let sections = templates::compare_sections(&old.content, &new.content, true);
+    let changed = sections
+        .iter()
+        .filter(|s| !matches!(s.status, SectionStatus::Follows))
+        .count();
+    let rows = sections
+        .into_iter()
+        .map(|s| {
+            let (status, label, pieces) = match s.status {
+                SectionStatus::Follows => ("follows", t.t("compare-same"), Vec::new()),
+                SectionStatus::Spelling { words } => (
+                    "spelling",
+                    t.t1(
+                        "compare-spelling",
+                        "words",
+                        words
+                            .iter()
+                            .map(|(a, b)| format!("{a} → {b}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Vec::new(),
+                ),
+                SectionStatus::Deviates { pieces, .. } => {
+                    ("deviates", t.t("compare-changed"), pieces)
+                }
+                SectionStatus::Missing => ("missing", t.t("compare-removed-section"), Vec::new()),
+                SectionStatus::Extra => ("extra", t.t("compare-added-section"), Vec::new()),
+            };
+            let old = pieces
+                .iter()
+                .filter(|p| p.kind != PieceKind::Added)
+                .cloned()
+                .collect();
+            let new = pieces
+                .iter()
+                .filter(|p| p.kind != PieceKind::Removed)
+                .cloned()
+                .collect();
+            CompareRow {
+                heading: s.heading,
+                status,
+                label,
+                pieces,
+                old,
+                new,
+            }
+        })
+        .collect();
+    let base = format!("/grupper/{slug}/uppdragshandlingar/{v}/jamfor?med={other}");
+    let versions = all
+        .iter()
+        .filter(|x| x.version != v)
+        .map(|x| {
+            (
+                x.version,
+                t.args(
+                    "compare-version-option",
+                    &[
+                        ("version", crate::i18n::Arg::Num(x.version)),
+                        (
+                            "date",
+                            crate::i18n::Arg::Text(
+                                x.decision_date
+                                    .map(|d| d.to_string())
+                                    .unwrap_or_else(|| t.t("charter-decision-pending")),
+                            ),
+                        ),
+                    ],
+                ),
+                x.version == other,
+            )
+        })
+        .collect();
+    crate::render::page(&ComparePage {
+        group: OrgLink::from(&org),
+        version: v,
+        other,
+        title: t.args(
+            "compare-title",
+            &[
+                ("version", crate::i18n::Arg::Num(v)),
+                ("other", crate::i18n::Arg::Num(other)),
+            ],
+        ),
+        summary: t.n1("compare-summary", "count", changed as i64),
+        side_by_side: q.visning == "sida",
+        versions,
+        rows,
+        legend: t.args(
+            "compare-legend",
+            &[
+                ("other", crate::i18n::Arg::Num(other)),
+                ("version", crate::i18n::Arg::Num(v)),
+            ],
+        ),
+        inline_href: base.clone(),
+        side_href: format!("{base}&visning=sida"),
+        c,
+    })
+}

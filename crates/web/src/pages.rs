@@ -604,6 +604,8 @@ struct CharterPage {
     doc: samordna_domain::ParsedCharter,
     /// The comparison with the template of its kind, if there is one.
     template_href: Option<String>,
+    /// The comparison with other versions, when there are any.
+    compare_href: Option<String>,
     template_summary: String,
     group: OrgLink,
     version: i64,
@@ -660,6 +662,8 @@ pub async fn charter(
         None => String::new(),
     };
     let page = CharterPage {
+        compare_href: (all.len() > 1)
+            .then(|| format!("{}/jamfor", version_href(&org.slug, version))),
         template_href: conformance
             .as_ref()
             .map(|_| format!("{}/mall", version_href(&org.slug, version))),

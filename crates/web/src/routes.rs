@@ -102,6 +102,12 @@ pub const ROUTES: &[RouteSpec] = &[
         |f| on(f, pages::charter),
     ),
     get(
+        "/grupper/{slug}/uppdragshandlingar/{version}/jamfor",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, conformance::compare),
+    ),
+    get(
         "/grupper/{slug}/uppdragshandlingar/{version}/mall",
         ReadPublished,
         GroupSlug,

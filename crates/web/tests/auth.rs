@@ -154,6 +154,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}/uppdragshandlingar/{version}"
             | "/grupper/{slug}/uppdragshandlingar/{version}/kalla"
             | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/jamfor"
             | "/arenden"
             | "/arenden/{slug}"
             | "/tillganglighet"
@@ -272,6 +273,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         }
         "/grupper/{slug}/uppdragshandlingar/{version}"
         | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/jamfor"
         | "/grupper/{slug}/uppdragshandlingar/{version}/kalla" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),

@@ -748,3 +748,86 @@ async fn a_charter_is_compared_with_its_template_section_by_section() {
     );
     db.close().await;
 }
+
+#[tokio::test]
+async fn two_versions_are_compared_section_by_section_inline_and_side_by_side() {
+    let (db, app) = app().await;
+    let one = "/grupper/samordningsrad-neurologi/uppdragshandlingar/1/jamfor";
+    let only = get(&app, one).await;
+    assert_eq!(
+        only.status,
+        StatusCode::NOT_FOUND,
+        "nothing to compare with yet"
+    );
+    // A revision: six to ten meetings a year, and a new duty.
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seeds/sor-neurologi-2026.txt"
+    ))
+    .unwrap();
+    let revised = seed
+        .replace(
+            "Mötesfrekvens: 4 till maximalt 8 ggr/år.",
+            "Mötesfrekvens: 6 till maximalt 10 ggr/år.",
+        )
+        .replace(
+            "- Nominera ordförande och ledamöter",
+            "- Följa upp väntetiderna i regionen.\n- Nominera ordförande och ledamöter",
+        )
+        .replace("reviderad juni 2026", "reviderad november 2026");
+    assert_ne!(revised, seed);
+    let doc = samordna_domain::parse_charter(&revised).unwrap();
+    db.store
+        .import_charter(
+            &doc,
+            &samordna_store::Source {
+                name: "sor-neurologi-2026-11.txt",
+                text: &revised,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    let inline = get(
+        &app,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/2/jamfor",
+    )
+    .await;
+    assert_eq!(inline.status, StatusCode::OK, "{}", inline.body);
+    let t = text(&inline.body);
+    assert!(t.contains("Version 2 jämförd med version 1"), "{t}");
+    assert!(
+        t.contains("Tillagt: Följa upp väntetiderna i regionen."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Borttaget: 4") || t.contains("Borttaget: 4 till"),
+        "{t}"
+    );
+    assert!(t.contains("Tillagt: 6"), "{t}");
+    assert!(t.contains("Oförändrat."), "untouched sections say so");
+    let side = get(
+        &app,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/2/jamfor?med=1&visning=sida",
+    )
+    .await;
+    let s = text(&side.body);
+    assert!(
+        s.contains("Version 1")
+            && s.contains("Version 2")
+            && s.contains("Visa ändringarna i löptext"),
+        "{s}"
+    );
+    assert!(side.body.contains("<del>") && side.body.contains("<ins>"));
+    // From the charter page.
+    let charter = get(
+        &app,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/2",
+    )
+    .await;
+    assert!(links_contains(
+        &charter.body,
+        "/grupper/samordningsrad-neurologi/uppdragshandlingar/2/jamfor"
+    ));
+    db.close().await;
+}
