@@ -22,6 +22,18 @@ pub struct Piece {
     pub text: String,
 }
 
+impl Piece {
+    /// In the old text only.
+    pub fn is_removed(&self) -> bool {
+        self.kind == PieceKind::Removed
+    }
+
+    /// In the new text only.
+    pub fn is_added(&self) -> bool {
+        self.kind == PieceKind::Added
+    }
+}
+
 /// The old text and the new one as runs of kept, removed and added words
 /// (neighbouring words of one fate joined into one piece).
 pub fn words(old: &str, new: &str) -> Vec<Piece> {

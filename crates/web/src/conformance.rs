@@ -38,15 +38,6 @@ struct ConformancePage {
     rows: Vec<Row>,
 }
 
-impl ConformancePage {
-    fn removed(p: &Piece) -> bool {
-        p.kind == PieceKind::Removed
-    }
-    fn added(p: &Piece) -> bool {
-        p.kind == PieceKind::Added
-    }
-}
-
 /// `GET /grupper/{slug}/uppdragshandlingar/{version}/mall`.
 pub async fn page(
     State(state): State<AppState>,
@@ -178,15 +169,6 @@ struct ComparePage {
     inline_href: String,
     side_href: String,
     legend: String,
-}
-
-impl ComparePage {
-    fn removed(p: &Piece) -> bool {
-        p.kind == PieceKind::Removed
-    }
-    fn added(p: &Piece) -> bool {
-        p.kind == PieceKind::Added
-    }
 }
 
 /// `GET /grupper/{slug}/uppdragshandlingar/{version}/jamfor`: what changed
