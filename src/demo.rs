@@ -533,6 +533,45 @@ pub async fn populate(store: &Store) -> Result<()> {
         }
     }
     follow_up(store, &accounts, today).await?;
+    distribute(store).await?;
+    Ok(())
+}
+
+/// The councils' charters in force were sent to their distribution lists through
+/// Samordna, delivered the day after the decision; neurologi's never reached its
+/// coordinator, on purpose (`charter-distribution`).
+async fn distribute(store: &Store) -> Result<()> {
+    use chrono::Duration;
+    for org in store.organizations().await? {
+        if !org.kind.is_governance_group() || org.placeholder {
+            continue;
+        }
+        let versions = store.charter_versions(Some(org.id)).await?;
+        let Some(v) = samordna_store::in_force(&versions) else {
+            continue;
+        };
+        let rows = store.distribute_charter(org.id, v.version, "demo").await?;
+        let at = v
+            .decision_date
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|d| d.and_utc() + Duration::days(1))
+            .unwrap_or_else(chrono::Utc::now)
+            .min(chrono::Utc::now());
+        for r in rows {
+            let broken = org.slug == "samordningsrad-neurologi"
+                && r.role == Some(samordna_domain::policy::MembershipRole::Koordinator);
+            if r.kind == samordna_store::DistributionKind::Mail && !broken {
+                store.distribution_delivered(r.id, "demo", at).await?;
+            }
+        }
+    }
+    // The queued mail of history is done: it was sent at the time, or (the one
+    // broken on purpose) never arrived.
+    for job in store.jobs().await? {
+        if job.kind == "mail.charter_distribution" && job.done_at.is_none() {
+            store.complete_job(job.id).await?;
+        }
+    }
     Ok(())
 }
 

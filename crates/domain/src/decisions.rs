@@ -283,9 +283,101 @@ pub fn distribution_recipients(doc: &ParsedCharter) -> Vec<String> {
         .collect()
 }
 
+/// Who an entry of a charter's distribution list (sändlista) denotes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Addressee {
+    /// Whoever holds `role` in the body named, by the name the list writes
+    /// (`None`: the group the charter is for).
+    Role {
+        role: crate::policy::MembershipRole,
+        body: Option<String>,
+    },
+    /// "…för uppdatering av förteckning…": the register, which the decision in
+    /// Samordna updates itself.
+    Register,
+    /// Someone the register cannot resolve (a person by name, an address): sent
+    /// by hand.
+    Unresolved,
+}
+
+/// The addressees of one distribution entry: "Ordförande samordningsråd för
+/// genomförande" → the group's chair; "Ordförande för samordningsråd barn" → SOR
+/// barn's chair; one entry naming two councils → both chairs; "… för
+/// uppdatering av förteckning …" → the register.
+pub fn addressees(entry: &str) -> Vec<Addressee> {
+    use crate::policy::MembershipRole;
+    let lower = entry.to_lowercase();
+    if lower.contains("förteckning") {
+        return vec![Addressee::Register];
+    }
+    let role = if lower.starts_with("ordförande") {
+        MembershipRole::Ordforande
+    } else if lower.starts_with("koordinator") {
+        MembershipRole::Koordinator
+    } else if lower.starts_with("kontaktperson") {
+        MembershipRole::Kontaktperson
+    } else {
+        return vec![Addressee::Unresolved];
+    };
+    let bodies = crate::names::find_council_mentions(entry);
+    if bodies.is_empty() {
+        return vec![Addressee::Role { role, body: None }];
+    }
+    bodies
+        .into_iter()
+        .map(|(name, _)| Addressee::Role {
+            role,
+            body: Some(name),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distribution_entries_name_roles_bodies_and_the_register() {
+        use crate::policy::MembershipRole::{Koordinator, Ordforande};
+        let neuro = charter("sor-neurologi-2026");
+        let all: Vec<Vec<Addressee>> = neuro.distribution.iter().map(|e| addressees(e)).collect();
+        assert_eq!(
+            all,
+            [
+                vec![Addressee::Role {
+                    role: Ordforande,
+                    body: None
+                }],
+                vec![Addressee::Role {
+                    role: Koordinator,
+                    body: None
+                }],
+                vec![Addressee::Register],
+            ]
+        );
+        let neo = charter("samordningsgrupp-neonatalvard-2023");
+        let to: Vec<Addressee> = neo
+            .distribution
+            .iter()
+            .flat_map(|e| addressees(e))
+            .collect();
+        assert_eq!(to.len(), 3, "{to:?}");
+        assert!(
+            to.iter().all(|a| matches!(
+                a,
+                Addressee::Role {
+                    role: Ordforande,
+                    body: Some(_)
+                }
+            )),
+            "{to:?}"
+        );
+        assert_eq!(
+            addressees("Anna Andersson, anna@example.se"),
+            [Addressee::Unresolved]
+        );
+    }
 
     fn charter(name: &str) -> ParsedCharter {
         let text = std::fs::read_to_string(format!(

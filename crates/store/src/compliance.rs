@@ -209,6 +209,11 @@ impl Store {
                 target: e.fields.target,
             })
             .collect();
+        // Where the version in force was sent, if it was sent through Samordna.
+        let charter_sent_to = match in_force(&versions) {
+            Some(v) => store.charter_sent_to(v.id).await?,
+            None => None,
+        };
         Ok(GroupFacts {
             slug: org.slug.clone(),
             name: org.name.clone(),
@@ -230,8 +235,7 @@ impl Store {
                 .unwrap_or(region.adjunct_limit),
             decisions: Some(decisions),
             escalations: Some(escalations),
-            // Where a decided charter was sent is not recorded yet.
-            charter_sent_to: None,
+            charter_sent_to,
         })
     }
 }

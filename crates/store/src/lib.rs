@@ -11,6 +11,7 @@ mod accounts;
 mod compliance;
 mod conn;
 mod decisions;
+mod distribution;
 mod escalations;
 mod filter;
 mod import;
@@ -38,6 +39,7 @@ pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;
 use conn::Conn;
 pub use decisions::*;
+pub use distribution::*;
 pub use escalations::*;
 pub use import::ImportCache;
 pub use jobs::*;
@@ -169,6 +171,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "decisions",
         sqlite: include_str!("../migrations/sqlite/0011_decisions.sql"),
         postgres: include_str!("../migrations/postgres/0011_decisions.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "distribution",
+        sqlite: include_str!("../migrations/sqlite/0012_distribution.sql"),
+        postgres: include_str!("../migrations/postgres/0012_distribution.sql"),
     },
 ];
 

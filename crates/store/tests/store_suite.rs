@@ -1769,6 +1769,7 @@ mod decisions {
         matters_move_through_their_kinds_statuses,
         actions_and_the_agenda_template_follow_the_meetings,
         a_form_sent_twice_at_once_records_once,
+        a_decided_charter_is_sent_to_its_list_once,
     );
 
     const NEONATAL: &str = "samordningsgrupp-for-neonatalvarden";
@@ -2589,6 +2590,105 @@ mod decisions {
             .unwrap();
         assert!(matches!(
             store.record_decision(&early, "kim").await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+
+    async fn a_decided_charter_is_sent_to_its_list_once(store: &Store) {
+        import_seeds(store).await;
+        let neuro = super::org(store, "samordningsrad-neurologi").await;
+        member(store, neuro.id, "Ordf", MembershipRole::Ordforande, None).await;
+        member(store, neuro.id, "Koord", MembershipRole::Koordinator, None).await;
+        let v = samordna_store::in_force(&store.charter_versions(Some(neuro.id)).await.unwrap())
+            .unwrap()
+            .clone();
+        // Never sent through Samordna: the rule cannot tell.
+        assert_eq!(store.charter_sent_to(v.id).await.unwrap(), None);
+        let cannot = {
+            let facts = store
+                .group_facts(&neuro, &RegionDefaults::default())
+                .await
+                .unwrap();
+            rules::check(&facts, d("2026-11-30")).into_iter().any(|o| {
+                matches!(
+                    o,
+                    Outcome::CannotCheck {
+                        rule: RuleId::CharterDistribution,
+                        ..
+                    }
+                )
+            })
+        };
+        assert!(cannot);
+        let rows = store
+            .distribute_charter(neuro.id, v.version, "kim")
+            .await
+            .unwrap();
+        use samordna_store::DistributionKind::{Mail, Register};
+        assert_eq!(
+            rows.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [Mail, Mail, Register]
+        );
+        assert!(rows
+            .iter()
+            .filter(|r| r.kind == Mail)
+            .all(|r| r.organization_id == Some(neuro.id)));
+        let jobs = |store: &Store| {
+            let store = store.clone();
+            async move {
+                store
+                    .jobs()
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|j| j.kind == "mail.charter_distribution")
+                    .count()
+            }
+        };
+        assert_eq!(jobs(store).await, 2);
+        // Again: nothing more.
+        assert_eq!(
+            store
+                .distribute_charter(neuro.id, v.version, "kim")
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        assert_eq!(jobs(store).await, 2);
+        // Queued is not sent: the rule names the chair's and coordinator's entries.
+        let finding = |store: &Store| {
+            let store = store.clone();
+            let neuro = neuro.clone();
+            async move {
+                let facts = store
+                    .group_facts(&neuro, &RegionDefaults::default())
+                    .await
+                    .unwrap();
+                rules::check(&facts, d("2026-11-30"))
+                    .into_iter()
+                    .find_map(|o| match o {
+                        Outcome::Finding(f) if f.rule == RuleId::CharterDistribution => Some(f),
+                        _ => None,
+                    })
+            }
+        };
+        assert!(finding(store).await.is_some());
+        for r in rows.iter().filter(|r| r.kind == Mail) {
+            store
+                .distribution_delivered(r.id, "a@b", Utc::now())
+                .await
+                .unwrap();
+        }
+        assert!(
+            finding(store).await.is_none(),
+            "delivered to all on the list"
+        );
+        assert_eq!(store.charter_sent_to(v.id).await.unwrap().unwrap().len(), 3);
+        // An undecided charter is not sent.
+        let ratt = super::org(store, "samordningsrad-rattspsykiatri").await;
+        assert!(matches!(
+            store.distribute_charter(ratt.id, 1, "kim").await,
             Err(StoreError::Conflict(_))
         ));
     }

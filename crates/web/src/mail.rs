@@ -84,6 +84,9 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
     if job.kind == "mail.action_overdue" {
         return action_reminder(state, job).await;
     }
+    if job.kind == "mail.charter_distribution" {
+        return charter_mail(state, job).await;
+    }
     let meeting_id = job.payload["meeting_id"]
         .as_i64()
         .ok_or("jobbet saknar möte")?;
@@ -238,6 +241,71 @@ fn message_id(state: &AppState, job: &Job) -> String {
     format!("<samordna.job.{}@{host}>", job.id)
 }
 
+/// A decided charter to one addressee of its distribution list: the holders of
+/// the role in the body the entry names, with the document's text and a link.
+async fn charter_mail(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
+    let store = &state.store;
+    let id = job.payload["distribution_id"]
+        .as_i64()
+        .ok_or("jobbet saknar mottagare")?;
+    let (Some(org_id), Some(version)) = (
+        job.payload["organization_id"].as_i64(),
+        job.payload["version"].as_i64(),
+    ) else {
+        return Err("jobbet saknar uppdragshandling".into());
+    };
+    let Some(row) = store
+        .distribution_row(id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Ok(None);
+    };
+    if row.delivered_at.is_some() {
+        return Ok(None);
+    }
+    let (Some(to_org), Some(role)) = (row.organization_id, row.role) else {
+        return Ok(None);
+    };
+    let body_org = store
+        .organization(to_org)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("mottagaren finns inte")?;
+    let group = store
+        .organization(org_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("gruppen finns inte")?;
+    let doc = store
+        .charter_document(org_id, version)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("uppdragshandlingen finns inte")?;
+    let source = store
+        .charter_source(org_id, version)
+        .await
+        .map_err(|e| e.to_string())?
+        .map(|(_, text)| text)
+        .unwrap_or_default();
+    let base = state.settings.public_url.trim_end_matches('/');
+    let decided = doc
+        .meta
+        .decision_date
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    Ok(Some(Mail {
+        message_id: message_id(state, job),
+        to: recipients(store, &body_org, Some(&[role])).await?,
+        subject: format!("Uppdragshandling: {} (beslutad {decided})", doc.meta.title),
+        body: format!(
+            "Uppdragshandlingen för {} är beslutad {decided}. Den skickas till dig enligt sändlistan: {}.\n\nLäs den i Samordna: {base}/grupper/{}/uppdragshandlingar/{version}\n\n----\n{source}\n",
+            group.name, row.entry, group.slug
+        ),
+    })
+    .filter(|m| !m.to.is_empty()))
+}
+
 /// A reminder to the owner of an overdue action, unless it is done since.
 async fn action_reminder(state: &AppState, job: &Job) -> Result<Option<Mail>, String> {
     let store = &state.store;
@@ -387,6 +455,16 @@ pub async fn run_due(state: &AppState) -> usize {
 /// What a sent mail leaves in the register: a decision's notice is a delivery
 /// record for the body told (the `decision-not-communicated` rule reads it).
 async fn delivered(state: &AppState, job: &Job, mail: &Mail) -> Result<(), String> {
+    if job.kind == "mail.charter_distribution" {
+        if let Some(id) = job.payload["distribution_id"].as_i64() {
+            state
+                .store
+                .distribution_delivered(id, &mail.to.join(", "), Utc::now())
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
     if job.kind == "mail.decision_notice" {
         let (Some(d), Some(o)) = (
             job.payload["decision_id"].as_i64(),

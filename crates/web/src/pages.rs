@@ -606,6 +606,11 @@ struct CharterPage {
     template_href: Option<String>,
     /// The comparison with other versions, when there are any.
     compare_href: Option<String>,
+    /// What was sent to the distribution list: (entry, body, status).
+    sent: Vec<(String, String, String)>,
+    /// The visitor may send a decided version to its list.
+    can_send: bool,
+    csrf: String,
     template_summary: String,
     group: OrgLink,
     version: i64,
@@ -628,6 +633,7 @@ struct CharterPage {
 
 pub async fn charter(
     State(state): State<AppState>,
+    axum::Extension(visitor): axum::Extension<crate::request::Visitor>,
     Path((slug, version)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("register");
@@ -661,7 +667,32 @@ pub async fn charter(
         ),
         None => String::new(),
     };
+    let sent = state
+        .store
+        .charter_distribution(doc.meta.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let status = match (r.kind, r.delivered_at) {
+                (samordna_store::DistributionKind::Register, _) => t.t("distribution-register"),
+                (samordna_store::DistributionKind::Manual, _) => t.t("distribution-manual"),
+                (_, Some(at)) => t.t1("distribution-delivered", "date", at.format("%Y-%m-%d")),
+                (_, None) => t.t("distribution-queued"),
+            };
+            (r.entry, r.organization.unwrap_or_default(), status)
+        })
+        .collect();
+    let can_send = crate::auth::may(
+        &state,
+        &visitor,
+        samordna_domain::policy::Action::EditGroup,
+        Some(&org),
+    )
+    .await;
     let page = CharterPage {
+        sent,
+        can_send,
+        csrf: visitor.csrf(),
         compare_href: (all.len() > 1)
             .then(|| format!("{}/jamfor", version_href(&org.slug, version))),
         template_href: conformance
@@ -829,6 +860,25 @@ pub async fn case(
         documents,
         pager,
     })
+}
+
+/// `POST /grupper/{slug}/uppdragshandlingar/{version}/skicka`: sends a decided
+/// version to its distribution list through the mail queue, once.
+pub async fn charter_send(
+    State(state): State<AppState>,
+    axum::Extension(visitor): axum::Extension<crate::request::Visitor>,
+    Path((slug, version)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let version = parse_version(&version)?;
+    let org = state.group(&slug).await?;
+    state
+        .store
+        .distribute_charter(org.id, version, &visitor.actor())
+        .await?;
+    Ok(
+        axum::response::Redirect::to(&format!("{}#utskick", version_href(&slug, version)))
+            .into_response(),
+    )
 }
 
 #[derive(Template)]

@@ -101,6 +101,12 @@ pub const ROUTES: &[RouteSpec] = &[
         GroupSlug,
         |f| on(f, pages::charter),
     ),
+    post(
+        "/grupper/{slug}/uppdragshandlingar/{version}/skicka",
+        EditGroup,
+        GroupSlug,
+        |f| on(f, pages::charter_send),
+    ),
     get(
         "/grupper/{slug}/uppdragshandlingar/{version}/jamfor",
         ReadPublished,

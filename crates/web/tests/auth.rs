@@ -182,7 +182,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             _,
             "/grupper/{slug}/redigera"
             | "/grupper/{slug}/undantag"
-            | "/grupper/{slug}/undantag/{id}/avsluta",
+            | "/grupper/{slug}/undantag/{id}/avsluta"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/skicka",
         )
         | ("PUT", "/api/v1/organizations/{slug}") => EditGroup,
         (_, "/grupper/{slug}/medlemmar/ny" | "/medlemskap/{id}/redigera") => EditMemberships,
@@ -274,6 +275,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/grupper/{slug}/uppdragshandlingar/{version}"
         | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
         | "/grupper/{slug}/uppdragshandlingar/{version}/jamfor"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/skicka"
         | "/grupper/{slug}/uppdragshandlingar/{version}/kalla" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),

@@ -807,3 +807,50 @@ async fn forms_refuse_what_they_never_offered_and_say_so_on_their_page() {
     );
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_decided_charter_is_sent_to_its_list_from_its_page() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neuro = store
+        .organization_by_slug("samordningsrad-neurologi")
+        .await
+        .unwrap()
+        .unwrap();
+    let kim = member(store, neuro.id, "Kim", MembershipRole::Koordinator, None).await;
+    member(store, neuro.id, "Olle", MembershipRole::Ordforande, None).await;
+    let app = samordna_web::router(store.clone());
+    let mut coordinator = as_person(store, "kim@region.example", Some(kim)).await;
+    let mut anonymous = Browser::default();
+    let page = "/grupper/samordningsrad-neurologi/uppdragshandlingar/1";
+    let before = text(&coordinator.get(&app, page).await.body);
+    assert!(
+        before.contains("har inte skickats genom Samordna")
+            && before.contains("Skicka till sändlistan"),
+        "{before}"
+    );
+    assert!(!text(&anonymous.get(&app, page).await.body).contains("Skicka till sändlistan"));
+    let r = coordinator.post(&app, &format!("{page}/skicka"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let after = text(&anonymous.get(&app, page).await.body);
+    assert!(
+        after.contains("köad") && after.contains("uppfylls av registret"),
+        "{after}"
+    );
+    assert!(!after.contains("Skicka till sändlistan"));
+    // An undecided version is not sent.
+    let undecided = coordinator
+        .post(
+            &app,
+            "/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1/skicka",
+            &[],
+        )
+        .await;
+    assert_eq!(
+        undecided.status,
+        StatusCode::FORBIDDEN,
+        "not this coordinator's group"
+    );
+    db.close().await;
+}
