@@ -1311,6 +1311,124 @@ async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
     );
 }
 
+/// A decided charter sent to its distribution list from the portal reaches the
+/// chairs its list names, through the real binary and a real SMTP server; each
+/// delivery is recorded and `charter-distribution` then reports nothing for it.
+#[tokio::test]
+async fn a_decided_charter_is_mailed_to_its_distribution_list() {
+    use samordna_web::testing::{free_port, messages, start_smtp};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("dist.db").display());
+    assert!(run(&["--db", &db, "demo", "load"]).status.success());
+    // A revision of the neonatal charter, decided, imported as a file.
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/seeds/samordningsgrupp-neonatalvard-2023.txt"
+    ))
+    .unwrap();
+    let revised = seed
+        .replace(
+            "Datum för beslut: 2023-06-21",
+            "Datum för beslut: 2026-11-02",
+        )
+        .replace("Datum 2023-06-21", "Datum 2026-11-02");
+    let file = dir.path().join("neonatal-2026.txt");
+    std::fs::write(&file, &revised).unwrap();
+    let out = run(&["--db", &db, "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let slug = "samordningsgrupp-for-neonatalvarden";
+    let org = store.organization_by_slug(slug).await.unwrap().unwrap();
+    let v = samordna_store::in_force(&store.charter_versions(Some(org.id)).await.unwrap())
+        .unwrap()
+        .clone();
+    assert_eq!(v.version, 2, "the revision is in force");
+    let smtp = start_smtp(free_port(), &dir.path().join("maildir"));
+    let port = smtp.port.to_string();
+    let (_server, base) = start_serve(
+        &db,
+        &[
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &port,
+            "--smtp-plain",
+            "--mail-interval",
+            "1",
+        ],
+    );
+    wait_until_queue_empty(&store, 60).await;
+    let before = messages(&smtp.maildir).len();
+    let coordinator = Visit::sign_in(
+        &base,
+        &format!("koordinator.{slug}@demo.samordna.example"),
+        "samordna-demo-2026",
+    )
+    .await;
+    let page = format!("/grupper/{slug}/uppdragshandlingar/2");
+    coordinator
+        .post(&page, &format!("{page}/skicka"), &[])
+        .await;
+    wait_until_queue_empty(&store, 60).await;
+    let sent = messages(&smtp.maildir);
+    let charters: Vec<_> = sent[before..]
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap()
+                .starts_with("Uppdragshandling: ")
+        })
+        .collect();
+    // "Ordförande för SOR barn" and "ordförande för SOR kvinnosjukdomar … och SOR
+    // anestesi …": three chairs, each once.
+    assert_eq!(charters.len(), 3, "{charters:?}");
+    let today = chrono::Utc::now().date_naive();
+    for row in store.charter_distribution(v.id).await.unwrap() {
+        assert!(row.delivered_at.is_some(), "{} delivered", row.entry);
+        let body = row.organization_id.unwrap();
+        let chair = store
+            .memberships(Some(body), None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| {
+                m.is_current(today)
+                    && m.fields.role == samordna_domain::policy::MembershipRole::Ordforande
+            })
+            .unwrap();
+        let email = store
+            .person(chair.fields.person_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .fields
+            .email
+            .unwrap();
+        assert!(
+            charters.iter().any(|m| m["to"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x == email.as_str())),
+            "{email} got the charter"
+        );
+    }
+    assert!(
+        charters[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Syfte med uppdraget"),
+        "the text comes along"
+    );
+    let out = run(&["--db", &db, "check", "--group", slug, "--json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "charter-distribution"),
+        "{findings:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_same_document_again_is_no_new_version_and_the_newer_document_is_in_force() {
     let dir = tempfile::tempdir().unwrap();
