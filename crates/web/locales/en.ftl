@@ -857,3 +857,4 @@ distribution-register = fulfilled by the register
 distribution-manual = sent by hand
 distribution-queued = queued
 distribution-delivered = delivered { $date }
+matters-mine = Only my matters

@@ -848,3 +848,4 @@ distribution-register = uppfylls av registret
 distribution-manual = skickas manuellt
 distribution-queued = köad
 distribution-delivered = levererad { $date }
+matters-mine = Bara mina ärenden

@@ -47,6 +47,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// A filter's value from the query string: empty means no filter; a value that
+/// is none of the choices is a 400 naming the parameter and the value, like any
+/// unreadable parameter.
+pub fn choice<T: std::str::FromStr>(param: &str, value: &str) -> Result<Option<T>, AppError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value.parse::<T>().map(Some).map_err(|_| {
+        AppError::BadRequest(current_tr().args(
+            "error-bad-query",
+            &[
+                ("param", crate::i18n::Arg::Text(param.to_string())),
+                ("value", crate::i18n::Arg::Text(value.to_string())),
+            ],
+        ))
+    })
+}
+
 /// A JSON request body as `T`. A body that is not JSON, or a field missing or of
 /// the wrong kind, is a 400 naming the field.
 pub struct JsonBody<T>(pub T);

@@ -42,6 +42,9 @@ pub struct ListQuery {
     /// `alla` shows ended matters too.
     #[serde(default)]
     visa: String,
+    /// `ja`: only the visitor's own.
+    #[serde(default)]
+    mina: String,
     sida: Option<usize>,
 }
 
@@ -77,6 +80,9 @@ struct ListPage {
     statuses: Vec<Choice>,
     senast: String,
     all: bool,
+    /// The visitor has a person in the register (so "mine" means something).
+    can_mine: bool,
+    mine: bool,
     rows: Vec<Row>,
     summary: String,
     pager: Option<Pager>,
@@ -93,12 +99,19 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("matters");
     let t = c.t;
+    // "Mina": the visitor's own matters.
+    let mine = q.mina == "ja";
+    let me = v.account().and_then(|a| a.person_id);
     let filter = MatterFilter {
         organization_id: group.as_ref().map(|g| g.id),
-        kind: q.typ.parse().ok(),
-        status: q.status.parse().ok(),
-        owner_person_id: q.ansvarig.parse().ok(),
-        due_by: q.senast.parse().ok(),
+        kind: crate::extract::choice("typ", &q.typ)?,
+        status: crate::extract::choice("status", &q.status)?,
+        owner_person_id: if mine {
+            Some(me.unwrap_or(-1))
+        } else {
+            crate::extract::choice("ansvarig", &q.ansvarig)?
+        },
+        due_by: crate::extract::choice("senast", &q.senast)?,
         open_only: q.visa != "alla" && q.status.is_empty(),
     };
     let total = state.store.matter_count(&filter).await? as usize;
@@ -143,8 +156,8 @@ async fn list_page(
         None => "/grupparenden".to_string(),
     };
     let base = format!(
-        "{action}?typ={}&status={}&ansvarig={}&senast={}&visa={}",
-        q.typ, q.status, q.ansvarig, q.senast, q.visa
+        "{action}?typ={}&status={}&ansvarig={}&senast={}&visa={}&mina={}",
+        q.typ, q.status, q.ansvarig, q.senast, q.visa, q.mina
     );
     let new_href = match &group {
         Some(g) if auth::may(state, v, Action::ManageMatters, Some(g)).await => {
@@ -176,6 +189,8 @@ async fn list_page(
         ),
         senast: q.senast.clone(),
         all: q.visa == "alla",
+        can_mine: me.is_some(),
+        mine,
         summary: t.n1("matters-count", "count", total as i64),
         pager: paging.pager(&t, &base),
         rows,

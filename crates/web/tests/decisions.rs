@@ -678,12 +678,24 @@ async fn matters_are_opened_moved_and_listed() {
         StatusCode::BAD_REQUEST,
         "a matter of no group of this meeting"
     );
-    let bad = anonymous.get(&app, "/grupparenden?senast=igår").await;
-    assert_eq!(
-        bad.status,
-        StatusCode::OK,
-        "an unreadable date filters nothing"
-    );
+    // A filter value that is none of the choices is named, not ignored.
+    for (uri, param) in [
+        ("/grupparenden?senast=igår", "senast"),
+        ("/grupparenden?typ=remiss", "typ"),
+        ("/beslut?grund=zzz", "grund"),
+        ("/beslut?forankring=kanske", "forankring"),
+    ] {
+        let bad = anonymous.get(&app, uri).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(
+            text(&bad.body).contains(param),
+            "{uri}: {}",
+            text(&bad.body)
+        );
+    }
+    // "Only mine": the coordinator owns the remiss.
+    let mine = text(&coordinator.get(&app, "/grupparenden?mina=ja").await.body);
+    assert!(mine.contains("Remiss: prematuritet"), "{mine}");
     db.close().await;
 }
 

@@ -70,8 +70,22 @@ async fn log_page(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("decisions");
     let t = c.t;
-    let basis = q.grund.parse::<Basis>().ok();
-    let topic = q.amne.parse::<Topic>().ok();
+    let basis: Option<Basis> = crate::extract::choice("grund", &q.grund)?;
+    let topic: Option<Topic> = crate::extract::choice("amne", &q.amne)?;
+    for (param, value, allowed) in [
+        ("forankring", &q.forankring, &["klar", "utestaende"][..]),
+        ("eskalerat", &q.eskalerat, &["ja", "nej"][..]),
+    ] {
+        if !value.is_empty() && !allowed.contains(&value.as_str()) {
+            return Err(AppError::BadRequest(c.t.args(
+                "error-bad-query",
+                &[
+                    ("param", Arg::Text(param.into())),
+                    ("value", Arg::Text(value.clone())),
+                ],
+            )));
+        }
+    }
     // Inside the group its decisions show before the minutes are published.
     let internal = match &group {
         Some(g) => auth::may(state, v, Action::ReadGroupInternal, Some(g)).await,
