@@ -18,6 +18,7 @@ pub mod normalize;
 pub mod parse;
 pub mod policy;
 pub mod quotes;
+pub mod render;
 pub mod rules;
 pub mod templates;
 mod text;
