@@ -7,6 +7,7 @@
 pub mod collation;
 pub mod decisions;
 pub mod diff;
+pub mod drafts;
 pub mod holidays;
 pub mod import;
 pub mod matters;

@@ -12,6 +12,7 @@ mod compliance;
 mod conn;
 mod decisions;
 mod distribution;
+mod drafts;
 mod escalations;
 mod filter;
 mod import;
@@ -40,6 +41,7 @@ pub use conn::one_group;
 use conn::Conn;
 pub use decisions::*;
 pub use distribution::*;
+pub use drafts::*;
 pub use escalations::*;
 pub use import::ImportCache;
 pub use jobs::*;
@@ -177,6 +179,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "distribution",
         sqlite: include_str!("../migrations/sqlite/0012_distribution.sql"),
         postgres: include_str!("../migrations/postgres/0012_distribution.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "drafts",
+        sqlite: include_str!("../migrations/sqlite/0013_drafts.sql"),
+        postgres: include_str!("../migrations/postgres/0013_drafts.sql"),
     },
 ];
 
