@@ -150,10 +150,14 @@ pub enum Action {
     /// consultation (a representative for their own administration; the
     /// handler checks which).
     RecordAnchoring,
+    /// Read a charter draft: the group and the director.
+    ReadDrafts,
+    /// Decide a submitted charter draft (the director the charters name).
+    DecideCharter,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 21] = [
         Action::ReadPublished,
         Action::ReadPeople,
         Action::EditGroup,
@@ -173,6 +177,8 @@ impl Action {
         Action::PublishMinutes,
         Action::ManageMatters,
         Action::RecordAnchoring,
+        Action::ReadDrafts,
+        Action::DecideCharter,
     ];
 }
 
@@ -182,7 +188,7 @@ use Role::*;
 /// coordinator, chair and contact person, the groups that report to it).
 /// `Anonymous` on `ReadPublished` and `ReadPeople` is further subject to the
 /// installation's setting (default: published content only).
-pub const POLICY: [(Action, &[Role]); 19] = [
+pub const POLICY: [(Action, &[Role]); 21] = [
     (
         Action::ReadPublished,
         &[
@@ -233,6 +239,11 @@ pub const POLICY: [(Action, &[Role]); 19] = [
         Action::RecordAnchoring,
         &[Member, Chair, Coordinator, Admin],
     ),
+    (
+        Action::ReadDrafts,
+        &[Member, Chair, Coordinator, ContactPerson, Director, Admin],
+    ),
+    (Action::DecideCharter, &[Director]),
     (
         Action::OwnAccount,
         &[

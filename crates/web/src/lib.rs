@@ -22,6 +22,7 @@ pub mod config;
 mod conformance;
 mod decisions;
 mod download;
+mod drafts;
 mod edit;
 mod error;
 mod exceptions;

@@ -283,6 +283,12 @@ fn version_href(slug: &str, version: i64) -> String {
 struct GroupPage {
     /// How the charter shown follows its template: (summary, comparison).
     template: Option<(String, String)>,
+    /// The group's open draft, for who may read drafts.
+    draft_href: Option<String>,
+    /// The visitor may start a revision (posted to `{self_href}/utkast`).
+    can_revise: bool,
+    self_href: String,
+    csrf: String,
     c: Chrome,
     name: String,
     kind: String,
@@ -538,8 +544,28 @@ pub async fn group(
     } else {
         None
     };
+    let draft_href = if crate::auth::may(
+        &state,
+        &visitor,
+        samordna_domain::policy::Action::ReadDrafts,
+        Some(org),
+    )
+    .await
+    {
+        state
+            .store
+            .open_draft(org.id)
+            .await?
+            .map(|d| format!("/grupper/{}/utkast/{}", org.slug, d.id))
+    } else {
+        None
+    };
     let page = GroupPage {
         template,
+        draft_href,
+        can_revise: may_edit,
+        self_href: OrgLink::from(org).href(),
+        csrf: visitor.csrf(),
         findings,
         members,
         former,

@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
-    admin, api, compliance, conformance, decisions, edit, exceptions, matters, meetings, orgchart,
-    pages, session, tasks,
+    admin, api, compliance, conformance, decisions, drafts, edit, exceptions, matters, meetings,
+    orgchart, pages, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -100,6 +100,30 @@ pub const ROUTES: &[RouteSpec] = &[
         ReadPublished,
         GroupSlug,
         |f| on(f, pages::charter),
+    ),
+    post("/grupper/{slug}/utkast", EditGroup, GroupSlug, |f| {
+        on(f, drafts::start)
+    }),
+    get("/grupper/{slug}/utkast/{id}", ReadDrafts, GroupSlug, |f| {
+        on(f, drafts::show)
+    }),
+    post(
+        "/grupper/{slug}/utkast/{id}/spara",
+        EditGroup,
+        GroupSlug,
+        |f| on(f, drafts::save),
+    ),
+    post(
+        "/grupper/{slug}/utkast/{id}/skicka",
+        EditGroup,
+        GroupSlug,
+        |f| on(f, drafts::submit),
+    ),
+    post(
+        "/grupper/{slug}/utkast/{id}/besluta",
+        DecideCharter,
+        GroupSlug,
+        |f| on(f, drafts::decide),
     ),
     post(
         "/grupper/{slug}/uppdragshandlingar/{version}/skicka",

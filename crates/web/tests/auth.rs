@@ -242,6 +242,14 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}/grupparenden/{id}",
         ) => ReadPublished,
         ("POST", "/grupper/{slug}/beslut/{id}/forankring") => RecordAnchoring,
+        ("GET", "/grupper/{slug}/utkast/{id}") => ReadDrafts,
+        ("POST", "/grupper/{slug}/utkast/{id}/besluta") => DecideCharter,
+        (
+            "POST",
+            "/grupper/{slug}/utkast"
+            | "/grupper/{slug}/utkast/{id}/spara"
+            | "/grupper/{slug}/utkast/{id}/skicka",
+        ) => EditGroup,
         (
             _,
             "/grupper/{slug}/beslut/{id}/skicka-igen"
@@ -281,6 +289,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             .replace("{version}", "1"),
         "/arenden/{slug}" => "/arenden/rs-2023-04038".into(),
         "/grupper/{slug}/beslut"
+        | "/grupper/{slug}/utkast"
         | "/grupper/{slug}/eskalera"
         | "/grupper/{slug}/grupparenden"
         | "/grupper/{slug}/grupparenden/ny"
@@ -288,6 +297,10 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
         }
         "/grupper/{slug}/beslut/{id}"
+        | "/grupper/{slug}/utkast/{id}"
+        | "/grupper/{slug}/utkast/{id}/spara"
+        | "/grupper/{slug}/utkast/{id}/skicka"
+        | "/grupper/{slug}/utkast/{id}/besluta"
         | "/grupper/{slug}/beslut/{id}/forankring"
         | "/grupper/{slug}/beslut/{id}/skicka-igen"
         | "/grupper/{slug}/grupparenden/{id}"

@@ -866,3 +866,153 @@ async fn a_decided_charter_is_sent_to_its_list_from_its_page() {
     );
     db.close().await;
 }
+
+#[tokio::test]
+async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force() {
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    import_seeds(store).await;
+    let neuro = store
+        .organization_by_slug("samordningsrad-neurologi")
+        .await
+        .unwrap()
+        .unwrap();
+    let kim = member(store, neuro.id, "Kim", MembershipRole::Koordinator, None).await;
+    let app = samordna_web::router(store.clone());
+    let mut coordinator = as_person(store, "kim@region.example", Some(kim)).await;
+    let (_, director_cookie) =
+        testing::signed_in(store, "dir@region.example", Some("director"), None).await;
+    let (k, v) = director_cookie.split_once('=').unwrap();
+    let mut director = Browser {
+        cookies: HashMap::from([(k.to_string(), v.to_string())]),
+        csrf: "csrf".into(),
+    };
+    let mut reader = as_person(store, "reader@region.example", None).await;
+    let group = "/grupper/samordningsrad-neurologi";
+    assert!(text(&coordinator.get(&app, group).await.body).contains("Ny revision"));
+    let r = coordinator
+        .post(&app, &format!("{group}/utkast"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let draft = r.location().to_string();
+    // Twice: the same draft.
+    assert_eq!(
+        coordinator
+            .post(&app, &format!("{group}/utkast"), &[])
+            .await
+            .location(),
+        draft
+    );
+    assert_eq!(
+        reader.get(&app, &draft).await.status,
+        StatusCode::FORBIDDEN,
+        "not public"
+    );
+    let d = store.open_draft(neuro.id).await.unwrap().unwrap();
+    let work = d
+        .content
+        .sections
+        .iter()
+        .position(|s| s.heading == "Arbetsorganisation")
+        .unwrap();
+    let body = samordna_domain::drafts::section_body(&d.content.sections[work])
+        .replace("4 till maximalt 8 ggr/år", "6 till maximalt 10 ggr/år");
+    let field = format!("section-{work}");
+    let version = d.row_version.to_string();
+    let r = coordinator
+        .post(
+            &app,
+            &format!("{draft}/spara"),
+            &[
+                ("title", &d.content.title),
+                (&field, &body),
+                ("row_version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    // A stale save is refused, the first one kept.
+    let stale = coordinator
+        .post(
+            &app,
+            &format!("{draft}/spara"),
+            &[("title", "Annat"), ("row_version", &version)],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let page = text(&coordinator.get(&app, &draft).await.body);
+    assert!(
+        page.contains("6 till maximalt 10 ggr/år") && page.contains("ändrat"),
+        "{page}"
+    );
+    let d = store.draft(d.id).await.unwrap().unwrap();
+    coordinator
+        .post(
+            &app,
+            &format!("{draft}/skicka"),
+            &[("row_version", &d.row_version.to_string())],
+        )
+        .await;
+    // Submitted: no longer editable; the coordinator cannot decide.
+    let d = store.draft(d.id).await.unwrap().unwrap();
+    let version = d.row_version.to_string();
+    assert_eq!(
+        coordinator
+            .post(
+                &app,
+                &format!("{draft}/besluta"),
+                &[
+                    ("date", "2026-11-20"),
+                    ("name", "X"),
+                    ("row_version", &version)
+                ]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let view = text(&director.get(&app, &draft).await.body);
+    assert!(
+        view.contains("Inskickat för beslut") && view.contains("Tillagt: 6"),
+        "the change, word by word: {view}"
+    );
+    let r = director
+        .post(
+            &app,
+            &format!("{draft}/besluta"),
+            &[
+                ("date", "2026-11-20"),
+                ("name", "Jonas Claesson"),
+                ("title", "Hälso- och sjukvårdsdirektör"),
+                ("row_version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    assert_eq!(r.location(), format!("{group}/uppdragshandlingar/2"));
+    // In force, with the real decision date, and the frequency read from it.
+    let versions = store.charter_versions(Some(neuro.id)).await.unwrap();
+    let in_force = samordna_store::in_force(&versions).unwrap();
+    assert_eq!(
+        (in_force.version, in_force.decision_date),
+        (2, Some("2026-11-20".parse().unwrap()))
+    );
+    let doc = store.charter_document(neuro.id, 2).await.unwrap().unwrap();
+    let f = doc.content.meeting_frequency.unwrap();
+    assert_eq!((f.min, f.max), (Some(6), Some(10)));
+    let charter = text(
+        &reader
+            .get(&app, &format!("{group}/uppdragshandlingar/2"))
+            .await
+            .body,
+    );
+    assert!(
+        charter.contains("Datum för beslut: 2026-11-20"),
+        "{charter}"
+    );
+    assert!(
+        store.open_draft(neuro.id).await.unwrap().is_none(),
+        "the draft is decided"
+    );
+    db.close().await;
+}

@@ -1,0 +1,301 @@
+//! Charter drafts in the portal (issue 13): a coordinator starts a revision from
+//! the version in force, edits the title and each section, sees what changed,
+//! submits it; the director decides it, and it is the version in force.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::Utc;
+use samordna_domain::diff::Piece;
+use samordna_domain::parse::NameAndTitle;
+use samordna_domain::policy::Action;
+use samordna_domain::templates::{self, SectionStatus};
+use samordna_store::{Draft, DraftStatus, Organization};
+
+use crate::auth;
+use crate::chrome::Chrome;
+use crate::error::AppError;
+use crate::forms::{Errors, Form, Posted, Posts};
+use crate::i18n::current_tr;
+use crate::request::Visitor;
+use crate::state::AppState;
+use crate::view::OrgLink;
+
+/// A section of the draft: heading, body as edited, and what changed.
+struct SectionRow {
+    index: usize,
+    heading: String,
+    body: String,
+    changed: bool,
+    pieces: Vec<Piece>,
+}
+
+#[derive(Template)]
+#[template(path = "draft.html")]
+struct DraftPage {
+    c: Chrome,
+    group: OrgLink,
+    id: i64,
+    title: String,
+    status: String,
+    editable: bool,
+    can_edit: bool,
+    can_decide: bool,
+    submitted: bool,
+    row_version: i64,
+    base_version: Option<i64>,
+    sections: Vec<SectionRow>,
+    csrf: String,
+    today: String,
+    decider: String,
+    error: Option<String>,
+}
+
+async fn draft_of(
+    state: &AppState,
+    slug: &str,
+    id: &str,
+) -> Result<(Organization, Draft), AppError> {
+    let org = state.group(slug).await?;
+    let missing = || AppError::NotFound(current_tr().t("error-no-draft"));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let d = state
+        .store
+        .draft(id)
+        .await?
+        .filter(|d| d.organization_id == org.id)
+        .ok_or_else(missing)?;
+    Ok((org, d))
+}
+
+async fn page(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let (org, d) = draft_of(state, slug, id).await?;
+    let c = Chrome::new("register");
+    let t = c.t;
+    // What changed against the version revised.
+    let base = match d.base_version {
+        Some(b) => state
+            .store
+            .charter_document(org.id, b)
+            .await?
+            .map(|x| x.content),
+        None => None,
+    };
+    let changes = base
+        .as_ref()
+        .map(|b| templates::compare_sections(b, &d.content, false))
+        .unwrap_or_default();
+    let sections = d
+        .content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, s)| {
+            let change = changes.iter().find(|x| x.heading == s.heading);
+            let (changed, pieces) = match change.map(|x| &x.status) {
+                Some(SectionStatus::Deviates { pieces, .. }) => (true, pieces.clone()),
+                Some(SectionStatus::Spelling { .. }) | Some(SectionStatus::Extra) => {
+                    (true, Vec::new())
+                }
+                None if base.is_some() => (true, Vec::new()),
+                _ => (false, Vec::new()),
+            };
+            SectionRow {
+                index,
+                heading: s.heading.clone(),
+                body: samordna_domain::drafts::section_body(s),
+                changed,
+                pieces,
+            }
+        })
+        .collect();
+    let can_edit = auth::may(state, v, Action::EditGroup, Some(&org)).await;
+    let can_decide = auth::may(state, v, Action::DecideCharter, Some(&org)).await;
+    let page = DraftPage {
+        group: OrgLink::from(&org),
+        id: d.id,
+        title: d.content.title.clone(),
+        status: t.t(&format!("draft-status-{}", d.status.as_str())),
+        editable: d.status == DraftStatus::Draft,
+        submitted: d.status == DraftStatus::Submitted,
+        can_edit,
+        can_decide,
+        row_version: d.row_version,
+        base_version: d.base_version,
+        sections,
+        csrf: v.csrf(),
+        today: Utc::now().date_naive().to_string(),
+        decider: v.account().map(|a| a.name.clone()).unwrap_or_default(),
+        error: error.clone(),
+        c,
+    };
+    let html = crate::render::page(&page)?;
+    Ok(match error {
+        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
+        None => html,
+    })
+}
+
+/// `POST /grupper/{slug}/utkast`: a revision of the version in force (or, with
+/// none, a new charter from the template of the group's kind); the group's open
+/// draft if it has one.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let org = state.group(&slug).await?;
+    if let Some(d) = state.store.open_draft(org.id).await? {
+        return Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{}", d.id)).into_response());
+    }
+    let versions = state.store.charter_versions(Some(org.id)).await?;
+    let base =
+        samordna_store::in_force(&versions).or_else(|| versions.iter().max_by_key(|x| x.version));
+    let (content, base_version, template) = match base {
+        Some(b) => {
+            let doc = state
+                .store
+                .charter_document(org.id, b.version)
+                .await?
+                .ok_or_else(|| AppError::Internal("versionen saknar innehåll".into()))?;
+            (
+                samordna_domain::drafts::revision_of(&doc.content),
+                Some(b.version),
+                None,
+            )
+        }
+        None => {
+            let t = samordna_domain::templates::TEMPLATES
+                .iter()
+                .find(|t| t.kind == org.kind)
+                .ok_or_else(|| AppError::Conflict(current_tr().t("error-no-template")))?;
+            let area = org.area.clone().unwrap_or_else(|| org.name.to_lowercase());
+            let doc = t
+                .instantiate(&area)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            (samordna_domain::drafts::revision_of(&doc), None, Some(t.id))
+        }
+    };
+    let id = state
+        .store
+        .start_draft(org.id, base_version, template, &content, &v.actor())
+        .await?;
+    Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{id}")).into_response())
+}
+
+/// `GET /grupper/{slug}/utkast/{id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    page(&state, &v, &slug, &id, None).await
+}
+
+/// `POST /grupper/{slug}/utkast/{id}/spara`: `title`, `section-N` bodies, `row_version`.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (_, d) = draft_of(&state, &slug, &id).await?;
+    let t = current_tr();
+    let p = Posted(p);
+    let version = p.row_version()?;
+    if version != d.row_version {
+        return Err(AppError::Conflict(t.t("error-draft-stale")));
+    }
+    let title = p.get("title").trim().to_string();
+    if title.is_empty() {
+        let why = t.t1("error-required", "field", t.t("draft-title"));
+        return page(&state, &v, &slug, &id, Some(why)).await;
+    }
+    let bodies: Vec<(String, String)> = d
+        .content
+        .sections
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            p.opt(&format!("section-{i}"))
+                .map(|b| (s.heading.clone(), b))
+        })
+        .collect();
+    if bodies
+        .iter()
+        .any(|(_, b)| !samordna_domain::matters::fits(b, 4 * samordna_domain::matters::TEXT_MAX))
+    {
+        return page(&state, &v, &slug, &id, Some(t.t("error-too-long"))).await;
+    }
+    let content = match samordna_domain::drafts::apply_edits(&d.content, &title, &bodies) {
+        Ok(c) => c,
+        Err(e) => {
+            return page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(t.t1("error-draft-unreadable", "detail", e)),
+            )
+            .await
+        }
+    };
+    state
+        .store
+        .save_draft(d.id, version, &content, &v.actor())
+        .await?;
+    Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{}", d.id)).into_response())
+}
+
+/// `POST /grupper/{slug}/utkast/{id}/skicka`: submitted for decision.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (_, d) = draft_of(&state, &slug, &id).await?;
+    let version = Posted(p).row_version()?;
+    state.store.submit_draft(d.id, version, &v.actor()).await?;
+    Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{}", d.id)).into_response())
+}
+
+/// `POST /grupper/{slug}/utkast/{id}/besluta`: the director decides (`date`,
+/// `name`, `title`); the decided version is in force.
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let (_, d) = draft_of(&state, &slug, &id).await?;
+    let t = current_tr();
+    let p = Posted(p);
+    let version = p.row_version()?;
+    let mut e = Errors::default();
+    let date = p.date(&t, &mut e, "date");
+    let name = p.get("name").trim().to_string();
+    let Some(date) = date.filter(|d| *d <= Utc::now().date_naive()) else {
+        return page(&state, &v, &slug, &id, Some(t.t("error-decision-date"))).await;
+    };
+    if name.is_empty() {
+        let why = t.t1("error-required", "field", t.t("draft-decider"));
+        return page(&state, &v, &slug, &id, Some(why)).await;
+    }
+    let by = NameAndTitle {
+        name,
+        title: p.opt("title").map(|x| x.trim().to_string()),
+    };
+    let decided = state
+        .store
+        .decide_draft(d.id, version, date, by, &v.actor())
+        .await?;
+    Ok(Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{decided}")).into_response())
+}
