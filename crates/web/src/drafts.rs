@@ -136,11 +136,8 @@ async fn page(
         error: error.clone(),
         c,
     };
-    let html = crate::render::page(&page)?;
-    Ok(match error {
-        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
-        None => html,
-    })
+    let refused = error.is_some();
+    crate::render::page_after_form(&page, refused)
 }
 
 /// `POST /grupper/{slug}/utkast`: a revision of the version in force (or, with

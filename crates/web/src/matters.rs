@@ -589,11 +589,8 @@ async fn matter_page(
         m,
         c,
     };
-    let html = crate::render::page(&page)?;
-    Ok(match error {
-        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
-        None => html,
-    })
+    let refused = error.is_some();
+    crate::render::page_after_form(&page, refused)
 }
 
 /// `POST /grupper/{slug}/grupparenden/{id}/status`: moves the matter (`status`,

@@ -180,21 +180,21 @@ pub(crate) async fn tasks_page(
         .collect();
     let (open, answered): (Vec<Question>, Vec<Question>) =
         questions.into_iter().partition(|q| q.open);
-    let html = crate::render::page(&TasksPage {
-        linked: person.is_some(),
-        questions: open,
-        answered,
-        actions,
-        anchoring,
-        targets,
-        csrf: v.csrf(),
-        error: error.clone(),
-        c,
-    })?;
-    Ok(match error {
-        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
-        None => html,
-    })
+    let refused = error.is_some();
+    crate::render::page_after_form(
+        &TasksPage {
+            linked: person.is_some(),
+            questions: open,
+            answered,
+            actions,
+            anchoring,
+            targets,
+            csrf: v.csrf(),
+            error,
+            c,
+        },
+        refused,
+    )
 }
 
 /// `POST /atgarder/{id}/klar`: the owner (or who manages the group's matters)

@@ -3,7 +3,7 @@
 use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use chrono::Utc;
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
@@ -367,11 +367,8 @@ pub(crate) async fn show_page(
         csrf: v.csrf(),
         c,
     };
-    let html = crate::render::page(&page)?;
-    Ok(match error {
-        Some(_) => (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response(),
-        None => html,
-    })
+    let refused = error.is_some();
+    crate::render::page_after_form(&page, refused)
 }
 
 /// Records who attended: ticked members, and substitutes and guests by name.
