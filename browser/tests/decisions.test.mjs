@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startServer, startBrowser, newPage, repo, assertAccessible as clean, signIn as signInAs } from '../lib/harness.mjs';
 
 const ADMIN = { email: 'rut@region.example', name: 'Rut Registerhållare', role: 'admin', password: 'ett långt och hemligt lösenord' };
+const DIRECTOR = { email: 'dora@region.example', name: 'Dora Direktör', role: 'director', password: 'ett långt och hemligt lösenord' };
 const PASSWORD = 'ett annat långt lösenord';
 const DEMO = 'samordna-demo-2026';
 const GROUP = '/grupper/samordningsgrupp-for-neonatalvarden';
@@ -19,7 +20,7 @@ const demo = (role, slug) => `${role}.${slug}@demo.samordna.example`;
 let server;
 let browser;
 before(async () => {
-  server = await startServer({ users: [ADMIN] });
+  server = await startServer({ users: [ADMIN, DIRECTOR] });
   browser = await startBrowser();
 });
 after(async () => {
@@ -195,4 +196,39 @@ test('group matters: opened, moved, found by kind', async () => {
   await kim.goto(server.base + '/grupparenden?typ=remissvar');
   assert.match(await kim.locator('main').innerText(), /Remiss: nationellt vårdförlopp prematuritet/);
   await clean(kim, 'matters filtered');
+});
+
+test('a revision drafted, submitted, decided by the director and sent to its list', async () => {
+  const kim = await signIn(demo('koordinator', 'samordningsgrupp-for-neonatalvarden'));
+  await kim.goto(server.base + GROUP);
+  await kim.getByRole('button', { name: 'Ny revision' }).click();
+  assert.match(await kim.locator('h1').innerText(), /^Utkast: /);
+  await clean(kim, 'draft page, coordinator');
+  const purpose = kim.getByLabel('Syfte med uppdraget');
+  await purpose.fill((await purpose.inputValue()) + ' Gruppen följer även upp transporterna av nyfödda.');
+  await kim.getByRole('button', { name: 'Spara utkastet' }).click();
+  assert.match(await kim.locator('main').innerText(), /ändrat/);
+  await kim.getByRole('button', { name: 'Skicka för beslut' }).click();
+  assert.match(await kim.locator('main').innerText(), /Inskickat för beslut/);
+
+  // The director sees what changed, word by word, and decides.
+  const dora = await signIn(DIRECTOR.email, DIRECTOR.password);
+  await dora.goto(server.base + GROUP);
+  await dora.getByRole('link', { name: 'Öppna utkastet' }).click();
+  assert.match(await dora.locator('ins').first().innerText(), /transporterna av nyfödda/);
+  await clean(dora, 'draft page, director');
+  await dora.getByLabel('Beslutsfattarens titel').fill('Hälso- och sjukvårdsdirektör');
+  await dora.getByRole('button', { name: 'Besluta' }).click();
+  assert.match(new URL(dora.url()).pathname, /\/uppdragshandlingar\/2$/);
+  const today = new Date().toISOString().slice(0, 10);
+  assert.match(await dora.locator('main').innerText(), new RegExp(`Datum för beslut: ${today}`));
+  await clean(dora, 'the decided version');
+
+  // In force; the coordinator sends it to its distribution list.
+  await kim.goto(server.base + GROUP + '/uppdragshandlingar/2');
+  await kim.getByRole('button', { name: 'Skicka till sändlistan' }).click();
+  assert.match(await kim.locator('section[aria-labelledby="utskick"]').innerText(), /köad/);
+  await clean(kim, 'the version sent');
+  await dora.getByRole('link', { name: 'English' }).click();
+  await clean(dora, 'the decided version in English');
 });
