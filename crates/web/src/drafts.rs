@@ -265,7 +265,8 @@ pub async fn submit(
 }
 
 /// `POST /grupper/{slug}/utkast/{id}/besluta`: the director decides (`date`,
-/// `name`, `title`); the decided version is in force.
+/// `name`, `title`); the decided version is in force and is sent to its
+/// distribution list through the mail queue.
 pub async fn decide(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
@@ -293,6 +294,11 @@ pub async fn decide(
     let decided = state
         .store
         .decide_draft(d.id, version, date, by, &v.actor())
+        .await?;
+    // On decision the charter goes to its distribution list (issue 13, item 5).
+    state
+        .store
+        .distribute_charter(d.organization_id, decided, &v.actor())
         .await?;
     Ok(Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{decided}")).into_response())
 }

@@ -1014,5 +1014,15 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         store.open_draft(neuro.id).await.unwrap().is_none(),
         "the draft is decided"
     );
+    // The decision sent it to its list: the chair's and coordinator's entries
+    // queued, the register's own update fulfilled.
+    let sent = store.charter_distribution(doc.meta.id).await.unwrap();
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(store
+        .jobs()
+        .await
+        .unwrap()
+        .iter()
+        .any(|j| j.kind == "mail.charter_distribution"));
     db.close().await;
 }
