@@ -283,6 +283,8 @@ impl Store {
         }
         let mut content = d.content.clone();
         content.decision.date = Some(date);
+        // The document is dated the day it is decided.
+        content.date = Some(date);
         content.decision.decided_by = Some(decided_by);
         let text = samordna_domain::render::charter_text(&content);
         let parsed = samordna_domain::parse_charter(&text).map_err(|e| {

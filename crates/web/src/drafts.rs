@@ -220,9 +220,12 @@ pub async fn save(
         .sections
         .iter()
         .enumerate()
+        // A field sent empty empties its section; one not sent leaves it.
         .filter_map(|(i, s)| {
-            p.opt(&format!("section-{i}"))
-                .map(|b| (s.heading.clone(), b))
+            let name = format!("section-{i}");
+            p.0.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, b)| (s.heading.clone(), b.clone()))
         })
         .collect();
     if bodies

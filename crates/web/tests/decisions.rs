@@ -940,6 +940,29 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         )
         .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
+    // A section sent empty is emptied.
+    let d1 = store.draft(d.id).await.unwrap().unwrap();
+    let comm = d1
+        .content
+        .sections
+        .iter()
+        .position(|s| s.heading == "Kommunikation")
+        .unwrap();
+    let comm_field = format!("section-{comm}");
+    let r = coordinator
+        .post(
+            &app,
+            &format!("{draft}/spara"),
+            &[
+                ("title", &d1.content.title),
+                (&comm_field, ""),
+                ("row_version", &d1.row_version.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    let d2 = store.draft(d.id).await.unwrap().unwrap();
+    assert!(d2.content.sections[comm].blocks.is_empty(), "emptied");
     let page = text(&coordinator.get(&app, &draft).await.body);
     assert!(
         page.contains("6 till maximalt 10 ggr/år") && page.contains("ändrat"),
@@ -997,6 +1020,8 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         (in_force.version, in_force.decision_date),
         (2, Some("2026-11-20".parse().unwrap()))
     );
+    // Dated the day it was decided, not the day of the version it revised.
+    assert_eq!(in_force.document_date, Some("2026-11-20".parse().unwrap()));
     let doc = store.charter_document(neuro.id, 2).await.unwrap().unwrap();
     let f = doc.content.meeting_frequency.unwrap();
     assert_eq!((f.min, f.max), (Some(6), Some(10)));
