@@ -346,50 +346,65 @@ impl Store {
         Ok(v.pop())
     }
 
-    /// Reads the anchoring and notifications of each decision (two statements
-    /// per decision, by primary key).
+    /// Reads the anchoring and notifications of the decisions (two statements
+    /// per batch of up to 500 decisions, by index).
     async fn fill_decisions(&self, ds: &mut [Decision]) -> Result<(), StoreError> {
-        for d in ds.iter_mut() {
-            let id = d.id;
-            let (binds, notes) = with_conn!(self, |c| {
-                let binds = sqlx::query("SELECT da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id WHERE da.decision_id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *c)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        Ok(Anchoring {
+        use std::collections::HashMap;
+        let mut binds: HashMap<i64, Vec<Anchoring>> = HashMap::new();
+        let mut notes: HashMap<i64, Vec<Notification>> = HashMap::new();
+        // Two statements per batch of decisions, not two per decision: a log or
+        // the dashboard reads many at once.
+        for chunk in ds.chunks(500) {
+            let ids: Vec<i64> = chunk.iter().map(|d| d.id).collect();
+            let list = (1..=ids.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let binds_sql = format!("SELECT da.decision_id, da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id WHERE da.decision_id IN ({list})");
+            let notes_sql = format!("SELECT n.decision_id, n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id WHERE n.decision_id IN ({list})");
+            with_conn!(self, |c| {
+                let mut q = sqlx::query(&binds_sql);
+                for id in &ids {
+                    q = q.bind(id);
+                }
+                for r in q.fetch_all(&mut *c).await? {
+                    binds
+                        .entry(r.try_get("decision_id")?)
+                        .or_default()
+                        .push(Anchoring {
                             administration_id: r.try_get("administration_id")?,
                             administration: r.try_get("name")?,
                             anchored_on: r.try_get("anchored_on")?,
                             union_consulted_on: r.try_get("union_consulted_on")?,
                             recorded_by: r.try_get("recorded_by")?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                let notes = sqlx::query("SELECT n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id WHERE n.decision_id = $1")
-                    .bind(id)
-                    .fetch_all(&mut *c)
-                    .await?
-                    .iter()
-                    .map(|r| {
-                        Ok(Notification {
+                        });
+                }
+                let mut q = sqlx::query(&notes_sql);
+                for id in &ids {
+                    q = q.bind(id);
+                }
+                for r in q.fetch_all(&mut *c).await? {
+                    notes
+                        .entry(r.try_get("decision_id")?)
+                        .or_default()
+                        .push(Notification {
                             organization_id: r.try_get("organization_id")?,
                             organization: r.try_get("name")?,
                             queued_at: r.try_get("queued_at")?,
                             delivered_at: r.try_get("delivered_at")?,
                             recipients: r.try_get("recipients")?,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, StoreError>>()?;
-                Ok::<_, StoreError>((binds, notes))
+                        });
+                }
+                Ok::<_, StoreError>(())
             })?;
-            let mut binds = binds;
-            samordna_domain::collation::sort_by(&mut binds, |a| &a.administration);
-            let mut notes = notes;
-            samordna_domain::collation::sort_by(&mut notes, |n| &n.organization);
-            d.binds = binds;
-            d.notifications = notes;
+        }
+        for d in ds.iter_mut() {
+            let mut b = binds.remove(&d.id).unwrap_or_default();
+            samordna_domain::collation::sort_by(&mut b, |a| &a.administration);
+            let mut n = notes.remove(&d.id).unwrap_or_default();
+            samordna_domain::collation::sort_by(&mut n, |x| &x.organization);
+            d.binds = b;
+            d.notifications = n;
         }
         Ok(())
     }
