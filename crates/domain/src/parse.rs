@@ -261,6 +261,25 @@ fn classify(line: &Line) -> Option<Mark> {
     None
 }
 
+/// What each line is. A line that reads like a heading but runs on into a line
+/// in lower case is the start of a wrapped sentence ("Samband och
+/// gränsdragningar till andra grupper är specifikt för respektive" /
+/// "ansvarsområde. …"), as text extracted from a PDF has it.
+fn marks_of(lines: &[Line]) -> Vec<Option<Mark>> {
+    let mut marks: Vec<Option<Mark>> = lines.iter().map(classify).collect();
+    for i in 0..marks.len() {
+        if matches!(marks[i], Some(Mark::Section { .. }))
+            && lines
+                .get(i + 1)
+                .and_then(|l| l.text.trim().chars().next())
+                .is_some_and(char::is_lowercase)
+        {
+            marks[i] = None;
+        }
+    }
+    marks
+}
+
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?:^|\s)(Datum|Diarienummer|Dnr|Ansvarsområde|Uppdragsgivare|Uppdragstagare|Handläggare|Telefon|E-post)(?:\s*:|\s+(?:[A-ZÅÄÖ]{2,5}\s*\d{4}|\d{4}-\d{2}-\d{2}))",
@@ -464,7 +483,7 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
             reason: "filen är tom".into(),
         });
     }
-    let marks: Vec<Option<Mark>> = lines.iter().map(classify).collect();
+    let marks = marks_of(&lines);
     let Some(first) = marks
         .iter()
         .position(|m| matches!(m, Some(Mark::Section { .. })))
@@ -542,8 +561,9 @@ pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
             keys.push(key);
         }
     };
-    for line in body {
-        match (zone, classify(&line)) {
+    let body_marks = marks_of(&body);
+    for (line, mark) in body.into_iter().zip(body_marks) {
+        match (zone, mark) {
             (0, Some(Mark::Section { key, parent })) => {
                 flush(current.take(), &mut sections, &mut keys);
                 let heading = line

@@ -1,0 +1,124 @@
+//! Each seed rendered to PDF and to DOCX and read back parses to the same
+//! charter as its text (issue 13, items 6 and 7).
+
+use samordna_documents::{docx, extract, pdf};
+use samordna_domain::{parse_charter, ParsedCharter};
+
+/// What a rendering must keep: everything but the warnings of extraction.
+fn content(mut d: ParsedCharter) -> ParsedCharter {
+    d.warnings.clear();
+    d
+}
+
+fn seeds() -> Vec<(String, ParsedCharter)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seeds");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((name, parse_charter(&text).unwrap()));
+        }
+    }
+    assert_eq!(out.len(), 5, "every seed");
+    out
+}
+
+fn same(name: &str, format: &str, text: &str, original: &ParsedCharter) {
+    if std::env::var("DUMP").is_ok() {
+        std::fs::write(format!("/tmp/{name}.{format}.txt"), text).unwrap();
+    }
+    let again = parse_charter(text).unwrap_or_else(|e| panic!("{name} via {format}: {e}\n{text}"));
+    let (a, b) = (content(again), content(original.clone()));
+    if a != b {
+        let (a, b) = (format!("{a:#?}"), format!("{b:#?}"));
+        let first = a
+            .lines()
+            .zip(b.lines())
+            .find(|(x, y)| x != y)
+            .map(|(x, y)| format!("read back: {x}\noriginal:  {y}"));
+        panic!(
+            "{name} via {format} reads back otherwise\n{}\n---\n{text}",
+            first.unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn every_seed_as_pdf_reads_back_as_the_same_charter() {
+    for (name, doc) in seeds() {
+        let bytes = pdf::charter_pdf(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.starts_with(b"%PDF-"), "{name}");
+        if std::env::var("DUMP").is_ok() {
+            std::fs::write(format!("/tmp/{name}.pdf"), &bytes).unwrap();
+        }
+        let (kind, text) = extract::charter_text_of(&bytes).unwrap();
+        assert_eq!(kind, extract::Kind::Pdf);
+        same(&name, "PDF", &text, &doc);
+    }
+}
+
+#[test]
+fn every_seed_as_docx_reads_back_as_the_same_charter() {
+    for (name, doc) in seeds() {
+        let bytes = docx::charter_docx(&doc).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (kind, text) = extract::charter_text_of(&bytes).unwrap();
+        assert_eq!(kind, extract::Kind::Docx);
+        same(&name, "DOCX", &text, &doc);
+    }
+}
+
+#[test]
+fn what_is_not_a_charter_file_is_named() {
+    use samordna_documents::DocumentError as E;
+    assert!(matches!(extract::charter_text_of(b""), Err(E::Empty)));
+    assert!(matches!(extract::charter_text_of(b"  \n"), Err(E::Empty)));
+    // A PNG's signature and header.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+    assert!(matches!(extract::charter_text_of(png), Err(E::UnknownKind)));
+    let big = vec![b'a'; extract::MAX_BYTES + 1];
+    assert!(matches!(
+        extract::charter_text_of(&big),
+        Err(E::TooLarge { .. })
+    ));
+    // A ZIP that is not a Word document.
+    assert!(matches!(
+        extract::charter_text_of(b"PK\x03\x04garbage"),
+        Err(E::Unreadable { .. })
+    ));
+    assert!(matches!(
+        extract::charter_text_of(b"%PDF-1.7\nnot really"),
+        Err(E::Unreadable { .. } | E::NoText)
+    ));
+}
+
+/// Every seed's PDF passes `scripts/pdfa-check` (qpdf through pikepdf: the
+/// PDF/A-2a and PDF/UA-1 markers, structure tree, language, embedded fonts).
+#[test]
+fn every_seed_as_pdf_passes_the_pdfa_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (name, doc) in seeds() {
+        let path = dir.path().join(name.replace(".txt", ".pdf"));
+        std::fs::write(&path, pdf::charter_pdf(&doc).unwrap()).unwrap();
+        files.push(path);
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pdfa-check");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .args(&files)
+        .output()
+        .expect("python3 runs (scripts/test installs pikepdf)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok")).count(),
+        5,
+        "{report}"
+    );
+}
