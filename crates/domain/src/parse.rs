@@ -267,14 +267,14 @@ fn classify(line: &Line) -> Option<Mark> {
 /// "ansvarsområde. …"), as text extracted from a PDF has it.
 fn marks_of(lines: &[Line]) -> Vec<Option<Mark>> {
     let mut marks: Vec<Option<Mark>> = lines.iter().map(classify).collect();
-    for i in 0..marks.len() {
-        if matches!(marks[i], Some(Mark::Section { .. }))
+    for (i, mark) in marks.iter_mut().enumerate() {
+        if matches!(mark, Some(Mark::Section { .. }))
             && lines
                 .get(i + 1)
                 .and_then(|l| l.text.trim().chars().next())
                 .is_some_and(char::is_lowercase)
         {
-            marks[i] = None;
+            *mark = None;
         }
     }
     marks
