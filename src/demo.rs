@@ -37,7 +37,15 @@ pub async fn load(store: &Store) -> Result<bool> {
         let doc =
             samordna_domain::parse_charter(text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         store
-            .import_charter(&doc, &Source { name, text }, "demo")
+            .import_charter(
+                &doc,
+                &Source {
+                    name,
+                    text,
+                    file: None,
+                },
+                "demo",
+            )
             .await
             .with_context(|| format!("kunde inte importera {name}"))?;
     }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use samordna_store::{ImportChange, Source, Store};
+use samordna_documents::extract::{self, Kind};
+use samordna_store::{ImportChange, Source, SourceFile, Store};
 
 /// Reads a file as UTF-8 text, with a clear error for anything else.
 pub fn read_text(path: &Path) -> Result<String> {
@@ -20,13 +21,29 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// The text of a charter file and, for a PDF or DOCX, the original to keep:
+/// what the file is, is read from its content (`samordna_documents::extract`).
+pub fn read_document(path: &Path) -> Result<(String, Option<(Kind, Vec<u8>)>)> {
+    let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
+    match extract::kind_of(&bytes) {
+        Ok(Kind::Text) | Err(samordna_documents::DocumentError::UnknownKind) => {
+            Ok((read_text(path)?, None))
+        }
+        Ok(kind) => {
+            let (_, text) = extract::charter_text_of(&bytes)?;
+            Ok((text, Some((kind, bytes))))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn is_document(path: &Path) -> bool {
     matches!(
         path.extension()
             .and_then(|e| e.to_str())
             .map(str::to_lowercase)
             .as_deref(),
-        Some("txt" | "md" | "markdown")
+        Some("txt" | "md" | "markdown" | "pdf" | "docx")
     )
 }
 
@@ -88,8 +105,12 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
         );
         bar.set_message(name.clone());
         let outcome = async {
-            let text = read_text(path)?;
+            let (text, original) = read_document(path)?;
             let doc = samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let file = original.as_ref().map(|(kind, bytes)| SourceFile {
+                media_type: kind.media_type(),
+                bytes,
+            });
             Ok::<_, anyhow::Error>(
                 store
                     .import_charter_with(
@@ -98,6 +119,7 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
                         &Source {
                             name: &name,
                             text: &text,
+                            file,
                         },
                         actor,
                     )

@@ -338,8 +338,9 @@ fn main() -> ExitCode {
 
 /// `samordna parse FILE`: JSON on stdout, or one line on stderr and exit 1.
 fn parse(file: &std::path::Path) -> ExitCode {
-    let result = import::read_text(file)
-        .and_then(|text| samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}")));
+    let result = import::read_document(file).and_then(|(text, _)| {
+        samordna_domain::parse_charter(&text).map_err(|e| anyhow::anyhow!("{e}"))
+    });
     match result {
         Ok(doc) => {
             println!(

@@ -189,6 +189,12 @@ pub(crate) trait Conn: Send {
         position: i64,
     ) -> impl Future<Output = R<()>> + Send;
     fn insert_audit(&mut self, e: &NewAudit<'_>) -> impl Future<Output = R<()>> + Send;
+    /// Keeps the original file of a charter version (`charter_source_files`).
+    fn insert_source_file(
+        &mut self,
+        version_id: i64,
+        file: &SourceFile<'_>,
+    ) -> impl Future<Output = R<()>> + Send;
     /// How many events the audit log holds (it only grows).
     fn audit_event_count(&mut self) -> impl Future<Output = R<i64>> + Send;
 }
@@ -728,6 +734,18 @@ macro_rules! backend {
                         .bind(version_id)
                         .bind(registry_number)
                         .bind(position)
+                        .execute(&mut *self)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn insert_source_file(&mut self, version_id: i64, file: &SourceFile<'_>) -> R<()> {
+                    sqlx::query("INSERT INTO charter_source_files (charter_version_id, media_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(version_id)
+                        .bind(file.media_type)
+                        .bind(file.bytes.len() as i64)
+                        .bind(crate::import::sha256_hex_bytes(file.bytes))
+                        .bind(file.bytes)
                         .execute(&mut *self)
                         .await?;
                     Ok(())

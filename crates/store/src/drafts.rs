@@ -299,6 +299,7 @@ impl Store {
                 &crate::Source {
                     name: &name,
                     text: &text,
+                    file: None,
                 },
                 actor,
             )

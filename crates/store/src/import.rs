@@ -50,7 +50,12 @@ async fn directory<C: Conn>(c: &mut C) -> Result<Directory, StoreError> {
 }
 
 pub(crate) fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+    sha256_hex_bytes(text.as_bytes())
+}
+
+/// SHA-256 of `bytes` in lower-case hex: the checksum of every stored file.
+pub(crate) fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
@@ -187,6 +192,7 @@ pub(crate) async fn import<C: Conn>(
     let source = &Source {
         name: source.name,
         text: &text,
+        file: source.file,
     };
     let sha = sha256_hex(source.text);
     let org_name = doc.organization.name.as_str();
@@ -272,6 +278,9 @@ pub(crate) async fn import<C: Conn>(
     for (i, r) in doc.references.iter().enumerate() {
         c.insert_reference(version_id, &r.to_string(), i as i64)
             .await?;
+    }
+    if let Some(file) = &source.file {
+        c.insert_source_file(version_id, file).await?;
     }
     let detail = format!(
         "version {number} av uppdragshandlingen för {org_name} från {}",

@@ -186,6 +186,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_drafts.sql"),
         postgres: include_str!("../migrations/postgres/0013_drafts.sql"),
     },
+    Migration {
+        version: 14,
+        name: "source_files",
+        sqlite: include_str!("../migrations/sqlite/0014_source_files.sql"),
+        postgres: include_str!("../migrations/postgres/0014_source_files.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]
@@ -570,6 +576,33 @@ impl Store {
     ) -> Result<Option<(String, String)>, StoreError> {
         let found = with_conn!(self, |c| c.version_content(organization_id, version).await)?;
         Ok(found.map(|(meta, _, text)| (meta.source_name, text)))
+    }
+
+    /// The original file of a charter version, when it was read from a PDF or
+    /// DOCX: (media type, bytes).
+    pub async fn charter_source_file(
+        &self,
+        organization_id: i64,
+        version: i64,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        with_conn!(self, |c| {
+            let row = sqlx::query(
+                "SELECT f.media_type, f.data FROM charter_source_files f
+                 JOIN charter_versions v ON v.id = f.charter_version_id
+                 WHERE v.organization_id = $1 AND v.version = $2",
+            )
+            .bind(organization_id)
+            .bind(version)
+            .fetch_optional(&mut *c)
+            .await?;
+            row.map(|r| {
+                Ok((
+                    sqlx::Row::try_get(&r, "media_type")?,
+                    sqlx::Row::try_get(&r, "data")?,
+                ))
+            })
+            .transpose()
+        })
     }
 
     pub async fn references_of(&self, version_id: i64) -> Result<Vec<String>, StoreError> {

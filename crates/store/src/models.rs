@@ -149,8 +149,20 @@ pub enum ImportChange {
 /// A document as it was read from disk.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
+    /// The file name as the user gave it.
     pub name: &'a str,
+    /// The text the parser read (for a PDF or DOCX, the text extracted from it).
     pub text: &'a str,
+    /// The original file when it was not plain text, kept as the source.
+    pub file: Option<SourceFile<'a>>,
+}
+
+/// An original PDF or DOCX a charter version was read from.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// `application/pdf` or the DOCX media type.
+    pub media_type: &'a str,
+    pub bytes: &'a [u8],
 }
 
 /// One group with what its page shows of its neighbourhood (`Store::group_view`).

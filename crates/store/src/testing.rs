@@ -152,6 +152,7 @@ pub async fn import_seeds(store: &Store) {
                 &crate::Source {
                     name: &name,
                     text: &text,
+                    file: None,
                 },
                 "test",
             )

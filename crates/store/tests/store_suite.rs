@@ -60,7 +60,15 @@ fn seed(name: &str) -> String {
 async fn import(store: &Store, name: &str, text: &str) -> ImportChange {
     let doc = parse_charter(text).unwrap();
     store
-        .import_charter(&doc, &Source { name, text }, "test")
+        .import_charter(
+            &doc,
+            &Source {
+                name,
+                text,
+                file: None,
+            },
+            "test",
+        )
         .await
         .unwrap()
         .change
@@ -389,6 +397,7 @@ async fn failed_import_leaves_nothing_behind(store: &Store) {
             &Source {
                 name: "n.txt",
                 text: &text,
+                file: None,
             },
             "test",
         )
@@ -515,7 +524,16 @@ async fn a_kept_directory_sees_every_change_to_the_register(store: &Store) {
     let mut import = async |name: &str, text: &str| {
         let doc = parse_charter(text).unwrap();
         store
-            .import_charter_with(&mut cache, &doc, &Source { name, text }, "test")
+            .import_charter_with(
+                &mut cache,
+                &doc,
+                &Source {
+                    name,
+                    text,
+                    file: None,
+                },
+                "test",
+            )
             .await
             .unwrap()
     };
@@ -584,6 +602,7 @@ async fn a_kept_directory_sees_every_change_to_the_register(store: &Store) {
     let source = Source {
         name: "f.txt",
         text: &neonatal,
+        file: None,
     };
     let failed = store
         .import_charter_with(&mut cache, &doc, &source, "test")

@@ -59,6 +59,8 @@ struct Header {
 #[template(path = "compliance.html")]
 struct Page {
     c: Chrome,
+    /// The visitor may import charter files (the register keeper, a director).
+    can_import: bool,
     headers: Vec<Header>,
     /// The last column: how the charter in force follows its template.
     template_header: String,
@@ -314,7 +316,15 @@ pub async fn dashboard(
     } else {
         t.t1("compliance-not-yet", "rules", not_checked.join(", "))
     };
+    let can_import = crate::auth::may(
+        &state,
+        &v,
+        samordna_domain::policy::Action::CreateGroup,
+        None,
+    )
+    .await;
     crate::render::page(&Page {
+        can_import,
         headers,
         template_header: t.t("col-template"),
         sorted_by,

@@ -21,6 +21,7 @@ mod compliance;
 pub mod config;
 mod conformance;
 mod decisions;
+mod documents;
 mod download;
 mod drafts;
 mod edit;

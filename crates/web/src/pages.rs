@@ -54,7 +54,7 @@ pub async fn method_not_allowed() -> Response {
 
 use crate::state::no_group;
 
-fn no_version(version: impl ToString) -> AppError {
+pub(crate) fn no_version(version: impl ToString) -> AppError {
     AppError::NotFound(tr().t1("error-no-version", "version", version))
 }
 
@@ -616,7 +616,7 @@ pub async fn group(
     render(&page)
 }
 
-fn parse_version(raw: &str) -> Result<i64, AppError> {
+pub(crate) fn parse_version(raw: &str) -> Result<i64, AppError> {
     raw.parse::<i64>()
         .ok()
         .filter(|n| *n > 0)
@@ -627,6 +627,8 @@ fn parse_version(raw: &str) -> Result<i64, AppError> {
 #[template(path = "charter.html")]
 struct CharterPage {
     c: Chrome,
+    /// The version's address; its PDF and DOCX are at `…/pdf` and `…/docx`.
+    files_href: String,
     doc: samordna_domain::ParsedCharter,
     /// The comparison with the template of its kind, if there is one.
     template_href: Option<String>,
@@ -755,6 +757,7 @@ pub async fn charter(
         references,
         source_name: meta.source_name.clone(),
         source_href: format!("{}/kalla", version_href(&org.slug, version)),
+        files_href: version_href(&org.slug, version),
         imported: t.t1(
             "charter-source-as-imported",
             "date",
@@ -777,6 +780,26 @@ pub async fn charter_source(
         .charter_source(org.id, version)
         .await?
         .ok_or_else(|| no_version(version))?;
+    // A version read from a PDF or DOCX has its original kept: that is the source.
+    if let Some((media, bytes)) = state.store.charter_source_file(org.id, version).await? {
+        return Ok((
+            StatusCode::OK,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_str(&media).unwrap_or(
+                        axum::http::HeaderValue::from_static("application/octet-stream"),
+                    ),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    crate::download::disposition(crate::download::Disposition::Attachment, &name),
+                ),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     Ok((
         StatusCode::OK,
         [

@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
-    admin, api, compliance, conformance, decisions, drafts, edit, exceptions, matters, meetings,
-    orgchart, pages, session, tasks,
+    admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, matters,
+    meetings, orgchart, pages, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -142,6 +142,30 @@ pub const ROUTES: &[RouteSpec] = &[
         ReadPublished,
         GroupSlug,
         |f| on(f, conformance::page),
+    ),
+    get(
+        "/grupper/{slug}/uppdragshandlingar/{version}/pdf",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, documents::pdf),
+    ),
+    get(
+        "/grupper/{slug}/uppdragshandlingar/{version}/docx",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, documents::docx),
+    ),
+    get("/uppdragshandlingar/las-in", CreateGroup, Global, |f| {
+        on(f, documents::form)
+    }),
+    post("/uppdragshandlingar/las-in", CreateGroup, Global, |f| {
+        on(f, documents::preview)
+    }),
+    post(
+        "/uppdragshandlingar/las-in/spara",
+        CreateGroup,
+        Global,
+        |f| on(f, documents::save),
     ),
     get(
         "/grupper/{slug}/uppdragshandlingar/{version}/kalla",

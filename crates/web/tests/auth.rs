@@ -155,6 +155,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}/uppdragshandlingar/{version}/kalla"
             | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
             | "/grupper/{slug}/uppdragshandlingar/{version}/jamfor"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/pdf"
+            | "/grupper/{slug}/uppdragshandlingar/{version}/docx"
             | "/arenden"
             | "/arenden/{slug}"
             | "/tillganglighet"
@@ -177,7 +179,9 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "GET",
             "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
         ) => ReadPeople,
-        (_, "/grupper/ny") => CreateGroup,
+        (_, "/grupper/ny" | "/uppdragshandlingar/las-in" | "/uppdragshandlingar/las-in/spara") => {
+            CreateGroup
+        }
         (
             _,
             "/grupper/{slug}/redigera"
@@ -284,6 +288,8 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         | "/grupper/{slug}/uppdragshandlingar/{version}/mall"
         | "/grupper/{slug}/uppdragshandlingar/{version}/jamfor"
         | "/grupper/{slug}/uppdragshandlingar/{version}/skicka"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/pdf"
+        | "/grupper/{slug}/uppdragshandlingar/{version}/docx"
         | "/grupper/{slug}/uppdragshandlingar/{version}/kalla" => path
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),

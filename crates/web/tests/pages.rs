@@ -401,6 +401,7 @@ async fn text_from_documents_is_escaped() {
             &samordna_store::Source {
                 name: "x.txt",
                 text,
+                file: None,
             },
             "test",
         )
@@ -783,6 +784,7 @@ async fn two_versions_are_compared_section_by_section_inline_and_side_by_side() 
             &samordna_store::Source {
                 name: "sor-neurologi-2026-11.txt",
                 text: &revised,
+                file: None,
             },
             "test",
         )
