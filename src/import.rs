@@ -9,7 +9,7 @@ use samordna_documents::extract::{self, Kind};
 use samordna_store::{ImportChange, Source, SourceFile, Store};
 
 /// Reads a file as UTF-8 text, with a clear error for anything else.
-pub fn read_text(path: &Path) -> Result<String> {
+fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
     if bytes.contains(&0) {
         bail!("rad 1: filen är inte text (den innehåller nollbyte)");
@@ -23,7 +23,10 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// The text of a charter file and, for a PDF or DOCX, the original to keep:
 /// what the file is, is read from its content (`samordna_documents::extract`).
-pub fn read_document(path: &Path) -> Result<(String, Option<(Kind, Vec<u8>)>)> {
+/// An original PDF or DOCX and what it is.
+pub type Original = (Kind, Vec<u8>);
+
+pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
     let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
     match extract::kind_of(&bytes) {
         Ok(Kind::Text) | Err(samordna_documents::DocumentError::UnknownKind) => {
