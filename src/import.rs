@@ -21,11 +21,11 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// The text of a charter file and, for a PDF or DOCX, the original to keep:
-/// what the file is, is read from its content (`samordna_documents::extract`).
 /// An original PDF or DOCX and what it is.
 pub type Original = (Kind, Vec<u8>);
 
+/// The text of a charter file and, for a PDF or DOCX, the original to keep:
+/// what the file is, is read from its content (`samordna_documents::extract`).
 pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
     let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
     match extract::kind_of(&bytes) {
