@@ -173,10 +173,16 @@ fn read(t: &Tr, bytes: &[u8]) -> Result<(Kind, String, ParsedCharter), String> {
 pub async fn preview(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
-    mut multipart: axum::extract::Multipart,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
     let c = Chrome::new("compliance");
     let t = c.t;
+    // A body that is not multipart (or has a bad boundary) is named in the
+    // reader's language, not in the framework's.
+    let mut multipart = multipart.map_err(|e| {
+        tracing::info!(error = %e.body_text(), "an upload was not a multipart form");
+        AppError::BadRequest(t.t("error-upload"))
+    })?;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
         tracing::info!(error = %e.body_text(), "an upload could not be read");

@@ -48,10 +48,16 @@ pub async fn upload(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
     Path(id): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
     let (m, _) = meeting_and_group(&state, &id).await?;
     let t = t();
+    // A body that is not multipart (or has a bad boundary) is named in the
+    // reader's language, not in the framework's.
+    let mut multipart = multipart.map_err(|e| {
+        tracing::info!(error = %e.body_text(), "an upload was not a multipart form");
+        AppError::BadRequest(t.t("error-upload"))
+    })?;
     let mut item: Option<i64> = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart.next_field().await.map_err(|e| {
