@@ -1421,6 +1421,27 @@ async fn a_decided_charter_is_mailed_to_its_distribution_list() {
             .contains("Syfte med uppdraget"),
         "the text comes along"
     );
+    // And the decided document itself, as a PDF/A that reads back as the charter.
+    use base64::Engine;
+    let expected = samordna_domain::parse_charter(&revised).unwrap();
+    for m in &charters {
+        let files = m["attachments"].as_array().unwrap();
+        assert_eq!(files.len(), 1, "{m}");
+        assert_eq!(files[0]["content_type"], "application/pdf");
+        assert_eq!(
+            files[0]["filename"],
+            format!("{slug}-uppdragshandling-version-2.pdf")
+        );
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(files[0]["base64"].as_str().unwrap())
+            .unwrap();
+        let (_, text) = samordna_documents::extract::charter_text_of(&pdf).unwrap();
+        let mut read = samordna_domain::parse_charter(&text).unwrap();
+        read.warnings.clear();
+        let mut want = expected.clone();
+        want.warnings.clear();
+        assert_eq!(read, want, "the attached PDF is the decided charter");
+    }
     let out = run(&["--db", &db, "check", "--group", slug, "--json"]);
     let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(

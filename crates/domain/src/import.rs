@@ -362,7 +362,30 @@ pub struct PlannedOrg {
 ///
 /// # Panics
 /// If `dir` holds another plan's organisations not yet [`Directory::settle`]d.
+/// Whose word stands where a charter and the register disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// A document read in from outside (an old file, an upload): the register's
+    /// value stands and the difference is reported as a conflict.
+    Register,
+    /// A charter decided in Samordna by its director: the decision is the
+    /// source, and the register follows it — kind and reporting line — without
+    /// any other step (issue 13, item 4).
+    Document,
+}
+
+/// [`plan_with`] where the register's values stand.
 pub fn plan(dir: &mut Directory, doc: &ParsedCharter, source_name: &str) -> ImportPlan {
+    plan_with(dir, doc, source_name, Authority::Register)
+}
+
+/// What importing `doc` does to the register in `dir`.
+pub fn plan_with(
+    dir: &mut Directory,
+    doc: &ParsedCharter,
+    source_name: &str,
+    authority: Authority,
+) -> ImportPlan {
     assert_eq!(dir.planned, 0, "a directory serves one plan at a time");
     dir.plan_start = (dir.entries.len(), dir.keys.len());
     let mut p = Planner {
@@ -390,6 +413,8 @@ pub fn plan(dir: &mut Directory, doc: &ParsedCharter, source_name: &str) -> Impo
                 .expect("resolved organisations are held")
                 .clone();
             let (kind, reports_to) = if o.placeholder {
+                (kind, parent.or(o.reports_to))
+            } else if authority == Authority::Document {
                 (kind, parent.or(o.reports_to))
             } else {
                 if o.kind != kind {
@@ -429,7 +454,14 @@ pub fn plan(dir: &mut Directory, doc: &ParsedCharter, source_name: &str) -> Impo
                     kind,
                     area: area.clone(),
                     reports_to,
-                    note: format!("uppgifter från uppdragshandlingen {source_name}"),
+                    note: match authority {
+                        Authority::Register => {
+                            format!("uppgifter från uppdragshandlingen {source_name}")
+                        }
+                        Authority::Document => {
+                            format!("enligt den beslutade uppdragshandlingen {source_name}")
+                        }
+                    },
                 });
                 let i = p.dir.index[&h];
                 let e = &mut p.dir.entries[i];

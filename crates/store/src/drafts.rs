@@ -294,7 +294,7 @@ impl Store {
         })?;
         let name = format!("samordna-beslut-{date}.txt");
         let outcome = self
-            .import_charter(
+            .file_decided_charter(
                 &parsed,
                 &crate::Source {
                     name: &name,

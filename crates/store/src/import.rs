@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use samordna_domain::import::{plan, Directory, Handle, ImportPlan, KnownOrg, PlannedOrg, Step};
+use samordna_domain::import::{
+    plan_with, Authority, Directory, Handle, ImportPlan, KnownOrg, PlannedOrg, Step,
+};
 use samordna_domain::ParsedCharter;
 use sha2::{Digest, Sha256};
 
@@ -177,6 +179,7 @@ pub(crate) async fn import<C: Conn>(
     cache: Option<(Directory, i64)>,
     doc: &ParsedCharter,
     source: &Source<'_>,
+    authority: Authority,
     actor: &str,
 ) -> Result<(ImportOutcome, (Directory, i64)), StoreError> {
     let now = Utc::now();
@@ -219,7 +222,7 @@ pub(crate) async fn import<C: Conn>(
         }
     }
 
-    let plan = plan(&mut dir, doc, source.name);
+    let plan = plan_with(&mut dir, doc, source.name, authority);
     let (ids, mut changes) = apply(c, &plan, now).await?;
     let org_id = match plan.group {
         Handle::Registered(id) => id,

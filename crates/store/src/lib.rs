@@ -432,9 +432,37 @@ impl Store {
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
         let held = cache.held.take();
-        let (outcome, kept) =
-            in_transaction!(self, |c| import::import(c, held, doc, source, actor).await)?;
+        let (outcome, kept) = in_transaction!(self, |c| import::import(
+            c,
+            held,
+            doc,
+            source,
+            samordna_domain::import::Authority::Register,
+            actor
+        )
+        .await)?;
         cache.held = Some(kept);
+        Ok(outcome)
+    }
+
+    /// Files a charter decided in Samordna: as [`Store::import_charter`], but
+    /// the decision is the source, so the register follows the charter's kind
+    /// and reporting line instead of reporting a conflict.
+    pub async fn file_decided_charter(
+        &self,
+        doc: &ParsedCharter,
+        source: &Source<'_>,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
+        let (outcome, _) = in_transaction!(self, |c| import::import(
+            c,
+            None,
+            doc,
+            source,
+            samordna_domain::import::Authority::Document,
+            actor
+        )
+        .await)?;
         Ok(outcome)
     }
 

@@ -25,6 +25,18 @@ pub struct Mail {
     pub to: Vec<String>,
     pub subject: String,
     pub body: String,
+    /// Files sent with the text (RFC 2183 `attachment` parts): a decided
+    /// charter's PDF/A, say.
+    pub attachments: Vec<MailAttachment>,
+}
+
+/// A file sent with a mail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MailAttachment {
+    pub filename: String,
+    /// The media type, e.g. `application/pdf`.
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 fn local(t: chrono::DateTime<Utc>) -> String {
@@ -144,6 +156,7 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
                     local(m.fields.starts_at),
                     m.fields.place.clone().or(m.fields.digital_link.clone()).unwrap_or_else(|| "meddelas senare".into())
                 ),
+                attachments: Vec::new(),
             }
         }
         "mail.minutes_submitted" => Mail {
@@ -151,6 +164,7 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
             to: recipients(store, &org, Some(&[MembershipRole::Ordforande])).await?,
             subject: format!("Mötesanteckningar väntar på din justering: {} {}", org.name, local(m.fields.starts_at)),
             body: format!("Anteckningarna från {}s möte {} väntar på din justering.\n\nLäs och justera: {link}\n", org.name, local(m.fields.starts_at)),
+            attachments: Vec::new(),
         },
         "mail.minutes_overdue" => Mail {
             message_id,
@@ -161,6 +175,7 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
                 org.name,
                 local(m.fields.starts_at)
             ),
+            attachments: Vec::new(),
         },
         "mail.decision_notice" => {
             let decision_id = job.payload["decision_id"].as_i64().ok_or("jobbet saknar beslut")?;
@@ -180,6 +195,7 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
                     org.slug,
                     d.id
                 ),
+                attachments: Vec::new(),
             }
         }
         other => return Err(format!("okänd jobbtyp {other}")),
@@ -201,14 +217,24 @@ async fn send(smtp: &SmtpSettings, mail: &Mail) -> Result<(), String> {
             .parse::<Mailbox>()
             .map_err(|e| format!("mottagaren {to}: {e}"))?);
     }
-    // A single text/plain part in UTF-8, with MIME-Version.
-    let message = builder
-        .singlepart(
-            lettre::message::SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .body(mail.body.clone()),
-        )
-        .map_err(|e| e.to_string())?;
+    // A text/plain part in UTF-8, with MIME-Version; with files, multipart/mixed
+    // with the text first (RFC 2046 5.1.3).
+    let text = lettre::message::SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(mail.body.clone());
+    let message = if mail.attachments.is_empty() {
+        builder.singlepart(text)
+    } else {
+        let mut parts = lettre::message::MultiPart::mixed().singlepart(text);
+        for a in &mail.attachments {
+            let ct = ContentType::parse(a.media_type).map_err(|e| e.to_string())?;
+            parts = parts.singlepart(
+                lettre::message::Attachment::new(a.filename.clone()).body(a.bytes.clone(), ct),
+            );
+        }
+        builder.multipart(parts)
+    }
+    .map_err(|e| e.to_string())?;
     let mut transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host)
         .port(smtp.port)
         .timeout(Some(StdDuration::from_secs(20)));
@@ -294,12 +320,27 @@ async fn charter_mail(state: &AppState, job: &Job) -> Result<Option<Mail>, Strin
         .decision_date
         .map(|d| d.to_string())
         .unwrap_or_default();
+    let to = recipients(store, &body_org, Some(&[role])).await?;
+    if to.is_empty() {
+        return Ok(None);
+    }
+    // The decided document itself, as PDF/A (laid out off the async threads).
+    let content = doc.content.clone();
+    let pdf = tokio::task::spawn_blocking(move || samordna_documents::pdf::charter_pdf(&content))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
     Ok(Some(Mail {
         message_id: message_id(state, job),
-        to: recipients(store, &body_org, Some(&[role])).await?,
+        to,
+        attachments: vec![MailAttachment {
+            filename: format!("{}-uppdragshandling-version-{version}.pdf", group.slug),
+            media_type: "application/pdf",
+            bytes: pdf,
+        }],
         subject: format!("Uppdragshandling: {} (beslutad {decided})", doc.meta.title),
         body: format!(
-            "Uppdragshandlingen för {} är beslutad {decided}. Den skickas till dig enligt sändlistan: {}.\n\nLäs den i Samordna: {base}/grupper/{}/uppdragshandlingar/{version}\n\n----\n{source}\n",
+            "Uppdragshandlingen för {} är beslutad {decided}. Den skickas till dig enligt sändlistan: {}. Dokumentet är bifogat som PDF.\n\nLäs den i Samordna: {base}/grupper/{}/uppdragshandlingar/{version}\n\n----\n{source}\n",
             group.name, row.entry, group.slug
         ),
     })
@@ -338,6 +379,7 @@ async fn action_reminder(state: &AppState, job: &Job) -> Result<Option<Mail>, St
             "Åtgärden ”{}” i {} skulle vara klar {due}.\n\nMarkera den som klar under Mina uppgifter: {base}/mina-uppgifter\n",
             a.fields.title, a.organization
         ),
+        attachments: Vec::new(),
     })
     .filter(|m| !m.to.is_empty()))
 }

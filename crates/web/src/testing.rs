@@ -345,15 +345,25 @@ pub fn start_smtp(port: u16, maildir: &Path) -> Smtp {
 }
 
 /// The messages in the Maildir, oldest first, parsed by Python's email package:
-/// objects with `to` (sorted addresses), `subject` (decoded), `body` (text),
-/// `message_id`, `mime_version` and `content_type`.
+/// objects with `to` (sorted addresses), `subject` (decoded), `body` (the text
+/// part), `message_id`, `mime_version`, `content_type` and `attachments`
+/// (`filename`, `content_type`, `base64`).
 pub fn messages(maildir: &Path) -> Vec<serde_json::Value> {
     let script = r#"
-import sys, json, mailbox
+import sys, json, mailbox, base64
 from email.header import decode_header, make_header
 out = []
 for key, msg in sorted(mailbox.Maildir(sys.argv[1], create=False).items(), key=lambda kv: kv[1].get("Date", "")):
-    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": msg.get_payload(decode=True).decode(msg.get_content_charset() or "utf-8"), "message_id": msg["Message-ID"], "mime_version": msg["MIME-Version"], "content_type": msg.get_content_type()})
+    text, files = None, []
+    for part in (msg.walk() if msg.is_multipart() else [msg]):
+        if part.is_multipart():
+            continue
+        if part.get_content_disposition() == "attachment":
+            data = part.get_payload(decode=True)
+            files.append({"filename": part.get_filename(), "content_type": part.get_content_type(), "base64": base64.b64encode(data).decode()})
+        elif text is None and part.get_content_type() == "text/plain":
+            text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    out.append({"to": sorted(a.strip() for a in str(msg["To"]).split(",")), "subject": str(make_header(decode_header(msg["Subject"]))), "body": text, "message_id": msg["Message-ID"], "mime_version": msg["MIME-Version"], "content_type": msg.get_content_type(), "attachments": files})
 print(json.dumps(out))
 "#;
     if !maildir.join("new").exists() {

@@ -331,3 +331,34 @@ fn a_settled_directory_serves_the_next_plan_with_the_ids_the_store_gave() {
     // A plan whose ids are not all given leaves the directory to be loaded again.
     assert_eq!(dir.settle(&HashMap::new()), Err(Handle::Planned(0)));
 }
+
+#[test]
+fn a_charter_decided_in_samordna_moves_the_group_where_it_says() {
+    let mut barn = org(2, "Samordningsråd barn", Samordningsrad);
+    barn.reports_to_id = Some(1);
+    barn.area = names::area_from_name(&barn.name);
+    let mut dir = Directory::new(
+        vec![
+            org(1, LG, Ledningsgrupp),
+            barn,
+            org(3, "Samordningsråd kvinnosjukvård", Samordningsrad),
+        ],
+        [],
+    );
+    let d = doc(
+        "Samordningsråd barn",
+        Some("Samordningsråd kvinnosjukvård"),
+        &[],
+    );
+    let p = plan_with(&mut dir, &d, "samordna-beslut.txt", Authority::Document);
+    assert!(p.conflicts.is_empty(), "{:?}", p.conflicts);
+    assert!(
+        p.steps.iter().any(|s| matches!(
+            s,
+            Step::Update { org: Handle::Registered(2), reports_to: Some(Handle::Registered(3)), note, .. }
+                if note.contains("beslutade")
+        )),
+        "{:?}",
+        p.steps
+    );
+}
