@@ -412,9 +412,9 @@ pub fn plan_with(
                 .entry(h)
                 .expect("resolved organisations are held")
                 .clone();
-            let (kind, reports_to) = if o.placeholder {
-                (kind, parent.or(o.reports_to))
-            } else if authority == Authority::Document {
+            // A placeholder takes what the document says; so does a group whose
+            // charter was decided here.
+            let (kind, reports_to) = if o.placeholder || authority == Authority::Document {
                 (kind, parent.or(o.reports_to))
             } else {
                 if o.kind != kind {
