@@ -232,15 +232,13 @@ pub async fn populate(store: &Store) -> Result<()> {
         ];
         // Some groups break a rule on purpose, so that the compliance check has
         // something to show: the same administration for chair and contact person
-        // (group 1), too many adjuncts (3), a participant not appointed by the head of
-        // administration and two chairs (4), no coordinator (5), a chair appointed
+        // (group 1), too many adjuncts and no coordinator (3), a participant not
+        // appointed by the head of administration and two chairs (4), a chair appointed
         // by the wrong body (2), too few meetings
         // last year (0: the one group whose charter was in force all of last year).
         let mut roles = roles.to_vec();
         if gi == 3 {
             roles.extend([MembershipRole::Adjungerad; 3]);
-        }
-        if gi == 5 {
             roles.retain(|r| *r != MembershipRole::Koordinator);
         }
         if gi == 4 {
@@ -293,8 +291,8 @@ pub async fn populate(store: &Store) -> Result<()> {
                         end_date: None,
                     }).await?;
             // The chair and the coordinator of every group have accounts, so that
-            // the minutes are submitted and approved by them; those of the first
-            // two groups can sign in with the demo password.
+            // the minutes are submitted and approved by them; all sign in with
+            // the demo password (one hash, computed once).
             let slot = match role {
                 MembershipRole::Ordforande => Some(("ordforande", &mut chair_account)),
                 MembershipRole::Koordinator => Some(("koordinator", &mut coordinator_account)),
@@ -307,7 +305,7 @@ pub async fn populate(store: &Store) -> Result<()> {
                         &NewAccount {
                             email: &email,
                             name: &name,
-                            password_hash: (gi < 2).then_some(hash.as_str()),
+                            password_hash: Some(hash.as_str()),
                             person_id: Some(pid),
                             ..Default::default()
                         },

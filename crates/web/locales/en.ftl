@@ -916,3 +916,4 @@ upload-error-unreadable = The file could not be read as { $kind }: { $reason }
 upload-error-no-text = The PDF contains no text (it is probably scanned). Save the document as a text PDF or as Word.
 upload-error-no-extractor = The server cannot read PDFs right now (the program pdftotext is missing). Contact Samordna's administrators or import the file as Word.
 upload-error-not-charter = The file was read, but it is not a charter Samordna recognises: { $reason }
+draft-start-template = New revision from the template “{ $template }”

@@ -907,3 +907,4 @@ upload-error-unreadable = Filen kunde inte läsas som { $kind }: { $reason }
 upload-error-no-text = PDF-filen innehåller ingen text (den är troligen inskannad). Spara dokumentet som text-PDF eller Word.
 upload-error-no-extractor = Servern kan inte läsa PDF just nu (programmet pdftotext saknas). Kontakta förvaltningen av Samordna eller läs in filen som Word.
 upload-error-not-charter = Filen lästes, men den är inte en uppdragshandling som Samordna känner igen: { $reason }
+draft-start-template = Ny revision från mallen ”{ $template }”

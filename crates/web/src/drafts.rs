@@ -147,15 +147,43 @@ pub async fn start(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let org = state.group(&slug).await?;
     if let Some(d) = state.store.open_draft(org.id).await? {
         return Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{}", d.id)).into_response());
     }
+    let from_template = form.iter().any(|(k, v)| k == "fran" && v == "mall");
     let versions = state.store.charter_versions(Some(org.id)).await?;
     let base =
         samordna_store::in_force(&versions).or_else(|| versions.iter().max_by_key(|x| x.version));
     let (content, base_version, template) = match base {
+        // A revision from the template of the group's kind, compared with the
+        // version it replaces; the group's case (diarienummer) carries over.
+        Some(b) if from_template => {
+            let doc = state
+                .store
+                .charter_document(org.id, b.version)
+                .await?
+                .ok_or_else(|| AppError::Internal("versionen saknar innehåll".into()))?;
+            let t = samordna_domain::templates::template_for(&doc.content)
+                .ok_or_else(|| AppError::Conflict(current_tr().t("error-no-template")))?;
+            let area = samordna_domain::templates::area_of(&doc.content);
+            let mut fresh = t
+                .instantiate(&area)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            fresh.registry_number = doc
+                .content
+                .registry_number
+                .clone()
+                .or(fresh.registry_number);
+            fresh.date = None;
+            (
+                samordna_domain::drafts::revision_of(&fresh),
+                Some(b.version),
+                Some(t.id),
+            )
+        }
         Some(b) => {
             let doc = state
                 .store

@@ -287,6 +287,8 @@ struct GroupPage {
     draft_href: Option<String>,
     /// The visitor may start a revision (posted to `{self_href}/utkast`).
     can_revise: bool,
+    /// The label of "a revision from the template", when the charter deviates.
+    revise_from_template: Option<String>,
     self_href: String,
     csrf: String,
     c: Chrome,
@@ -345,6 +347,12 @@ pub async fn group(
         Some(v) => state.store.charter_document(org.id, v.version).await?,
         None => None,
     };
+    // A charter that deviates from its kind's template may be revised from it.
+    let revise_from_template = doc
+        .as_ref()
+        .and_then(|d| samordna_domain::templates::conformance(&d.content))
+        .filter(|c| !c.follows())
+        .map(|c| t.t1("draft-start-template", "template", c.template_name));
     // How the charter shown follows its template: (summary, link to the comparison).
     let template = match (&doc, shown) {
         (Some(d), Some(v)) => samordna_domain::templates::conformance(&d.content).map(|c| {
@@ -564,6 +572,7 @@ pub async fn group(
         template,
         draft_href,
         can_revise: may_edit,
+        revise_from_template,
         self_href: OrgLink::from(org).href(),
         csrf: visitor.csrf(),
         findings,
