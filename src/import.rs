@@ -29,9 +29,13 @@ pub type Original = (Kind, Vec<u8>);
 pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
     let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
     match extract::kind_of(&bytes) {
-        Ok(Kind::Text) | Err(samordna_documents::DocumentError::UnknownKind) => {
-            Ok((read_text(path)?, None))
-        }
+        // Text, and what is not a document at all, go to the text reader, which
+        // names the line where it fails ("rad 1: filen är tom").
+        Ok(Kind::Text)
+        | Err(
+            samordna_documents::DocumentError::UnknownKind
+            | samordna_documents::DocumentError::Empty,
+        ) => Ok((read_text(path)?, None)),
         Ok(kind) => {
             let (_, text) = extract::charter_text_of(&bytes)?;
             Ok((text, Some((kind, bytes))))

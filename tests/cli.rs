@@ -1567,3 +1567,58 @@ fn the_log_to_a_file_has_no_colour_codes() {
     assert!(text.contains("CSRF"), "{text}");
     assert!(!text.contains('\u{1b}'), "{text:?}");
 }
+
+/// `samordna parse` and `samordna import` read PDF and DOCX: the text extracted
+/// (pdftotext, docx-rs) parses as the text seed does, and the original file is
+/// kept as the version's source.
+#[tokio::test]
+async fn import_reads_pdf_and_docx_and_keeps_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixtures().join("seeds/sor-ortopedi-2026.txt")).unwrap();
+    let mut want = samordna_domain::parse_charter(&text).unwrap();
+    want.warnings.clear();
+    let pdf = samordna_documents::pdf::charter_pdf(&want).unwrap();
+    let docx = samordna_documents::docx::charter_docx(&want).unwrap();
+    let (pdf_path, docx_path) = (
+        dir.path().join("ortopedi.pdf"),
+        dir.path().join("ortopedi.docx"),
+    );
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    std::fs::write(&docx_path, &docx).unwrap();
+    for path in [&pdf_path, &docx_path] {
+        let out = run(&["parse", path.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut got: samordna_domain::ParsedCharter = serde_json::from_slice(&out.stdout).unwrap();
+        got.warnings.clear();
+        assert_eq!(got, want, "{}", path.display());
+    }
+    let db = format!("sqlite://{}", dir.path().join("i.db").display());
+    let out = run(&["--db", &db, "import", pdf_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("importerad: Samordningsråd ortopedi version 1"),
+        "{}",
+        stdout(&out)
+    );
+    // The DOCX of the same charter changes nothing.
+    let out = run(&["--db", &db, "import", docx_path.to_str().unwrap()]);
+    assert!(stdout(&out).contains("oförändrad"), "{}", stdout(&out));
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    let org = store
+        .organization_by_slug("samordningsrad-ortopedi")
+        .await
+        .unwrap()
+        .unwrap();
+    let (media, bytes) = store.charter_source_file(org.id, 1).await.unwrap().unwrap();
+    assert_eq!(media, "application/pdf");
+    assert_eq!(bytes, pdf, "the original, byte for byte");
+    // An image given to import is named, and the rest goes on.
+    let png = dir.path().join("bild.pdf");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0").unwrap();
+    let out = run(&["--db", &db, "import", png.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("FEL:") && stdout(&out).contains("bild.pdf"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -744,7 +744,7 @@ macro_rules! backend {
                         .bind(version_id)
                         .bind(file.media_type)
                         .bind(file.bytes.len() as i64)
-                        .bind(crate::import::sha256_hex_bytes(file.bytes))
+                        .bind(crate::checksum::sha256_hex_bytes(file.bytes))
                         .bind(file.bytes)
                         .execute(&mut *self)
                         .await?;

@@ -10,7 +10,6 @@ use samordna_domain::import::{
     plan_with, Authority, Directory, Handle, ImportPlan, KnownOrg, PlannedOrg, Step,
 };
 use samordna_domain::ParsedCharter;
-use sha2::{Digest, Sha256};
 
 use crate::conn::{Conn, NewAudit, NewOrg, NewVersion};
 use crate::models::{ImportChange, ImportOutcome, Source};
@@ -51,17 +50,7 @@ async fn directory<C: Conn>(c: &mut C) -> Result<Directory, StoreError> {
     Ok(Directory::new(orgs, aliases))
 }
 
-pub(crate) fn sha256_hex(text: &str) -> String {
-    sha256_hex_bytes(text.as_bytes())
-}
-
-/// SHA-256 of `bytes` in lower-case hex: the checksum of every stored file.
-pub(crate) fn sha256_hex_bytes(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub(crate) use crate::checksum::sha256_hex;
 
 /// One audit entry of the import's `changes` list.
 fn change(action: &str, object_type: &str, id: Option<i64>, detail: &str) -> serde_json::Value {

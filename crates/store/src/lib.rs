@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
 mod accounts;
+mod checksum;
 mod compliance;
 mod conn;
 mod decisions;

@@ -861,7 +861,7 @@ impl Store {
         data: &[u8],
         actor: &str,
     ) -> Result<i64, StoreError> {
-        let sha = crate::import::sha256_hex_bytes(data);
+        let sha = crate::checksum::sha256_hex_bytes(data);
         in_transaction!(self, |c| {
             let id: i64 = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                 .bind(agenda_item_id)
