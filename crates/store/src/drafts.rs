@@ -326,3 +326,93 @@ impl Store {
         Ok(version)
     }
 }
+
+/// A comment on a draft.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DraftComment {
+    pub id: i64,
+    pub draft_id: i64,
+    /// The section heading the comment is about, if any.
+    pub section: Option<String>,
+    pub body: String,
+    /// The actor (`account:ID`) and the name shown.
+    pub author: String,
+    pub author_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Adds a comment to an open draft (draft or submitted), in the audit log.
+    ///
+    /// Errors: [`StoreError::Conflict`] when the draft is decided or withdrawn,
+    /// or the comment is empty.
+    pub async fn add_draft_comment(
+        &self,
+        draft_id: i64,
+        section: Option<&str>,
+        body: &str,
+        actor: &str,
+        author_name: &str,
+    ) -> Result<i64, StoreError> {
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(StoreError::Conflict("kommentaren är tom".into()));
+        }
+        in_transaction!(self, |c| {
+            // Only while the draft is open: one statement, so a decision at the
+            // same moment gives one clear answer.
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO charter_draft_comments (draft_id, section, body, author, author_name, created_at)
+                 SELECT id, $2, $3, $4, $5, $6 FROM charter_drafts WHERE id = $1 AND status IN ('draft','submitted')
+                 RETURNING id",
+            )
+            .bind(draft_id)
+            .bind(section)
+            .bind(body)
+            .bind(actor)
+            .bind(author_name)
+            .bind(Utc::now())
+            .fetch_optional(&mut *c)
+            .await?;
+            let Some(id) = id else {
+                return Err(StoreError::Conflict(
+                    "utkastet är inte öppet för kommentarer längre".into(),
+                ));
+            };
+            audit(
+                c,
+                actor,
+                "draft.commented",
+                "charter_draft",
+                draft_id,
+                section.unwrap_or(""),
+                before_after((), serde_json::json!({"section": section, "body": body})),
+            )
+            .await?;
+            Ok(id)
+        })
+    }
+
+    /// The comments on a draft, oldest first.
+    pub async fn draft_comments(&self, draft_id: i64) -> Result<Vec<DraftComment>, StoreError> {
+        with_conn!(self, |c| {
+            sqlx::query("SELECT id, draft_id, section, body, author, author_name, created_at FROM charter_draft_comments WHERE draft_id = $1 ORDER BY id")
+                .bind(draft_id)
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(DraftComment {
+                        id: r.try_get("id")?,
+                        draft_id: r.try_get("draft_id")?,
+                        section: r.try_get("section")?,
+                        body: r.try_get("body")?,
+                        author: r.try_get("author")?,
+                        author_name: r.try_get("author_name")?,
+                        created_at: r.try_get("created_at")?,
+                    })
+                })
+                .collect()
+        })
+    }
+}

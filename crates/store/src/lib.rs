@@ -193,6 +193,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_source_files.sql"),
         postgres: include_str!("../migrations/postgres/0014_source_files.sql"),
     },
+    Migration {
+        version: 15,
+        name: "draft_comments",
+        sqlite: include_str!("../migrations/sqlite/0015_draft_comments.sql"),
+        postgres: include_str!("../migrations/postgres/0015_draft_comments.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

@@ -20,7 +20,7 @@ use crate::forms::{Errors, Form, Posted, Posts};
 use crate::i18n::current_tr;
 use crate::request::Visitor;
 use crate::state::AppState;
-use crate::view::OrgLink;
+use crate::view::{LocalTime, OrgLink};
 
 /// A section of the draft: heading, body as edited, and what changed.
 struct SectionRow {
@@ -50,6 +50,14 @@ struct DraftPage {
     today: String,
     decider: String,
     error: Option<String>,
+    /// The comments, oldest first: (author, when, section, text).
+    comments: Vec<(String, String, String, String)>,
+    /// Comments may be added (the draft is open).
+    can_comment: bool,
+    /// The section headings to choose from for a comment.
+    headings: Vec<String>,
+    /// A refused comment as typed, to fill the form again.
+    comment_typed: String,
 }
 
 async fn draft_of(
@@ -75,6 +83,7 @@ async fn page(
     slug: &str,
     id: &str,
     error: Option<String>,
+    comment_typed: &str,
 ) -> Result<Response, AppError> {
     let (org, d) = draft_of(state, slug, id).await?;
     let c = Chrome::new("register");
@@ -118,7 +127,30 @@ async fn page(
         .collect();
     let can_edit = auth::may(state, v, Action::EditGroup, Some(&org)).await;
     let can_decide = auth::may(state, v, Action::DecideCharter, Some(&org)).await;
+    let comments = state
+        .store
+        .draft_comments(d.id)
+        .await?
+        .into_iter()
+        .map(|x| {
+            (
+                x.author_name,
+                x.created_at.local_time(),
+                x.section.unwrap_or_default(),
+                x.body,
+            )
+        })
+        .collect();
     let page = DraftPage {
+        comments,
+        can_comment: matches!(d.status, DraftStatus::Draft | DraftStatus::Submitted),
+        headings: d
+            .content
+            .sections
+            .iter()
+            .map(|s| s.heading.clone())
+            .collect(),
+        comment_typed: comment_typed.to_string(),
         group: OrgLink::from(&org),
         id: d.id,
         title: d.content.title.clone(),
@@ -221,7 +253,7 @@ pub async fn show(
     Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    page(&state, &v, &slug, &id, None).await
+    page(&state, &v, &slug, &id, None, "").await
 }
 
 /// `POST /grupper/{slug}/utkast/{id}/spara`: `title`, `section-N` bodies, `row_version`.
@@ -241,7 +273,7 @@ pub async fn save(
     let title = p.get("title").trim().to_string();
     if title.is_empty() {
         let why = t.t1("error-required", "field", t.t("draft-title"));
-        return page(&state, &v, &slug, &id, Some(why)).await;
+        return page(&state, &v, &slug, &id, Some(why), "").await;
     }
     let bodies: Vec<(String, String)> = d
         .content
@@ -260,7 +292,7 @@ pub async fn save(
         .iter()
         .any(|(_, b)| !samordna_domain::matters::fits(b, 4 * samordna_domain::matters::TEXT_MAX))
     {
-        return page(&state, &v, &slug, &id, Some(t.t("error-too-long"))).await;
+        return page(&state, &v, &slug, &id, Some(t.t("error-too-long")), "").await;
     }
     let content = match samordna_domain::drafts::apply_edits(&d.content, &title, &bodies) {
         Ok(c) => c,
@@ -271,6 +303,7 @@ pub async fn save(
                 &slug,
                 &id,
                 Some(t.t1("error-draft-unreadable", "detail", e)),
+                "",
             )
             .await
         }
@@ -312,11 +345,11 @@ pub async fn decide(
     let date = p.date(&t, &mut e, "date");
     let name = p.get("name").trim().to_string();
     let Some(date) = date.filter(|d| *d <= Utc::now().date_naive()) else {
-        return page(&state, &v, &slug, &id, Some(t.t("error-decision-date"))).await;
+        return page(&state, &v, &slug, &id, Some(t.t("error-decision-date")), "").await;
     };
     if name.is_empty() {
         let why = t.t1("error-required", "field", t.t("draft-decider"));
-        return page(&state, &v, &slug, &id, Some(why)).await;
+        return page(&state, &v, &slug, &id, Some(why), "").await;
     }
     let by = NameAndTitle {
         name,
@@ -332,4 +365,70 @@ pub async fn decide(
         .distribute_charter(d.organization_id, decided, &v.actor())
         .await?;
     Ok(Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{decided}")).into_response())
+}
+
+/// `POST /grupper/{slug}/utkast/{id}/kommentera`: a comment on an open draft, by
+/// anyone who may read it; empty or on a closed draft, the page again with why
+/// (and the comment as typed).
+pub async fn comment(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (_, d) = draft_of(&state, &slug, &id).await?;
+    let t = current_tr();
+    let field = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| samordna_domain::normalize::text(v))
+            .unwrap_or_default()
+    };
+    let body = field("kommentar");
+    let section = field("avsnitt");
+    let section = d
+        .content
+        .sections
+        .iter()
+        .find(|s| s.heading == section)
+        .map(|s| s.heading.clone());
+    if body.trim().is_empty() {
+        return page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("draft-comment-empty")),
+            &body,
+        )
+        .await;
+    }
+    if body.chars().count() > 5000 {
+        return page(&state, &v, &slug, &id, Some(t.t("error-too-long")), &body).await;
+    }
+    let name = v
+        .account()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| v.actor());
+    match state
+        .store
+        .add_draft_comment(d.id, section.as_deref(), &body, &v.actor(), &name)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/grupper/{slug}/utkast/{}#kommentarer", d.id)).into_response(),
+        ),
+        Err(samordna_store::StoreError::Conflict(_)) => {
+            page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(t.t("draft-comment-closed")),
+                &body,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

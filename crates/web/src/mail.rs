@@ -2,6 +2,7 @@
 //! and reminders when minutes are overdue. Sent by a worker from the job queue in
 //! the database (see `samordna_store::jobs`); SMTP settings are the installation's.
 
+use crate::view::LocalTime;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
@@ -37,12 +38,6 @@ pub struct MailAttachment {
     /// The media type, e.g. `application/pdf`.
     pub media_type: &'static str,
     pub bytes: Vec<u8>,
-}
-
-fn local(t: chrono::DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Stockholm)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 async fn meeting_and_group(store: &Store, id: i64) -> Result<(Meeting, Organization), String> {
@@ -149,11 +144,11 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
             Mail {
                 message_id,
                 to: recipients(store, &org, None).await?,
-                subject: format!("Kallelse: {} {}", org.name, local(m.fields.starts_at)),
+                subject: format!("Kallelse: {} {}", org.name, m.fields.starts_at.local_time()),
                 body: format!(
                     "Välkommen till {}s möte {}.\nPlats: {}\n\nDagordning:\n{items}\nMötet i Samordna: {link}\n",
                     org.name,
-                    local(m.fields.starts_at),
+                    m.fields.starts_at.local_time(),
                     m.fields.place.clone().or(m.fields.digital_link.clone()).unwrap_or_else(|| "meddelas senare".into())
                 ),
                 attachments: Vec::new(),
@@ -162,18 +157,18 @@ pub async fn compose(state: &AppState, job: &Job) -> Result<Option<Mail>, String
         "mail.minutes_submitted" => Mail {
             message_id,
             to: recipients(store, &org, Some(&[MembershipRole::Ordforande])).await?,
-            subject: format!("Mötesanteckningar väntar på din justering: {} {}", org.name, local(m.fields.starts_at)),
-            body: format!("Anteckningarna från {}s möte {} väntar på din justering.\n\nLäs och justera: {link}\n", org.name, local(m.fields.starts_at)),
+            subject: format!("Mötesanteckningar väntar på din justering: {} {}", org.name, m.fields.starts_at.local_time()),
+            body: format!("Anteckningarna från {}s möte {} väntar på din justering.\n\nLäs och justera: {link}\n", org.name, m.fields.starts_at.local_time()),
             attachments: Vec::new(),
         },
         "mail.minutes_overdue" => Mail {
             message_id,
             to: recipients(store, &org, Some(&[MembershipRole::Koordinator, MembershipRole::Ordforande])).await?,
-            subject: format!("Påminnelse: mötesanteckningar saknas för {} {}", org.name, local(m.fields.starts_at)),
+            subject: format!("Påminnelse: mötesanteckningar saknas för {} {}", org.name, m.fields.starts_at.local_time()),
             body: format!(
                 "Anteckningarna från {}s ordinarie möte {} är inte justerade. Enligt uppdragshandlingen ska anteckningar föras vid alla ordinarie möten och godkännas av ordförande.\n\n{link}\n",
                 org.name,
-                local(m.fields.starts_at)
+                m.fields.starts_at.local_time()
             ),
             attachments: Vec::new(),
         },

@@ -3,6 +3,7 @@
 //! with its history (agenda items, decisions, actions, escalations and their
 //! answers); opening a matter and moving it through its kind's statuses.
 
+use crate::view::LocalTime;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -488,10 +489,7 @@ async fn matter_page(
         // What was said under an item is the minutes': the group's until published.
         let notes = notes.filter(|_| internal);
         history.push(Event {
-            date: at
-                .with_timezone(&chrono_tz::Europe::Stockholm)
-                .format("%Y-%m-%d")
-                .to_string(),
+            date: at.local_date(),
             what: t.t("matter-event-agenda"),
             href: Some(format!("/moten/{meeting}")),
             text: match notes {
@@ -533,11 +531,7 @@ async fn matter_page(
         });
     }
     for e in state.store.escalations(EscalationsOf::Matter(m.id)).await? {
-        let date = e
-            .created_at
-            .with_timezone(&chrono_tz::Europe::Stockholm)
-            .format("%Y-%m-%d")
-            .to_string();
+        let date = e.created_at.local_date();
         let to = e
             .target_organization
             .clone()
@@ -551,10 +545,7 @@ async fn matter_page(
         });
         if let (Some(answer), Some(at)) = (e.answer, e.answered_at) {
             history.push(Event {
-                date: at
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .format("%Y-%m-%d")
-                    .to_string(),
+                date: at.local_date(),
                 what: t.t("matter-event-answer"),
                 href: None,
                 text: answer,

@@ -120,6 +120,12 @@ pub const ROUTES: &[RouteSpec] = &[
         |f| on(f, drafts::submit),
     ),
     post(
+        "/grupper/{slug}/utkast/{id}/kommentera",
+        ReadDrafts,
+        GroupSlug,
+        |f| on(f, drafts::comment),
+    ),
+    post(
         "/grupper/{slug}/utkast/{id}/besluta",
         DecideCharter,
         GroupSlug,

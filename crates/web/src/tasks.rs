@@ -2,6 +2,7 @@
 //! them (as contact person, or chair or coordinator of the body asked), their own
 //! open actions, and decisions their administration has still to anchor.
 
+use crate::view::LocalTime;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -107,23 +108,12 @@ pub(crate) async fn tasks_page(
             questions.push(Question {
                 id: e.id,
                 origin_href,
-                answered_on: e
-                    .answered_at
-                    .map(|a| {
-                        a.with_timezone(&chrono_tz::Europe::Stockholm)
-                            .format("%Y-%m-%d")
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
+                answered_on: e.answered_at.map(|a| a.local_date()).unwrap_or_default(),
                 group_href: format!("/grupper/{}", e.organization_slug),
                 group: e.organization.clone(),
                 question: e.fields.question.clone(),
                 reason: e.fields.deviation_reason.clone(),
-                asked: e
-                    .created_at
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .format("%Y-%m-%d")
-                    .to_string(),
+                asked: e.created_at.local_date(),
                 open: e.status == EscalationStatus::Open,
                 answer: e.answer.clone(),
             });

@@ -307,3 +307,25 @@ pub fn frequency_label(t: &Tr, f: &samordna_domain::parse::MeetingFrequency) -> 
         range
     }
 }
+
+/// A moment as people in the region read it: Swedish local time (CET/CEST,
+/// `Europe/Stockholm`), written the ISO way.
+pub trait LocalTime {
+    /// `2026-11-30`
+    fn local_date(&self) -> String;
+    /// `2026-11-30 14:05`
+    fn local_time(&self) -> String;
+}
+
+impl LocalTime for chrono::DateTime<chrono::Utc> {
+    fn local_date(&self) -> String {
+        self.with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+    fn local_time(&self) -> String {
+        self.with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}

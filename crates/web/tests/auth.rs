@@ -246,7 +246,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}/grupparenden/{id}",
         ) => ReadPublished,
         ("POST", "/grupper/{slug}/beslut/{id}/forankring") => RecordAnchoring,
-        ("GET", "/grupper/{slug}/utkast/{id}") => ReadDrafts,
+        ("GET", "/grupper/{slug}/utkast/{id}")
+        | ("POST", "/grupper/{slug}/utkast/{id}/kommentera") => ReadDrafts,
         ("POST", "/grupper/{slug}/utkast/{id}/besluta") => DecideCharter,
         (
             "POST",
@@ -306,6 +307,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         | "/grupper/{slug}/utkast/{id}"
         | "/grupper/{slug}/utkast/{id}/spara"
         | "/grupper/{slug}/utkast/{id}/skicka"
+        | "/grupper/{slug}/utkast/{id}/kommentera"
         | "/grupper/{slug}/utkast/{id}/besluta"
         | "/grupper/{slug}/beslut/{id}/forankring"
         | "/grupper/{slug}/beslut/{id}/skicka-igen"

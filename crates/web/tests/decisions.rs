@@ -994,10 +994,49 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
             .status,
         StatusCode::FORBIDDEN
     );
+    // Members comment on it; the director reads the comments with the draft.
+    let participant = member(store, neuro.id, "Pia", MembershipRole::Deltagare, None).await;
+    let mut pia = as_person(store, "pia@region.example", Some(participant)).await;
+    let empty = pia
+        .post(
+            &app,
+            &format!("{draft}/kommentera"),
+            &[("kommentar", "  "), ("avsnitt", "")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&empty.body).contains("Kommentaren är tom"));
+    let r = pia
+        .post(
+            &app,
+            &format!("{draft}/kommentera"),
+            &[
+                ("kommentar", "Tio möten är många för oss i Borås."),
+                ("avsnitt", "Arbetsorganisation"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
+    assert_eq!(
+        reader
+            .post(
+                &app,
+                &format!("{draft}/kommentera"),
+                &[("kommentar", "Hej")]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "only those who may read the draft comment"
+    );
     let view = text(&director.get(&app, &draft).await.body);
     assert!(
         view.contains("Inskickat för beslut") && view.contains("Tillagt: 6"),
         "the change, word by word: {view}"
+    );
+    assert!(
+        view.contains("Tio möten är många för oss i Borås.") && view.contains("pia@region.example"),
+        "the comment, with its author: {view}"
     );
     let r = director
         .post(
@@ -1039,6 +1078,16 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         store.open_draft(neuro.id).await.unwrap().is_none(),
         "the draft is decided"
     );
+    let closed = pia
+        .post(
+            &app,
+            &format!("{draft}/kommentera"),
+            &[("kommentar", "Sent påtänkt.")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&closed.body).contains("tar inte emot fler kommentarer"));
+    assert_eq!(store.draft_comments(d.id).await.unwrap().len(), 1);
     // The decision sent it to its list: the chair's and coordinator's entries
     // queued, the register's own update fulfilled.
     let sent = store.charter_distribution(doc.meta.id).await.unwrap();

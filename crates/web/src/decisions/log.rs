@@ -1,6 +1,7 @@
 //! The decision log (beslutslogg) of a group and of the region, and one decision:
 //! what it rests on, how far each administration has anchored it, who was told.
 
+use crate::view::LocalTime;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -316,12 +317,6 @@ fn day(t: Option<chrono::NaiveDate>) -> String {
     t.map(|d| d.to_string()).unwrap_or_else(|| "–".into())
 }
 
-fn local(t: chrono::DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Stockholm)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
 /// `GET /grupper/{slug}/beslut/{id}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -371,8 +366,8 @@ async fn decision_page(
         .map(|n| NoticeRow {
             organization_id: n.organization_id,
             body: n.organization.clone(),
-            queued: local(n.queued_at),
-            delivered: n.delivered_at.map(local),
+            queued: n.queued_at.local_time(),
+            delivered: n.delivered_at.map(|d| d.local_time()),
         })
         .collect();
     let escalations = state

@@ -1,5 +1,6 @@
 //! Recording what a meeting decided, in its minutes.
 
+use crate::view::LocalTime;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -141,11 +142,7 @@ async fn form(
             t.t1(
                 "decision-back-to-meeting",
                 "date",
-                m.fields
-                    .starts_at
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .format("%Y-%m-%d")
-                    .to_string(),
+                m.fields.starts_at.local_date(),
             ),
         )),
     }
