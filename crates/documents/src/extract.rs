@@ -13,9 +13,11 @@ use docx_rs::{
 
 use crate::DocumentError;
 
-/// The largest file read: 20 MiB. A charter is a few pages; a larger file is
-/// something else.
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+/// The largest file read: 7 MiB. A charter is a few pages (the seeds are under
+/// 200 kB as PDF); a larger file is something else. It leaves room for the file
+/// to travel back base64-encoded (4/3 of its size) in the portal's confirmation
+/// form within the server's 10 MB body limit.
+pub const MAX_BYTES: usize = 7 * 1024 * 1024;
 
 /// What a file is, by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -164,13 +164,16 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 .find(|(k, _)| k == CSRF_FIELD)
                 .map(|(_, v)| v)
         });
-        let sent = parts
+        let mut sent = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .or_else(|| form_field(&bytes, CSRF_FIELD))
-            .or(in_query);
+            .or_else(|| form_field(&bytes, CSRF_FIELD));
+        if sent.is_none() {
+            sent = multipart_field(&parts.headers, &bytes, CSRF_FIELD).await;
+        }
+        let sent = sent.or(in_query);
         let expected = visitor.csrf();
         if expected.is_empty() || sent.as_deref() != Some(expected.as_str()) {
             let path = parts.uri.path();
@@ -203,6 +206,23 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 }
 
 /// One field of an `application/x-www-form-urlencoded` body.
+/// A text field of a `multipart/form-data` body (RFC 7578), read with multer
+/// (axum's own multipart reader): a file upload carries its CSRF token in the
+/// body like any form, never in the address.
+async fn multipart_field(headers: &header::HeaderMap, body: &Bytes, name: &str) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let boundary = multer::parse_boundary(ct).ok()?;
+    let body = body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 pub fn form_field(body: &Bytes, name: &str) -> Option<String> {
     serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
         .ok()?

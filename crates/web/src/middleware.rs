@@ -83,3 +83,19 @@ pub async fn no_nul_in_paths(req: Request, next: Next) -> Response {
     }
     next.run(req).await
 }
+
+/// Middleware: a request that declares a body larger than the server takes
+/// (`Content-Length` over `Settings::body_limit`) is answered at once with the
+/// "too large" page in the reader's language — not tower-http's English plain
+/// text, which still guards bodies that declare no length.
+pub async fn declared_size(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return crate::error::AppError::TooLarge.into_response();
+    }
+    next.run(req).await
+}

@@ -164,14 +164,16 @@ pub const ROUTES: &[RouteSpec] = &[
     get("/uppdragshandlingar/las-in", CreateGroup, Global, |f| {
         on(f, documents::form)
     }),
+    // A charter file up to the server's body limit (10 MB), not axum's 2 MB,
+    // both as uploaded and as confirmed (base64 in the form).
     post("/uppdragshandlingar/las-in", CreateGroup, Global, |f| {
-        on(f, documents::preview)
+        on(f, documents::preview).layer(axum::extract::DefaultBodyLimit::disable())
     }),
     post(
         "/uppdragshandlingar/las-in/spara",
         CreateGroup,
         Global,
-        |f| on(f, documents::save),
+        |f| on(f, documents::save).layer(axum::extract::DefaultBodyLimit::disable()),
     ),
     get(
         "/grupper/{slug}/uppdragshandlingar/{version}/kalla",

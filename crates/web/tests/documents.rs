@@ -52,16 +52,22 @@ async fn versions(store: &Store) -> String {
 }
 
 async fn upload(app: &axum::Router, b: &Browser, name: &str, bytes: &[u8]) -> Res {
+    // The CSRF token travels in the body, as the form sends it.
     let boundary = "SamordnaGrans7";
-    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+        b.csrf
+    )
+    .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = Request::post(format!("/uppdragshandlingar/las-in?_csrf={}", b.csrf))
+    let req = Request::post("/uppdragshandlingar/las-in")
         .header("cookie", b.cookie_header())
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
         )
+        .header("content-length", body.len())
         .body(Body::from(body))
         .unwrap();
     send(app, req).await
@@ -197,6 +203,12 @@ async fn a_charter_pdf_is_read_shown_and_stored_only_when_confirmed() {
     let doc = parse_charter(&seed(ORTOPEDI)).unwrap();
     let pdf = samordna_documents::pdf::charter_pdf(&doc).unwrap();
     let before = versions(&db.store).await;
+    // A file over axum's default 2 MB (a text charter padded to 3 MB) is read.
+    let mut padded = seed(ORTOPEDI).into_bytes();
+    padded.resize(3 * 1024 * 1024, b' ');
+    let r = upload(&app, &admin, "ortopedi-3mb.txt", &padded).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Spara i registret"));
     let preview = upload(&app, &admin, "Uppdragshandling ortopedi.pdf", &pdf).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.body.contains("Uppdragshandling ortopedi.pdf"));
@@ -342,13 +354,24 @@ async fn what_is_not_a_charter_gets_a_clear_message_and_stores_nothing() {
             "{name}: the message is announced"
         );
     }
-    // 50 MB: refused before it is read.
-    let big = vec![b'%'; 50 * 1024 * 1024];
-    let r = upload(&app, &admin, "stor.pdf", &big).await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // 8 MB: read by the server, refused as larger than a charter file may be.
+    let mut large = b"%PDF-1.7\n".to_vec();
+    large.resize(8 * 1024 * 1024, b' ');
+    let r = upload(&app, &admin, "stor.pdf", &large).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("för stor") || r.body.contains("för stort"),
+        r.body.contains("Filen är för stor (högst 7 MB)"),
         "{}",
+        r.body
+    );
+    // 50 MB: refused from its declared length, before it is read, in Swedish.
+    let big = vec![b'%'; 50 * 1024 * 1024];
+    let r = upload(&app, &admin, "enorm.pdf", &big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("för stort"), "{}", r.body);
+    assert!(
+        r.body.contains("lang=\"sv\""),
+        "a page, not plain text: {}",
         r.body
     );
     // A body that is not a multipart form is named in Swedish, not by the framework.
