@@ -80,6 +80,47 @@ pub fn apply_edits(
     crate::parse_charter(&crate::render::charter_text(&d))
 }
 
+/// Whether a draft says exactly what the version it revises says (its decision
+/// and the warnings of reading aside): such a draft has nothing to decide.
+pub fn same_text(base: &ParsedCharter, draft: &ParsedCharter) -> bool {
+    revision_of(base) == revision_of(draft)
+}
+
+/// The Swedish name of a month (1–12), as a revision is dated ("juni").
+fn month_sv(m: u32) -> &'static str {
+    [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ][(m.clamp(1, 12) - 1) as usize]
+}
+
+/// A revision's title dated by its decision: "Uppdragshandling för
+/// samordningsråd X, reviderad juni 2026" → "…, reviderad november 2026". The
+/// revision the title had (from the template or the version revised) goes.
+pub fn dated_revision(title: &str, decided: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    static REVISED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i),?\s*\(?\breviderad\b[^)]*\)?\s*$").expect("a valid pattern")
+    });
+    let bare = REVISED.replace(title.trim(), "");
+    format!(
+        "{}, reviderad {} {}",
+        bare.trim_end_matches(',').trim(),
+        month_sv(decided.month()),
+        decided.year()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +166,26 @@ mod tests {
         assert_eq!(edited.duties.last().unwrap(), "Följa upp väntetiderna.");
         // Untouched sections read back as they were.
         assert_eq!(edited.sections[0], doc.sections[0]);
+    }
+
+    #[test]
+    fn a_decided_revision_is_dated_by_its_decision() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        for (title, want) in [
+            (
+                "Uppdragshandling för samordningsråd rättspsykiatri, reviderad juni 2026",
+                "Uppdragshandling för samordningsråd rättspsykiatri, reviderad november 2026",
+            ),
+            (
+                "Uppdragshandling för samordningsråd rättspsykiatri",
+                "Uppdragshandling för samordningsråd rättspsykiatri, reviderad november 2026",
+            ),
+            (
+                "Uppdragshandling för SOR barn (reviderad mars 2024)",
+                "Uppdragshandling för SOR barn, reviderad november 2026",
+            ),
+        ] {
+            assert_eq!(dated_revision(title, d), want);
+        }
     }
 }

@@ -282,6 +282,10 @@ impl Store {
             ));
         }
         let mut content = d.content.clone();
+        // A revision is titled by the month it is decided in.
+        if d.base_version.is_some() {
+            content.title = samordna_domain::drafts::dated_revision(&content.title, date);
+        }
         content.decision.date = Some(date);
         // The document is dated the day it is decided.
         content.date = Some(date);

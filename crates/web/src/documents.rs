@@ -100,8 +100,9 @@ struct Preview {
     /// The file, base64, for the confirmation form.
     file: String,
     group: String,
-    /// The group is already in the register (else the import adds it).
-    known: bool,
+    /// What saving does to the register: a new group, a new version, or nothing
+    /// (the same content is version N).
+    effect: String,
     doc: ParsedCharter,
     sections: Vec<String>,
 }
@@ -113,6 +114,8 @@ struct UploadPage {
     csrf: String,
     error: Option<String>,
     preview: Option<Preview>,
+    /// After a confirmation that changed nothing: what was found, and where.
+    notice: Option<(String, String)>,
 }
 
 /// The message for a file that could not be read, in the visitor's language.
@@ -150,6 +153,7 @@ fn page(
             csrf: v.csrf(),
             error,
             preview,
+            notice: None,
         },
         refused,
     )
@@ -203,11 +207,7 @@ pub async fn preview(
         Err(message) => return page(c, &v, Some(message), None),
     };
     let group = doc.organization.name.clone();
-    let known = state
-        .store
-        .organization_by_slug(&samordna_domain::names::slugify(&group))
-        .await?
-        .is_some();
+    let effect = effect(&state, &t, &doc).await?;
     let preview = Preview {
         intro: t.args(
             "upload-preview-intro",
@@ -220,10 +220,29 @@ pub async fn preview(
         sections: doc.sections.iter().map(|s| s.heading.clone()).collect(),
         name,
         group,
-        known,
+        effect,
         doc,
     };
     page(c, &v, None, Some(preview))
+}
+
+/// What saving `doc` does to the register, as the preview says it.
+async fn effect(state: &AppState, t: &Tr, doc: &ParsedCharter) -> Result<String, AppError> {
+    let slug = samordna_domain::names::slugify(&doc.organization.name);
+    let Some(org) = state.store.organization_by_slug(&slug).await? else {
+        return Ok(t.t("upload-group-new"));
+    };
+    let mut bare = doc.clone();
+    bare.warnings.clear();
+    for v in state.store.charter_versions(Some(org.id)).await? {
+        if let Some(mut d) = state.store.charter_document(org.id, v.version).await? {
+            d.content.warnings.clear();
+            if d.content == bare {
+                return Ok(t.args("upload-group-same", &[("version", Arg::Num(v.version))]));
+            }
+        }
+    }
+    Ok(t.t("upload-group-known"))
 }
 
 /// `POST /uppdragshandlingar/las-in/spara`: reads the confirmed file again and
@@ -270,14 +289,25 @@ pub async fn save(
             &v.actor(),
         )
         .await?;
-    let to = match outcome.change {
-        ImportChange::NewVersion(n) => {
-            format!(
-                "/grupper/{}/uppdragshandlingar/{n}",
-                outcome.organization_slug
-            )
-        }
-        ImportChange::Unchanged => format!("/grupper/{}", outcome.organization_slug),
-    };
-    Ok(Redirect::to(&to).into_response())
+    match outcome.change {
+        ImportChange::NewVersion(n) => Ok(Redirect::to(&format!(
+            "/grupper/{}/uppdragshandlingar/{n}",
+            outcome.organization_slug
+        ))
+        .into_response()),
+        // The same content again: nothing changed, and the page says so.
+        ImportChange::Unchanged => crate::render::page_after_form(
+            &UploadPage {
+                csrf: v.csrf(),
+                error: None,
+                preview: None,
+                notice: Some((
+                    t.t1("upload-unchanged", "group", &outcome.organization_name),
+                    format!("/grupper/{}", outcome.organization_slug),
+                )),
+                c,
+            },
+            false,
+        ),
+    }
 }

@@ -48,7 +48,13 @@ struct DraftPage {
     sections: Vec<SectionRow>,
     csrf: String,
     today: String,
+    /// The decision form's values: as typed after a refusal, else today and
+    /// the signed-in director.
+    decide_date: String,
     decider: String,
+    decider_title: String,
+    /// The version a decided draft became.
+    decided_href: Option<String>,
     error: Option<String>,
     /// The comments, oldest first: (author, when, section, text).
     comments: Vec<(String, String, String, String)>,
@@ -58,6 +64,16 @@ struct DraftPage {
     headings: Vec<String>,
     /// A refused comment as typed, to fill the form again.
     comment_typed: String,
+}
+
+/// What a refused form held, to fill it again: a comment, or the decision's
+/// date, maker and title.
+#[derive(Default)]
+struct Typed {
+    comment: String,
+    date: Option<String>,
+    name: Option<String>,
+    title: Option<String>,
 }
 
 async fn draft_of(
@@ -83,7 +99,7 @@ async fn page(
     slug: &str,
     id: &str,
     error: Option<String>,
-    comment_typed: &str,
+    typed: &Typed,
 ) -> Result<Response, AppError> {
     let (org, d) = draft_of(state, slug, id).await?;
     let c = Chrome::new("register");
@@ -150,7 +166,7 @@ async fn page(
             .iter()
             .map(|s| s.heading.clone())
             .collect(),
-        comment_typed: comment_typed.to_string(),
+        comment_typed: typed.comment.clone(),
         group: OrgLink::from(&org),
         id: d.id,
         title: d.content.title.clone(),
@@ -164,7 +180,18 @@ async fn page(
         sections,
         csrf: v.csrf(),
         today: Utc::now().date_naive().to_string(),
-        decider: v.account().map(|a| a.name.clone()).unwrap_or_default(),
+        decide_date: typed
+            .date
+            .clone()
+            .unwrap_or_else(|| Utc::now().date_naive().to_string()),
+        decider: typed
+            .name
+            .clone()
+            .unwrap_or_else(|| v.account().map(|a| a.name.clone()).unwrap_or_default()),
+        decider_title: typed.title.clone().unwrap_or_default(),
+        decided_href: d
+            .decided_version
+            .map(|n| format!("/grupper/{}/uppdragshandlingar/{n}", org.slug)),
         error: error.clone(),
         c,
     };
@@ -253,7 +280,7 @@ pub async fn show(
     Extension(v): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    page(&state, &v, &slug, &id, None, "").await
+    page(&state, &v, &slug, &id, None, &Typed::default()).await
 }
 
 /// `POST /grupper/{slug}/utkast/{id}/spara`: `title`, `section-N` bodies, `row_version`.
@@ -267,13 +294,26 @@ pub async fn save(
     let t = current_tr();
     let p = Posted(p);
     let version = p.row_version()?;
+    if let Some(why) = not_editable(&d) {
+        return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
+    }
     if version != d.row_version {
-        return Err(AppError::Conflict(t.t("error-draft-stale")));
+        return stale(
+            page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(current_tr().t("error-draft-stale")),
+                &Typed::default(),
+            )
+            .await,
+        );
     }
     let title = p.get("title").trim().to_string();
     if title.is_empty() {
         let why = t.t1("error-required", "field", t.t("draft-title"));
-        return page(&state, &v, &slug, &id, Some(why), "").await;
+        return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
     }
     let bodies: Vec<(String, String)> = d
         .content
@@ -292,7 +332,15 @@ pub async fn save(
         .iter()
         .any(|(_, b)| !samordna_domain::matters::fits(b, 4 * samordna_domain::matters::TEXT_MAX))
     {
-        return page(&state, &v, &slug, &id, Some(t.t("error-too-long")), "").await;
+        return page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("error-too-long")),
+            &Typed::default(),
+        )
+        .await;
     }
     let content = match samordna_domain::drafts::apply_edits(&d.content, &title, &bodies) {
         Ok(c) => c,
@@ -303,7 +351,7 @@ pub async fn save(
                 &slug,
                 &id,
                 Some(t.t1("error-draft-unreadable", "detail", e)),
-                "",
+                &Typed::default(),
             )
             .await
         }
@@ -322,10 +370,101 @@ pub async fn submit(
     Path((slug, id)): Path<(String, String)>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
+    let (org, d) = draft_of(&state, &slug, &id).await?;
+    let version = Posted(p).row_version()?;
+    let here = format!("/grupper/{slug}/utkast/{}", d.id);
+    // Sent twice (a double click, the back button): it is where it was meant to be.
+    match d.status {
+        DraftStatus::Submitted => return Ok(Redirect::to(&here).into_response()),
+        DraftStatus::Draft => {}
+        _ => {
+            let why = not_editable(&d).unwrap_or_default();
+            return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
+        }
+    }
+    if let Some(why) = unchanged(&state, &org, &d).await? {
+        return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
+    }
+    if version != d.row_version {
+        return stale(
+            page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(current_tr().t("error-draft-stale")),
+                &Typed::default(),
+            )
+            .await,
+        );
+    }
+    state.store.submit_draft(d.id, version, &v.actor()).await?;
+    Ok(Redirect::to(&here).into_response())
+}
+
+/// `POST /grupper/{slug}/utkast/{id}/ateroppna`: a submitted draft back to the
+/// group for more work (the coordinator withdraws it, or the director sends it
+/// back); once more is harmless.
+pub async fn reopen(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path((slug, id)): Path<(String, String)>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
     let (_, d) = draft_of(&state, &slug, &id).await?;
     let version = Posted(p).row_version()?;
-    state.store.submit_draft(d.id, version, &v.actor()).await?;
-    Ok(Redirect::to(&format!("/grupper/{slug}/utkast/{}", d.id)).into_response())
+    let here = format!("/grupper/{slug}/utkast/{}", d.id);
+    match d.status {
+        DraftStatus::Draft => return Ok(Redirect::to(&here).into_response()),
+        DraftStatus::Submitted => {}
+        _ => {
+            let why = not_editable(&d).unwrap_or_default();
+            return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
+        }
+    }
+    if version != d.row_version {
+        return stale(
+            page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(current_tr().t("error-draft-stale")),
+                &Typed::default(),
+            )
+            .await,
+        );
+    }
+    state.store.reopen_draft(d.id, version, &v.actor()).await?;
+    Ok(Redirect::to(&here).into_response())
+}
+
+/// Why a draft can no longer be edited, if it cannot.
+fn not_editable(d: &Draft) -> Option<String> {
+    let t = current_tr();
+    match d.status {
+        DraftStatus::Draft => None,
+        DraftStatus::Submitted => Some(t.t("error-draft-submitted")),
+        DraftStatus::Decided => Some(t.t("error-draft-decided")),
+        DraftStatus::Withdrawn => Some(t.t("error-draft-withdrawn")),
+    }
+}
+
+/// Why a draft may not go to decision: it says exactly what the version it
+/// revises says.
+async fn unchanged(
+    state: &AppState,
+    org: &Organization,
+    d: &Draft,
+) -> Result<Option<String>, AppError> {
+    let Some(b) = d.base_version else {
+        return Ok(None);
+    };
+    let Some(base) = state.store.charter_document(org.id, b).await? else {
+        return Ok(None);
+    };
+    let same = samordna_domain::drafts::same_text(&base.content, &d.content);
+    Ok(same.then(|| current_tr().t1("error-draft-unchanged", "version", b)))
 }
 
 /// `POST /grupper/{slug}/utkast/{id}/besluta`: the director decides (`date`,
@@ -337,19 +476,59 @@ pub async fn decide(
     Path((slug, id)): Path<(String, String)>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let (_, d) = draft_of(&state, &slug, &id).await?;
+    let (org, d) = draft_of(&state, &slug, &id).await?;
     let t = current_tr();
     let p = Posted(p);
     let version = p.row_version()?;
+    // Decided twice (a double click): the version it became.
+    if let (DraftStatus::Decided, Some(n)) = (d.status, d.decided_version) {
+        return Ok(
+            Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{n}")).into_response(),
+        );
+    }
+    if d.status != DraftStatus::Submitted {
+        let why = t.t("error-draft-not-submitted");
+        return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
+    }
+    let typed = Typed {
+        date: Some(p.get("date").trim().to_string()),
+        name: Some(p.get("name").trim().to_string()),
+        title: Some(p.get("title").trim().to_string()),
+        ..Default::default()
+    };
     let mut e = Errors::default();
     let date = p.date(&t, &mut e, "date");
     let name = p.get("name").trim().to_string();
     let Some(date) = date.filter(|d| *d <= Utc::now().date_naive()) else {
-        return page(&state, &v, &slug, &id, Some(t.t("error-decision-date")), "").await;
+        return page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("error-decision-date")),
+            &typed,
+        )
+        .await;
     };
     if name.is_empty() {
         let why = t.t1("error-required", "field", t.t("draft-decider"));
-        return page(&state, &v, &slug, &id, Some(why), "").await;
+        return page(&state, &v, &slug, &id, Some(why), &typed).await;
+    }
+    if let Some(why) = unchanged(&state, &org, &d).await? {
+        return page(&state, &v, &slug, &id, Some(why), &typed).await;
+    }
+    if version != d.row_version {
+        return stale(
+            page(
+                &state,
+                &v,
+                &slug,
+                &id,
+                Some(current_tr().t("error-draft-stale")),
+                &typed,
+            )
+            .await,
+        );
     }
     let by = NameAndTitle {
         name,
@@ -399,12 +578,26 @@ pub async fn comment(
             &slug,
             &id,
             Some(t.t("draft-comment-empty")),
-            &body,
+            &Typed {
+                comment: body.clone(),
+                ..Default::default()
+            },
         )
         .await;
     }
     if body.chars().count() > 5000 {
-        return page(&state, &v, &slug, &id, Some(t.t("error-too-long")), &body).await;
+        return page(
+            &state,
+            &v,
+            &slug,
+            &id,
+            Some(t.t("error-too-long")),
+            &Typed {
+                comment: body.clone(),
+                ..Default::default()
+            },
+        )
+        .await;
     }
     let name = v
         .account()
@@ -425,10 +618,21 @@ pub async fn comment(
                 &slug,
                 &id,
                 Some(t.t("draft-comment-closed")),
-                &body,
+                &Typed {
+                    comment: body.clone(),
+                    ..Default::default()
+                },
             )
             .await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The draft page after a stale write: 409 Conflict, with the draft as it now
+/// is and why (someone else acted first).
+fn stale(page: Result<Response, AppError>) -> Result<Response, AppError> {
+    let mut r = page?;
+    *r.status_mut() = axum::http::StatusCode::CONFLICT;
+    Ok(r)
 }

@@ -120,6 +120,12 @@ pub const ROUTES: &[RouteSpec] = &[
         |f| on(f, drafts::submit),
     ),
     post(
+        "/grupper/{slug}/utkast/{id}/ateroppna",
+        EditGroup,
+        GroupSlug,
+        |f| on(f, drafts::reopen),
+    ),
+    post(
         "/grupper/{slug}/utkast/{id}/kommentera",
         ReadDrafts,
         GroupSlug,

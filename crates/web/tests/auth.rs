@@ -253,7 +253,8 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "POST",
             "/grupper/{slug}/utkast"
             | "/grupper/{slug}/utkast/{id}/spara"
-            | "/grupper/{slug}/utkast/{id}/skicka",
+            | "/grupper/{slug}/utkast/{id}/skicka"
+            | "/grupper/{slug}/utkast/{id}/ateroppna",
         ) => EditGroup,
         (
             _,
@@ -308,6 +309,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         | "/grupper/{slug}/utkast/{id}/spara"
         | "/grupper/{slug}/utkast/{id}/skicka"
         | "/grupper/{slug}/utkast/{id}/kommentera"
+        | "/grupper/{slug}/utkast/{id}/ateroppna"
         | "/grupper/{slug}/utkast/{id}/besluta"
         | "/grupper/{slug}/beslut/{id}/forankring"
         | "/grupper/{slug}/beslut/{id}/skicka-igen"

@@ -909,6 +909,20 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         "not public"
     );
     let d = store.open_draft(neuro.id).await.unwrap().unwrap();
+    // Unchanged, it has nothing to decide.
+    let r = coordinator
+        .post(
+            &app,
+            &format!("{draft}/skicka"),
+            &[("row_version", &d.row_version.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(&r.body).contains("säger samma sak som version 1"),
+        "{}",
+        text(&r.body)
+    );
     let work = d
         .content
         .sections
@@ -976,6 +990,35 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
             &[("row_version", &d.row_version.to_string())],
         )
         .await;
+    // Sent twice (a double click): the same draft, submitted, no error.
+    let again = coordinator
+        .post(
+            &app,
+            &format!("{draft}/skicka"),
+            &[("row_version", &d.row_version.to_string())],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location(), draft);
+    // Taken back for a change and sent again.
+    let sub = store.draft(d.id).await.unwrap().unwrap();
+    let r = coordinator
+        .post(
+            &app,
+            &format!("{draft}/ateroppna"),
+            &[("row_version", &sub.row_version.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let back = store.draft(d.id).await.unwrap().unwrap();
+    assert_eq!(back.status, samordna_store::DraftStatus::Draft);
+    coordinator
+        .post(
+            &app,
+            &format!("{draft}/skicka"),
+            &[("row_version", &back.row_version.to_string())],
+        )
+        .await;
     // Submitted: no longer editable; the coordinator cannot decide.
     let d = store.draft(d.id).await.unwrap().unwrap();
     let version = d.row_version.to_string();
@@ -1038,6 +1081,29 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         view.contains("Tio möten är många för oss i Borås.") && view.contains("pia@region.example"),
         "the comment, with its author: {view}"
     );
+    // A date in the future is refused, and what was typed stays in the form.
+    let refused = director
+        .post(
+            &app,
+            &format!("{draft}/besluta"),
+            &[
+                ("date", "2999-01-01"),
+                ("name", "Jonas Claesson"),
+                ("title", "Hälso- och sjukvårdsdirektör"),
+                ("row_version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("value=\"Jonas Claesson\"")
+            && refused
+                .body
+                .contains("value=\"Hälso- och sjukvårdsdirektör\"")
+            && refused.body.contains("value=\"2999-01-01\""),
+        "{}",
+        refused.body
+    );
     let r = director
         .post(
             &app,
@@ -1052,6 +1118,19 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", text(&r.body));
     assert_eq!(r.location(), format!("{group}/uppdragshandlingar/2"));
+    // Decided twice (a double click): the version it became.
+    let twice = director
+        .post(
+            &app,
+            &format!("{draft}/besluta"),
+            &[
+                ("date", "2026-11-20"),
+                ("name", "Jonas Claesson"),
+                ("row_version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(twice.location(), format!("{group}/uppdragshandlingar/2"));
     // In force, with the real decision date, and the frequency read from it.
     let versions = store.charter_versions(Some(neuro.id)).await.unwrap();
     let in_force = samordna_store::in_force(&versions).unwrap();
@@ -1062,7 +1141,12 @@ async fn a_revision_is_drafted_submitted_and_decided_into_the_version_in_force()
     // Dated the day it was decided, not the day of the version it revised.
     assert_eq!(in_force.document_date, Some("2026-11-20".parse().unwrap()));
     let doc = store.charter_document(neuro.id, 2).await.unwrap().unwrap();
-    let f = doc.content.meeting_frequency.unwrap();
+    // Titled by the month of its decision.
+    assert_eq!(
+        doc.content.title,
+        "Uppdragshandling för samordningsråd neurologi, reviderad november 2026"
+    );
+    let f = doc.content.meeting_frequency.clone().unwrap();
     assert_eq!((f.min, f.max), (Some(6), Some(10)));
     let charter = text(
         &reader

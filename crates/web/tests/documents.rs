@@ -284,7 +284,9 @@ async fn a_charter_pdf_is_read_shown_and_stored_only_when_confirmed() {
     let docx = samordna_documents::docx::charter_docx(&doc).unwrap();
     let preview = upload(&app, &admin, "ortopedi.docx", &docx).await;
     assert!(
-        preview.body.contains("finns i registret"),
+        preview
+            .body
+            .contains("samma innehåll som version 1; inget ändras om du sparar"),
         "{}",
         preview.body
     );
@@ -298,7 +300,17 @@ async fn a_charter_pdf_is_read_shown_and_stored_only_when_confirmed() {
             ],
         )
         .await;
-    assert_eq!(again.location(), "/grupper/samordningsrad-ortopedi");
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(
+        again.body.contains(
+            "Innehållet fanns redan i registret för Samordningsråd ortopedi: inget har ändrats."
+        ),
+        "{}",
+        again.body
+    );
+    assert!(again
+        .body
+        .contains("href=\"/grupper/samordningsrad-ortopedi\""));
     db.close().await;
 }
 
