@@ -29,8 +29,13 @@ pub type Original = (Kind, Vec<u8>);
 pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
     let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
     match extract::kind_of(&bytes) {
-        // Text, and what is not a document at all, go to the text reader, which
-        // names the line where it fails ("rad 1: filen är tom").
+        // Binary that is neither PDF nor DOCX (an image, an archive) is named as
+        // the portal names it.
+        Err(e @ samordna_documents::DocumentError::UnknownKind) if bytes.contains(&0) => {
+            bail!("rad 1: {e}")
+        }
+        // Text, and text that is not UTF-8, go to the text reader, which names
+        // the line where it fails ("rad 1: filen är tom", "rad 5: … inte UTF-8").
         Ok(Kind::Text)
         | Err(
             samordna_documents::DocumentError::UnknownKind
@@ -158,7 +163,7 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
                     ImportChange::Unchanged => {
                         report.unchanged += 1;
                         format!(
-                            "oförändrad: {} ({} har importerats förut)",
+                            "oförändrad: {} ({}: samma innehåll finns redan i registret)",
                             o.organization_name,
                             path.display()
                         )

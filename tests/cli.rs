@@ -64,7 +64,7 @@ fn parse_refuses_what_is_not_a_charter_in_one_line() {
         (
             "bild.png",
             b"\x89PNG\r\n\x1a\n\0\0\0",
-            "rad 1: filen är inte text",
+            "rad 1: filen är varken PDF, Word (DOCX) eller text",
         ),
         (
             "latin1.txt",

@@ -40,6 +40,12 @@ fn xml_text(s: &str) -> String {
 ///
 /// Errors: [`DocumentError::Docx`] if the package cannot be written.
 pub fn charter_docx(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
+    // Dated as the document is: its decision, else its own date.
+    let dated = doc
+        .decision
+        .date
+        .or(doc.date)
+        .map(|d| format!("{d}T00:00:00Z"));
     let mut d = Docx::new()
         .default_fonts(RunFonts::new().ascii("Arial").hi_ansi("Arial").cs("Arial"))
         .default_size(21)
@@ -79,8 +85,11 @@ pub fn charter_docx(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
                         .add_run(DocxRun::new().add_text(text)),
                 );
             }
-            Part::Paragraph { lines } => {
-                let mut p = Paragraph::new();
+            Part::Paragraph {
+                lines,
+                keep_with_next,
+            } => {
+                let mut p = Paragraph::new().keep_next(keep_with_next);
                 for (i, line) in lines.iter().enumerate() {
                     if i > 0 {
                         p = p.add_run(DocxRun::new().add_break(BreakType::TextWrapping));
@@ -99,6 +108,9 @@ pub fn charter_docx(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
                 }
             }
         }
+    }
+    if let Some(at) = &dated {
+        d = d.created_at(at).updated_at(at);
     }
     let mut packed = Cursor::new(Vec::new());
     d.build()
@@ -132,7 +144,16 @@ fn add_language_and_title(package: &[u8], title: &str) -> Result<Vec<u8>, Docume
                     "<dc:title>{}</dc:title><dc:language>sv-SE</dc:language></cp:coreProperties>",
                     xml_text(title)
                 );
-                body = body.replace("</cp:coreProperties>", &props);
+                body = body
+                    .replace("</cp:coreProperties>", &props)
+                    .replace(
+                        "<dc:creator>unknown</dc:creator>",
+                        "<dc:creator>Samordna</dc:creator>",
+                    )
+                    .replace(
+                        "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+                        "<cp:lastModifiedBy>Samordna</cp:lastModifiedBy>",
+                    );
             }
             "word/styles.xml" => {
                 // The run defaults get a language; docx-rs writes them as

@@ -36,13 +36,28 @@ pub enum Part {
     /// ("Rapportering" under "Beslutsordning").
     Heading { level: u8, text: String },
     /// A paragraph; each inner list is a line of its own (a hard break).
-    Paragraph { lines: Vec<Vec<Run>> },
+    /// `keep_with_next`: on the same page as the part that follows (the lines
+    /// of the decision block stay together).
+    Paragraph {
+        lines: Vec<Vec<Run>>,
+        keep_with_next: bool,
+    },
     /// A bulleted list.
     List { items: Vec<String> },
 }
 
 fn para(runs: Vec<Run>) -> Part {
-    Part::Paragraph { lines: vec![runs] }
+    Part::Paragraph {
+        lines: vec![runs],
+        keep_with_next: false,
+    }
+}
+
+fn kept(runs: Vec<Run>) -> Part {
+    Part::Paragraph {
+        lines: vec![runs],
+        keep_with_next: true,
+    }
 }
 
 /// The document's title as a reader sees it (the PDF's and DOCX's metadata title).
@@ -63,7 +78,10 @@ pub fn outline(doc: &ParsedCharter) -> Vec<Part> {
         ids.push(vec![Run::plain(format!("Diarienummer {r}"))]);
     }
     if !ids.is_empty() {
-        out.push(Part::Paragraph { lines: ids });
+        out.push(Part::Paragraph {
+            lines: ids,
+            keep_with_next: false,
+        });
     }
     if let Some(unit) = &doc.issuing_unit {
         out.push(para(vec![Run::bold("Västra Götalandsregionen")]));
@@ -77,7 +95,10 @@ pub fn outline(doc: &ParsedCharter) -> Vec<Part> {
         if let Some(e) = &o.email {
             lines.push(vec![Run::plain(format!("E-post: {e}"))]);
         }
-        out.push(Part::Paragraph { lines });
+        out.push(Part::Paragraph {
+            lines,
+            keep_with_next: false,
+        });
     }
     out.push(Part::Heading {
         level: 1,
@@ -113,12 +134,24 @@ pub fn outline(doc: &ParsedCharter) -> Vec<Part> {
         Some(d) => d.to_string(),
         None => UNDECIDED.to_string(),
     };
-    out.push(para(vec![
+    // The decision block — date, decision maker, title — on one page.
+    let by = doc.decision.decided_by.as_ref();
+    let date_line = vec![
         Run::bold("Datum för beslut:"),
         Run::plain(format!(" {date}")),
-    ]));
-    if let Some(by) = &doc.decision.decided_by {
-        out.push(para(vec![Run::plain(by.name.clone())]));
+    ];
+    out.push(if by.is_some() {
+        kept(date_line)
+    } else {
+        para(date_line)
+    });
+    if let Some(by) = by {
+        let name = vec![Run::plain(by.name.clone())];
+        out.push(if by.title.is_some() {
+            kept(name)
+        } else {
+            para(name)
+        });
         if let Some(t) = &by.title {
             out.push(para(vec![Run::plain(t.clone())]));
         }

@@ -180,7 +180,10 @@ fn layout(faces: &Faces, parts: &[Part]) -> (Vec<Placed>, usize) {
                    page: &mut usize,
                    label: Option<Run>| {
         let step = size * LEADING;
-        if *y + step * keep.min(lines.len()).max(1) as f32 > bottom {
+        // What must stand together: `keep` lines (a heading and the start of
+        // its text, a decision block), never more than a page holds.
+        let together = keep.max(1).min(((bottom - MARGIN) / step) as usize);
+        if *y + step * together as f32 > bottom {
             *page += 1;
             *y = MARGIN;
         }
@@ -251,12 +254,31 @@ fn layout(faces: &Faces, parts: &[Part]) -> (Vec<Placed>, usize) {
                 let keep = lines.len() + 2;
                 put(lines, size, MARGIN, owner, keep, &mut y, &mut page, None);
             }
-            Part::Paragraph { lines } => {
+            Part::Paragraph {
+                lines,
+                keep_with_next,
+            } => {
                 let wrapped: Vec<Vec<Run>> = lines
                     .iter()
                     .flat_map(|l| wrap(faces, l, BODY, width))
                     .collect();
-                put(wrapped, BODY, MARGIN, owner, 2, &mut y, &mut page, None);
+                // Kept with what follows: this and the next parts' lines
+                // together (the decision block is a few short lines).
+                let keep = if *keep_with_next {
+                    wrapped.len()
+                        + parts[i + 1..]
+                            .iter()
+                            .take_while(|p| !matches!(p, Part::Heading { .. }))
+                            .take(2)
+                            .map(|p| match p {
+                                Part::Paragraph { lines, .. } => lines.len() + 1,
+                                _ => 1,
+                            })
+                            .sum::<usize>()
+                } else {
+                    2
+                };
+                put(wrapped, BODY, MARGIN, owner, keep, &mut y, &mut page, None);
                 y += BODY * 1.1;
             }
             Part::List { items } => {

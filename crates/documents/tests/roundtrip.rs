@@ -122,3 +122,56 @@ fn every_seed_as_pdf_passes_the_pdfa_check() {
         "{report}"
     );
 }
+
+/// The decision block — date, decision maker, title — is never split over two
+/// pages (the rättspsykiatri PDF once had the name on page 3, the title on 4).
+#[test]
+fn the_decision_block_stays_on_one_page() {
+    for (name, doc) in seeds() {
+        let bytes = pdf::charter_pdf(&doc).unwrap();
+        let (_, text) = extract::charter_text_of(&bytes).unwrap();
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        // The last page that has it: the name is also the commissioner's, at the top.
+        let page_of = |needle: &str| pages.iter().rposition(|p| p.contains(needle));
+        let date = page_of("Datum för beslut").unwrap_or_else(|| panic!("{name}"));
+        if let Some(by) = &doc.decision.decided_by {
+            assert_eq!(page_of(&by.name), Some(date), "{name}: the name");
+            if let Some(t) = &by.title {
+                assert_eq!(page_of(t), Some(date), "{name}: the title");
+            }
+        }
+    }
+}
+
+/// The Word file names its language, title, creator and date.
+#[test]
+fn the_docx_has_its_language_title_and_date() {
+    use std::io::Read;
+    let (_, doc) = seeds()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("sor-ortopedi"))
+        .unwrap();
+    let bytes = docx::charter_docx(&doc).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut core = String::new();
+    zip.by_name("docProps/core.xml")
+        .unwrap()
+        .read_to_string(&mut core)
+        .unwrap();
+    assert!(core.contains("<dc:language>sv-SE</dc:language>"), "{core}");
+    assert!(
+        core.contains(&format!("<dc:title>{}</dc:title>", doc.title)),
+        "{core}"
+    );
+    assert!(core.contains("<dc:creator>Samordna</dc:creator>"), "{core}");
+    assert!(
+        core.contains("2026-06-17T00:00:00Z"),
+        "dated by the decision: {core}"
+    );
+    let mut styles = String::new();
+    zip.by_name("word/styles.xml")
+        .unwrap()
+        .read_to_string(&mut styles)
+        .unwrap();
+    assert!(styles.contains("w:lang w:val=\"sv-SE\""), "{styles}");
+}
