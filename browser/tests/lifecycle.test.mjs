@@ -142,3 +142,36 @@ print(json.dumps([e for (e,) in c.execute("select p.email from memberships m joi
   await dora.getByRole('link', { name: 'English' }).click();
   await clean(dora, 'the version decided from the template, in English');
 });
+
+test('a charter PDF read in through the portal: preview, confirmation, refusals, both languages', async () => {
+  const dora = await signIn(DIRECTOR.email, DIRECTOR.password);
+  // A PDF the portal made, saved as a user would.
+  const res = await dora.request.get(server.base + '/grupper/samordningsrad-ortopedi/uppdragshandlingar/1/pdf');
+  assert.equal(res.status(), 200);
+  const pdf = await res.body();
+  await dora.goto(server.base + '/regelefterlevnad');
+  await dora.getByRole('link', { name: /Läs in en uppdragshandling/ }).click();
+  assert.equal(await dora.locator('h1').innerText(), 'Läs in en uppdragshandling');
+  await clean(dora, 'the import form');
+
+  // Not a charter: said in the page, announced, nothing stored.
+  await dora.getByLabel('Fil').setInputFiles({ name: 'bild.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+  await dora.getByRole('button', { name: 'Läs filen' }).click();
+  assert.match(await dora.getByRole('alert').innerText(), /varken PDF, Word \(DOCX\) eller text[\s\S]*Inget har sparats/);
+  await clean(dora, 'the import form, refused');
+
+  // The charter: what was read, then saved; the same again changes nothing.
+  await dora.getByLabel('Fil').setInputFiles({ name: 'ortopedi.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await dora.getByRole('button', { name: 'Läs filen' }).click();
+  const preview = await dora.locator('main').innerText();
+  assert.match(preview, /Så här läste Samordna ortopedi\.pdf \(PDF\)/);
+  assert.match(preview, /samma innehåll som version 1/);
+  await clean(dora, 'the import preview');
+  await dora.getByRole('link', { name: 'English' }).click();
+  await clean(dora, 'the import form in English');
+  await dora.getByRole('link', { name: 'Svenska' }).click();
+  await dora.getByLabel('File').or(dora.getByLabel('Fil')).setInputFiles({ name: 'ortopedi.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await dora.getByRole('button', { name: /Läs filen|Read the file/ }).click();
+  await dora.getByRole('button', { name: /Spara i registret|Save in the register/ }).click();
+  assert.match(await dora.getByRole('status').innerText(), /inget har ändrats|nothing has changed/);
+});
