@@ -165,10 +165,20 @@ pub async fn form(Extension(v): Extension<Visitor>) -> Result<Response, AppError
 }
 
 /// Reads a file into text and a parsed charter, or says why not.
-fn read(t: &Tr, bytes: &[u8]) -> Result<(Kind, String, ParsedCharter), String> {
-    let (kind, text) = extract::charter_text_of(bytes).map_err(|e| refusal(t, &e))?;
-    let doc = samordna_domain::parse_charter(&text)
-        .map_err(|e| t.t1("upload-error-not-charter", "reason", e.to_string()))?;
+/// Extraction (a `pdftotext` process, a DOCX unpacked) and parsing run off the
+/// async threads, so that a large file does not hold up other requests.
+async fn read(t: &Tr, bytes: &[u8]) -> Result<(Kind, String, ParsedCharter), String> {
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || {
+        extract::charter_text_of(&owned).map(|(kind, text)| {
+            let doc = samordna_domain::parse_charter(&text);
+            (kind, text, doc)
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let (kind, text, doc) = read.map_err(|e| refusal(t, &e))?;
+    let doc = doc.map_err(|e| t.t1("upload-error-not-charter", "reason", e.to_string()))?;
     Ok((kind, text, doc))
 }
 
@@ -202,7 +212,7 @@ pub async fn preview(
         return page(c, &v, Some(t.t("upload-error-no-file")), None);
     };
     let name = samordna_domain::normalize::line(&name);
-    let (kind, _, doc) = match read(&t, &bytes) {
+    let (kind, _, doc) = match read(&t, &bytes).await {
         Ok(r) => r,
         Err(message) => return page(c, &v, Some(message), None),
     };
@@ -269,7 +279,7 @@ pub async fn save(
     } else {
         name
     };
-    let (kind, text, doc) = match read(&t, &bytes) {
+    let (kind, text, doc) = match read(&t, &bytes).await {
         Ok(r) => r,
         Err(message) => return page(c, &v, Some(message), None),
     };
