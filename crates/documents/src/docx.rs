@@ -116,7 +116,7 @@ pub fn charter_docx(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
     d.build()
         .pack(&mut packed)
         .map_err(|e| DocumentError::Docx(e.to_string()))?;
-    add_language_and_title(&packed.into_inner(), &crate::outline::title(doc))
+    add_language_and_title(&packed.into_inner(), &doc.title.clone())
 }
 
 /// Rewrites the package with Swedish as the default language of every run and

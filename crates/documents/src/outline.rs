@@ -60,11 +60,6 @@ fn kept(runs: Vec<Run>) -> Part {
     }
 }
 
-/// The document's title as a reader sees it (the PDF's and DOCX's metadata title).
-pub fn title(doc: &ParsedCharter) -> String {
-    doc.title.clone()
-}
-
 /// The parts of `doc`, in reading order.
 pub fn outline(doc: &ParsedCharter) -> Vec<Part> {
     let mut out = Vec::new();

@@ -36,37 +36,42 @@ const BODY: f32 = 10.5;
 const LEADING: f32 = 1.4;
 const INDENT: f32 = 18.0;
 
-/// One face of the embedded font: what krilla draws with and what we measure with.
+/// One face of the embedded font: what krilla draws with, and its tables read
+/// once for measuring (line breaking measures every word).
 struct Face {
     font: Font,
-    data: &'static [u8],
+    charmap: skrifa::charmap::Charmap<'static>,
+    metrics: skrifa::metrics::GlyphMetrics<'static>,
+    units_per_em: f32,
 }
 
 impl Face {
     fn new(data: &'static [u8]) -> Result<Face, DocumentError> {
-        let font = Font::new(data.into(), 0)
-            .ok_or_else(|| DocumentError::Pdf("typsnittet kunde inte läsas".into()))?;
-        Ok(Face { font, data })
+        let unreadable = || DocumentError::Pdf("typsnittet kunde inte läsas".into());
+        let font = Font::new(data.into(), 0).ok_or_else(unreadable)?;
+        let f = skrifa::FontRef::new(data).map_err(|_| unreadable())?;
+        Ok(Face {
+            font,
+            charmap: f.charmap(),
+            metrics: f.glyph_metrics(Size::unscaled(), LocationRef::default()),
+            units_per_em: f32::from(
+                f.metrics(Size::unscaled(), LocationRef::default())
+                    .units_per_em,
+            ),
+        })
     }
 
     /// Width of `text` at `size` points, from the font's advance widths.
     fn width(&self, text: &str, size: f32) -> f32 {
-        let Ok(f) = skrifa::FontRef::new(self.data) else {
-            return text.chars().count() as f32 * size * 0.6;
-        };
-        let upem = f
-            .metrics(Size::unscaled(), LocationRef::default())
-            .units_per_em as f32;
-        let cmap = f.charmap();
-        let gm = f.glyph_metrics(Size::unscaled(), LocationRef::default());
         let units: f32 = text
             .chars()
             .map(|c| {
-                gm.advance_width(cmap.map(c).unwrap_or_default())
+                self.metrics
+                    .advance_width(self.charmap.map(c).unwrap_or_default())
                     .unwrap_or(0.0)
             })
             .sum();
-        units / upem * size
+        units / self.units_per_em * size
     }
 }
 
@@ -434,7 +439,7 @@ pub fn charter_pdf(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
     document.set_outline(bookmarks(&parts, &placed));
     document.set_metadata(
         Metadata::new()
-            .title(crate::outline::title(doc))
+            .title(doc.title.clone())
             .language("sv-SE".into())
             .creator("Samordna".into())
             .producer("Samordna (krilla)".into())

@@ -52,6 +52,13 @@ async fn directory<C: Conn>(c: &mut C) -> Result<Directory, StoreError> {
 
 pub(crate) use crate::checksum::sha256_hex;
 
+/// What makes two imports the same document: the SHA-256 of the normalised
+/// text, and the parsed content as stored (JSON). `text` is already normalised.
+pub(crate) fn identity(text: &str, doc: &ParsedCharter) -> Result<(String, String), StoreError> {
+    let content = serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((sha256_hex(text), content))
+}
+
 /// One audit entry of the import's `changes` list.
 fn change(action: &str, object_type: &str, id: Option<i64>, detail: &str) -> serde_json::Value {
     serde_json::json!({
@@ -186,12 +193,11 @@ pub(crate) async fn import<C: Conn>(
         text: &text,
         file: source.file,
     };
-    let sha = sha256_hex(source.text);
+    let (sha, content) = identity(source.text, doc)?;
     let org_name = doc.organization.name.as_str();
 
     // The same document again changes nothing: the same text, or the same content
     // extracted another way (line endings, bullets, page breaks).
-    let content = serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if let Some(h @ Handle::Registered(id)) = dir.resolve(org_name) {
         if c.version_with_same_text(id, &sha, &content)
             .await?

@@ -50,6 +50,7 @@ pub use matters::*;
 pub use meetings::*;
 pub use models::*;
 pub use people::*;
+use samordna_domain::import::Authority;
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -438,14 +439,22 @@ impl Store {
         source: &Source<'_>,
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
+        self.import_as(cache, doc, source, Authority::Register, actor)
+            .await
+    }
+
+    /// One import in one transaction, with whose word stands (`Authority`).
+    async fn import_as(
+        &self,
+        cache: &mut ImportCache,
+        doc: &ParsedCharter,
+        source: &Source<'_>,
+        authority: Authority,
+        actor: &str,
+    ) -> Result<ImportOutcome, StoreError> {
         let held = cache.held.take();
         let (outcome, kept) = in_transaction!(self, |c| import::import(
-            c,
-            held,
-            doc,
-            source,
-            samordna_domain::import::Authority::Register,
-            actor
+            c, held, doc, source, authority, actor
         )
         .await)?;
         cache.held = Some(kept);
@@ -461,16 +470,14 @@ impl Store {
         source: &Source<'_>,
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
-        let (outcome, _) = in_transaction!(self, |c| import::import(
-            c,
-            None,
+        self.import_as(
+            &mut ImportCache::default(),
             doc,
             source,
-            samordna_domain::import::Authority::Document,
-            actor
+            Authority::Document,
+            actor,
         )
-        .await)?;
-        Ok(outcome)
+        .await
     }
 
     /// Every organisation, in Swedish order of name (`collation`).
@@ -611,6 +618,22 @@ impl Store {
     ) -> Result<Option<(String, String)>, StoreError> {
         let found = with_conn!(self, |c| c.version_content(organization_id, version).await)?;
         Ok(found.map(|(meta, _, text)| (meta.source_name, text)))
+    }
+
+    /// The version of a group that already holds this document — the same text
+    /// or the same content — as importing it again would find it (and change
+    /// nothing). For a preview before an import.
+    pub async fn version_with_same_document(
+        &self,
+        organization_id: i64,
+        text: &str,
+        doc: &ParsedCharter,
+    ) -> Result<Option<i64>, StoreError> {
+        let text = samordna_domain::normalize::text(text);
+        let (sha, content) = import::identity(&text, doc)?;
+        with_conn!(self, |c| c
+            .version_with_same_text(organization_id, &sha, &content)
+            .await)
     }
 
     /// The original file of a charter version, when it was read from a PDF or

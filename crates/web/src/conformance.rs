@@ -15,6 +15,32 @@ use crate::i18n::current_tr;
 use crate::state::AppState;
 use crate::view::OrgLink;
 
+/// How a charter follows its template, in a sentence: "follows …" or
+/// "deviates from … in N sections" (the group page, the charter page, the
+/// comparison page).
+pub(crate) fn summary(t: &crate::i18n::Tr, c: &templates::Conformance) -> String {
+    if c.follows() {
+        t.t1("conformance-summary-follows", "template", c.template_name)
+    } else {
+        t.args(
+            "conformance-summary-deviates",
+            &[
+                ("template", crate::i18n::Arg::Text(c.template_name.into())),
+                ("count", crate::i18n::Arg::Num(c.deviating().len() as i64)),
+            ],
+        )
+    }
+}
+
+/// Words spelt otherwise, as "a → b, c → d".
+fn spelled(words: &[(String, String)]) -> String {
+    words
+        .iter()
+        .map(|(a, b)| format!("{a} → {b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A section as the page shows it.
 struct Row {
     heading: String,
@@ -68,15 +94,7 @@ pub async fn page(
                 SectionStatus::Follows => ("follows", t.t("conformance-follows"), Vec::new()),
                 SectionStatus::Spelling { words } => (
                     "spelling",
-                    t.t1(
-                        "conformance-spelling",
-                        "words",
-                        words
-                            .iter()
-                            .map(|(a, b)| format!("{a} → {b}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    t.t1("conformance-spelling", "words", spelled(words)),
                     Vec::new(),
                 ),
                 SectionStatus::Deviates {
@@ -104,25 +122,7 @@ pub async fn page(
             }
         })
         .collect();
-    let deviating = conf.deviating().len();
-    let summary = if conf.follows() {
-        t.t1(
-            "conformance-summary-follows",
-            "template",
-            conf.template_name,
-        )
-    } else {
-        t.args(
-            "conformance-summary-deviates",
-            &[
-                (
-                    "template",
-                    crate::i18n::Arg::Text(conf.template_name.into()),
-                ),
-                ("count", crate::i18n::Arg::Num(deviating as i64)),
-            ],
-        )
-    };
+    let summary = summary(&t, &conf);
     crate::render::page(&ConformancePage {
         group: OrgLink::from(&org),
         version: v,
@@ -219,15 +219,7 @@ pub async fn compare(
                 SectionStatus::Follows => ("follows", t.t("compare-same"), Vec::new()),
                 SectionStatus::Spelling { words } => (
                     "spelling",
-                    t.t1(
-                        "compare-spelling",
-                        "words",
-                        words
-                            .iter()
-                            .map(|(a, b)| format!("{a} → {b}"))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    t.t1("compare-spelling", "words", spelled(&words)),
                     Vec::new(),
                 ),
                 SectionStatus::Deviates { pieces, .. } => {

@@ -212,12 +212,12 @@ pub async fn preview(
         return page(c, &v, Some(t.t("upload-error-no-file")), None);
     };
     let name = samordna_domain::normalize::line(&name);
-    let (kind, _, doc) = match read(&t, &bytes).await {
+    let (kind, text, doc) = match read(&t, &bytes).await {
         Ok(r) => r,
         Err(message) => return page(c, &v, Some(message), None),
     };
     let group = doc.organization.name.clone();
-    let effect = effect(&state, &t, &doc).await?;
+    let effect = effect(&state, &t, &text, &doc).await?;
     let preview = Preview {
         intro: t.args(
             "upload-preview-intro",
@@ -236,23 +236,28 @@ pub async fn preview(
     page(c, &v, None, Some(preview))
 }
 
-/// What saving `doc` does to the register, as the preview says it.
-async fn effect(state: &AppState, t: &Tr, doc: &ParsedCharter) -> Result<String, AppError> {
+/// What saving `doc` does to the register, as the preview says it: the same
+/// check as the import's (`Store::version_with_same_document`).
+async fn effect(
+    state: &AppState,
+    t: &Tr,
+    text: &str,
+    doc: &ParsedCharter,
+) -> Result<String, AppError> {
     let slug = samordna_domain::names::slugify(&doc.organization.name);
     let Some(org) = state.store.organization_by_slug(&slug).await? else {
         return Ok(t.t("upload-group-new"));
     };
-    let mut bare = doc.clone();
-    bare.warnings.clear();
-    for v in state.store.charter_versions(Some(org.id)).await? {
-        if let Some(mut d) = state.store.charter_document(org.id, v.version).await? {
-            d.content.warnings.clear();
-            if d.content == bare {
-                return Ok(t.args("upload-group-same", &[("version", Arg::Num(v.version))]));
-            }
-        }
-    }
-    Ok(t.t("upload-group-known"))
+    Ok(
+        match state
+            .store
+            .version_with_same_document(org.id, text, doc)
+            .await?
+        {
+            Some(v) => t.args("upload-group-same", &[("version", Arg::Num(v))]),
+            None => t.t("upload-group-known"),
+        },
+    )
 }
 
 /// `POST /uppdragshandlingar/las-in/spara`: reads the confirmed file again and

@@ -298,17 +298,7 @@ pub async fn save(
         return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
     }
     if version != d.row_version {
-        return stale(
-            page(
-                &state,
-                &v,
-                &slug,
-                &id,
-                Some(current_tr().t("error-draft-stale")),
-                &Typed::default(),
-            )
-            .await,
-        );
+        return stale(&state, &v, &slug, &id, &Typed::default()).await;
     }
     let title = p.get("title").trim().to_string();
     if title.is_empty() {
@@ -386,17 +376,7 @@ pub async fn submit(
         return page(&state, &v, &slug, &id, Some(why), &Typed::default()).await;
     }
     if version != d.row_version {
-        return stale(
-            page(
-                &state,
-                &v,
-                &slug,
-                &id,
-                Some(current_tr().t("error-draft-stale")),
-                &Typed::default(),
-            )
-            .await,
-        );
+        return stale(&state, &v, &slug, &id, &Typed::default()).await;
     }
     state.store.submit_draft(d.id, version, &v.actor()).await?;
     Ok(Redirect::to(&here).into_response())
@@ -423,17 +403,7 @@ pub async fn reopen(
         }
     }
     if version != d.row_version {
-        return stale(
-            page(
-                &state,
-                &v,
-                &slug,
-                &id,
-                Some(current_tr().t("error-draft-stale")),
-                &Typed::default(),
-            )
-            .await,
-        );
+        return stale(&state, &v, &slug, &id, &Typed::default()).await;
     }
     state.store.reopen_draft(d.id, version, &v.actor()).await?;
     Ok(Redirect::to(&here).into_response())
@@ -518,17 +488,7 @@ pub async fn decide(
         return page(&state, &v, &slug, &id, Some(why), &typed).await;
     }
     if version != d.row_version {
-        return stale(
-            page(
-                &state,
-                &v,
-                &slug,
-                &id,
-                Some(current_tr().t("error-draft-stale")),
-                &typed,
-            )
-            .await,
-        );
+        return stale(&state, &v, &slug, &id, &typed).await;
     }
     let by = NameAndTitle {
         name,
@@ -631,8 +591,15 @@ pub async fn comment(
 
 /// The draft page after a stale write: 409 Conflict, with the draft as it now
 /// is and why (someone else acted first).
-fn stale(page: Result<Response, AppError>) -> Result<Response, AppError> {
-    let mut r = page?;
+async fn stale(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    id: &str,
+    typed: &Typed,
+) -> Result<Response, AppError> {
+    let why = current_tr().t("error-draft-stale");
+    let mut r = page(state, v, slug, id, Some(why), typed).await?;
     *r.status_mut() = axum::http::StatusCode::CONFLICT;
     Ok(r)
 }

@@ -347,31 +347,20 @@ pub async fn group(
         Some(v) => state.store.charter_document(org.id, v.version).await?,
         None => None,
     };
-    // A charter that deviates from its kind's template may be revised from it.
-    let revise_from_template = doc
+    // How the charter shown follows its template, read once: (summary, link to
+    // the comparison), and — when it deviates — a revision from the template.
+    let conformance = doc
         .as_ref()
-        .and_then(|d| samordna_domain::templates::conformance(&d.content))
+        .and_then(|d| samordna_domain::templates::conformance(&d.content));
+    let revise_from_template = conformance
+        .as_ref()
         .filter(|c| !c.follows())
         .map(|c| t.t1("draft-start-template", "template", c.template_name));
-    // How the charter shown follows its template: (summary, link to the comparison).
-    let template = match (&doc, shown) {
-        (Some(d), Some(v)) => samordna_domain::templates::conformance(&d.content).map(|c| {
-            let summary = if c.follows() {
-                t.t1("conformance-summary-follows", "template", c.template_name)
-            } else {
-                t.args(
-                    "conformance-summary-deviates",
-                    &[
-                        ("template", Arg::Text(c.template_name.into())),
-                        ("count", Arg::Num(c.deviating().len() as i64)),
-                    ],
-                )
-            };
-            (
-                summary,
-                format!("{}/mall", version_href(&org.slug, v.version)),
-            )
-        }),
+    let template = match (&conformance, shown) {
+        (Some(c), Some(v)) => Some((
+            crate::conformance::summary(&t, c),
+            format!("{}/mall", version_href(&org.slug, v.version)),
+        )),
         _ => None,
     };
     let purpose = doc.as_ref().and_then(|d| {
@@ -693,17 +682,10 @@ pub async fn charter(
         .map(|r| format!("/arenden/{}", r.case().slug()))
         .unwrap_or_default();
     let conformance = samordna_domain::templates::conformance(&doc.content);
-    let template_summary = match &conformance {
-        Some(c) if c.follows() => t.t1("conformance-summary-follows", "template", c.template_name),
-        Some(c) => t.args(
-            "conformance-summary-deviates",
-            &[
-                ("template", Arg::Text(c.template_name.into())),
-                ("count", Arg::Num(c.deviating().len() as i64)),
-            ],
-        ),
-        None => String::new(),
-    };
+    let template_summary = conformance
+        .as_ref()
+        .map(|c| crate::conformance::summary(&t, c))
+        .unwrap_or_default();
     let sent = state
         .store
         .charter_distribution(doc.meta.id)
