@@ -10,6 +10,7 @@
 
 mod check;
 mod demo;
+mod generate;
 mod import;
 
 use std::net::SocketAddr;
@@ -212,6 +213,25 @@ enum Command {
 enum DemoCommand {
     /// Läs in demodata i en tom databas (samma data som serve --demo).
     Load,
+    /// Generera ett påhittat register av vald storlek i en tom databas, för prov av
+    /// skala och prestanda: råd med uppdragshandlingar, grupper under dem, personer,
+    /// möten med dagordningar och anteckningar, ärenden, beslut och åtgärder.
+    /// Samma värden ger samma data. Region: --groups 300 --years 5; nation:
+    /// --groups 10000 --years 10.
+    Generate {
+        /// Antal grupper (råd och grupperna under dem).
+        #[arg(long)]
+        groups: usize,
+        /// Antal år av möten, fram till --today.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// Slumpfrö.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Dagen datat slutar (ÅÅÅÅ-MM-DD); utan: i dag.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -491,6 +511,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             worker.abort();
         }
         Command::Org(cmd) => org(&open_existing(&cli.db).await?, cmd).await?,
+        Command::Demo(DemoCommand::Generate {
+            groups,
+            years,
+            seed,
+            today,
+        }) => {
+            let store = open(&cli.db).await?;
+            let report = generate::generate(
+                &store,
+                &generate::Options {
+                    groups,
+                    years,
+                    seed,
+                    today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                    progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                },
+            )
+            .await?;
+            println!(
+                "Genererat i {}: {} grupper ({} råd med uppdragshandling), {} möten, {} rader på {:.1} s ({:.0} rader/s).",
+                redact(&cli.db),
+                report.groups,
+                report.councils,
+                report.meetings,
+                report.rows,
+                report.seconds,
+                report.rows_per_second()
+            );
+        }
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;
             if !demo::load(&store).await? {

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 /// SHA-256 of `text`'s UTF-8 bytes.
-pub(crate) fn sha256_hex(text: &str) -> String {
+pub fn sha256_hex(text: &str) -> String {
     sha256_hex_bytes(text.as_bytes())
 }
 

@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
 mod accounts;
+mod bulk;
 mod checksum;
 mod compliance;
 mod conn;
@@ -37,6 +38,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Connection;
 
 pub use accounts::*;
+pub use bulk::{Batch, Table as BulkTable, Value as BulkValue};
+pub use checksum::sha256_hex;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;
 use conn::Conn;
