@@ -150,6 +150,10 @@ enum Command {
         /// Bakom en lastbalanserare: ta klientens adress från X-Forwarded-For.
         #[arg(long, env = "SAMORDNA_TRUST_PROXY")]
         trust_proxy: bool,
+        /// Rendera varje sida på nytt, utan svarscache för läsare som inte loggat in
+        /// (för mätningar och felsökning).
+        #[arg(long, env = "SAMORDNA_NO_CACHE")]
+        no_cache: bool,
         #[command(flatten)]
         region: RegionArgs,
     },
@@ -442,6 +446,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             no_worker,
             region,
             trust_proxy,
+            no_cache,
         } => {
             let store = open(&cli.db).await?;
             if demo && !demo::load(&store).await? {
@@ -478,6 +483,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 public_url: public,
                 region: region.into(),
                 trust_forwarded_for: trust_proxy,
+                cache: !no_cache,
                 ..Default::default()
             };
             serve(store, settings, listen, (!no_worker).then_some(interval)).await?;

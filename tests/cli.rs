@@ -1622,3 +1622,137 @@ async fn import_reads_pdf_and_docx_and_keeps_the_original() {
         stdout(&out)
     );
 }
+
+/// Two app nodes on one PostgreSQL, each with its response cache: pages node B
+/// serves from memory (an ETag, a 304 for it, gzip made once) change on B's next
+/// read after a write through node A — the change triggers notify B at commit. A
+/// write by another process (the CLI) also reaches B's cache.
+#[tokio::test]
+async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
+    let db = samordna_store::testing::TestDb::postgres().await;
+    let url = db.url.clone();
+    assert!(run(&["--db", &url, "demo", "load"]).status.success());
+    let mut add = bin()
+        .args([
+            "--db",
+            &url,
+            "user",
+            "add",
+            "--email",
+            "a@region.example",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut add.stdin.take().unwrap(), b"ett langt losenord 2026\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let token = stdout(&run(&[
+        "--db",
+        &url,
+        "token",
+        "create",
+        "--email",
+        "a@region.example",
+        "--name",
+        "t",
+    ]));
+    let token = token.trim().to_string();
+    let (_a, node_a) = start_serve(&url, &["--no-worker"]);
+    let (_b, node_b) = start_serve(&url, &["--no-worker"]);
+    let client = reqwest::Client::new();
+    let page = format!("{node_b}/grupper/samordningsrad-neurologi");
+    let read = || async {
+        let res = client.get(&page).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let etag = res
+            .headers()
+            .get("etag")
+            .map(|v| v.to_str().unwrap().to_string());
+        (etag, res.text().await.unwrap())
+    };
+    let (first, html) = read().await;
+    let (second, again) = read().await;
+    let etag = first.expect("a page from the cache has an ETag");
+    assert_eq!(Some(etag.clone()), second, "the same page, the same ETag");
+    assert_eq!(html, again);
+    assert!(html.contains("Samordningsråd neurologi"));
+    let not_modified = client
+        .get(&page)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), 304);
+    let zipped = client
+        .get(&page)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(&zipped.bytes().await.unwrap()[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, html);
+
+    // A write through node A; B's next read shows it.
+    let put = client
+        .put(format!(
+            "{node_a}/api/v1/organizations/samordningsrad-neurologi"
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({
+                "name": "Samordningsråd neurologi",
+                "kind": "samordningsrad",
+                "aliases": ["SOR Neuro Väst"],
+                "row_version": 1
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.text().await.unwrap());
+    let (after, html) = read().await;
+    assert!(
+        html.contains("SOR Neuro Väst"),
+        "node B served the page from before the write"
+    );
+    assert_ne!(after, Some(etag));
+    let stale = client
+        .get(&page)
+        .header("if-none-match", after.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 304, "unchanged since: still 304");
+
+    // A write by another process: the CLI renames the group.
+    assert!(run(&[
+        "--db",
+        &url,
+        "org",
+        "rename",
+        "samordningsrad-neurologi",
+        "Samordningsråd neurologi och neurokirurgi"
+    ])
+    .status
+    .success());
+    let (_, html) = read().await;
+    assert!(
+        html.contains("neurologi och neurokirurgi"),
+        "node B served the page from before the rename"
+    );
+    db.close().await;
+}

@@ -9,6 +9,7 @@
 
 mod accounts;
 mod bulk;
+mod changes;
 mod checksum;
 mod compliance;
 mod conn;
@@ -39,6 +40,7 @@ use sqlx::Connection;
 
 pub use accounts::*;
 pub use bulk::{Batch, Table as BulkTable, Value as BulkValue};
+pub use changes::ChangeListener;
 pub use checksum::sha256_hex;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;
@@ -202,6 +204,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "draft_comments",
         sqlite: include_str!("../migrations/sqlite/0015_draft_comments.sql"),
         postgres: include_str!("../migrations/postgres/0015_draft_comments.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "change_counter",
+        sqlite: include_str!("../migrations/sqlite/0016_change_counter.sql"),
+        postgres: include_str!("../migrations/postgres/0016_change_counter.sql"),
     },
 ];
 
@@ -414,6 +422,15 @@ impl Store {
                     .await
                     .map_err(fail)?;
                 applied.push(format!("{:04}_{}", m.version, m.name));
+            }
+            // The change triggers of every table the portal shows, new ones included.
+            let (list_tables, list_triggers) = changes::catalog(is_pg);
+            let tables: Vec<String> = sqlx::query_scalar(list_tables).fetch_all(&mut *tx).await?;
+            let present: Vec<String> = sqlx::query_scalar(list_triggers)
+                .fetch_all(&mut *tx)
+                .await?;
+            for sql in changes::missing_triggers(is_pg, &tables, &present) {
+                sqlx::raw_sql(&sql).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(applied)

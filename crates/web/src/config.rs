@@ -48,6 +48,10 @@ pub struct Settings {
     /// Behind a load balancer: take the client's address from `X-Forwarded-For`
     /// (for sign-in limits per address). Only when the proxy sets that header.
     pub trust_forwarded_for: bool,
+    /// Serve anonymous readers' pages from memory until a change (see
+    /// [`crate::cache`]). Off by default here (tests that write past the portal
+    /// read at once); on in `samordna serve` unless `--no-cache`.
+    pub cache: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +70,7 @@ impl Default for Settings {
             region: Default::default(),
             job_retry_base: chrono::Duration::seconds(30),
             trust_forwarded_for: false,
+            cache: false,
         }
     }
 }

@@ -16,6 +16,7 @@
 mod admin;
 mod api;
 pub mod auth;
+pub mod cache;
 mod chrome;
 mod compliance;
 pub mod config;
@@ -76,6 +77,12 @@ pub fn router(store: Store) -> Router {
 
 /// The whole web application.
 pub fn router_with(store: Store, settings: Settings) -> Router {
+    app(store, settings).0
+}
+
+/// The router and its response cache (whose watcher [`serve`] starts).
+fn app(store: Store, settings: Settings) -> (Router, Arc<cache::ResponseCache>) {
+    let response_cache = Arc::new(cache::ResponseCache::new(settings.cache));
     let body_limit = settings.body_limit;
     let timeout = settings.request_timeout;
     let state = AppState {
@@ -94,7 +101,7 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
             .route_layer(from_fn_with_state((state.clone(), *spec), routes::guard));
         app = app.route(spec.path, guarded);
     }
-    app.route("/logga-in", get(session::sign_in_page).post(session::sign_in))
+    let router = app.route("/logga-in", get(session::sign_in_page).post(session::sign_in))
         .route("/oidc/start", get(oidc::start))
         .route("/oidc/callback", get(oidc::callback))
         .route("/sprak/{lang}", get(pages::switch_language))
@@ -108,6 +115,8 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
         .layer(from_fn_with_state(state.clone(), middleware::client_addr))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
         .layer(from_fn_with_state(body_limit, middleware::declared_size))
+        .layer(from_fn_with_state(response_cache.clone(), cache::layer))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(from_fn(middleware::negotiate))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -120,7 +129,8 @@ pub fn router_with(store: Store, settings: Settings) -> Router {
             ),
         ))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    (router, response_cache)
 }
 
 /// Serves the application on `listener` until `shutdown` completes.
@@ -130,10 +140,17 @@ pub async fn serve(
     settings: Settings,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let watching = settings.cache;
+    let (router, response_cache) = app(store.clone(), settings);
+    let watcher = watching.then(|| response_cache.watch(store));
+    let served = axum::serve(
         listener,
-        router_with(store, settings).into_make_service_with_connect_info::<SocketAddr>(),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    if let Some(w) = watcher {
+        w.abort();
+    }
+    served
 }
