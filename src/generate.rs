@@ -41,6 +41,10 @@ pub struct Report {
     pub rows: usize,
     pub meetings: usize,
     pub seconds: f64,
+    /// The charters' import: all of it, and its first half (a constant rate per
+    /// file makes the second half take as long as the first).
+    pub import_seconds: f64,
+    pub import_first_half_seconds: f64,
 }
 
 impl Report {
@@ -319,7 +323,11 @@ pub async fn generate(store: &Store, o: &Options) -> Result<Report> {
     let mut areas = Vec::with_capacity(councils);
     let mut slugs = Vec::with_capacity(councils);
     let mut cache = samordna_store::ImportCache::default();
+    let importing = Instant::now();
     for i in 0..councils {
+        if i == councils / 2 {
+            report.import_first_half_seconds = importing.elapsed().as_secs_f64();
+        }
         let a = area(&mut dice, &mut seen);
         let text = charter_text(&mut dice, &a, i, o.today);
         let doc = samordna_domain::parse_charter(&text)
@@ -344,6 +352,7 @@ pub async fn generate(store: &Store, o: &Options) -> Result<Report> {
         bar.inc(1);
     }
     report.councils = councils;
+    report.import_seconds = importing.elapsed().as_secs_f64();
     let by_slug: std::collections::HashMap<String, i64> = store
         .organizations()
         .await?

@@ -536,14 +536,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             )
             .await?;
             println!(
-                "Genererat i {}: {} grupper ({} råd med uppdragshandling), {} möten, {} rader på {:.1} s ({:.0} rader/s).",
+                "Genererat i {}: {} grupper ({} råd med uppdragshandling), {} möten, {} rader på {:.1} s ({:.0} rader/s); import av uppdragshandlingarna {:.1} s (första halvan {:.1} s, andra {:.1} s).",
                 redact(&cli.db),
                 report.groups,
                 report.councils,
                 report.meetings,
                 report.rows,
                 report.seconds,
-                report.rows_per_second()
+                report.rows_per_second(),
+                report.import_seconds,
+                report.import_first_half_seconds,
+                report.import_seconds - report.import_first_half_seconds,
             );
         }
         Command::Demo(DemoCommand::Load) => {
