@@ -190,7 +190,13 @@ impl Ids {
 }
 
 /// An invented area name, distinct from every other one generated ("lomedilogi").
-fn area(dice: &mut Dice, seen: &mut Vec<String>) -> String {
+/// Names generated so far: a near index and the exact keys.
+type Seen = (
+    samordna_domain::names::NearIndex,
+    std::collections::HashSet<String>,
+);
+
+fn area(dice: &mut Dice, seen: &mut Seen) -> String {
     const CONS: &[char] = &[
         'b', 'd', 'f', 'g', 'h', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v',
     ];
@@ -206,11 +212,9 @@ fn area(dice: &mut Dice, seen: &mut Vec<String>) -> String {
         // Not near any other: the import would rightly take a near spelling for
         // the same council.
         let key = samordna_domain::names::name_key(&format!("samordningsråd {w}"));
-        if !seen
-            .iter()
-            .any(|k| samordna_domain::names::same_key(k, &key))
-        {
-            seen.push(key);
+        if !seen.1.contains(&key) && seen.0.first_near(&key).is_none() {
+            seen.0.push(&key);
+            seen.1.insert(key);
             return w;
         }
     }
@@ -319,7 +323,7 @@ pub async fn generate(store: &Store, o: &Options) -> Result<Report> {
 
     // Councils: charters through the import, as an operator would read them in.
     bar.set_message("uppdragshandlingar");
-    let mut seen = Vec::new();
+    let mut seen = Seen::default();
     let mut areas = Vec::with_capacity(councils);
     let mut slugs = Vec::with_capacity(councils);
     let mut cache = samordna_store::ImportCache::default();

@@ -1756,3 +1756,77 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
     );
     db.close().await;
 }
+
+/// `demo generate`: one seed gives one register on either database — the same
+/// groups and the same findings — with the rules' findings of many kinds, and a
+/// register with content is refused.
+#[tokio::test]
+async fn demo_generate_writes_the_same_register_on_both_databases() {
+    let dir = tempfile::tempdir().unwrap();
+    let lite = format!("sqlite://{}", dir.path().join("g.db").display());
+    let pg = samordna_store::testing::TestDb::postgres().await;
+    let args = |db: &str| {
+        [
+            "--db",
+            db,
+            "demo",
+            "generate",
+            "--groups",
+            "120",
+            "--years",
+            "3",
+            "--seed",
+            "7",
+            "--today",
+            "2026-11-30",
+        ]
+        .map(str::to_string)
+    };
+    for db in [lite.as_str(), pg.url.as_str()] {
+        let out = bin().args(args(db)).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let said = stdout(&out);
+        assert!(
+            said.contains("120 grupper (30 råd med uppdragshandling)"),
+            "{said}"
+        );
+        assert!(said.contains("rader/s"), "{said}");
+    }
+    let groups = |db: &str| stdout(&run(&["--db", db, "org", "list"]));
+    assert_eq!(groups(&lite), groups(&pg.url));
+    assert!(groups(&lite).matches("\tSamordningsråd ").count() >= 30);
+    let findings = |db: &str| {
+        let out = run(&["--db", db, "check", "--json"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    let (a, b) = (findings(&lite), findings(&pg.url));
+    assert_eq!(a, b, "the same seed, the same findings");
+    let kinds: std::collections::BTreeSet<&str> = a
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "no-charter",
+        "missing-chair",
+        "missing-coordinator",
+        "member-not-appointed",
+        "adjunct-limit",
+        "minutes-missing",
+        "minutes-unapproved",
+        "minutes-unpublished",
+        "decision-outside-mandate",
+    ] {
+        assert!(kinds.contains(rule), "no {rule} finding in {kinds:?}");
+    }
+    let again = bin().args(args(&lite)).output().unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("redan innehåll"),
+        "{}",
+        stderr(&again)
+    );
+    pg.close().await;
+}

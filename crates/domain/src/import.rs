@@ -58,6 +58,8 @@ pub struct Directory {
     by_key: HashMap<String, Vec<Handle>>,
     /// Every (organisation, key) pair, in order, for near matches.
     keys: Vec<(Handle, String)>,
+    /// The same keys, for near matches without a scan.
+    near: names::NearIndex,
     slugs: std::collections::HashSet<String>,
     /// How many organisations the plan in progress creates.
     planned: usize,
@@ -101,6 +103,7 @@ impl Directory {
         let ids = self.by_key.entry(key.clone()).or_default();
         if !ids.contains(&handle) {
             ids.push(handle);
+            self.near.push(&key);
             self.keys.push((handle, key));
         }
     }
@@ -143,10 +146,9 @@ impl Directory {
             }
         }
         self.exact(&key).or_else(|| {
-            self.keys
-                .iter()
-                .find(|(_, k)| same_key(k, &key))
-                .map(|(h, _)| self.current(*h))
+            self.near
+                .first_near(&key)
+                .map(|pos| self.current(self.keys[pos].0))
         })
     }
 

@@ -77,6 +77,83 @@ pub fn same_key(a: &str, b: &str) -> bool {
     strsim::normalized_levenshtein(area_a, area_b) >= FUZZY_THRESHOLD
 }
 
+/// Near matches ([`same_key`]) among many keys without comparing with each, so that
+/// importing a charter costs the same in a register of ten groups or ten thousand.
+///
+/// A count filter on the area's letter pairs (bigrams; Ukkonen, "Approximate string
+/// matching with q-grams and maximal matches", 1992): two areas within edit distance
+/// `d` share at least `len - 1 - 2d` bigrams of the query's. Near keys are within
+/// `d ≤ 0.15·max(len)` ([`FUZZY_THRESHOLD`]), so `d ≤ ⌊0.15·len/0.85⌋` of the query's
+/// own length; a key sharing that many of the query's distinct bigrams must hold at
+/// least one of its rarest `distinct − needed + 1`. Only the keys listed under those
+/// few bigrams are compared. Positions are those of [`NearIndex::push`], in order;
+/// [`NearIndex::first_near`] gives the first, as a scan in that order would.
+#[derive(Debug, Clone, Default)]
+pub struct NearIndex {
+    keys: Vec<String>,
+    /// (kind word, bigram of the area) → positions, ascending.
+    grams: std::collections::HashMap<(String, [char; 2]), Vec<usize>>,
+    /// Kind word → positions of keys whose area can match (six letters or more).
+    by_kind: std::collections::HashMap<String, Vec<usize>>,
+}
+
+/// The area's distinct bigrams, and how many bigrams it has in all.
+fn bigrams(area: &str) -> (Vec<[char; 2]>, usize) {
+    let chars: Vec<char> = area.chars().collect();
+    let all: Vec<[char; 2]> = chars.windows(2).map(|w| [w[0], w[1]]).collect();
+    let n = all.len();
+    let mut distinct = all;
+    distinct.sort_unstable();
+    distinct.dedup();
+    (distinct, n)
+}
+
+impl NearIndex {
+    /// Adds a key at the next position.
+    pub fn push(&mut self, key: &str) {
+        let pos = self.keys.len();
+        self.keys.push(key.to_string());
+        let Some((kind, area)) = key.split_once(' ') else {
+            return;
+        };
+        if area.len() < 6 {
+            return;
+        }
+        self.by_kind.entry(kind.to_string()).or_default().push(pos);
+        for g in bigrams(area).0 {
+            self.grams
+                .entry((kind.to_string(), g))
+                .or_default()
+                .push(pos);
+        }
+    }
+
+    /// The first position whose key is near `key` ([`same_key`]).
+    pub fn first_near(&self, key: &str) -> Option<usize> {
+        let (kind, area) = key.split_once(' ')?;
+        if area.len() < 6 {
+            return None;
+        }
+        let la = area.chars().count();
+        let d = (0.15 * la as f64 / FUZZY_THRESHOLD + 1e-9).floor() as usize;
+        let (mut distinct, total) = bigrams(area);
+        let needed = (total as i64 - 2 * d as i64) - (total - distinct.len()) as i64;
+        let near = |pos: &usize| same_key(&self.keys[*pos], key);
+        if needed < 1 {
+            // Too short or repetitive to filter: compare with every key of the kind.
+            return self.by_kind.get(kind)?.iter().copied().find(|p| near(p));
+        }
+        let list = |g: &[char; 2]| self.grams.get(&(kind.to_string(), *g));
+        distinct.sort_by_key(|g| list(g).map_or(0, Vec::len));
+        let probes = distinct.len() + 1 - needed as usize;
+        distinct
+            .iter()
+            .take(probes)
+            .filter_map(|g| list(g).and_then(|ps| ps.iter().copied().find(|p| near(p))))
+            .min()
+    }
+}
+
 /// Upper-cases the first letter.
 pub fn capitalize_first(s: &str) -> String {
     let mut chars = s.chars();
@@ -261,6 +338,62 @@ pub fn find_council_mentions(text: &str) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The index finds exactly what comparing with every key in order finds.
+    #[test]
+    fn the_near_index_finds_what_a_scan_finds() {
+        let mut rng = 7u64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n) as usize
+        };
+        let letters: Vec<char> = "abdegiklmnorstuv".chars().collect();
+        let kinds = ["samordningsrad", "samordningsgrupp"];
+        let mut word = |next: &mut dyn FnMut(u64) -> usize| {
+            let len = 4 + next(14);
+            let w: String = (0..len)
+                .map(|_| letters[next(letters.len() as u64)])
+                .collect();
+            format!("{} {w}", kinds[next(2)])
+        };
+        let mut index = NearIndex::default();
+        let mut keys: Vec<String> = Vec::new();
+        for _ in 0..600 {
+            let k = word(&mut next);
+            index.push(&k);
+            keys.push(k);
+        }
+        let mut found = 0;
+        for i in 0..1500 {
+            // Queries: variants of stored keys (one or two letters changed) and new words.
+            let q = if i % 2 == 0 {
+                let mut chars: Vec<char> = keys[next(keys.len() as u64)].chars().collect();
+                for _ in 0..1 + next(2) {
+                    let at = next(chars.len() as u64);
+                    if chars[at] != ' ' {
+                        chars[at] = letters[next(letters.len() as u64)];
+                    }
+                }
+                chars.into_iter().collect()
+            } else {
+                word(&mut next)
+            };
+            let scan = keys
+                .iter()
+                .position(|k| same_key(k, &q) && area_len_ok(k, &q));
+            assert_eq!(index.first_near(&q), scan, "{q}");
+            found += usize::from(scan.is_some());
+        }
+        assert!(found > 100, "the test must find near keys: {found}");
+    }
+
+    /// Equal keys match whatever their length; the index is for near ones.
+    fn area_len_ok(a: &str, b: &str) -> bool {
+        a.split_once(' ').is_some_and(|(_, x)| x.len() >= 6)
+            && b.split_once(' ').is_some_and(|(_, x)| x.len() >= 6)
+    }
     use super::*;
 
     #[test]

@@ -295,7 +295,9 @@ impl Store {
                     b.push_values(chunk, |mut row_b, row| {
                         for v in row {
                             match v {
-                                Value::Null => row_b.push_bind(None::<i64>),
+                                // A literal: PostgreSQL types a bound NULL and
+                                // refuses one of another column's type.
+                                Value::Null => row_b.push("NULL"),
                                 Value::Int(i) => row_b.push_bind(i),
                                 Value::Bool(x) => row_b.push_bind(x),
                                 Value::Text(s) => row_b.push_bind(s),

@@ -110,6 +110,12 @@ pub struct DecisionFilter {
     pub published_only: bool,
     /// Only decisions whose minutes are approved (what the rules look at).
     pub approved_only: bool,
+    /// `Some(true)`: only those anchored everywhere ([`Decision::fully_anchored`]
+    /// and binding some administration); `Some(false)`: only those with a step
+    /// outstanding somewhere.
+    pub fully_anchored: Option<bool>,
+    /// Only those escalated (`Some(true)`) or not (`Some(false)`).
+    pub escalated: Option<bool>,
 }
 
 const DECISION_COLUMNS: &str = "d.id, d.organization_id, d.meeting_id, d.agenda_item_id, a.position AS paragraph, d.matter_id, d.text, d.basis, d.topic, d.decided_on,
@@ -296,6 +302,57 @@ impl Store {
     /// Decisions the filter lets through, oldest first, each with the
     /// administrations it binds and the bodies told of it.
     pub async fn decisions(&self, f: &DecisionFilter) -> Result<Vec<Decision>, StoreError> {
+        let w = Self::decision_where(f);
+        let where_sql = w.sql();
+        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{where_sql} ORDER BY d.decided_on, a.position, d.id");
+        let mut out: Vec<Decision> = with_conn!(self, |c| {
+            let q = bind_all!(sqlx::query(&sql), &w.binds);
+            q.fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| Ok(decision!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        self.fill_decisions(&mut out).await?;
+        Ok(out)
+    }
+
+    /// How many decisions `f` selects.
+    pub async fn decision_count(&self, f: &DecisionFilter) -> Result<usize, StoreError> {
+        let w = Self::decision_where(f);
+        let sql = format!("SELECT COUNT(*) FROM decisions d{}", w.sql());
+        let n: i64 = with_conn!(self, |c| bind_all!(sqlx::query_scalar(&sql), &w.binds)
+            .fetch_one(&mut *c)
+            .await?);
+        Ok(n as usize)
+    }
+
+    /// One page of the decisions `f` selects, newest first: a log page reads its
+    /// 50 rows, not the whole region (issue #14).
+    pub async fn decisions_page(
+        &self,
+        f: &DecisionFilter,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Decision>, StoreError> {
+        let w = Self::decision_where(f);
+        let n = w.binds.len();
+        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{} ORDER BY d.decided_on DESC, a.position DESC, d.id DESC LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
+        let mut out: Vec<Decision> = with_conn!(self, |c| {
+            bind_all!(sqlx::query(&sql), &w.binds)
+                .bind(limit as i64)
+                .bind(offset as i64)
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|r| Ok(decision!(r)))
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        self.fill_decisions(&mut out).await?;
+        Ok(out)
+    }
+
+    fn decision_where(f: &DecisionFilter) -> Where {
         let mut w = Where::default();
         if let Some(id) = f.organization_id {
             w.add("d.organization_id = ?", Bind::I(id));
@@ -318,18 +375,25 @@ impl Store {
         if f.approved_only {
             w.raw("EXISTS (SELECT 1 FROM minutes mi WHERE mi.meeting_id = d.meeting_id AND mi.status IN ('approved','published'))");
         }
-        let where_sql = w.sql();
-        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{where_sql} ORDER BY d.decided_on, a.position, d.id");
-        let mut out: Vec<Decision> = with_conn!(self, |c| {
-            let q = bind_all!(sqlx::query(&sql), &w.binds);
-            q.fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(|r| Ok(decision!(r)))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })?;
-        self.fill_decisions(&mut out).await?;
-        Ok(out)
+        const OUTSTANDING: &str = "EXISTS (SELECT 1 FROM decision_administrations x WHERE x.decision_id = d.id AND (x.anchored_on IS NULL OR x.union_consulted_on IS NULL))";
+        match f.fully_anchored {
+            Some(true) => {
+                w.raw(
+                    "EXISTS (SELECT 1 FROM decision_administrations x WHERE x.decision_id = d.id)",
+                );
+                w.raw(&format!("NOT {OUTSTANDING}"));
+            }
+            Some(false) => w.raw(OUTSTANDING),
+            None => {}
+        }
+        match f.escalated {
+            Some(true) => w.raw("EXISTS (SELECT 1 FROM escalations e WHERE e.decision_id = d.id)"),
+            Some(false) => {
+                w.raw("NOT EXISTS (SELECT 1 FROM escalations e WHERE e.decision_id = d.id)")
+            }
+            None => {}
+        }
+        w
     }
 
     /// One decision, with what it binds and who was told.

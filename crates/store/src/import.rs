@@ -179,7 +179,7 @@ pub(crate) async fn import<C: Conn>(
     actor: &str,
 ) -> Result<(ImportOutcome, (Directory, i64)), StoreError> {
     let now = Utc::now();
-    let events = c.audit_event_count().await?;
+    let events = c.audit_event_mark().await?;
     let mut dir = match cache {
         Some((dir, held)) if held == events => dir,
         _ => directory(c).await?,
@@ -302,7 +302,7 @@ pub(crate) async fn import<C: Conn>(
     .await?;
     dir.settle(&ids)
         .map_err(|h| StoreError::Corrupt(format!("import plan left {h:?} without an id")))?;
-    let events = c.audit_event_count().await?;
+    let events = c.audit_event_mark().await?;
     let outcome = ImportOutcome {
         organization_slug: plan.group_slug,
         organization_name: plan.group_name,

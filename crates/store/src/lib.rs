@@ -211,6 +211,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_change_counter.sql"),
         postgres: include_str!("../migrations/postgres/0016_change_counter.sql"),
     },
+    Migration {
+        version: 17,
+        name: "decision_log_index",
+        sqlite: include_str!("../migrations/sqlite/0017_decision_log_index.sql"),
+        postgres: include_str!("../migrations/postgres/0017_decision_log_index.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

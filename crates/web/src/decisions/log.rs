@@ -92,32 +92,30 @@ async fn log_page(
         Some(g) => auth::may(state, v, Action::ReadGroupInternal, Some(g)).await,
         None => false,
     };
-    let decisions = state
-        .store
-        .decisions(&DecisionFilter {
-            organization_id: group.as_ref().map(|g| g.id),
-            basis,
-            topic,
-            published_only: !internal,
-            ..Default::default()
-        })
-        .await?;
-    let keep = |d: &Decision| {
-        (match q.forankring.as_str() {
-            "klar" => !d.binds.is_empty() && d.fully_anchored(),
-            "utestaende" => !d.fully_anchored(),
-            _ => true,
-        }) && (match q.eskalerat.as_str() {
-            "ja" => d.escalations > 0,
-            "nej" => d.escalations == 0,
-            _ => true,
-        })
+    let filter = DecisionFilter {
+        organization_id: group.as_ref().map(|g| g.id),
+        basis,
+        topic,
+        published_only: !internal,
+        fully_anchored: match q.forankring.as_str() {
+            "klar" => Some(true),
+            "utestaende" => Some(false),
+            _ => None,
+        },
+        escalated: match q.eskalerat.as_str() {
+            "ja" => Some(true),
+            "nej" => Some(false),
+            _ => None,
+        },
+        ..Default::default()
     };
-    // Newest first.
-    let mut decisions: Vec<Decision> = decisions.into_iter().filter(keep).collect();
-    decisions.reverse();
-    let paging = Paging::new(q.sida, 50, decisions.len());
-    let page_of = paging.slice(&decisions);
+    // Newest first, one page read.
+    let total = state.store.decision_count(&filter).await?;
+    let paging = Paging::new(q.sida, 50, total);
+    let page_of = state
+        .store
+        .decisions_page(&filter, paging.offset(), paging.per_page)
+        .await?;
     let orgs =
         crate::view::org_links(&state.store, page_of.iter().map(|d| d.organization_id)).await?;
     let rows = page_of
