@@ -36,8 +36,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use samordna_store::Store;
 
-use crate::request::RequestInfo;
-
 /// How often the database's change counter is read.
 pub const POLL: Duration = Duration::from_millis(250);
 /// The longest an entry is served.
@@ -57,10 +55,13 @@ struct Key {
 struct Entry {
     generation: u64,
     made: Instant,
+    /// The response's headers with its ETag and `Vary: accept-encoding`.
     headers: HeaderMap,
     body: Bytes,
     etag: String,
-    gzip: OnceLock<Option<Bytes>>,
+    /// The gzip form with its headers and ETag, made at its first request (none
+    /// when it cannot be made).
+    gzip: OnceLock<Option<(Bytes, HeaderMap, String)>>,
 }
 
 impl Entry {
@@ -241,8 +242,13 @@ fn keepable(res: &Response) -> bool {
 }
 
 /// Middleware: serves and fills the cache, and moves its generation after writes.
-/// Runs inside the language negotiation (the key holds the language).
-pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: Next) -> Response {
+/// The outermost layer but the trace: the key holds the language the request asks
+/// for, and a kept response the headers every layer inside gave it.
+pub async fn layer(
+    State(cache): State<Arc<ResponseCache>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let res = next.run(req).await;
@@ -256,13 +262,12 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
     {
         return next.run(req).await;
     }
-    let info = crate::request::REQUEST.try_with(RequestInfo::clone).ok();
     let key = Key {
         path: req
             .uri()
             .path_and_query()
             .map_or_else(|| "/".to_string(), |p| p.as_str().to_string()),
-        lang: info.map_or("sv", |i| i.lang.code()),
+        lang: crate::middleware::request_lang(req.headers()).code(),
         head: method == Method::HEAD,
     };
     let gz = accepts_gzip(req.headers());
@@ -271,6 +276,8 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
         Some(e) => e,
         None => {
             let generation = cache.generation.load(Ordering::SeqCst);
+            // Rendered plain; the gzip form is the entry's own.
+            req.headers_mut().remove(header::ACCEPT_ENCODING);
             let res = next.run(req).await;
             if !keepable(&res) {
                 return res;
@@ -281,11 +288,18 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
             };
             let mut h = std::collections::hash_map::DefaultHasher::new();
             body.hash(&mut h);
+            let etag = format!("\"{:016x}-{}\"", h.finish(), body.len());
+            let mut headers = parts.headers;
+            headers.remove(header::CONTENT_LENGTH);
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                headers.insert(header::ETAG, v);
+            }
+            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
             let entry = Arc::new(Entry {
                 generation,
                 made: Instant::now(),
-                headers: parts.headers,
-                etag: format!("\"{:016x}-{}\"", h.finish(), body.len()),
+                headers,
+                etag,
                 body,
                 gzip: OnceLock::new(),
             });
@@ -300,38 +314,36 @@ pub async fn layer(State(cache): State<Arc<ResponseCache>>, req: Request, next: 
 /// gzipped when the client takes gzip and it is worth it.
 fn respond(entry: &Entry, gz: bool, if_none_match: Option<&HeaderValue>) -> Response {
     let zipped = if gz && entry.body.len() > 1024 {
-        entry.gzip.get_or_init(|| gzip(&entry.body)).clone()
+        entry
+            .gzip
+            .get_or_init(|| {
+                let z = gzip(&entry.body)?;
+                let etag = format!("{}-gz\"", entry.etag.trim_end_matches('"'));
+                let mut headers = entry.headers.clone();
+                headers.insert(header::ETAG, HeaderValue::from_str(&etag).ok()?);
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                Some((z, headers, etag))
+            })
+            .as_ref()
     } else {
         None
     };
-    let etag = match zipped {
-        Some(_) => format!("{}-gz\"", entry.etag.trim_end_matches('"')),
-        None => entry.etag.clone(),
+    let (body, headers, etag) = match zipped {
+        Some((z, h, e)) => (z, h, e),
+        None => (&entry.body, &entry.headers, &entry.etag),
     };
     let matches = if_none_match
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let mut headers = entry.headers.clone();
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, v);
-    }
-    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     if matches {
-        headers.remove(header::CONTENT_LENGTH);
-        headers.remove(header::CONTENT_TYPE);
         let mut res = StatusCode::NOT_MODIFIED.into_response();
-        res.headers_mut().extend(headers);
+        let h = res.headers_mut();
+        h.extend(headers.clone());
+        h.remove(header::CONTENT_TYPE);
+        h.remove(header::CONTENT_ENCODING);
         return res;
     }
-    let body = match zipped {
-        Some(z) => {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            z
-        }
-        None => entry.body.clone(),
-    };
-    headers.remove(header::CONTENT_LENGTH);
-    let mut res = Response::new(Body::from(body));
-    *res.headers_mut() = headers;
+    let mut res = Response::new(Body::from(body.clone()));
+    *res.headers_mut() = headers.clone();
     res
 }

@@ -115,7 +115,6 @@ fn app(store: Store, settings: Settings) -> (Router, Arc<cache::ResponseCache>) 
         .layer(from_fn_with_state(state.clone(), middleware::client_addr))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
         .layer(from_fn_with_state(body_limit, middleware::declared_size))
-        .layer(from_fn_with_state(response_cache.clone(), cache::layer))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(from_fn(middleware::negotiate))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, timeout))
@@ -128,6 +127,9 @@ fn app(store: Store, settings: Settings) -> (Router, Arc<cache::ResponseCache>) 
                 "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
             ),
         ))
+        // Outside all but the trace: a page from the cache carries the headers the
+        // layers inside gave it when it was made, and skips them.
+        .layer(from_fn_with_state(response_cache.clone(), cache::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     (router, response_cache)

@@ -14,15 +14,7 @@ use crate::state::AppState;
 
 /// Middleware: chooses the language and runs the request with it.
 pub async fn negotiate(req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let lang = cookie_lang(headers)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
-        })
-        .unwrap_or(Lang::Sv);
+    let lang = request_lang(req.headers());
     let info = RequestInfo {
         lang,
         // With the query, so that switching language or signing in comes back to the
@@ -42,6 +34,19 @@ pub async fn negotiate(req: Request, next: Next) -> Response {
         header::HeaderValue::from_static("accept-language, cookie"),
     );
     res
+}
+
+/// The language a request asks for: its `lang` cookie, else `Accept-Language`,
+/// else Swedish.
+pub fn request_lang(headers: &header::HeaderMap) -> Lang {
+    cookie_lang(headers)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(Lang::Sv)
 }
 
 /// Remembers the client's address for rate limiting: the peer's, or behind a
