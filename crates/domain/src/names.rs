@@ -351,7 +351,7 @@ mod tests {
         };
         let letters: Vec<char> = "abdegiklmnorstuv".chars().collect();
         let kinds = ["samordningsrad", "samordningsgrupp"];
-        let mut word = |next: &mut dyn FnMut(u64) -> usize| {
+        let word = |next: &mut dyn FnMut(u64) -> usize| {
             let len = 4 + next(14);
             let w: String = (0..len)
                 .map(|_| letters[next(letters.len() as u64)])

@@ -1,16 +1,11 @@
 //! The change counter: every insert, update or delete in a table whose rows the
 //! portal shows moves it, through triggers, in the same transaction as the change.
-//! App nodes read it (and on PostgreSQL are notified at commit, channel
-//! [`CHANNEL`]) to know when what they cached may be stale. The triggers are
+//! App nodes read it before serving a page from memory, to know whether what they
+//! cached may be stale. The triggers are
 //! created by [`crate::Store::migrate`] for every table but [`UNSHOWN`], so a new
 //! table is covered without a line here.
 
-use sqlx::postgres::PgListener;
-
-use crate::{Backend, Store, StoreError};
-
-/// The PostgreSQL notification channel of changes (`LISTEN samordna_changes`).
-pub const CHANNEL: &str = "samordna_changes";
+use crate::{with_pool, Backend, Store, StoreError};
 
 /// Tables whose rows no page shows to a reader the cache serves: sign-in state,
 /// secrets, the mail queue and the audit log (written on reads of personal data).
@@ -71,49 +66,14 @@ pub(crate) fn missing_triggers(is_pg: bool, tables: &[String], present: &[String
     out
 }
 
-/// Notifications of changes made by any node: on PostgreSQL a listener on
-/// [`CHANNEL`]; on SQLite nothing (one node; [`Store::change_count`] is polled).
-pub struct ChangeListener(Option<PgListener>);
-
-impl ChangeListener {
-    /// Waits for the next change. `Ok(true)`: a change was committed. `Ok(false)`:
-    /// the connection was lost and is being made again — changes may have been
-    /// missed, so everything cached is to be dropped. On SQLite this never returns.
-    pub async fn next(&mut self) -> Result<bool, StoreError> {
-        match &mut self.0 {
-            Some(l) => Ok(l.try_recv().await?.is_some()),
-            None => std::future::pending().await,
-        }
-    }
-}
-
 impl Store {
     /// The change counter: different from a value read before means something
     /// shown has changed since (it only grows).
     pub async fn change_count(&self) -> Result<i64, StoreError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(pool) => {
-                sqlx::query_scalar("SELECT n FROM change_counter WHERE id = 1")
-                    .fetch_one(pool)
-                    .await?
-            }
-            Backend::Postgres(pool) => {
-                sqlx::query_scalar("SELECT last_value FROM change_counter")
-                    .fetch_one(pool)
-                    .await?
-            }
-        })
-    }
-
-    /// Starts listening for changes committed by any node (see [`ChangeListener`]).
-    pub async fn change_listener(&self) -> Result<ChangeListener, StoreError> {
-        Ok(match &self.backend {
-            Backend::Sqlite(_) => ChangeListener(None),
-            Backend::Postgres(pool) => {
-                let mut l = PgListener::connect_with(pool).await?;
-                l.listen(CHANNEL).await?;
-                ChangeListener(Some(l))
-            }
-        })
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT n FROM change_counter WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        }))
     }
 }

@@ -29,6 +29,9 @@ pub struct Evaluation {
     pub template: Option<(bool, usize)>,
 }
 
+/// Groups whose facts [`Store::evaluate`] reads at the same time.
+const EVALUATE_AT_ONCE: usize = 6;
+
 impl Store {
     /// Checks the governance groups the filter names against the rules of their
     /// own charters, as of `today`: one place for `samordna check`, the compliance
@@ -44,14 +47,32 @@ impl Store {
             Some(slug) => self.organization_by_slug(slug).await?.into_iter().collect(),
             None => self.organizations().await?,
         };
+        let groups: Vec<Organization> = orgs
+            .into_iter()
+            .filter(|o| {
+                o.merged_into_id.is_none()
+                    && o.kind.is_governance_group()
+                    && filter.slug.is_none_or(|s| o.slug == s)
+                    && filter.kind.is_none_or(|k| o.kind == k)
+            })
+            .collect();
+        // Several groups' facts are read at once, one connection each: the reads
+        // of a region are many small queries, each mostly waiting.
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let reads = groups.into_iter().map(|org| {
+            let store = self.clone();
+            let region = *region;
+            async move {
+                let facts = store.group_facts(&org, &region).await?;
+                Ok::<_, StoreError>((org, facts))
+            }
+        });
+        let facts: Vec<(Organization, GroupFacts)> = stream::iter(reads)
+            .buffered(EVALUATE_AT_ONCE)
+            .try_collect()
+            .await?;
         let mut out = Vec::new();
-        for org in orgs.iter().filter(|o| {
-            o.merged_into_id.is_none()
-                && o.kind.is_governance_group()
-                && filter.slug.is_none_or(|s| o.slug == s)
-                && filter.kind.is_none_or(|k| o.kind == k)
-        }) {
-            let facts = self.group_facts(org, region).await?;
+        for (org, facts) in facts {
             if let Some(adm) = filter.administration {
                 if !facts
                     .members
@@ -67,8 +88,8 @@ impl Store {
                 .and_then(|(_, doc)| samordna_domain::templates::conformance(doc))
                 .map(|c| (c.follows(), c.deviating().len()));
             out.push(Evaluation {
-                organization: org.clone(),
                 outcomes: samordna_domain::rules::check(&facts, today),
+                organization: org,
                 template,
             });
         }

@@ -5,18 +5,17 @@
 //! gzip or not) was rendered since the last change. Only complete `200` responses
 //! without `Set-Cookie` or `Cache-Control: no-store`/`private` are kept.
 //!
-//! **Never stale after a write.** Every entry carries the cache's generation at the
-//! moment its rendering began; a hit needs the generation unchanged. The generation
-//! moves:
-//! - when this node finishes any request that is not `GET`/`HEAD`/`OPTIONS` (a
-//!   write through the portal or the API, before its response leaves);
-//! - when the database's change counter moves (triggers on every shown table, see
-//!   the store's `changes` module): on PostgreSQL every node is notified at commit
-//!   (`LISTEN`), so a write through node A drops node B's pages; the counter is
-//!   also read every [`POLL`] (writes by `samordna import` and the worker on
-//!   SQLite, a notification lost with its connection);
-//! - when the notification connection is lost: until it is back, nothing is
-//!   served from the cache.
+//! **Never stale after a write, on any node.** Every change to a table the
+//! portal shows moves the database's change counter in the same transaction
+//! (triggers; the store's `changes` module). Before a page is served from memory,
+//! the node reads the counter — a read that began after the request did — and
+//! drops everything cached when it moved; one read serves every request that
+//! waited for it, so a node under load reads the counter a few thousand times a
+//! second, not once per request. A write through node A is therefore on node B's
+//! next read, whatever the timing, and so is a write by `samordna import` or the
+//! worker. Entries carry the generation their rendering began in, so a page
+//! rendered across a change is never kept. When the counter cannot be read,
+//! nothing is served from memory.
 //!
 //! Entries also age out after [`MAX_AGE`]: pages show today's date and the rules
 //! depend on it. Each entry holds its body, a strong `ETag` (`If-None-Match` gets a
@@ -25,7 +24,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
@@ -36,8 +35,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use samordna_store::Store;
 
-/// How often the database's change counter is read.
-pub const POLL: Duration = Duration::from_millis(250);
 /// The longest an entry is served.
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 /// The most bytes kept (bodies, both encodings).
@@ -74,8 +71,7 @@ impl Entry {
 pub struct ResponseCache {
     enabled: bool,
     generation: AtomicU64,
-    /// False while changes by other nodes could go unseen.
-    current: AtomicBool,
+    validator: OnceLock<Validator>,
     entries: RwLock<(HashMap<Key, Arc<Entry>>, usize)>,
 }
 
@@ -86,7 +82,7 @@ impl ResponseCache {
         ResponseCache {
             enabled,
             generation: AtomicU64::new(1),
-            current: AtomicBool::new(true),
+            validator: OnceLock::new(),
             entries: RwLock::new((HashMap::new(), 0)),
         }
     }
@@ -130,63 +126,70 @@ impl ResponseCache {
         e.1 += size;
     }
 
-    /// Watches the database for changes made past this node (see the module
-    /// documentation) until the program ends.
+    /// Confirms that nothing changed since the request began: waits for a read of
+    /// the database's change counter that started after this call (one read
+    /// serves every request waiting for it), dropping everything cached when the
+    /// counter moved. `false` when the counter cannot be read: then nothing is
+    /// served from the cache.
+    async fn confirm(&self) -> bool {
+        let Some(v) = self.validator.get() else {
+            return false;
+        };
+        let need = v.started.load(Ordering::SeqCst) + 1;
+        let mut done = v.done.subscribe();
+        v.wake.notify_one();
+        let ok = match done.wait_for(|(n, _)| *n >= need).await {
+            Ok(r) => r.1,
+            Err(_) => false,
+        };
+        ok
+    }
+
+    /// Starts the reader of the change counter for this node; without it (tests of
+    /// the router alone) nothing is served from the cache.
     pub fn watch(self: Arc<Self>, store: Store) -> tokio::task::JoinHandle<()> {
+        let v = Validator {
+            started: AtomicU64::new(0),
+            wake: tokio::sync::Notify::new(),
+            done: tokio::sync::watch::channel((0, false)).0,
+        };
+        let _ = self.validator.set(v);
         tokio::spawn(async move {
-            let mut seen = store.change_count().await.ok();
-            let mut listener = None;
-            let mut poll = tokio::time::interval(POLL);
+            let Some(v) = self.validator.get() else {
+                return;
+            };
+            let mut seen: Option<i64> = None;
             loop {
-                if listener.is_none() {
-                    match store.change_listener().await {
-                        Ok(l) => {
-                            listener = Some(l);
-                            // Changes may have come while none was listening.
+                v.wake.notified().await;
+                let n = v.started.fetch_add(1, Ordering::SeqCst) + 1;
+                let ok = match store.change_count().await {
+                    Ok(count) => {
+                        if seen.is_some_and(|s| s != count) {
                             self.invalidate();
-                            self.current.store(true, Ordering::SeqCst);
                         }
-                        Err(e) => {
-                            self.current.store(false, Ordering::SeqCst);
-                            tracing::warn!("cachen kan inte lyssna efter ändringar: {e}");
-                        }
+                        seen = Some(count);
+                        true
                     }
-                }
-                let next = async {
-                    match listener.as_mut() {
-                        Some(l) => l.next().await,
-                        None => std::future::pending().await,
+                    Err(e) => {
+                        tracing::warn!("cachen kan inte läsa ändringsräknaren: {e}");
+                        seen = None;
+                        self.invalidate();
+                        false
                     }
                 };
-                tokio::select! {
-                    r = next => match r {
-                        Ok(true) => self.invalidate(),
-                        Ok(false) => {
-                            // The connection was lost: changes may have gone unseen.
-                            self.invalidate();
-                        }
-                        Err(e) => {
-                            tracing::warn!("cachen tappade lyssnandet efter ändringar: {e}");
-                            self.current.store(false, Ordering::SeqCst);
-                            self.invalidate();
-                            listener = None;
-                        }
-                    },
-                    _ = poll.tick() => match store.change_count().await {
-                        Ok(n) => {
-                            if seen != Some(n) {
-                                if seen.is_some() {
-                                    self.invalidate();
-                                }
-                                seen = Some(n);
-                            }
-                        }
-                        Err(_) => self.current.store(false, Ordering::SeqCst),
-                    },
-                }
+                v.done.send_replace((n, ok));
             }
         })
     }
+}
+
+/// The reader of the change counter: reads are numbered as they start; a request
+/// waits for the first read numbered after its arrival.
+struct Validator {
+    started: AtomicU64,
+    wake: tokio::sync::Notify,
+    /// The number of the last read done, and whether it succeeded.
+    done: tokio::sync::watch::Sender<(u64, bool)>,
 }
 
 /// Whether `headers` come from a reader the cache may serve: no session, no key,
@@ -255,11 +258,12 @@ pub async fn layer(
         cache.invalidate();
         return res;
     }
-    if !cache.enabled
-        || method == Method::OPTIONS
-        || !cache.current.load(Ordering::SeqCst)
-        || !anonymous(req.headers())
-    {
+    if !cache.enabled || method == Method::OPTIONS || !anonymous(req.headers()) {
+        return next.run(req).await;
+    }
+    // Nothing changed anywhere since this request began, or nothing is served
+    // from memory.
+    if !cache.confirm().await {
         return next.run(req).await;
     }
     let key = Key {

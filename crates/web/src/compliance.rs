@@ -30,6 +30,8 @@ pub struct Filter {
     /// Only groups with a current member on behalf of this administration.
     #[serde(default)]
     forvaltning: String,
+    /// The page of the table (100 groups a page).
+    sida: Option<usize>,
 }
 
 struct Row {
@@ -65,6 +67,9 @@ struct Page {
     /// The last column: how the charter in force follows its template.
     template_header: String,
     rows: Vec<Row>,
+    /// Groups in the table, on every page.
+    total: usize,
+    pager: Option<crate::paging::Pager>,
     sorted_by: String,
     not_yet: String,
     kinds: Vec<(String, String)>,
@@ -323,6 +328,20 @@ pub async fn dashboard(
         None,
     )
     .await;
+    // A region of thousands of groups is read a hundred at a time.
+    let total = rows.len();
+    let paging = crate::paging::Paging::new(f.sida, 100, total);
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .skip(paging.offset())
+        .take(paging.per_page)
+        .collect();
+    let ordning = if f.ordning.is_empty() {
+        String::new()
+    } else {
+        format!("&ordning={}", crate::request::encode_query(&f.ordning))
+    };
+    let pager = paging.pager(&t, &format!("/regelefterlevnad?{q}{ordning}"));
     crate::render::page(&Page {
         can_import,
         headers,
@@ -330,6 +349,8 @@ pub async fn dashboard(
         sorted_by,
         not_yet,
         rows,
+        total,
+        pager,
         kinds,
         severities,
         kind: f.typ.clone(),
