@@ -228,11 +228,21 @@ fn charter_text(dice: &mut Dice, area: &str, serial: usize, today: NaiveDate) ->
         .iter()
         .find(|t| t.id == "samordningsrad-2026")
         .expect("the 2026 council template");
-    let year = today.year() - dice.range(0, 2) as i32;
+    // Decided within the two years before `today`, dated the day before.
+    let decided = today - Duration::days(dice.range(30, 700) as i64);
+    let year = decided.year();
     let mut text = template
         .text()
         .replace(AREA, area)
-        .replace("RS 2024-00784", &format!("RS {year}-{:05}", serial + 1));
+        .replace("RS 2024-00784", &format!("RS {year}-{:05}", serial + 1))
+        .replace(
+            "Datum 2026-06-16",
+            &format!("Datum {}", decided - Duration::days(1)),
+        )
+        .replace(
+            "Datum för beslut: 2026-06-17",
+            &format!("Datum för beslut: {decided}"),
+        );
     match dice.range(0, 19) {
         0..=2 => {
             text = text.replace("4 till maximalt 8 ggr/år", "6 till maximalt 10 ggr/år");
@@ -247,7 +257,10 @@ fn charter_text(dice: &mut Dice, area: &str, serial: usize, today: NaiveDate) ->
             );
         }
         6 => {
-            text = text.replace("Datum för beslut: 2026-06-17", "Datum för beslut: ");
+            text = text.replace(
+                &format!("Datum för beslut: {decided}"),
+                "Datum för beslut: ",
+            );
         }
         _ => {}
     }
@@ -276,10 +289,16 @@ fn minutes_body(dice: &mut Dice, items: &[String], topic: &str) -> String {
     body
 }
 
+/// The sizes `generate` accepts: at least one group, 1–50 years.
+pub fn check_arguments(groups: usize, years: u32) -> Result<()> {
+    anyhow::ensure!(groups >= 1, "--groups måste vara minst 1");
+    anyhow::ensure!((1..=50).contains(&years), "--years måste vara 1–50");
+    Ok(())
+}
+
 /// Fills an empty register. Refuses a register with content.
 pub async fn generate(store: &Store, o: &Options) -> Result<Report> {
-    anyhow::ensure!(o.groups >= 1, "--groups måste vara minst 1");
-    anyhow::ensure!((1..=50).contains(&o.years), "--years måste vara 1–50");
+    check_arguments(o.groups, o.years)?;
     if store.counts().await?.organizations > 0 {
         anyhow::bail!("databasen har redan innehåll; data genereras bara i en tom databas");
     }
@@ -353,7 +372,7 @@ pub async fn generate(store: &Store, o: &Options) -> Result<Report> {
         report.rows += 2;
         slugs.push(outcome.organization_slug);
         areas.push(a);
-        bar.inc(1);
+        bar.set_message(format!("uppdragshandling {}/{councils}", i + 1));
     }
     report.councils = councils;
     report.import_seconds = importing.elapsed().as_secs_f64();
@@ -727,6 +746,7 @@ fn group(
                                 did.into(),
                                 a.into(),
                                 anchored.then(|| day + Duration::days(21)).into(),
+                                anchored.then(|| day + Duration::days(14)).into(),
                                 anchored.then_some(ACTOR).into(),
                                 anchored.then(|| at(day + Duration::days(21), 9)).into(),
                             ],

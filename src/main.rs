@@ -523,6 +523,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             seed,
             today,
         }) => {
+            // Arguments first: a refused command creates no database.
+            generate::check_arguments(groups, years)?;
             let store = open(&cli.db).await?;
             let report = generate::generate(
                 &store,

@@ -1689,6 +1689,21 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
         .await
         .unwrap();
     assert_eq!(not_modified.status(), 304);
+    // The weak form a proxy may send matches too (RFC 9110 § 13.1.2).
+    let weak = client
+        .get(&page)
+        .header("if-none-match", format!("W/{etag}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), 304);
+    let varies: Vec<_> = weak
+        .headers()
+        .get_all("vary")
+        .iter()
+        .filter(|v| v.to_str().unwrap().contains("accept-encoding"))
+        .collect();
+    assert_eq!(varies.len(), 1, "{varies:?}");
     let zipped = client
         .get(&page)
         .header("accept-encoding", "gzip")
@@ -1753,6 +1768,31 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
     assert!(
         html.contains("neurologi och neurokirurgi"),
         "node B served the page from before the rename"
+    );
+    // The rename moved the group's version: a save from before it is a conflict,
+    // not a silent overwrite of the rename.
+    let stale = client
+        .put(format!(
+            "{node_a}/api/v1/organizations/samordningsrad-neurologi"
+        ))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({
+                "name": "Samordningsråd neurologi",
+                "kind": "samordningsrad",
+                "row_version": 2
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(stale.status().is_client_error(), "{}", stale.status());
+    let (_, html) = read().await;
+    assert!(
+        html.contains("neurologi och neurokirurgi"),
+        "the rename was overwritten"
     );
     db.close().await;
 }

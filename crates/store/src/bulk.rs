@@ -196,6 +196,7 @@ impl Table {
                 "decision_id",
                 "administration_id",
                 "anchored_on",
+                "union_consulted_on",
                 "recorded_by",
                 "recorded_at",
             ],

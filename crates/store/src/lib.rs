@@ -216,6 +216,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_decision_log_index.sql"),
         postgres: include_str!("../migrations/postgres/0017_decision_log_index.sql"),
     },
+    Migration {
+        version: 18,
+        name: "row_version_on_every_update",
+        sqlite: include_str!("../migrations/sqlite/0018_row_version_on_every_update.sql"),
+        postgres: include_str!("../migrations/postgres/0018_row_version_on_every_update.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]

@@ -290,15 +290,27 @@ pub async fn layer(
             let Ok(body) = axum::body::to_bytes(body, LARGEST as usize).await else {
                 return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
             };
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            body.hash(&mut h);
-            let etag = format!("\"{:016x}-{}\"", h.finish(), body.len());
             let mut headers = parts.headers;
             headers.remove(header::CONTENT_LENGTH);
+            // A handler's own ETag (the API's row version, for If-Match) is kept.
+            let etag = match headers.get(header::ETAG).and_then(|v| v.to_str().ok()) {
+                Some(own) => own.to_string(),
+                None => {
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    body.hash(&mut h);
+                    format!("\"{:016x}-{}\"", h.finish(), body.len())
+                }
+            };
             if let Ok(v) = HeaderValue::from_str(&etag) {
                 headers.insert(header::ETAG, v);
             }
-            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            let varies = headers.get_all(header::VARY).iter().any(|v| {
+                v.to_str()
+                    .is_ok_and(|s| s.to_ascii_lowercase().contains("accept-encoding"))
+            });
+            if !varies {
+                headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
             let entry = Arc::new(Entry {
                 generation,
                 made: Instant::now(),
@@ -336,9 +348,14 @@ fn respond(entry: &Entry, gz: bool, if_none_match: Option<&HeaderValue>) -> Resp
         Some((z, h, e)) => (z, h, e),
         None => (&entry.body, &entry.headers, &entry.etag),
     };
+    // The weak comparison of RFC 9110 § 13.1.2: `W/"x"` matches `"x"`.
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
     let matches = if_none_match
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| bare(t) == bare(etag) || t.trim() == "*")
+        });
     if matches {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
         let h = res.headers_mut();
