@@ -1720,25 +1720,29 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
     assert_eq!(unzipped, html);
 
     // A write through node A; B's next read shows it.
-    let put = client
-        .put(format!(
-            "{node_a}/api/v1/organizations/samordningsrad-neurologi"
-        ))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(
-            serde_json::json!({
-                "name": "Samordningsråd neurologi",
-                "kind": "samordningsrad",
-                "aliases": ["SOR Neuro Väst"],
-                "row_version": 1
-            })
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert!(put.status().is_success(), "{}", put.text().await.unwrap());
+    let put = |body: serde_json::Value| {
+        client
+            .put(format!(
+                "{node_a}/api/v1/organizations/samordningsrad-neurologi"
+            ))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+    };
+    let put_first = put(serde_json::json!({
+        "name": "Samordningsråd neurologi",
+        "kind": "samordningsrad",
+        "aliases": ["SOR Neuro Väst"],
+        "row_version": 1
+    }))
+    .await
+    .unwrap();
+    assert!(
+        put_first.status().is_success(),
+        "{}",
+        put_first.text().await.unwrap()
+    );
     let (after, html) = read().await;
     assert!(
         html.contains("SOR Neuro Väst"),
@@ -1771,23 +1775,13 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
     );
     // The rename moved the group's version: a save from before it is a conflict,
     // not a silent overwrite of the rename.
-    let stale = client
-        .put(format!(
-            "{node_a}/api/v1/organizations/samordningsrad-neurologi"
-        ))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(
-            serde_json::json!({
-                "name": "Samordningsråd neurologi",
-                "kind": "samordningsrad",
-                "row_version": 2
-            })
-            .to_string(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let stale = put(serde_json::json!({
+        "name": "Samordningsråd neurologi",
+        "kind": "samordningsrad",
+        "row_version": 2
+    }))
+    .await
+    .unwrap();
     assert!(stale.status().is_client_error(), "{}", stale.status());
     let (_, html) = read().await;
     assert!(
