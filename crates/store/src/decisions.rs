@@ -303,11 +303,15 @@ impl Store {
     /// administrations it binds and the bodies told of it.
     pub async fn decisions(&self, f: &DecisionFilter) -> Result<Vec<Decision>, StoreError> {
         let w = Self::decision_where(f);
-        let where_sql = w.sql();
-        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{where_sql} ORDER BY d.decided_on, a.position, d.id");
+        let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{} ORDER BY d.decided_on, a.position, d.id", w.sql());
+        self.read_decisions(&sql, &w.binds).await
+    }
+
+    /// The decisions `sql` selects with `binds`, each with what it binds and who was told.
+    async fn read_decisions(&self, sql: &str, binds: &[Bind]) -> Result<Vec<Decision>, StoreError> {
         let mut out: Vec<Decision> = with_conn!(self, |c| {
-            let q = bind_all!(sqlx::query(&sql), &w.binds);
-            q.fetch_all(&mut *c)
+            bind_all!(sqlx::query(sql), binds)
+                .fetch_all(&mut *c)
                 .await?
                 .iter()
                 .map(|r| Ok(decision!(r)))
@@ -335,21 +339,12 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Decision>, StoreError> {
-        let w = Self::decision_where(f);
+        let mut w = Self::decision_where(f);
         let n = w.binds.len();
         let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{} ORDER BY d.decided_on DESC, a.position DESC, d.id DESC LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
-        let mut out: Vec<Decision> = with_conn!(self, |c| {
-            bind_all!(sqlx::query(&sql), &w.binds)
-                .bind(limit as i64)
-                .bind(offset as i64)
-                .fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(|r| Ok(decision!(r)))
-                .collect::<Result<Vec<_>, StoreError>>()
-        })?;
-        self.fill_decisions(&mut out).await?;
-        Ok(out)
+        w.binds.push(Bind::I(limit as i64));
+        w.binds.push(Bind::I(offset as i64));
+        self.read_decisions(&sql, &w.binds).await
     }
 
     fn decision_where(f: &DecisionFilter) -> Where {
