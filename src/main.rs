@@ -332,6 +332,11 @@ fn init_tracing(default: &str) {
         .init();
 }
 
+/// mimalloc, not glibc's malloc: glibc's was about 14 % of the CPU a cached
+/// page costs at 64 connections (BENCHMARKS.md, "What changed it").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Parse { file } = &cli.command {

@@ -1625,12 +1625,27 @@ async fn import_reads_pdf_and_docx_and_keeps_the_original() {
 
 /// Two app nodes on one PostgreSQL, each with its response cache: pages node B
 /// serves from memory (an ETag, a 304 for it, gzip made once) change on B's next
-/// read after a write through node A — the change triggers notify B at commit. A
-/// write by another process (the CLI) also reaches B's cache.
+/// read after a write through node A — B reads the change counter the triggers
+/// move before it serves from memory. A write by another process (the CLI) also
+/// reaches B's cache.
 #[tokio::test]
 async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
     let db = samordna_store::testing::TestDb::postgres().await;
-    let url = db.url.clone();
+    write_through_one_node_is_on_the_others_next_read(&db.url).await;
+    db.close().await;
+}
+
+/// The same with two nodes on one SQLite file, where a node learns of commits from
+/// the file's wal-index before it reads the counter.
+#[tokio::test]
+async fn a_write_to_an_sqlite_file_is_on_every_nodes_next_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("two.db").display());
+    write_through_one_node_is_on_the_others_next_read(&url).await;
+}
+
+async fn write_through_one_node_is_on_the_others_next_read(url: &str) {
+    let url = url.to_string();
     assert!(run(&["--db", &url, "demo", "load"]).status.success());
     let mut add = bin()
         .args([
@@ -1788,7 +1803,22 @@ async fn a_write_through_one_node_is_on_the_other_nodes_next_read() {
         html.contains("neurologi och neurokirurgi"),
         "the rename was overwritten"
     );
-    db.close().await;
+    // Many writes in a row, each read at once after it.
+    for i in 0..20 {
+        let name = format!("Samordningsråd neurologi {i}");
+        assert!(run(&[
+            "--db",
+            &url,
+            "org",
+            "rename",
+            "samordningsrad-neurologi",
+            &name
+        ])
+        .status
+        .success());
+        let (_, html) = read().await;
+        assert!(html.contains(&name), "write {i} not on the next read");
+    }
 }
 
 /// `demo generate`: one seed gives one register on either database — the same

@@ -71,9 +71,126 @@ impl Store {
     /// shown has changed since (it only grows).
     pub async fn change_count(&self) -> Result<i64, StoreError> {
         Ok(with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT n FROM change_counter WHERE id = 1")
-                .fetch_one(pool)
-                .await?
+            sqlx::query_scalar(READ_COUNT).fetch_one(pool).await?
         }))
+    }
+}
+
+/// A cheap and exact witness of commits to an SQLite database in WAL mode: the
+/// transaction counter `iChange` of the wal-index header, read from the `-shm`
+/// file (a four-byte read, no query). Documented in SQLite's "WAL-mode File
+/// Format" (sqlite.org/walformat.html, § 2.2.1: offset 8, native byte order,
+/// "incremented with each transaction"); the header's first copy is written
+/// last, so a value that differs from one read earlier means a commit since.
+///
+/// The witness holds a connection of its own open, so SQLite never deletes the
+/// `-shm` file under it (the last connection to close deletes it).
+pub struct CommitWitness {
+    shm: std::fs::File,
+    _conn: sqlx::SqliteConnection,
+}
+
+impl std::fmt::Debug for CommitWitness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CommitWitness")
+    }
+}
+
+impl CommitWitness {
+    /// The transaction counter now; `None` when the file cannot be read.
+    pub fn read(&self) -> Option<u32> {
+        use std::os::unix::fs::FileExt;
+        let mut b = [0u8; 4];
+        self.shm.read_exact_at(&mut b, 8).ok()?;
+        Some(u32::from_ne_bytes(b))
+    }
+}
+
+impl Store {
+    /// The commit witness of an SQLite file database; `None` on PostgreSQL, for
+    /// an in-memory database, or when the `-shm` file cannot be opened (then a
+    /// caller reads [`Store::change_count`] instead).
+    pub async fn commit_witness(&self) -> Option<CommitWitness> {
+        use sqlx::ConnectOptions;
+        let Backend::Sqlite(pool) = &self.backend else {
+            return None;
+        };
+        let options = pool.connect_options();
+        let file = options.get_filename();
+        if file.as_os_str().is_empty() || file == std::path::Path::new(":memory:") {
+            return None;
+        }
+        let mut conn = options.as_ref().clone().connect().await.ok()?;
+        // A read maps the wal-index; the connection keeps it mapped.
+        sqlx::query("SELECT n FROM change_counter WHERE id = 1")
+            .fetch_optional(&mut conn)
+            .await
+            .ok()?;
+        let mut shm = file.as_os_str().to_owned();
+        shm.push("-shm");
+        let shm = std::fs::File::open(shm).ok()?;
+        let witness = CommitWitness { shm, _conn: conn };
+        witness.read()?;
+        Some(witness)
+    }
+}
+
+/// A reader of [`Store::change_count`] on a connection of its own, for one task
+/// that reads it many times a second (the response cache's validator): no wait
+/// for the pool, the statement prepared once. Reconnects after an error.
+pub struct ChangeReader {
+    store: Store,
+    conn: Option<Detached>,
+}
+
+enum Detached {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl std::fmt::Debug for ChangeReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangeReader")
+    }
+}
+
+impl Store {
+    /// A [`ChangeReader`] of this store's database.
+    pub fn change_reader(&self) -> ChangeReader {
+        ChangeReader {
+            store: self.clone(),
+            conn: None,
+        }
+    }
+}
+
+const READ_COUNT: &str = "SELECT n FROM change_counter WHERE id = 1";
+
+impl ChangeReader {
+    /// The change counter now.
+    pub async fn read(&mut self) -> Result<i64, StoreError> {
+        use sqlx::ConnectOptions;
+        let conn = match &mut self.conn {
+            Some(c) => c,
+            None => {
+                let c = match &self.store.backend {
+                    Backend::Sqlite(pool) => {
+                        Detached::Sqlite(pool.connect_options().connect().await?)
+                    }
+                    Backend::Postgres(pool) => {
+                        Detached::Postgres(pool.connect_options().connect().await?)
+                    }
+                };
+                self.conn.insert(c)
+            }
+        };
+        let read = match conn {
+            Detached::Sqlite(c) => sqlx::query_scalar(READ_COUNT).fetch_one(c).await,
+            Detached::Postgres(c) => sqlx::query_scalar(READ_COUNT).fetch_one(c).await,
+        };
+        if read.is_err() {
+            self.conn = None;
+        }
+        Ok(read?)
     }
 }

@@ -40,6 +40,7 @@ use sqlx::Connection;
 
 pub use accounts::*;
 pub use bulk::{Batch, Table as BulkTable, Value as BulkValue};
+pub use changes::{ChangeReader, CommitWitness};
 pub use checksum::sha256_hex;
 pub use compliance::{Evaluation, ExceptionRecord, GroupFilter};
 pub use conn::one_group;

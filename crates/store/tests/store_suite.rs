@@ -2712,3 +2712,38 @@ mod decisions {
         ));
     }
 }
+
+/// SQLite's commit witness moves with every commit, also another process's
+/// (another pool on the file stands in for it), and stays put while only reads
+/// happen: the response cache serves from memory on its word.
+#[tokio::test]
+async fn the_commit_witness_moves_with_each_commit_and_only_then() {
+    let db = samordna_store::testing::TestDb::sqlite().await;
+    let witness = db.store.commit_witness().await.expect("a file in WAL mode");
+    let other = Store::open(&db.url).await.unwrap();
+    let mut last = witness.read().unwrap();
+    for i in 0..5 {
+        other.organizations().await.unwrap();
+        db.store.change_count().await.unwrap();
+        assert_eq!(witness.read(), Some(last), "a read moved it ({i})");
+        let fields = samordna_store::OrgFields {
+            name: format!("Grupp {i}"),
+            short_name: None,
+            kind: samordna_domain::OrgKind::Samordningsgrupp,
+            area: None,
+            reports_to_id: None,
+            status: "active".into(),
+            aliases: vec![],
+            liaison_ids: vec![],
+            publish_minutes_separately: false,
+            minutes_overdue_days: None,
+            adjunct_limit: None,
+        };
+        other.create_organization(&fields, "test").await.unwrap();
+        let now = witness.read().unwrap();
+        assert_ne!(now, last, "commit {i} did not move it");
+        last = now;
+    }
+    let memory = Store::open("sqlite::memory:").await.unwrap();
+    assert!(memory.commit_witness().await.is_none());
+}

@@ -135,6 +135,13 @@ impl ResponseCache {
         let Some(v) = self.validator.get() else {
             return false;
         };
+        // SQLite: no commit since the last read of the counter, so it stands.
+        if let Some(w) = &v.witness {
+            let validated = v.validated.load(Ordering::SeqCst);
+            if validated != UNVALIDATED && w.read().map(u64::from) == Some(validated) {
+                return true;
+            }
+        }
         let need = v.started.load(Ordering::SeqCst) + 1;
         let mut done = v.done.subscribe();
         v.wake.notify_one();
@@ -147,8 +154,10 @@ impl ResponseCache {
 
     /// Starts the reader of the change counter for this node; without it (tests of
     /// the router alone) nothing is served from the cache.
-    pub fn watch(self: Arc<Self>, store: Store) -> tokio::task::JoinHandle<()> {
+    pub async fn watch(self: Arc<Self>, store: Store) -> tokio::task::JoinHandle<()> {
         let v = Validator {
+            witness: store.commit_witness().await,
+            validated: AtomicU64::new(UNVALIDATED),
             started: AtomicU64::new(0),
             wake: tokio::sync::Notify::new(),
             done: tokio::sync::watch::channel((0, false)).0,
@@ -159,10 +168,14 @@ impl ResponseCache {
                 return;
             };
             let mut seen: Option<i64> = None;
+            let mut reader = store.change_reader();
             loop {
                 v.wake.notified().await;
                 let n = v.started.fetch_add(1, Ordering::SeqCst) + 1;
-                let ok = match store.change_count().await {
+                // The witness is read before the counter: equal later means no
+                // commit since this read of the counter.
+                let witnessed = v.witness.as_ref().map(|w| w.read());
+                let ok = match reader.read().await {
                     Ok(count) => {
                         if seen.is_some_and(|s| s != count) {
                             self.invalidate();
@@ -177,15 +190,28 @@ impl ResponseCache {
                         false
                     }
                 };
+                let validated = match witnessed {
+                    Some(Some(w)) if ok => u64::from(w),
+                    _ => UNVALIDATED,
+                };
+                v.validated.store(validated, Ordering::SeqCst);
                 v.done.send_replace((n, ok));
             }
         })
     }
 }
 
+/// No witnessed value (a witness's values are 32-bit).
+const UNVALIDATED: u64 = u64::MAX;
+
 /// The reader of the change counter: reads are numbered as they start; a request
 /// waits for the first read numbered after its arrival.
 struct Validator {
+    /// SQLite's commit witness, when there is one.
+    witness: Option<samordna_store::CommitWitness>,
+    /// The witness's value read just before the last successful read of the
+    /// counter, or [`UNVALIDATED`].
+    validated: AtomicU64,
     started: AtomicU64,
     wake: tokio::sync::Notify,
     /// The number of the last read done, and whether it succeeded.

@@ -144,7 +144,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let watching = settings.cache;
     let (router, response_cache) = app(store.clone(), settings);
-    let watcher = watching.then(|| response_cache.watch(store));
+    let watcher = match watching {
+        true => Some(response_cache.watch(store).await),
+        false => None,
+    };
     let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
