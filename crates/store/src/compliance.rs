@@ -1,5 +1,7 @@
 //! The facts the rules of `samordna_domain::rules` look at, gathered for one group.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use samordna_domain::decisions::{DecisionFacts, EscalationFacts};
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
@@ -24,31 +26,31 @@ pub struct GroupFilter<'a> {
 pub struct Evaluation {
     pub organization: Organization,
     pub outcomes: Vec<samordna_domain::rules::Outcome>,
-    /// How the charter in force follows its template: (follows, sections that
-    /// deviate); `None` without a charter in force or a template for its kind.
-    pub template: Option<(bool, usize)>,
+    /// The charter in force, parsed: the dashboard compares the ones it shows
+    /// with their template (about a millisecond each), not the region's.
+    pub charter_in_force: Option<samordna_domain::ParsedCharter>,
 }
-
-/// Groups whose facts [`Store::evaluate`] reads at the same time.
-const EVALUATE_AT_ONCE: usize = 6;
 
 impl Store {
     /// Checks the governance groups the filter names against the rules of their
     /// own charters, as of `today`: one place for `samordna check`, the compliance
     /// dashboard and a group's page. In the order of `organizations` (Swedish).
+    ///
+    /// One group by its address reads that group's rows by index; more reads each
+    /// table once for the whole register ([`Gathered`]), not a dozen queries a
+    /// group (issue #14: 78 s for the nation's 10,000 groups that way).
     pub async fn evaluate(
         &self,
         filter: &GroupFilter<'_>,
         region: &RegionDefaults,
         today: chrono::NaiveDate,
     ) -> Result<Vec<Evaluation>, StoreError> {
-        // One group by its address reads that group, not the register.
         let orgs = match filter.slug {
             Some(slug) => self.organization_by_slug(slug).await?.into_iter().collect(),
             None => self.organizations().await?,
         };
-        let groups: Vec<Organization> = orgs
-            .into_iter()
+        let groups: Vec<&Organization> = orgs
+            .iter()
             .filter(|o| {
                 o.merged_into_id.is_none()
                     && o.kind.is_governance_group()
@@ -56,23 +58,16 @@ impl Store {
                     && filter.kind.is_none_or(|k| o.kind == k)
             })
             .collect();
-        // Several groups' facts are read at once, one connection each: the reads
-        // of a region are many small queries, each mostly waiting.
-        use futures_util::stream::{self, StreamExt, TryStreamExt};
-        let reads = groups.into_iter().map(|org| {
-            let store = self.clone();
-            let region = *region;
-            async move {
-                let facts = store.group_facts(&org, &region).await?;
-                Ok::<_, StoreError>((org, facts))
-            }
-        });
-        let facts: Vec<(Organization, GroupFacts)> = stream::iter(reads)
-            .buffered(EVALUATE_AT_ONCE)
-            .try_collect()
-            .await?;
+        let gathered = match filter.slug {
+            Some(_) => match groups.first() {
+                Some(org) => self.gather_one(org).await?,
+                None => Gathered::default(),
+            },
+            None => self.gather_all(&orgs).await?,
+        };
         let mut out = Vec::new();
-        for (org, facts) in facts {
+        for org in groups {
+            let facts = gathered.facts(org, region);
             if let Some(adm) = filter.administration {
                 if !facts
                     .members
@@ -82,15 +77,10 @@ impl Store {
                     continue;
                 }
             }
-            let template = facts
-                .charter_in_force
-                .as_ref()
-                .and_then(|(_, doc)| samordna_domain::templates::conformance(doc))
-                .map(|c| (c.follows(), c.deviating().len()));
             out.push(Evaluation {
                 outcomes: samordna_domain::rules::check(&facts, today),
-                organization: org,
-                template,
+                organization: org.clone(),
+                charter_in_force: facts.charter_in_force.map(|(_, doc)| doc),
             });
         }
         Ok(out)
@@ -102,8 +92,243 @@ impl Store {
         org: &Organization,
         region: &RegionDefaults,
     ) -> Result<GroupFacts, StoreError> {
-        let store = self;
-        let versions = store.charter_versions(Some(org.id)).await?;
+        Ok(self.gather_one(org).await?.facts(org, region))
+    }
+
+    /// What the rules read about one group (and its parent), by index.
+    async fn gather_one(&self, org: &Organization) -> Result<Gathered, StoreError> {
+        let mut g = Gathered::default();
+        g.versions
+            .insert(org.id, self.charter_versions(Some(org.id)).await?);
+        let mut memberships = self.memberships(Some(org.id), None).await?;
+        if let Some(parent) = org.reports_to_id {
+            if let Some(p) = self.organization(parent).await? {
+                g.orgs.insert(p.id, p);
+            }
+            memberships.extend(self.memberships(Some(parent), None).await?);
+        }
+        g.memberships = group_by(memberships, |m| m.fields.organization_id);
+        g.minutes = self
+            .latest_minutes_status(org.id)
+            .await?
+            .into_iter()
+            .collect();
+        g.meetings
+            .insert(org.id, self.meetings(Some(org.id)).await?);
+        let decided = self
+            .decisions(&crate::DecisionFilter {
+                organization_id: Some(org.id),
+                approved_only: true,
+                ..Default::default()
+            })
+            .await?;
+        g.decisions.insert(org.id, decided);
+        g.escalations.insert(
+            org.id,
+            self.escalations(crate::EscalationsOf::Group(org.id))
+                .await?,
+        );
+        g.exceptions
+            .insert(org.id, self.rule_exceptions(org.id).await?);
+        self.gather_charters(&mut g).await?;
+        Ok(g)
+    }
+
+    /// What the rules read about every group, each table read once.
+    async fn gather_all(&self, orgs: &[Organization]) -> Result<Gathered, StoreError> {
+        let mut g = Gathered {
+            orgs: orgs.iter().map(|o| (o.id, o.clone())).collect(),
+            ..Default::default()
+        };
+        g.versions = group_by(self.charter_versions(None).await?, |v| v.organization_id);
+        g.memberships = group_by(self.memberships(None, None).await?, |m| {
+            m.fields.organization_id
+        });
+        g.minutes = self.latest_minutes_status_all().await?;
+        g.meetings = group_by(self.meetings(None).await?, |m| m.fields.organization_id);
+        let decided = self
+            .decisions(&crate::DecisionFilter {
+                approved_only: true,
+                ..Default::default()
+            })
+            .await?;
+        g.decisions = group_by(decided, |d| d.organization_id);
+        g.escalations = group_by(self.escalations(crate::EscalationsOf::All).await?, |e| {
+            e.fields.organization_id
+        });
+        g.exceptions = self.rule_exceptions_all().await?;
+        self.gather_charters(&mut g).await?;
+        Ok(g)
+    }
+
+    /// The content of the charters in force and of the newest undecided ones, where
+    /// the ones in force were sent, and the bodies their decisions go to.
+    async fn gather_charters(&self, g: &mut Gathered) -> Result<(), StoreError> {
+        let mut wanted = Vec::new();
+        let mut in_force_ids = Vec::new();
+        for versions in g.versions.values() {
+            if let Some(v) = in_force(versions) {
+                wanted.push(v.id);
+                in_force_ids.push(v.id);
+            }
+            if let Some(v) = newest_undecided(versions) {
+                wanted.push(v.id);
+            }
+        }
+        g.documents = self.charter_contents(&wanted).await?;
+        g.sent_to = self.charter_sent_to_many(&in_force_ids).await?;
+        // The bodies named in the charters of groups with decisions, each name
+        // looked up once.
+        let mut names = Vec::new();
+        for (org_id, decided) in &g.decisions {
+            if decided.is_empty() {
+                continue;
+            }
+            if let Some(doc) = g
+                .versions
+                .get(org_id)
+                .and_then(|v| in_force(v))
+                .and_then(|v| g.documents.get(&v.id))
+            {
+                names.extend(samordna_domain::decisions::bodies_to_inform(doc));
+            }
+        }
+        names.sort();
+        names.dedup();
+        for name in names {
+            let org = self.organization_named(&name).await?;
+            g.named.insert(name, org);
+        }
+        Ok(())
+    }
+
+    /// The parsed content of the charter versions with these ids.
+    async fn charter_contents(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, samordna_domain::ParsedCharter>, StoreError> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, content FROM charter_versions WHERE id IN ({})",
+                placeholders(chunk.len())
+            );
+            let rows: Vec<(i64, String)> = crate::with_conn!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            for (id, content) in rows {
+                let parsed = serde_json::from_str(&content)
+                    .map_err(|e| StoreError::Corrupt(format!("uppdragshandling {id}: {e}")))?;
+                out.insert(id, parsed);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The latest minutes status of every meeting with minutes: meeting id → status.
+    async fn latest_minutes_status_all(&self) -> Result<HashMap<i64, MinutesStatus>, StoreError> {
+        let rows: Vec<(i64, String)> = crate::with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT n.meeting_id, n.status FROM minutes n \
+                 WHERE n.version = (SELECT MAX(x.version) FROM minutes x WHERE x.meeting_id = n.meeting_id)",
+            )
+            .fetch_all(&mut *c)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(id, s)| Ok((id, s.parse().map_err(StoreError::Corrupt)?)))
+            .collect()
+    }
+
+    /// Every group's exceptions, oldest first.
+    async fn rule_exceptions_all(
+        &self,
+    ) -> Result<HashMap<i64, Vec<samordna_domain::rules::Exception>>, StoreError> {
+        let rows: Vec<(i64, String, chrono::NaiveDate, String)> = crate::with_conn!(self, |c| {
+            sqlx::query_as(
+                "SELECT organization_id, rule, valid_until, reason FROM rule_exceptions ORDER BY id",
+            )
+            .fetch_all(&mut *c)
+            .await?
+        });
+        Ok(group_by(rows, |r| r.0)
+            .into_iter()
+            .map(|(id, rows)| {
+                let list = rows
+                    .into_iter()
+                    .map(
+                        |(_, rule, valid_until, reason)| samordna_domain::rules::Exception {
+                            rule,
+                            valid_until,
+                            reason,
+                        },
+                    )
+                    .collect();
+                (id, list)
+            })
+            .collect())
+    }
+}
+
+/// `$1, $2, …, $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `items` by `key`, each list in the order of `items`.
+fn group_by<T>(items: Vec<T>, key: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
+    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
+    for item in items {
+        out.entry(key(&item)).or_default().push(item);
+    }
+    out
+}
+
+/// The newest version when it is undecided.
+fn newest_undecided(versions: &[crate::CharterVersion]) -> Option<&crate::CharterVersion> {
+    versions
+        .iter()
+        .max_by_key(|v| v.version)
+        .filter(|v| v.status == CharterStatus::Undecided)
+}
+
+/// What the rules read, for one group or for the whole register: rows by the
+/// group they belong to (charter content, minutes status and distribution by the
+/// version or meeting). Read by [`Store::evaluate`], turned into each group's
+/// [`GroupFacts`] without another query.
+#[derive(Default)]
+struct Gathered {
+    versions: HashMap<i64, Vec<crate::CharterVersion>>,
+    /// By version id: the versions in force and the newest undecided ones.
+    documents: HashMap<i64, samordna_domain::ParsedCharter>,
+    memberships: HashMap<i64, Vec<crate::Membership>>,
+    /// Organisations a group may report to.
+    orgs: HashMap<i64, Organization>,
+    /// By meeting id: the status of its latest minutes.
+    minutes: HashMap<i64, MinutesStatus>,
+    meetings: HashMap<i64, Vec<crate::Meeting>>,
+    /// Decisions whose minutes are approved.
+    decisions: HashMap<i64, Vec<crate::Decision>>,
+    /// The organisation each body named in a charter denotes.
+    named: HashMap<String, Option<Organization>>,
+    escalations: HashMap<i64, Vec<crate::Escalation>>,
+    /// By version id: the entries of its distribution that reached everyone.
+    sent_to: HashMap<i64, Vec<String>>,
+    exceptions: HashMap<i64, Vec<samordna_domain::rules::Exception>>,
+}
+
+impl Gathered {
+    /// One group's facts, as the rules see them.
+    fn facts(&self, org: &Organization, region: &RegionDefaults) -> GroupFacts {
+        let none = Vec::new;
+        let versions = self.versions.get(&org.id).map_or(&[][..], |v| &v[..]);
         let label = |v: &crate::CharterVersion| match v.decision_date {
             Some(d) => samordna_domain::text!(
                 "charter-label-decided",
@@ -117,26 +342,16 @@ impl Store {
                 "version" => v.version
             ),
         };
-        let charter_in_force = match in_force(&versions) {
-            Some(v) => store
-                .charter_document(org.id, v.version)
-                .await?
-                .map(|d| (label(v), d.content)),
-            None => None,
+        let document = |v: &crate::CharterVersion| {
+            self.documents.get(&v.id).map(|doc| (label(v), doc.clone()))
         };
-        let newest = versions.iter().max_by_key(|v| v.version);
-        let undecided = match newest.filter(|v| v.status == CharterStatus::Undecided) {
-            Some(v) => store
-                .charter_document(org.id, v.version)
-                .await?
-                .map(|d| (label(v), d.content)),
-            None => None,
-        };
+        let in_force_version = in_force(versions);
+        let charter_in_force = in_force_version.and_then(document);
+        let undecided = newest_undecided(versions).and_then(document);
         let today = Utc::now().date_naive();
-        let members: Vec<MemberFacts> = store
-            .memberships(Some(org.id), None)
-            .await?
-            .into_iter()
+        let memberships_of = |id: i64| self.memberships.get(&id).map_or(&[][..], |m| &m[..]);
+        let members: Vec<MemberFacts> = memberships_of(org.id)
+            .iter()
             .filter(|m| m.is_current(today))
             .map(|m| MemberFacts {
                 name: m.person_name.clone(),
@@ -149,51 +364,44 @@ impl Store {
                 appointed_by: m.fields.appointed_by.clone(),
             })
             .collect();
-        let parent = match org.reports_to_id {
-            Some(id) => store.organization(id).await?,
-            None => None,
-        };
-        let parent_contacts = match &parent {
-            Some(parent) => Some(
-                store
-                    .memberships(Some(parent.id), None)
-                    .await?
-                    .into_iter()
-                    .filter(|m| {
-                        m.is_current(today) && m.fields.role == MembershipRole::Kontaktperson
-                    })
-                    .map(|m| m.person_name)
-                    .collect(),
-            ),
-            None => None,
-        };
-        let latest = store.latest_minutes_status(org.id).await?;
-        let mut meetings = Vec::new();
-        for m in store.meetings(Some(org.id)).await? {
-            let minutes: Option<MinutesStatus> =
-                latest.iter().find(|(id, _)| *id == m.id).map(|(_, s)| *s);
-            let date = m.fields.starts_at.date_naive();
-            meetings.push(MeetingFacts {
-                label: samordna_domain::text!("meeting-label", "date" => date.to_string()),
-                kind: m.fields.kind,
-                date,
-                cancelled: m.state == MeetingState::Cancelled,
-                minutes,
-            });
-        }
+        let parent = org.reports_to_id.and_then(|id| self.orgs.get(&id));
+        let parent_contacts = parent.map(|parent| {
+            memberships_of(parent.id)
+                .iter()
+                .filter(|m| m.is_current(today) && m.fields.role == MembershipRole::Kontaktperson)
+                .map(|m| m.person_name.clone())
+                .collect()
+        });
+        let meetings = self
+            .meetings
+            .get(&org.id)
+            .map_or(&[][..], |m| &m[..])
+            .iter()
+            .map(|m| {
+                let date = m.fields.starts_at.date_naive();
+                MeetingFacts {
+                    label: samordna_domain::text!("meeting-label", "date" => date.to_string()),
+                    kind: m.fields.kind,
+                    date,
+                    cancelled: m.state == MeetingState::Cancelled,
+                    minutes: self.minutes.get(&m.id).copied(),
+                }
+            })
+            .collect();
         // Decisions count once their minutes are approved (a public record); the
         // bodies the charter names, and whether each was told of each decision.
-        let decided = store
-            .decisions(&crate::DecisionFilter {
-                organization_id: Some(org.id),
-                approved_only: true,
-                ..Default::default()
-            })
-            .await?;
-        let must = if decided.is_empty() {
-            Vec::new()
-        } else {
-            store.bodies_to_inform(org.id).await?
+        let decided = self.decisions.get(&org.id).map_or(&[][..], |d| &d[..]);
+        let must: Vec<(String, Option<&Organization>)> = match &charter_in_force {
+            Some((_, doc)) if !decided.is_empty() => {
+                samordna_domain::decisions::bodies_to_inform(doc)
+                    .into_iter()
+                    .map(|name| {
+                        let org = self.named.get(&name).and_then(|o| o.as_ref());
+                        (name, org)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
         };
         let decisions = decided
             .iter()
@@ -206,7 +414,7 @@ impl Store {
                 communicated_to: must
                     .iter()
                     .filter(|(_, body)| {
-                        body.as_ref().is_some_and(|body| {
+                        body.is_some_and(|body| {
                             d.notifications
                                 .iter()
                                 .any(|n| n.organization_id == body.id && n.delivered_at.is_some())
@@ -219,10 +427,11 @@ impl Store {
             .collect();
         // The group's own escalations; one passed on by its target is the
         // target's routing, not the group's.
-        let escalations = store
-            .escalations(crate::EscalationsOf::Group(org.id))
-            .await?
-            .into_iter()
+        let escalations = self
+            .escalations
+            .get(&org.id)
+            .map_or(&[][..], |e| &e[..])
+            .iter()
             .filter(|e| e.forwarded_from_id.is_none())
             .map(|e| EscalationFacts {
                 label: short(&e.fields.question),
@@ -231,11 +440,8 @@ impl Store {
             })
             .collect();
         // Where the version in force was sent, if it was sent through Samordna.
-        let charter_sent_to = match in_force(&versions) {
-            Some(v) => store.charter_sent_to(v.id).await?,
-            None => None,
-        };
-        Ok(GroupFacts {
+        let charter_sent_to = in_force_version.and_then(|v| self.sent_to.get(&v.id).cloned());
+        GroupFacts {
             slug: org.slug.clone(),
             name: org.name.clone(),
             kind: org.kind,
@@ -246,7 +452,7 @@ impl Store {
             parent_contacts,
             parent: parent.map(|p| p.name.clone()),
             meetings,
-            exceptions: store.rule_exceptions(org.id).await?,
+            exceptions: self.exceptions.get(&org.id).cloned().unwrap_or_else(none),
             approve_days: org
                 .minutes_overdue_days
                 .unwrap_or(region.minutes_overdue_days),
@@ -257,7 +463,7 @@ impl Store {
             decisions: Some(decisions),
             escalations: Some(escalations),
             charter_sent_to,
-        })
+        }
     }
 }
 

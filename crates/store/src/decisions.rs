@@ -412,15 +412,29 @@ impl Store {
         let mut binds: HashMap<i64, Vec<Anchoring>> = HashMap::new();
         let mut notes: HashMap<i64, Vec<Notification>> = HashMap::new();
         // Two statements per batch of decisions, not two per decision: a log or
-        // the dashboard reads many at once.
-        for chunk in ds.chunks(500) {
-            let ids: Vec<i64> = chunk.iter().map(|d| d.id).collect();
-            let list = (1..=ids.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let binds_sql = format!("SELECT da.decision_id, da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id WHERE da.decision_id IN ({list})");
-            let notes_sql = format!("SELECT n.decision_id, n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id WHERE n.decision_id IN ({list})");
+        // the dashboard reads many at once. Past WHOLE decisions (the rules check
+        // of a region) both tables are read once, without a list of ids.
+        const WHOLE: usize = 5_000;
+        let batches: Vec<Vec<i64>> = if ds.len() > WHOLE {
+            vec![Vec::new()]
+        } else {
+            ds.chunks(500)
+                .map(|chunk| chunk.iter().map(|d| d.id).collect())
+                .collect()
+        };
+        for ids in batches {
+            let within = |column: &str| match ids.is_empty() {
+                true => String::new(),
+                false => {
+                    let list = (1..=ids.len())
+                        .map(|i| format!("${i}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!(" WHERE {column} IN ({list})")
+                }
+            };
+            let binds_sql = format!("SELECT da.decision_id, da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id{}", within("da.decision_id"));
+            let notes_sql = format!("SELECT n.decision_id, n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id{}", within("n.decision_id"));
             with_conn!(self, |c| {
                 let mut q = sqlx::query(&binds_sql);
                 for id in &ids {

@@ -252,24 +252,71 @@ impl Store {
         version_id: i64,
     ) -> Result<Option<Vec<String>>, StoreError> {
         let rows = self.charter_distribution(version_id).await?;
-        if rows.is_empty() {
-            return Ok(None);
-        }
-        let mut entries: Vec<String> = Vec::new();
-        for r in &rows {
-            if !entries.contains(&r.entry) {
-                entries.push(r.entry.clone());
+        let rows: Vec<(&str, bool)> = rows
+            .iter()
+            .map(|r| (r.entry.as_str(), r.delivered_at.is_some()))
+            .collect();
+        Ok(reached(&rows))
+    }
+
+    /// [`Store::charter_sent_to`] of each of these versions that was sent:
+    /// version id → entries that reached everyone.
+    pub(crate) async fn charter_sent_to_many(
+        &self,
+        version_ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in version_ids.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT version_id, entry, delivered_at IS NOT NULL FROM charter_distributions WHERE version_id IN ({list}) ORDER BY version_id, position, part");
+            let rows: Vec<(i64, String, bool)> = with_conn!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            let mut start = 0;
+            while start < rows.len() {
+                let id = rows[start].0;
+                let end = rows[start..]
+                    .iter()
+                    .position(|r| r.0 != id)
+                    .map_or(rows.len(), |n| start + n);
+                let one: Vec<(&str, bool)> = rows[start..end]
+                    .iter()
+                    .map(|r| (r.1.as_str(), r.2))
+                    .collect();
+                if let Some(entries) = reached(&one) {
+                    out.insert(id, entries);
+                }
+                start = end;
             }
         }
-        Ok(Some(
-            entries
-                .into_iter()
-                .filter(|e| {
-                    rows.iter()
-                        .filter(|r| &r.entry == e)
-                        .all(|r| r.delivered_at.is_some())
-                })
-                .collect(),
-        ))
+        Ok(out)
     }
+}
+
+/// The entries of a distribution list (entry, delivered, in the list's order)
+/// whose every row was delivered; `None` for no list.
+fn reached(rows: &[(&str, bool)]) -> Option<Vec<String>> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut entries: Vec<&str> = Vec::new();
+    for (entry, _) in rows {
+        if !entries.contains(entry) {
+            entries.push(entry);
+        }
+    }
+    Some(
+        entries
+            .into_iter()
+            .filter(|e| rows.iter().filter(|r| r.0 == *e).all(|r| r.1))
+            .map(str::to_string)
+            .collect(),
+    )
 }

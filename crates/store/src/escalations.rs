@@ -117,6 +117,8 @@ macro_rules! insert {
 /// Whose escalations to list.
 #[derive(Debug, Clone, Copy)]
 pub enum EscalationsOf {
+    /// Every escalation (the whole register's rules check).
+    All,
     /// Raised by this group.
     Group(i64),
     /// Raised from this matter.
@@ -138,19 +140,23 @@ impl Store {
         in_transaction!(self, |c| insert!(c, e, None::<i64>, actor))
     }
 
-    /// Escalations raised by a group, from a matter or decision, or addressed to a
-    /// person; newest first.
+    /// Escalations raised by a group, from a matter or decision, addressed to a
+    /// person, or all; newest first.
     pub async fn escalations(&self, of: EscalationsOf) -> Result<Vec<Escalation>, StoreError> {
         let (w, id) = match of {
-            EscalationsOf::Group(id) => ("e.organization_id = $1", id),
-            EscalationsOf::Matter(id) => ("e.matter_id = $1", id),
-            EscalationsOf::Decision(id) => ("e.decision_id = $1", id),
-            EscalationsOf::AddressedTo(id) => ("(e.target_person_id = $1 OR e.target_organization_id IN (SELECT ms.organization_id FROM memberships ms WHERE ms.person_id = $1 AND ms.role IN ('ordforande','vice_ordforande','koordinator') AND ms.start_date <= $2 AND (ms.end_date IS NULL OR ms.end_date >= $2)))", id),
+            EscalationsOf::All => ("TRUE", None),
+            EscalationsOf::Group(id) => ("e.organization_id = $1", Some(id)),
+            EscalationsOf::Matter(id) => ("e.matter_id = $1", Some(id)),
+            EscalationsOf::Decision(id) => ("e.decision_id = $1", Some(id)),
+            EscalationsOf::AddressedTo(id) => ("(e.target_person_id = $1 OR e.target_organization_id IN (SELECT ms.organization_id FROM memberships ms WHERE ms.person_id = $1 AND ms.role IN ('ordforande','vice_ordforande','koordinator') AND ms.start_date <= $2 AND (ms.end_date IS NULL OR ms.end_date >= $2)))", Some(id)),
         };
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE {w} ORDER BY e.id DESC");
         let today = Utc::now().date_naive();
         with_conn!(self, |c| {
-            let mut q = sqlx::query(&sql).bind(id);
+            let mut q = sqlx::query(&sql);
+            if let Some(id) = id {
+                q = q.bind(id);
+            }
             if matches!(of, EscalationsOf::AddressedTo(_)) {
                 q = q.bind(today);
             }

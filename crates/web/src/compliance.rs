@@ -44,7 +44,10 @@ struct Row {
     worst_cell: (&'static str, String),
     /// Per rule, for sorting by a column.
     severities: Vec<Option<Severity>>,
-    /// How the charter in force follows its template: (css, text, link).
+    /// The charter in force, until its template conformance is shown.
+    charter: Option<samordna_domain::ParsedCharter>,
+    /// How the charter in force follows its template: (css, text, link); made
+    /// for the rows of the page shown.
     template: (&'static str, String, Option<String>),
 }
 
@@ -121,8 +124,13 @@ fn checkable() -> Vec<RuleId> {
         .collect()
 }
 
-/// A group of the table: name, address, outcomes, template conformance.
-type TableRow = (String, String, Vec<Outcome>, Option<(bool, usize)>);
+/// A group of the table: name, address, outcomes, the charter in force.
+type TableRow = (
+    String,
+    String,
+    Vec<Outcome>,
+    Option<samordna_domain::ParsedCharter>,
+);
 
 async fn table(state: &AppState, f: &Filter) -> Result<Vec<TableRow>, AppError> {
     let kind = match f.typ.as_str() {
@@ -148,7 +156,7 @@ async fn table(state: &AppState, f: &Filter) -> Result<Vec<TableRow>, AppError> 
                 e.organization.name.clone(),
                 OrgLink::from(&e.organization).href(),
                 e.outcomes,
-                e.template,
+                e.charter_in_force,
             )
         })
         .collect())
@@ -192,7 +200,7 @@ pub async fn dashboard(
     let mut rows: Vec<Row> = table(&state, &f)
         .await?
         .into_iter()
-        .map(|(name, href, outcomes, template)| {
+        .map(|(name, href, outcomes, charter)| {
             let cells: Vec<_> = rules.iter().map(|r| cell(&outcomes, *r)).collect();
             let worst = cells.iter().filter_map(|c| c.2).min();
             let worst_cell = match worst {
@@ -201,17 +209,9 @@ pub async fn dashboard(
                 Some(Severity::Info) => ("ok", t.t("cell-info")),
                 None => ("ok", t.t("cell-ok")),
             };
-            let template = match template {
-                Some((true, _)) => ("ok", t.t("template-follows"), None),
-                Some((false, n)) => (
-                    "warn",
-                    t.n1("template-deviates", "count", n as i64),
-                    Some(format!("{href}#uppdragshandlingar")),
-                ),
-                None => ("", t.t("template-none"), None),
-            };
             Row {
-                template,
+                charter,
+                template: ("", String::new(), None),
                 severities: cells.iter().map(|c| c.2).collect(),
                 cells: cells
                     .into_iter()
@@ -331,10 +331,28 @@ pub async fn dashboard(
     // A region of thousands of groups is read a hundred at a time.
     let total = rows.len();
     let paging = crate::paging::Paging::new(f.sida, 100, total);
+    // Template conformance for the rows shown only (a charter each).
     let rows: Vec<Row> = rows
         .into_iter()
         .skip(paging.offset())
         .take(paging.per_page)
+        .map(|mut r| {
+            let conformance = r
+                .charter
+                .take()
+                .and_then(|doc| samordna_domain::templates::conformance(&doc))
+                .map(|c| (c.follows(), c.deviating().len()));
+            r.template = match conformance {
+                Some((true, _)) => ("ok", t.t("template-follows"), None),
+                Some((false, n)) => (
+                    "warn",
+                    t.n1("template-deviates", "count", n as i64),
+                    Some(format!("{}#uppdragshandlingar", r.href)),
+                ),
+                None => ("", t.t("template-none"), None),
+            };
+            r
+        })
         .collect();
     let ordning = if f.ordning.is_empty() {
         String::new()
