@@ -31,6 +31,10 @@ pub struct Evaluation {
     pub charter_in_force: Option<samordna_domain::ParsedCharter>,
 }
 
+/// Groups checked at a time when the whole register is: their meetings and
+/// decisions are in memory together.
+const GROUPS_AT_ONCE: usize = 500;
+
 impl Store {
     /// Checks the governance groups the filter names against the rules of their
     /// own charters, as of `today`: one place for `samordna check`, the compliance
@@ -58,15 +62,50 @@ impl Store {
                     && filter.kind.is_none_or(|k| o.kind == k)
             })
             .collect();
-        let gathered = match filter.slug {
-            Some(_) => match groups.first() {
-                Some(org) => self.gather_one(org).await?,
-                None => Gathered::default(),
-            },
-            None => self.gather_all(&orgs).await?,
-        };
         let mut out = Vec::new();
-        for org in groups {
+        if filter.slug.is_some() {
+            if let Some(org) = groups.first() {
+                let gathered = self.gather_one(org).await?;
+                self.judge(&gathered, org, filter, region, today, &mut out);
+            }
+            return Ok(out);
+        }
+        // The register a range of groups (by id) at a time: the meetings and
+        // decisions of one range in memory, not the nation's.
+        let _one_at_a_time = self
+            .whole_register
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut gathered = self.gather_common(&orgs).await?;
+        let mut ids: Vec<i64> = groups.iter().map(|o| o.id).collect();
+        ids.sort_unstable();
+        let mut judged: HashMap<i64, Evaluation> = HashMap::new();
+        for range in ids.chunks(GROUPS_AT_ONCE) {
+            let (first, last) = (range[0], range[range.len() - 1]);
+            self.gather_range(&mut gathered, first, last).await?;
+            let mut some = Vec::new();
+            for org in groups.iter().filter(|o| o.id >= first && o.id <= last) {
+                self.judge(&gathered, org, filter, region, today, &mut some);
+            }
+            judged.extend(some.into_iter().map(|e| (e.organization.id, e)));
+        }
+        // In the order of the register.
+        Ok(groups.iter().filter_map(|o| judged.remove(&o.id)).collect())
+    }
+
+    /// Checks one group from what was gathered, unless the filter's administration
+    /// leaves it out.
+    fn judge(
+        &self,
+        gathered: &Gathered,
+        org: &Organization,
+        filter: &GroupFilter<'_>,
+        region: &RegionDefaults,
+        today: chrono::NaiveDate,
+        out: &mut Vec<Evaluation>,
+    ) {
+        {
             let facts = gathered.facts(org, region);
             if let Some(adm) = filter.administration {
                 if !facts
@@ -74,7 +113,7 @@ impl Store {
                     .iter()
                     .any(|m| m.administration.as_deref() == Some(adm))
                 {
-                    continue;
+                    return;
                 }
             }
             out.push(Evaluation {
@@ -83,7 +122,6 @@ impl Store {
                 charter_in_force: facts.charter_in_force.map(|(_, doc)| doc),
             });
         }
-        Ok(out)
     }
 
     /// A group's charter, members, parent's contact persons and meetings, as the rules see them.
@@ -134,8 +172,9 @@ impl Store {
         Ok(g)
     }
 
-    /// What the rules read about every group, each table read once.
-    async fn gather_all(&self, orgs: &[Organization]) -> Result<Gathered, StoreError> {
+    /// What the rules read about every group that is small beside the meetings
+    /// and decisions: each table read once.
+    async fn gather_common(&self, orgs: &[Organization]) -> Result<Gathered, StoreError> {
         let mut g = Gathered {
             orgs: orgs.iter().map(|o| (o.id, o.clone())).collect(),
             ..Default::default()
@@ -144,21 +183,35 @@ impl Store {
         g.memberships = group_by(self.memberships(None, None).await?, |m| {
             m.fields.organization_id
         });
-        g.minutes = self.latest_minutes_status_all().await?;
-        g.meetings = group_by(self.meetings(None).await?, |m| m.fields.organization_id);
-        let decided = self
-            .decisions(&crate::DecisionFilter {
-                approved_only: true,
-                ..Default::default()
-            })
-            .await?;
-        g.decisions = group_by(decided, |d| d.organization_id);
         g.escalations = group_by(self.escalations(crate::EscalationsOf::All).await?, |e| {
             e.fields.organization_id
         });
         g.exceptions = self.rule_exceptions_all().await?;
         self.gather_charters(&mut g).await?;
         Ok(g)
+    }
+
+    /// The meetings, minutes and approved decisions of the groups with ids from
+    /// `first` to `last`, in place of the previous range's.
+    async fn gather_range(
+        &self,
+        g: &mut Gathered,
+        first: i64,
+        last: i64,
+    ) -> Result<(), StoreError> {
+        g.meetings = group_by(self.meetings_between(first, last).await?, |m| {
+            m.fields.organization_id
+        });
+        g.minutes = self.latest_minutes_status_between(first, last).await?;
+        let decided = self
+            .decisions(&crate::DecisionFilter {
+                organization_ids: Some((first, last)),
+                approved_only: true,
+                ..Default::default()
+            })
+            .await?;
+        g.decisions = group_by(decided, |d| d.organization_id);
+        Ok(())
     }
 
     /// The content of the charters in force and of the newest undecided ones, where
@@ -177,19 +230,11 @@ impl Store {
         }
         g.documents = self.charter_contents(&wanted).await?;
         g.sent_to = self.charter_sent_to_many(&in_force_ids).await?;
-        // The bodies named in the charters of groups with decisions, each name
-        // looked up once.
+        // The bodies the charters in force name to be told of decisions, each
+        // name looked up once.
         let mut names = Vec::new();
-        for (org_id, decided) in &g.decisions {
-            if decided.is_empty() {
-                continue;
-            }
-            if let Some(doc) = g
-                .versions
-                .get(org_id)
-                .and_then(|v| in_force(v))
-                .and_then(|v| g.documents.get(&v.id))
-            {
+        for id in &in_force_ids {
+            if let Some(doc) = g.documents.get(id) {
                 names.extend(samordna_domain::decisions::bodies_to_inform(doc));
             }
         }
@@ -229,13 +274,21 @@ impl Store {
         Ok(out)
     }
 
-    /// The latest minutes status of every meeting with minutes: meeting id → status.
-    async fn latest_minutes_status_all(&self) -> Result<HashMap<i64, MinutesStatus>, StoreError> {
+    /// The latest minutes status of the meetings with minutes of the groups with
+    /// ids from `first` to `last`: meeting id → status.
+    async fn latest_minutes_status_between(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> Result<HashMap<i64, MinutesStatus>, StoreError> {
         let rows: Vec<(i64, String)> = crate::with_conn!(self, |c| {
             sqlx::query_as(
-                "SELECT n.meeting_id, n.status FROM minutes n \
-                 WHERE n.version = (SELECT MAX(x.version) FROM minutes x WHERE x.meeting_id = n.meeting_id)",
+                "SELECT n.meeting_id, n.status FROM minutes n JOIN meetings m ON m.id = n.meeting_id \
+                 WHERE m.organization_id >= $1 AND m.organization_id <= $2 \
+                 AND n.version = (SELECT MAX(x.version) FROM minutes x WHERE x.meeting_id = n.meeting_id)",
             )
+            .bind(first)
+            .bind(last)
             .fetch_all(&mut *c)
             .await?
         });

@@ -102,6 +102,9 @@ impl Decision {
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
     pub organization_id: Option<i64>,
+    /// Organisations with ids from the first to the second, both included (the
+    /// rules check reads the register a range of groups at a time).
+    pub organization_ids: Option<(i64, i64)>,
     pub meeting_id: Option<i64>,
     pub matter_id: Option<i64>,
     pub basis: Option<Basis>,
@@ -304,11 +307,18 @@ impl Store {
     pub async fn decisions(&self, f: &DecisionFilter) -> Result<Vec<Decision>, StoreError> {
         let w = Self::decision_where(f);
         let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{} ORDER BY d.decided_on, a.position, d.id", w.sql());
-        self.read_decisions(&sql, &w.binds).await
+        self.read_decisions(&sql, &w.binds, Some(&w)).await
     }
 
-    /// The decisions `sql` selects with `binds`, each with what it binds and who was told.
-    async fn read_decisions(&self, sql: &str, binds: &[Bind]) -> Result<Vec<Decision>, StoreError> {
+    /// The decisions `sql` selects with `binds`, each with what it binds and who
+    /// was told; `all` is the condition of `sql` when it selects every decision it
+    /// matches (no `LIMIT`), so that many are filled by it rather than by lists.
+    async fn read_decisions(
+        &self,
+        sql: &str,
+        binds: &[Bind],
+        all: Option<&Where>,
+    ) -> Result<Vec<Decision>, StoreError> {
         let mut out: Vec<Decision> = with_conn!(self, |c| {
             bind_all!(sqlx::query(sql), binds)
                 .fetch_all(&mut *c)
@@ -317,7 +327,8 @@ impl Store {
                 .map(|r| Ok(decision!(r)))
                 .collect::<Result<Vec<_>, StoreError>>()
         })?;
-        self.fill_decisions(&mut out).await?;
+        let scope = all.filter(|_| out.len() > 500);
+        self.fill_decisions(&mut out, scope).await?;
         Ok(out)
     }
 
@@ -344,13 +355,17 @@ impl Store {
         let sql = format!("SELECT {DECISION_COLUMNS} FROM decisions d LEFT JOIN agenda_items a ON a.id = d.agenda_item_id{} ORDER BY d.decided_on DESC, a.position DESC, d.id DESC LIMIT ${} OFFSET ${}", w.sql(), n + 1, n + 2);
         w.binds.push(Bind::I(limit as i64));
         w.binds.push(Bind::I(offset as i64));
-        self.read_decisions(&sql, &w.binds).await
+        self.read_decisions(&sql, &w.binds, None).await
     }
 
     fn decision_where(f: &DecisionFilter) -> Where {
         let mut w = Where::default();
         if let Some(id) = f.organization_id {
             w.add("d.organization_id = ?", Bind::I(id));
+        }
+        if let Some((first, last)) = f.organization_ids {
+            w.add("d.organization_id >= ?", Bind::I(first));
+            w.add("d.organization_id <= ?", Bind::I(last));
         }
         if let Some(id) = f.meeting_id {
             w.add("d.meeting_id = ?", Bind::I(id));
@@ -401,31 +416,37 @@ impl Store {
             }
         })?;
         let mut v: Vec<Decision> = found.into_iter().collect();
-        self.fill_decisions(&mut v).await?;
+        self.fill_decisions(&mut v, None).await?;
         Ok(v.pop())
     }
 
-    /// Reads the anchoring and notifications of the decisions (two statements
-    /// per batch of up to 500 decisions, by index).
-    async fn fill_decisions(&self, ds: &mut [Decision]) -> Result<(), StoreError> {
+    /// Reads the anchoring and notifications of the decisions: two statements
+    /// per batch of up to 500 decisions, by index; or, given the condition that
+    /// selected them (`scope`), two statements for all of them.
+    async fn fill_decisions(
+        &self,
+        ds: &mut [Decision],
+        scope: Option<&Where>,
+    ) -> Result<(), StoreError> {
         use std::collections::HashMap;
         let mut binds: HashMap<i64, Vec<Anchoring>> = HashMap::new();
         let mut notes: HashMap<i64, Vec<Notification>> = HashMap::new();
         // Two statements per batch of decisions, not two per decision: a log or
-        // the dashboard reads many at once. Past WHOLE decisions (the rules check
-        // of a region) both tables are read once, without a list of ids.
-        const WHOLE: usize = 5_000;
-        let batches: Vec<Vec<i64>> = if ds.len() > WHOLE {
-            vec![Vec::new()]
-        } else {
-            ds.chunks(500)
+        // the dashboard reads many at once; the rules check of a region many more.
+        let batches: Vec<Vec<i64>> = match scope {
+            Some(_) => vec![Vec::new()],
+            None => ds
+                .chunks(500)
                 .map(|chunk| chunk.iter().map(|d| d.id).collect())
-                .collect()
+                .collect(),
         };
         for ids in batches {
-            let within = |column: &str| match ids.is_empty() {
-                true => String::new(),
-                false => {
+            let within = |column: &str| match scope {
+                Some(w) => format!(
+                    " WHERE {column} IN (SELECT d.id FROM decisions d{})",
+                    w.sql()
+                ),
+                None => {
                     let list = (1..=ids.len())
                         .map(|i| format!("${i}"))
                         .collect::<Vec<_>>()
@@ -433,13 +454,14 @@ impl Store {
                     format!(" WHERE {column} IN ({list})")
                 }
             };
+            let values: Vec<Bind> = match scope {
+                Some(w) => w.binds.clone(),
+                None => ids.iter().map(|id| Bind::I(*id)).collect(),
+            };
             let binds_sql = format!("SELECT da.decision_id, da.administration_id, ad.name, da.anchored_on, da.union_consulted_on, da.recorded_by FROM decision_administrations da JOIN administrations ad ON ad.id = da.administration_id{}", within("da.decision_id"));
             let notes_sql = format!("SELECT n.decision_id, n.organization_id, o.name, n.queued_at, n.delivered_at, n.recipients FROM decision_notifications n JOIN organizations o ON o.id = n.organization_id{}", within("n.decision_id"));
             with_conn!(self, |c| {
-                let mut q = sqlx::query(&binds_sql);
-                for id in &ids {
-                    q = q.bind(id);
-                }
+                let q = bind_all!(sqlx::query(&binds_sql), &values);
                 for r in q.fetch_all(&mut *c).await? {
                     binds
                         .entry(r.try_get("decision_id")?)
@@ -452,10 +474,7 @@ impl Store {
                             recorded_by: r.try_get("recorded_by")?,
                         });
                 }
-                let mut q = sqlx::query(&notes_sql);
-                for id in &ids {
-                    q = q.bind(id);
-                }
+                let q = bind_all!(sqlx::query(&notes_sql), &values);
                 for r in q.fetch_all(&mut *c).await? {
                     notes
                         .entry(r.try_get("decision_id")?)

@@ -13,6 +13,7 @@ pub(crate) fn parse<T: std::str::FromStr<Err = String>>(s: String) -> Result<T, 
 }
 
 /// A value bound to a filter's placeholder.
+#[derive(Clone, Copy)]
 pub(crate) enum Bind {
     I(i64),
     S(&'static str),

@@ -281,6 +281,10 @@ pub(crate) use {in_transaction, with_conn, with_pool};
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// One reading of the whole register's facts at a time (each holds the
+    /// register's meetings, members and decisions in memory): concurrent checks
+    /// of a nation queue rather than multiply the memory.
+    whole_register: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
@@ -310,7 +314,10 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_string()));
         };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            whole_register: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+        })
     }
 
     /// Connects and applies any migrations not yet applied.

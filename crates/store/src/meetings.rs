@@ -180,6 +180,23 @@ impl Store {
         })
     }
 
+    /// The meetings of the groups with ids from `first` to `last`, by start.
+    pub async fn meetings_between(
+        &self,
+        first: i64,
+        last: i64,
+    ) -> Result<Vec<Meeting>, StoreError> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE organization_id >= $1 AND organization_id <= $2 ORDER BY starts_at, id");
+        with_conn!(self, |c| {
+            let rows = sqlx::query(&sql)
+                .bind(first)
+                .bind(last)
+                .fetch_all(&mut *c)
+                .await?;
+            rows.iter().map(|r| Ok(meeting!(r))).collect()
+        })
+    }
+
     pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>, StoreError> {
         let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings WHERE id = $1");
         with_conn!(self, |c| {
