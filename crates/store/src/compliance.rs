@@ -41,7 +41,7 @@ impl Store {
     /// dashboard and a group's page. In the order of `organizations` (Swedish).
     ///
     /// One group by its address reads that group's rows by index; more reads each
-    /// table once for the whole register ([`Gathered`]), not a dozen queries a
+    /// table once per range of 500 groups (`Gathered`), not a dozen queries a
     /// group (issue #14: 78 s for the nation's 10,000 groups that way).
     pub async fn evaluate(
         &self,
