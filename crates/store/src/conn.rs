@@ -75,6 +75,13 @@ pub(crate) trait Conn: Send {
         id: i64,
     ) -> impl Future<Output = R<Vec<Organization>>> + Send;
     fn aliases_of(&mut self, id: i64) -> impl Future<Output = R<Vec<String>>> + Send;
+    /// The address of another organisation (not merged away) than `except` whose
+    /// name is exactly `name`.
+    fn name_holder(
+        &mut self,
+        name: &str,
+        except: i64,
+    ) -> impl Future<Output = R<Option<String>>> + Send;
     fn versions_of(&mut self, id: i64) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
     /// The versions of several organisations (`organization_id IN (…)`, by index).
     fn versions_in(&mut self, ids: &[i64]) -> impl Future<Output = R<Vec<CharterVersion>>> + Send;
@@ -417,6 +424,14 @@ macro_rules! backend {
 
                 async fn groups_by(&mut self, sql: &'static str, id: i64) -> R<Vec<Organization>> {
                     sqlx::query(sql).bind(id).fetch_all(&mut *self).await?.iter().map(org).collect()
+                }
+
+                async fn name_holder(&mut self, name: &str, except: i64) -> R<Option<String>> {
+                    Ok(sqlx::query_scalar("SELECT slug FROM organizations WHERE name = $1 AND id <> $2 AND merged_into_id IS NULL ORDER BY id LIMIT 1")
+                        .bind(name)
+                        .bind(except)
+                        .fetch_optional(&mut *self)
+                        .await?)
                 }
 
                 async fn aliases_of(&mut self, id: i64) -> R<Vec<String>> {

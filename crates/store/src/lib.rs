@@ -775,6 +775,7 @@ impl Store {
         }
         in_transaction!(self, |c| {
             let o = find(c, slug).await?;
+            name_free(c, new_name, o.id).await?;
             c.insert_alias(o.id, &o.name, &name_key(&o.name)).await?;
             c.update_org(
                 o.id,
@@ -957,6 +958,20 @@ pub(crate) async fn audit<C: Conn>(
         changes: Some(changes.to_string()),
     })
     .await
+}
+
+/// Refuses a name another organisation already has: names denote organisations
+/// (an import finds a group by its exact name), so two with one name would make
+/// every document naming it ambiguous. Errors: [`StoreError::Conflict`] naming the
+/// holder's address. Shared by create, edit (portal and API) and rename.
+async fn name_free<C: Conn>(c: &mut C, name: &str, id: i64) -> Result<(), StoreError> {
+    match c.name_holder(name.trim(), id).await? {
+        Some(holder) => Err(StoreError::Conflict(format!(
+            "namnet ”{}” har redan {holder}; välj ett annat namn eller slå ihop grupperna med samordna org merge",
+            name.trim()
+        ))),
+        None => Ok(()),
+    }
 }
 
 async fn find<C: Conn>(c: &mut C, slug: &str) -> Result<Organization, StoreError> {

@@ -633,6 +633,7 @@ where
     C: crate::conn::Conn,
 {
     use samordna_domain::names::name_key;
+    crate::name_free(c, &f.name, id).await?;
     c.insert_alias(id, &f.name, &name_key(&f.name)).await?;
     for a in &f.aliases {
         let key = name_key(a);

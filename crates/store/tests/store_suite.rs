@@ -4,7 +4,7 @@
 
 use samordna_domain::{parse_charter, CharterStatus, OrgKind};
 use samordna_store::testing::{import_seeds, raw_execute, raw_text, seeds};
-use samordna_store::{in_force, ImportChange, Source, Store};
+use samordna_store::{in_force, ImportChange, Source, Store, StoreError};
 
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
@@ -2726,24 +2726,90 @@ async fn the_commit_witness_moves_with_each_commit_and_only_then() {
         other.organizations().await.unwrap();
         db.store.change_count().await.unwrap();
         assert_eq!(witness.read(), Some(last), "a read moved it ({i})");
-        let fields = samordna_store::OrgFields {
-            name: format!("Grupp {i}"),
-            short_name: None,
-            kind: samordna_domain::OrgKind::Samordningsgrupp,
-            area: None,
-            reports_to_id: None,
-            status: "active".into(),
-            aliases: vec![],
-            liaison_ids: vec![],
-            publish_minutes_separately: false,
-            minutes_overdue_days: None,
-            adjunct_limit: None,
-        };
-        other.create_organization(&fields, "test").await.unwrap();
+        other
+            .create_organization(&plain_group(&format!("Grupp {i}")), "test")
+            .await
+            .unwrap();
         let now = witness.read().unwrap();
         assert_ne!(now, last, "commit {i} did not move it");
         last = now;
     }
     let memory = Store::open("sqlite::memory:").await.unwrap();
     assert!(memory.commit_witness().await.is_none());
+}
+
+/// A name another organisation has is refused on create, edit and rename, with
+/// the holder's address in the message; nothing is written.
+async fn a_taken_name_is_refused(store: &Store) {
+    let fields = plain_group;
+    let a = store
+        .create_organization(&fields("Grupp A"), "t")
+        .await
+        .unwrap();
+    let b = store
+        .create_organization(&fields("Grupp B"), "t")
+        .await
+        .unwrap();
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Conflict(m)) => assert!(m.contains(&a), "{m}"),
+        other => panic!("{other:?}"),
+    };
+    refused(
+        store
+            .create_organization(&fields("Grupp A"), "t")
+            .await
+            .map(|_| ()),
+    );
+    refused(store.rename_organization(&b, " Grupp A ", "t").await);
+    let org_b = store.organization_by_slug(&b).await.unwrap().unwrap();
+    refused(
+        store
+            .update_organization(&b, org_b.row_version, &fields("Grupp A"), "t")
+            .await
+            .map(|_| ()),
+    );
+    let names: Vec<String> = store
+        .organizations()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| *n == "Grupp A").count(),
+        1,
+        "{names:?}"
+    );
+    // Its own name again is no conflict.
+    store.rename_organization(&b, "Grupp B", "t").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_taken_name_is_refused_on_sqlite() {
+    let db = samordna_store::testing::TestDb::sqlite().await;
+    a_taken_name_is_refused(&db.store).await;
+}
+
+#[tokio::test]
+async fn a_taken_name_is_refused_on_postgres() {
+    let db = samordna_store::testing::TestDb::postgres().await;
+    a_taken_name_is_refused(&db.store).await;
+    db.close().await;
+}
+
+/// An active coordination group with nothing but its name set.
+fn plain_group(name: &str) -> samordna_store::OrgFields {
+    samordna_store::OrgFields {
+        name: name.into(),
+        short_name: None,
+        kind: samordna_domain::OrgKind::Samordningsgrupp,
+        area: None,
+        reports_to_id: None,
+        status: "active".into(),
+        aliases: vec![],
+        liaison_ids: vec![],
+        publish_minutes_separately: false,
+        minutes_overdue_days: None,
+        adjunct_limit: None,
+    }
 }
