@@ -254,9 +254,9 @@ impl Store {
     ) -> Result<HashMap<i64, samordna_domain::ParsedCharter>, StoreError> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(500) {
-            let sql = format!(
-                "SELECT id, content FROM charter_versions WHERE id IN ({})",
-                placeholders(chunk.len())
+            let sql = crate::one_group::with_ids(
+                "SELECT id, content FROM charter_versions WHERE id IN ({ids})",
+                chunk.len(),
             );
             let rows: Vec<(i64, String)> = crate::with_conn!(self, |c| {
                 let mut q = sqlx::query_as(&sql);
@@ -325,14 +325,6 @@ impl Store {
             })
             .collect())
     }
-}
-
-/// `$1, $2, …, $n`.
-fn placeholders(n: usize) -> String {
-    (1..=n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// `items` by `key`, each list in the order of `items`.

@@ -447,11 +447,7 @@ impl Store {
                     w.sql()
                 ),
                 None => {
-                    let list = (1..=ids.len())
-                        .map(|i| format!("${i}"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!(" WHERE {column} IN ({list})")
+                    crate::one_group::with_ids(&format!(" WHERE {column} IN ({{ids}})"), ids.len())
                 }
             };
             let values: Vec<Bind> = match scope {

@@ -267,11 +267,7 @@ impl Store {
     ) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
         let mut out = std::collections::HashMap::new();
         for chunk in version_ids.chunks(500) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("SELECT version_id, entry, delivered_at IS NOT NULL FROM charter_distributions WHERE version_id IN ({list}) ORDER BY version_id, position, part");
+            let sql = crate::one_group::with_ids("SELECT version_id, entry, delivered_at IS NOT NULL FROM charter_distributions WHERE version_id IN ({ids}) ORDER BY version_id, position, part", chunk.len());
             let rows: Vec<(i64, String, bool)> = with_conn!(self, |c| {
                 let mut q = sqlx::query_as(&sql);
                 for id in chunk {
