@@ -12,6 +12,7 @@ mod check;
 mod demo;
 mod generate;
 mod import;
+mod search;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -155,6 +156,8 @@ enum Command {
         #[arg(long, env = "SAMORDNA_NO_CACHE")]
         no_cache: bool,
         #[command(flatten)]
+        index: IndexArgs,
+        #[command(flatten)]
         region: RegionArgs,
     },
     /// Skicka e-post ur kön och påminn om försenade anteckningar, utan att visa portalen
@@ -205,12 +208,70 @@ enum Command {
     /// Demodata: exempeldokumenten, påhittade personer, möten och anteckningar.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Sökindexet: bygg om det, sök, mät.
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Konton: lägg till, byt lösenord.
     #[command(subcommand)]
     User(UserCommand),
     /// API-nycklar: skapa, återkalla.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+/// Where the search index is.
+#[derive(clap::Args, Clone)]
+struct IndexArgs {
+    /// Sökindexets katalog. Utan: bredvid SQLite-filen (FIL.sok), i minnet för en
+    /// databas i minnet, ./samordna-sok för PostgreSQL.
+    #[arg(long = "search-index", env = "SAMORDNA_SEARCH_INDEX")]
+    search_index: Option<std::path::PathBuf>,
+}
+
+impl IndexArgs {
+    /// The directory given, or the default for `store`.
+    fn dir(&self, store: &Store) -> Option<std::path::PathBuf> {
+        if let Some(d) = &self.search_index {
+            return Some(d.clone());
+        }
+        match store.backend_name() {
+            "postgres" => Some("samordna-sok".into()),
+            _ => store.sqlite_file().map(|f| {
+                let mut d = f.into_os_string();
+                d.push(".sok");
+                d.into()
+            }),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Bygg om sökindexet från databasen (databasen är källan; indexet en kopia).
+    /// Servern ska inte köra mot samma katalog: den håller indexet aktuellt själv.
+    Reindex {
+        #[command(flatten)]
+        index: IndexArgs,
+    },
+    /// Sök som en anonym läsare och skriv ut träffarna (JSON med --json).
+    Query {
+        /// Sökorden.
+        text: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        index: IndexArgs,
+    },
+    /// Mät frågetiden: varje fråga i FIL (en per rad, som i relevansprovet) körs
+    /// --rounds gånger; median och 99:e percentil skrivs ut som JSON.
+    Bench {
+        /// Frågorna: en per rad; text före en tabb är frågan.
+        queries: std::path::PathBuf,
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+        #[command(flatten)]
+        index: IndexArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -452,8 +513,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             region,
             trust_proxy,
             no_cache,
+            index,
         } => {
             let store = open(&cli.db).await?;
+            let search_index = index.dir(&store);
             if demo && !demo::load(&store).await? {
                 tracing::info!("databasen har redan innehåll; demodata läses inte in");
             }
@@ -489,6 +552,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 region: region.into(),
                 trust_forwarded_for: trust_proxy,
                 cache: !no_cache,
+                search_index,
                 ..Default::default()
             };
             serve(store, settings, listen, (!no_worker).then_some(interval)).await?;
@@ -503,15 +567,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let Some(smtp) = smtp.settings() else {
                 anyhow::bail!("ange en SMTP-server med --smtp-host (eller SAMORDNA_SMTP_HOST)");
             };
-            let state = samordna_web::AppState {
+            let state = samordna_web::AppState::new(
                 store,
-                settings: std::sync::Arc::new(samordna_web::Settings {
+                samordna_web::Settings {
                     smtp: Some(smtp),
                     public_url,
                     region: region.into(),
                     ..Default::default()
-                }),
-            };
+                },
+            );
             println!(
                 "Samordna skickar e-post ur kön med {} sekunders mellanrum (databas: {})",
                 interval.as_secs(),
@@ -556,6 +620,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 report.import_seconds - report.import_first_half_seconds,
             );
         }
+        Command::Search(cmd) => search::run(&open_existing(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;
             if !demo::load(&store).await? {
@@ -801,10 +866,7 @@ async fn serve(
         (Some(every), true) => {
             tracing::info!(seconds = every.as_secs(), "e-post skickas ur kön");
             Some(samordna_web::mail::spawn_worker(
-                samordna_web::AppState {
-                    store: store.clone(),
-                    settings: std::sync::Arc::new(settings.clone()),
-                },
+                samordna_web::AppState::new(store.clone(), settings.clone()),
                 every,
             ))
         }

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod quotes;
 pub mod render;
 pub mod rules;
+pub mod search;
 pub mod templates;
 mod text;
 

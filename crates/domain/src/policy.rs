@@ -85,6 +85,19 @@ impl MembershipRole {
         }
     }
 
+    /// The Swedish word, as a person reads it ("vice ordförande").
+    pub fn label_sv(self) -> &'static str {
+        match self {
+            MembershipRole::Ordforande => "ordförande",
+            MembershipRole::ViceOrdforande => "vice ordförande",
+            MembershipRole::Deltagare => "deltagare",
+            MembershipRole::Adjungerad => "adjungerad",
+            MembershipRole::Koordinator => "koordinator",
+            MembershipRole::Kontaktperson => "kontaktperson",
+            MembershipRole::Sekreterare => "sekreterare",
+        }
+    }
+
     /// Adjuncts have no voting right; everybody else has by default.
     pub fn votes_by_default(self) -> bool {
         !matches!(

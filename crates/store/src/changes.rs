@@ -21,6 +21,8 @@ const UNSHOWN: &[&str] = &[
     "change_counter",
     "schema_migrations",
     "schema_checksums",
+    "search_outbox",
+    "search_state",
 ];
 
 /// The query listing the database's tables, and the one listing the names of the

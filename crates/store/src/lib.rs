@@ -24,6 +24,7 @@ mod matters;
 mod meetings;
 mod models;
 mod people;
+mod search;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
@@ -56,6 +57,7 @@ pub use meetings::*;
 pub use models::*;
 pub use people::*;
 use samordna_domain::import::Authority;
+pub use search::{AllEntities, OutboxChanges};
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -223,6 +225,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_row_version_on_every_update.sql"),
         postgres: include_str!("../migrations/postgres/0018_row_version_on_every_update.sql"),
     },
+    Migration {
+        version: 19,
+        name: "search_outbox",
+        sqlite: include_str!("../migrations/sqlite/0019_search_outbox.sql"),
+        postgres: include_str!("../migrations/postgres/0019_search_outbox.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]
@@ -342,6 +350,15 @@ impl Store {
         Store::open(url).await
     }
 
+    /// The SQLite database's file; `None` in memory and on PostgreSQL.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        let Backend::Sqlite(pool) = &self.backend else {
+            return None;
+        };
+        let file = pool.connect_options().get_filename().to_owned();
+        (!file.as_os_str().is_empty() && file != std::path::Path::new(":memory:")).then_some(file)
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend_name(&self) -> &'static str {
         match self.backend {
@@ -449,6 +466,13 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
             for sql in changes::missing_triggers(is_pg, &tables, &present) {
+                sqlx::raw_sql(&sql).execute(&mut *tx).await?;
+            }
+            // The search outbox's triggers (search.rs).
+            let present: Vec<String> = sqlx::query_scalar(search::catalog(is_pg))
+                .fetch_all(&mut *tx)
+                .await?;
+            for sql in search::missing_triggers(is_pg, &present) {
                 sqlx::raw_sql(&sql).execute(&mut *tx).await?;
             }
             tx.commit().await?;

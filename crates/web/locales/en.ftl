@@ -936,3 +936,36 @@ error-draft-unchanged = The draft says the same as version { $version }: change 
 upload-group-same = in the register with the same content as version { $version }; saving changes nothing
 upload-unchanged = The content was already in the register for { $group }: nothing has changed.
 upload-to-group = To the group
+search-title = Search
+search-title-query = Search: { $query }
+search-label = Search the register
+search-button = Search
+search-lead = Search groups, terms of reference, agendas, minutes, attachments, matters, decisions and people. You only see what you may read.
+search-did-you-mean = Did you mean
+search-summary = { $count ->
+    [0] No results for “{ $query }”.
+    [one] One result for “{ $query }”.
+   *[other] { $count } results for “{ $query }”.
+}
+search-facets = Narrow down
+search-clear = Remove the filters
+search-results = Results
+search-none = Nothing found. Try another word, another form of it or fewer words.
+search-facet-kind = Kind
+search-facet-type = Document type
+search-facet-group = Group
+search-facet-year = Year
+search-kind-group = Group
+search-kind-charter = Terms of reference
+search-kind-agenda = Agenda item
+search-kind-minutes = Minutes
+search-kind-attachment = Attachment
+search-kind-matter = Matter
+search-kind-decision = Decision
+search-kind-person = Person
+search-type-uppdragshandling = Terms of reference
+search-type-verkstallighetsbeslut = Implementation decision
+search-type-application-pdf = PDF
+search-type-application-vnd-openxmlformats-officedocument-wordprocessingml-document = Word
+search-type-text-plain = Text
+search-error-kind = The parameter { $name } has the value “{ $value }”, which is not a kind. Valid kinds: { $known }.

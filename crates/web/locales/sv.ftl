@@ -927,3 +927,36 @@ error-draft-unchanged = Utkastet säger samma sak som version { $version }: änd
 upload-group-same = finns i registret med samma innehåll som version { $version }; inget ändras om du sparar
 upload-unchanged = Innehållet fanns redan i registret för { $group }: inget har ändrats.
 upload-to-group = Till gruppen
+search-title = Sök
+search-title-query = Sök: { $query }
+search-label = Sök i registret
+search-button = Sök
+search-lead = Sök bland grupper, uppdragshandlingar, dagordningar, mötesanteckningar, bilagor, gruppärenden, beslut och personer. Du ser bara det du får läsa.
+search-did-you-mean = Menade du
+search-summary = { $count ->
+    [0] Inga träffar för ”{ $query }”.
+    [one] En träff för ”{ $query }”.
+   *[other] { $count } träffar för ”{ $query }”.
+}
+search-facets = Avgränsa
+search-clear = Ta bort avgränsningarna
+search-results = Träffar
+search-none = Inget hittades. Pröva ett annat ord, en annan böjning eller färre ord.
+search-facet-kind = Typ
+search-facet-type = Dokumenttyp
+search-facet-group = Grupp
+search-facet-year = År
+search-kind-group = Grupp
+search-kind-charter = Uppdragshandling
+search-kind-agenda = Dagordningspunkt
+search-kind-minutes = Mötesanteckningar
+search-kind-attachment = Bilaga
+search-kind-matter = Gruppärende
+search-kind-decision = Beslut
+search-kind-person = Person
+search-type-uppdragshandling = Uppdragshandling
+search-type-verkstallighetsbeslut = Verkställighetsbeslut
+search-type-application-pdf = PDF
+search-type-application-vnd-openxmlformats-officedocument-wordprocessingml-document = Word
+search-type-text-plain = Text
+search-error-kind = Parametern { $name } har värdet ”{ $value }”, som inte är en typ. Giltiga typer: { $known }.

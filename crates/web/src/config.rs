@@ -52,6 +52,11 @@ pub struct Settings {
     /// [`crate::cache`]). Off by default here (tests that write past the portal
     /// read at once); on in `samordna serve` unless `--no-cache`.
     pub cache: bool,
+    /// The search index's directory; `None`: in memory, built at start.
+    pub search_index: Option<std::path::PathBuf>,
+    /// How often a serving node applies the database's changes to its search
+    /// index (the outbox; see [`crate::search`]).
+    pub search_interval: Duration,
 }
 
 impl Default for Settings {
@@ -71,6 +76,8 @@ impl Default for Settings {
             job_retry_base: chrono::Duration::seconds(30),
             trust_forwarded_for: false,
             cache: false,
+            search_index: None,
+            search_interval: Duration::from_millis(250),
         }
     }
 }

@@ -69,6 +69,15 @@ impl Tr {
         text.into_owned()
     }
 
+    /// Whether the message files have `id` (for labels of stored values).
+    pub fn has(&self, id: &str) -> bool {
+        let bundle: &FluentBundle<FluentResource> = match self.lang {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        bundle.has_message(id)
+    }
+
     /// A message without arguments.
     pub fn t(&self, id: &str) -> String {
         self.format(id, None)

@@ -47,6 +47,7 @@ mod render;
 pub mod request;
 pub mod return_path;
 pub mod routes;
+pub mod search;
 mod session;
 pub mod state;
 mod tasks;
@@ -77,18 +78,14 @@ pub fn router(store: Store) -> Router {
 
 /// The whole web application.
 pub fn router_with(store: Store, settings: Settings) -> Router {
-    app(store, settings).0
+    app(AppState::new(store, settings)).0
 }
 
 /// The router and its response cache (whose watcher [`serve`] starts).
-fn app(store: Store, settings: Settings) -> (Router, Arc<cache::ResponseCache>) {
-    let response_cache = Arc::new(cache::ResponseCache::new(settings.cache));
-    let body_limit = settings.body_limit;
-    let timeout = settings.request_timeout;
-    let state = AppState {
-        store,
-        settings: Arc::new(settings),
-    };
+fn app(state: AppState) -> (Router, Arc<cache::ResponseCache>) {
+    let response_cache = Arc::new(cache::ResponseCache::new(state.settings.cache));
+    let body_limit = state.settings.body_limit;
+    let timeout = state.settings.request_timeout;
     let mut app: Router<AppState> = Router::new();
     for spec in routes::ROUTES {
         let filter = match spec.method {
@@ -143,7 +140,19 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watching = settings.cache;
-    let (router, response_cache) = app(store.clone(), settings);
+    // The search index: on disk where the settings say, else in memory; kept
+    // current from the database in the background (a rebuild first when it is
+    // missing or stale, while the server already serves).
+    let search = search::Search::open(store.clone(), settings.search_index.as_deref())
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let search = Arc::new(search);
+    let keeper = search.spawn(settings.search_interval);
+    let state = AppState {
+        store: store.clone(),
+        settings: Arc::new(settings),
+        search,
+    };
+    let (router, response_cache) = app(state);
     let watcher = match watching {
         true => Some(response_cache.watch(store).await),
         false => None,
@@ -157,5 +166,6 @@ pub async fn serve(
     if let Some(w) = watcher {
         w.abort();
     }
+    keeper.abort();
     served
 }

@@ -16,7 +16,7 @@ use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
     admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, matters,
-    meetings, orgchart, pages, session, tasks,
+    meetings, orgchart, pages, search, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -187,6 +187,10 @@ pub const ROUTES: &[RouteSpec] = &[
         GroupSlug,
         |f| on(f, pages::charter_source),
     ),
+    get("/sok", ReadPublished, Global, |f| on(f, search::page)),
+    get("/api/v1/search", ReadPublished, Global, |f| {
+        on(f, search::api)
+    }),
     get("/arenden", ReadPublished, Global, |f| on(f, pages::cases)),
     get("/arenden/{slug}", ReadPublished, Global, |f| {
         on(f, pages::case)

@@ -2,7 +2,6 @@
 //! Maildir): recipients, subjects and links; a job that fails is retried; a sent
 //! job is not sent again after a restart.
 
-use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use samordna_domain::meetings::{MeetingKind, MinutesStep};
@@ -14,9 +13,9 @@ use samordna_web::testing::{self, free_port, messages, start_smtp};
 use samordna_web::{AppState, Settings};
 
 fn state(store: &samordna_store::Store, port: u16) -> AppState {
-    AppState {
-        store: store.clone(),
-        settings: Arc::new(Settings {
+    AppState::new(
+        store.clone(),
+        Settings {
             public_url: "https://samordna.region.example".into(),
             smtp: Some(SmtpSettings {
                 host: "127.0.0.1".into(),
@@ -28,8 +27,8 @@ fn state(store: &samordna_store::Store, port: u16) -> AppState {
             }),
             job_retry_base: Duration::seconds(0),
             ..Default::default()
-        }),
-    }
+        },
+    )
 }
 
 #[tokio::test]

@@ -1,0 +1,341 @@
+//! Full-text search over the register with tantivy: the index, what is written
+//! to it, and the one query a reader asks (Swedish analysers in [`analysis`],
+//! the query in [`query`]). Knows the domain's [`Document`], nothing of SQL or
+//! HTTP; the database stays the source of truth and the index can always be
+//! rebuilt from it.
+
+pub mod analysis;
+mod facets;
+pub mod query;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::Datelike;
+use samordna_domain::search::{DocKind, Document, Entity};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
+    STRING,
+};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+pub use query::{Access, Facets, Hit, Results, SearchQuery};
+
+/// The version of the schema and analysers: an index written with another is
+/// rebuilt (a change to either is a new number).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Memory the writer may use before it writes a segment, in bytes.
+const WRITER_BUDGET: usize = 64 * 1024 * 1024;
+
+/// What can go wrong with the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("sökindexet i {dir}: {source}")]
+    Open {
+        dir: PathBuf,
+        source: tantivy::TantivyError,
+    },
+    #[error("sökindexet i {0} används av en annan process (en server som kör?); stoppa den eller låt servern bygga om indexet själv")]
+    Locked(PathBuf),
+    #[error("sökindexet: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("sökindexet: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Where an index is in the database's change log, kept in its commits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema: u32,
+    /// The database's identity (`Store::search_instance`).
+    pub instance: String,
+    /// The outbox position every change up to which is in the index.
+    pub seq: i64,
+}
+
+/// The index's fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub key: Field,
+    pub kind: Field,
+    pub doc_type: Field,
+    pub org: Field,
+    pub org_name: Field,
+    pub audience: Field,
+    pub title: Field,
+    pub body: Field,
+    pub codes: Field,
+    pub words: Field,
+    pub reversed: Field,
+    pub url: Field,
+    pub date: Field,
+    pub year: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, positions: bool, stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(if positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::Basic
+            });
+        let o = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let number = NumericOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored();
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        kind: b.add_u64_field("kind", number.clone()),
+        doc_type: b.add_text_field("doc_type", STRING | STORED | FAST),
+        org: b.add_u64_field("org", number.clone()),
+        org_name: b.add_text_field("org_name", STORED),
+        audience: b.add_text_field("audience", STRING),
+        title: b.add_text_field("title", text(analysis::SV, true, true)),
+        body: b.add_text_field("body", text(analysis::SV, true, true)),
+        codes: b.add_text_field("codes", text(analysis::SV, true, true)),
+        words: b.add_text_field("words", text(analysis::SV_WORDS, false, false)),
+        reversed: b.add_text_field("reversed", text(analysis::SV_REVERSED, false, false)),
+        url: b.add_text_field("url", STORED),
+        date: b.add_text_field("date", STORED),
+        year: b.add_u64_field("year", number),
+    };
+    (b.build(), fields)
+}
+
+/// The kind's number in the index (its place in [`DocKind::ALL`]).
+pub(crate) fn kind_number(k: DocKind) -> u64 {
+    DocKind::ALL.iter().position(|x| *x == k).unwrap_or(0) as u64
+}
+
+/// An open index: one writer (behind a lock) and a reader that sees each commit.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (and the directory) when missing.
+    /// An index of another schema is emptied (its [`Position`] is then `None`,
+    /// so the caller rebuilds). Fails with [`SearchError::Locked`] when another
+    /// process writes to it.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema();
+        let open = || -> tantivy::Result<Index> {
+            let d = tantivy::directory::MmapDirectory::open(dir)?;
+            Index::open_or_create(d, schema.clone())
+        };
+        let index = match open() {
+            Ok(i) => i,
+            // Another schema: start again (the caller rebuilds from the database).
+            Err(tantivy::TantivyError::SchemaError(_)) => {
+                for entry in std::fs::read_dir(dir)? {
+                    let p = entry?.path();
+                    if p.is_file() {
+                        std::fs::remove_file(p)?;
+                    }
+                }
+                open().map_err(|source| SearchError::Open {
+                    dir: dir.to_owned(),
+                    source,
+                })?
+            }
+            Err(source) => {
+                return Err(SearchError::Open {
+                    dir: dir.to_owned(),
+                    source,
+                })
+            }
+        };
+        Self::with_index(index, Some(dir.to_owned()))
+    }
+
+    /// An index in memory (the demo, tests).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, _) = schema();
+        Self::with_index(Index::create_in_ram(schema), None)
+    }
+
+    fn with_index(index: Index, dir: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
+        analysis::register(index.tokenizers());
+        let (_, fields) = schema();
+        let writer = match index.writer(WRITER_BUDGET) {
+            Ok(w) => w,
+            Err(tantivy::TantivyError::LockFailure(..)) => {
+                return Err(SearchError::Locked(dir.unwrap_or_default()))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            dir,
+        })
+    }
+
+    /// The directory, `None` in memory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The position of the last commit; `None` for a new index, one of another
+    /// schema or one without a position.
+    pub fn position(&self) -> Option<Position> {
+        let metas = self.index.load_metas().ok()?;
+        let p: Position = serde_json::from_str(metas.payload.as_deref()?).ok()?;
+        (p.schema == SCHEMA_VERSION).then_some(p)
+    }
+
+    /// How many documents the index holds (every audience).
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes of its files on disk (0 in memory).
+    pub fn size_on_disk(&self) -> u64 {
+        let Some(dir) = &self.dir else { return 0 };
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Replaces what the index holds of `entities` with `docs` and commits at
+    /// `position`; readers see the change when this returns. With `everything`,
+    /// the whole index is replaced (a rebuild; `entities` is then ignored). A
+    /// failure leaves the last commit as it was.
+    pub fn apply(
+        &self,
+        everything: bool,
+        entities: &[Entity],
+        docs: Vec<Document>,
+        position: &Position,
+    ) -> Result<(), SearchError> {
+        let f = self.fields;
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let result = (|| -> Result<(), SearchError> {
+            if everything {
+                w.delete_all_documents()?;
+            } else {
+                for e in entities {
+                    match e {
+                        Entity::Org(id) => w.delete_term(Term::from_field_u64(f.org, *id as u64)),
+                        Entity::Person(id) => {
+                            w.delete_term(Term::from_field_text(f.key, &format!("person:{id}")))
+                        }
+                    };
+                }
+            }
+            for d in docs {
+                w.add_document(self.tantivy_doc(d))?;
+            }
+            let mut commit = w.prepare_commit()?;
+            commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
+            commit.commit()?;
+            Ok(())
+        })();
+        if result.is_err() {
+            // Back to the last commit; the caller tries again.
+            let _ = w.rollback();
+        }
+        result?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Adds documents without committing: a rebuild in batches, finished by
+    /// [`SearchIndex::apply`] with `everything` and the last batch. The first
+    /// call of a rebuild passes `first` to drop what the index held.
+    pub fn stage(&self, first: bool, docs: Vec<Document>) -> Result<(), SearchError> {
+        let w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if first {
+            w.delete_all_documents()?;
+        }
+        for d in docs {
+            w.add_document(self.tantivy_doc(d))?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was staged at `position`.
+    pub fn commit_staged(&self, position: &Position) -> Result<(), SearchError> {
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut commit = w.prepare_commit()?;
+        commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
+        commit.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn tantivy_doc(&self, d: Document) -> TantivyDocument {
+        let f = self.fields;
+        let mut t = doc!(
+            f.key => d.key,
+            f.kind => kind_number(d.kind),
+            f.org => d.org_id.unwrap_or(0) as u64,
+            f.audience => d.audience.as_str(),
+            f.url => d.url,
+            f.year => d.date.map_or(0, |x| x.year().max(0) as u64),
+        );
+        if let Some(t2) = d.doc_type {
+            // By kind: a matter's "other" is not a group's.
+            t.add_text(f.doc_type, format!("{}:{t2}", d.kind.as_str()));
+        }
+        if let Some(n) = d.org_name {
+            t.add_text(f.org_name, n);
+        }
+        if let Some(date) = d.date {
+            t.add_text(f.date, date.to_string());
+        }
+        for text in [&d.title, &d.body] {
+            t.add_text(f.words, text);
+            t.add_text(f.reversed, text);
+        }
+        t.add_text(f.title, d.title);
+        t.add_text(f.body, d.body);
+        for c in d.codes {
+            t.add_text(f.codes, c);
+        }
+        t
+    }
+}
