@@ -222,20 +222,29 @@ enum Command {
 /// Where the search index is.
 #[derive(clap::Args, Clone)]
 struct IndexArgs {
-    /// Sökindexets katalog. Utan: bredvid SQLite-filen (FIL.sok), i minnet för en
-    /// databas i minnet, ./samordna-sok för PostgreSQL.
+    /// Sökindexets katalog (en kopia som byggs om ur databasen). Utan: bredvid
+    /// SQLite-filen (FIL.sok), i minnet för en databas i minnet, och för PostgreSQL
+    /// i användarens cachekatalog (~/.cache/samordna/sok-…). En server som finner
+    /// standardkatalogen upptagen av en annan nod tar en egen (…-PORT).
     #[arg(long = "search-index", env = "SAMORDNA_SEARCH_INDEX")]
     search_index: Option<std::path::PathBuf>,
 }
 
 impl IndexArgs {
     /// The directory given, or the default for `store`.
-    fn dir(&self, store: &Store) -> Option<std::path::PathBuf> {
+    fn dir(&self, store: &Store, db: &str) -> Option<std::path::PathBuf> {
         if let Some(d) = &self.search_index {
             return Some(d.clone());
         }
         match store.backend_name() {
-            "postgres" => Some("samordna-sok".into()),
+            "postgres" => {
+                let base = std::env::var_os("XDG_CACHE_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                    .unwrap_or_else(std::env::temp_dir);
+                let id = samordna_store::sha256_hex(&redact(db));
+                Some(base.join("samordna").join(format!("sok-{}", &id[..12])))
+            }
             _ => store.sqlite_file().map(|f| {
                 let mut d = f.into_os_string();
                 d.push(".sok");
@@ -516,7 +525,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             index,
         } => {
             let store = open(&cli.db).await?;
-            let search_index = index.dir(&store);
+            let search_index = match (&index.search_index, index.dir(&store, &cli.db)) {
+                (None, Some(d)) => Some(samordna_web::search::free_dir(d, listen.port())),
+                (_, d) => d,
+            };
             if demo && !demo::load(&store).await? {
                 tracing::info!("databasen har redan innehåll; demodata läses inte in");
             }
@@ -620,7 +632,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 report.import_seconds - report.import_first_half_seconds,
             );
         }
-        Command::Search(cmd) => search::run(&open_existing(&cli.db).await?, cmd).await?,
+        Command::Search(cmd) => search::run(&open_existing(&cli.db).await?, &cli.db, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;
             if !demo::load(&store).await? {
@@ -854,7 +866,7 @@ async fn token(store: &Store, cmd: TokenCommand) -> Result<()> {
 /// queued mail and scans for overdue minutes, if SMTP is set.
 async fn serve(
     store: Store,
-    settings: samordna_web::Settings,
+    mut settings: samordna_web::Settings,
     listen: SocketAddr,
     worker: Option<std::time::Duration>,
 ) -> Result<()> {
@@ -862,6 +874,10 @@ async fn serve(
         .await
         .with_context(|| format!("kunde inte lyssna på {listen}"))?;
     let addr = listener.local_addr()?;
+    // Links name the port the system chose for `--listen …:0`.
+    if settings.public_url == format!("http://{listen}") {
+        settings.public_url = format!("http://{addr}");
+    }
     let worker = match (worker, settings.smtp.is_some()) {
         (Some(every), true) => {
             tracing::info!(seconds = every.as_secs(), "e-post skickas ur kön");

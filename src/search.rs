@@ -11,11 +11,11 @@ use samordna_web::search::Search;
 
 use crate::SearchCommand;
 
-pub async fn run(store: &Store, cmd: SearchCommand) -> Result<()> {
+pub async fn run(store: &Store, db: &str, cmd: SearchCommand) -> Result<()> {
     match cmd {
         SearchCommand::Reindex { index } => {
             let dir = index
-                .dir(store)
+                .dir(store, db)
                 .context("en databas i minnet har inget sökindex på disk; ange --search-index")?;
             let search = Search::open(store.clone(), Some(&dir))?;
             let bar = ProgressBar::new(0);
@@ -43,7 +43,7 @@ pub async fn run(store: &Store, cmd: SearchCommand) -> Result<()> {
             );
         }
         SearchCommand::Query { text, json, index } => {
-            let search = open_current(store, &index).await?;
+            let search = open_current(store, db, &index).await?;
             let r = search.index().search(&SearchQuery {
                 text,
                 kind: None,
@@ -71,7 +71,7 @@ pub async fn run(store: &Store, cmd: SearchCommand) -> Result<()> {
             rounds,
             index,
         } => {
-            let search = open_current(store, &index).await?;
+            let search = open_current(store, db, &index).await?;
             let text = std::fs::read_to_string(&queries)
                 .with_context(|| format!("kunde inte läsa {}", queries.display()))?;
             let set: Vec<&str> = text
@@ -123,8 +123,8 @@ pub async fn run(store: &Store, cmd: SearchCommand) -> Result<()> {
 }
 
 /// The index brought up to the database first (built when missing).
-async fn open_current(store: &Store, index: &crate::IndexArgs) -> Result<Search> {
-    let search = Search::open(store.clone(), index.dir(store).as_deref())?;
+async fn open_current(store: &Store, db: &str, index: &crate::IndexArgs) -> Result<Search> {
+    let search = Search::open(store.clone(), index.dir(store, db).as_deref())?;
     search.sync(&|_, _| {}).await?;
     Ok(search)
 }

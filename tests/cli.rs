@@ -1,30 +1,12 @@
 //! The `samordna` binary as a user runs it: parse, import, migrate, org, serve.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_samordna"));
-    c.env_remove("SAMORDNA_DB");
-    c
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::*;
 
 #[test]
 fn parse_prints_the_contract_as_json() {
@@ -239,26 +221,6 @@ async fn serve_demo_answers_over_http() {
 /// it listens.
 fn start_demo(db: &str) -> (KillOnDrop, String) {
     start_serve(db, &["--demo"])
-}
-
-/// A child process that is killed when the test ends, pass or fail.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-trait SpawnGuard {
-    fn kill_on_drop_guard(&mut self) -> KillOnDrop;
-}
-
-impl SpawnGuard for Command {
-    fn kill_on_drop_guard(&mut self) -> KillOnDrop {
-        KillOnDrop(self.spawn().expect("the samordna binary starts"))
-    }
 }
 
 #[test]
@@ -813,25 +775,6 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
 }
 
 /// `samordna serve` on a free port with `extra` arguments; its base address.
-fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
-    let mut child = bin()
-        .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop_guard();
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    (child, base)
-}
 
 /// Every job in the queue is done, within `secs` seconds.
 async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {

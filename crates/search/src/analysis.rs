@@ -2,8 +2,10 @@
 //! become before they meet.
 //!
 //! - `sv`: words (letters and digits; å, ä, ö are letters) → lower case →
-//!   Swedish stop words → the Snowball Swedish stemmer. "Vårdförloppen" and
-//!   "vårdförloppet" both become `vårdförlopp`.
+//!   Swedish stop words → the Snowball Swedish stemmer → the neuter definite
+//!   ending "-et", which Snowball's Swedish list leaves ("vårdförloppet",
+//!   "remissvaret"). "Vårdförloppen" and "vårdförloppet" both become
+//!   `vårdförlopp`.
 //! - `sv_words`: words → lower case: the words as written, for "menade du …".
 //! - `sv_reversed`: as `sv`, each stem reversed: a suffix of a word is a prefix
 //!   here, so "vård" finds the compound "neonatalvården" (`dråvlatanoen`).
@@ -29,6 +31,7 @@ pub fn swedish() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(StopWordFilter::new(Language::Swedish).expect("tantivy has Swedish stop words"))
         .filter(Stemmer::new(Language::Swedish))
+        .filter(NeuterDefinite)
         .build()
 }
 
@@ -47,6 +50,7 @@ pub fn reversed() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(StopWordFilter::new(Language::Swedish).expect("tantivy has Swedish stop words"))
         .filter(Stemmer::new(Language::Swedish))
+        .filter(NeuterDefinite)
         .filter(Reverse)
         .build()
 }
@@ -68,38 +72,57 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// A token filter taking "-et" off a stem that keeps four letters or more: the
+/// neuter definite form ("förloppet", "svaret", "beslutet" → "förlopp", "svar",
+/// "beslut"), which the Snowball Swedish stemmer keeps. Applied to text and
+/// query alike, so a word it cuts too much ("paket" → "pak") still meets itself.
+#[derive(Clone)]
+struct NeuterDefinite;
+
+impl TokenFilter for NeuterDefinite {
+    type Tokenizer<T: Tokenizer> = MapFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapFilter<T> {
+        MapFilter(tokenizer, |text| {
+            if text.ends_with("et") && text.chars().count() >= 6 && !text.ends_with("het") {
+                text.truncate(text.len() - 2);
+            }
+        })
+    }
+}
+
 /// A token filter writing each token's text backwards (by character).
 #[derive(Clone)]
 struct Reverse;
 
 impl TokenFilter for Reverse {
-    type Tokenizer<T: Tokenizer> = ReverseFilter<T>;
+    type Tokenizer<T: Tokenizer> = MapFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> ReverseFilter<T> {
-        ReverseFilter(tokenizer)
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MapFilter<T> {
+        MapFilter(tokenizer, |text| *text = text.chars().rev().collect())
     }
 }
 
+/// A tokenizer changing each token's text in place with a function.
 #[derive(Clone)]
-struct ReverseFilter<T>(T);
+struct MapFilter<T>(T, fn(&mut String));
 
-impl<T: Tokenizer> Tokenizer for ReverseFilter<T> {
-    type TokenStream<'a> = ReverseStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for MapFilter<T> {
+    type TokenStream<'a> = MapStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        ReverseStream(self.0.token_stream(text))
+        MapStream(self.0.token_stream(text), self.1)
     }
 }
 
-struct ReverseStream<S>(S);
+struct MapStream<S>(S, fn(&mut String));
 
-impl<S: TokenStream> TokenStream for ReverseStream<S> {
+impl<S: TokenStream> TokenStream for MapStream<S> {
     fn advance(&mut self) -> bool {
         if !self.0.advance() {
             return false;
         }
-        let t = self.0.token_mut();
-        t.text = t.text.chars().rev().collect();
+        (self.1)(&mut self.0.token_mut().text);
         true
     }
 
@@ -124,6 +147,10 @@ mod tests {
             vec!["vårdförlopp", "vårdförlopp"]
         );
         assert_eq!(tokens(&mut sv, "remissvaren"), tokens(&mut sv, "remissvar"));
+        assert_eq!(tokens(&mut sv, "remissvaret"), vec!["remissvar"]);
+        assert_eq!(tokens(&mut sv, "beslutet"), tokens(&mut sv, "besluten"));
+        // "-het" is a suffix of its own ("säkerhet"), not the definite ending.
+        assert_eq!(tokens(&mut sv, "säkerhet"), vec!["säker"]);
         assert_eq!(
             tokens(&mut sv, "RS 2024-00784"),
             vec!["rs", "2024", "00784"]

@@ -24,7 +24,7 @@ pub use query::{Access, Facets, Hit, Results, SearchQuery};
 
 /// The version of the schema and analysers: an index written with another is
 /// rebuilt (a change to either is a new number).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Memory the writer may use before it writes a segment, in bytes.
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;

@@ -263,6 +263,8 @@ impl SearchIndex {
             term(f.title, stem, 3.0),
             term(f.body, stem, 1.0),
             term(f.codes, stem, 2.0),
+            // The form as typed counts for more than another form of the word.
+            term(f.words, written, 1.0),
         ];
         let found = df(f.title, stem) + df(f.body, stem) + df(f.codes, stem) > 0;
         let long = stem.chars().count() >= AFFIX_MIN;

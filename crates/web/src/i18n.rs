@@ -287,6 +287,8 @@ mod tests {
                         ("administration", Arg::Text("a".into())),
                         ("group", Arg::Text("g".into())),
                         ("decided", Arg::Text("2026-01-01".into())),
+                        ("query", Arg::Text("q".into())),
+                        ("known", Arg::Text("k".into())),
                     ],
                 );
                 assert!(

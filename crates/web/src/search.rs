@@ -55,6 +55,19 @@ impl std::fmt::Debug for Search {
     }
 }
 
+/// `dir`, or when another process holds it (a second node on the same
+/// machine), `dir-PORT`: each node keeps an index of its own.
+pub fn free_dir(dir: std::path::PathBuf, port: u16) -> std::path::PathBuf {
+    match SearchIndex::open(&dir) {
+        Err(samordna_search::SearchError::Locked(_)) => {
+            let mut d = dir.into_os_string();
+            d.push(format!("-{port}"));
+            d.into()
+        }
+        _ => dir,
+    }
+}
+
 /// Why the index could not be brought up to the database.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -447,7 +460,7 @@ pub async fn page(
     let cur_kind = kind.map(|k| k.as_str());
     let filtered = kind.is_some() || p.grupp.is_some() || p.ar.is_some() || doc_type.is_some();
     if text.trim().is_empty() {
-        return render(&SearchPage {
+        return no_store(render(&SearchPage {
             c,
             q: text,
             summary: None,
@@ -457,7 +470,7 @@ pub async fn page(
             hits: Vec::new(),
             first: 1,
             pager: None,
-        });
+        }));
     }
     let access = access_of(&state, &v).await?;
     let run = |offset: usize| SearchQuery {
@@ -570,7 +583,7 @@ pub async fn page(
         .map(|s| (format!("/sok?q={}", encode_query(&s)), s));
     let base = href(cur_kind, p.grupp, p.ar, doc_type.as_deref());
     let pager = paging.pager(&t, &base);
-    render(&SearchPage {
+    no_store(render(&SearchPage {
         c,
         q: text.clone(),
         summary,
@@ -580,7 +593,23 @@ pub async fn page(
         hits,
         first: paging.offset() + 1,
         pager,
+    }))
+}
+
+/// Search answers are never kept by the response cache or a browser: the index
+/// follows the database a moment later than the cache's change counter.
+fn no_store(r: Result<Response, AppError>) -> Result<Response, AppError> {
+    r.map(|mut r| {
+        r.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        r
     })
+}
+
+fn no_store_json(j: Json<serde_json::Value>) -> Response {
+    no_store(Ok(j.into_response())).unwrap_or_else(|e| e.into_response())
 }
 
 /// The names of the groups the facet counts.
@@ -668,7 +697,7 @@ pub async fn api(
             per_page
         )
     });
-    Ok(Json(json!({
+    Ok(no_store_json(Json(json!({
         "query": text,
         "page": paging.page,
         "per_page": per_page,
@@ -682,6 +711,6 @@ pub async fn api(
             "year": r.facets.years.iter().map(|(k, n)| json!({"value": k, "count": n})).collect::<Vec<_>>(),
         },
         "data": hits,
-    }))
+    })))
     .into_response())
 }

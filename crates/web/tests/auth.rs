@@ -159,6 +159,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/grupper/{slug}/uppdragshandlingar/{version}/docx"
             | "/arenden"
             | "/arenden/{slug}"
+            | "/sok"
             | "/tillganglighet"
             | "/forvaltningar",
         ) => ReadPublished,
@@ -170,6 +171,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/api/v1/organizations/{slug}/charters/{version}"
             | "/api/v1/cases"
             | "/api/v1/cases/{slug}"
+            | "/api/v1/search"
             | "/api/v1/organizations/{slug}/decisions"
             | "/api/v1/organizations/{slug}/decisions/{id}"
             | "/api/v1/organizations/{slug}/matters"

@@ -2,7 +2,6 @@
 //! Maildir): recipients, subjects and links; a job that fails is retried; a sent
 //! job is not sent again after a restart.
 
-
 use chrono::{Duration, Utc};
 use samordna_domain::meetings::{MeetingKind, MinutesStep};
 use samordna_domain::policy::MembershipRole;

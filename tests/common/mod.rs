@@ -1,0 +1,77 @@
+//! What the binary's tests share: the binary, run or served on a free port.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary, without the caller's SAMORDNA_DB, with a cache directory of the
+/// tests' own (where a PostgreSQL node keeps its search index by default).
+pub fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_samordna"));
+    c.env_remove("SAMORDNA_DB");
+    c.env_remove("SAMORDNA_SEARCH_INDEX");
+    c.env(
+        "XDG_CACHE_HOME",
+        std::env::temp_dir().join("samordna-test-cache"),
+    );
+    c
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A child process that is killed when the test ends, pass or fail.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub trait SpawnGuard {
+    fn kill_on_drop_guard(&mut self) -> KillOnDrop;
+}
+
+impl SpawnGuard for Command {
+    fn kill_on_drop_guard(&mut self) -> KillOnDrop {
+        KillOnDrop(self.spawn().expect("the samordna binary starts"))
+    }
+}
+
+/// Starts `serve` on a free port with `extra` arguments; returns the process and
+/// its base URL once it listens.
+pub fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
+    let mut child = bin()
+        .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop_guard();
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (child, base)
+}
