@@ -774,8 +774,6 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `samordna serve` on a free port with `extra` arguments; its base address.
-
 /// Every job in the queue is done, within `secs` seconds.
 async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {
     for _ in 0..secs * 4 {
