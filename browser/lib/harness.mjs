@@ -54,6 +54,13 @@ export async function startServer({ port = 0, args = [], users = [] } = {}) {
       if (m) { clearTimeout(timer); ok(m[0]); }
     });
   });
+  // The search index is built after the server listens: wait for it.
+  for (let i = 0; ; i++) {
+    const r = await fetch(`${base}/api/v1/search?q=onkologi`).then((x) => x.json()).catch(() => ({}));
+    if (r.total > 0) break;
+    if (i > 300) throw new Error('the search index was not built in 30 s');
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
   return {
     base,
     db: `sqlite://${join(dir, 'b.db')}`,
@@ -140,6 +147,10 @@ export const PAGES = [
   ['grupp-grupparenden', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden'],
   ['grupparende', '/grupper/samordningsgrupp-for-neonatalvarden/grupparenden/1'],
   ['mall-jamforelse', '/grupper/samordningsrad-rattspsykiatri/uppdragshandlingar/1/mall'],
+  ['sok', '/sok'],
+  ['sok-traffar', '/sok?q=remissvaren'],
+  ['sok-avgransad', '/sok?q=onkologi&typ=matter'],
+  ['sok-menade-du', '/sok?q=onkolgi'],
 ];
 
 /**

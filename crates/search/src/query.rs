@@ -69,6 +69,9 @@ pub struct Hit {
     pub org_id: Option<i64>,
     pub org_name: Option<String>,
     pub title: String,
+    /// The title with the words found between `<mark>` and `</mark>`, the rest
+    /// HTML-escaped.
+    pub title_html: String,
     /// The page that shows it (a path).
     pub url: String,
     pub date: Option<String>,
@@ -455,6 +458,8 @@ impl SearchIndex {
         let f = self.fields;
         let mut body_snippets = SnippetGenerator::create(searcher, query, f.body)?;
         body_snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut title_snippets = SnippetGenerator::create(searcher, query, f.title)?;
+        title_snippets.set_max_num_chars(1000);
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
@@ -475,6 +480,14 @@ impl SearchIndex {
                     snippet.push('…');
                 }
             }
+            let title = text(f.title).unwrap_or_default();
+            let mut t = title_snippets.snippet_from_doc(&d);
+            t.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let title_html = if t.highlighted().is_empty() {
+                escape(&title)
+            } else {
+                t.to_html()
+            };
             let kind = number(f.kind)
                 .and_then(|k| DocKind::ALL.get(k as usize).copied())
                 .unwrap_or(DocKind::Group);
@@ -484,7 +497,8 @@ impl SearchIndex {
                 doc_type: text(f.doc_type),
                 org_id: number(f.org).filter(|o| *o != 0).map(|o| o as i64),
                 org_name: text(f.org_name),
-                title: text(f.title).unwrap_or_default(),
+                title,
+                title_html,
                 url: text(f.url).unwrap_or_default(),
                 date: text(f.date),
                 snippet,

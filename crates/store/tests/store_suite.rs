@@ -2813,3 +2813,161 @@ fn plain_group(name: &str) -> samordna_store::OrgFields {
         adjunct_limit: None,
     }
 }
+
+/// The search outbox: each write names the groups and people it changed, in the
+/// writing transaction, at a position above every earlier one; a refused write
+/// names nothing. A membership lets its holder read the group's internal records
+/// and those of every group reporting to it, at any depth; nothing else.
+async fn the_outbox_names_what_changed_and_memberships_reach_down(store: &Store) {
+    use samordna_domain::search::{Audience, DocKind, Entity};
+    let today = chrono::Utc::now().date_naive();
+    let council = store
+        .create_organization(
+            &samordna_store::OrgFields {
+                kind: OrgKind::Samordningsrad,
+                ..plain_group("Rådet")
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let council = org(store, &council).await;
+    let group = store
+        .create_organization(
+            &samordna_store::OrgFields {
+                reports_to_id: Some(council.id),
+                ..plain_group("Gruppen under")
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let group = org(store, &group).await;
+    let sub = store
+        .create_organization(
+            &samordna_store::OrgFields {
+                reports_to_id: Some(group.id),
+                kind: OrgKind::Undergrupp,
+                ..plain_group("Undergruppen")
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let sub = org(store, &sub).await;
+    let apart = org(
+        store,
+        &store
+            .create_organization(&plain_group("Gruppen bredvid"), "t")
+            .await
+            .unwrap(),
+    )
+    .await;
+    let person = store
+        .create_person(
+            &samordna_store::PersonFields {
+                name: "Ada Exempel".into(),
+                title: None,
+                email: Some("ada@region.example".into()),
+                phone: Some("010-123".into()),
+                administration_id: None,
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    store
+        .create_membership(
+            &samordna_store::MembershipFields {
+                person_id: person,
+                organization_id: council.id,
+                role: samordna_domain::policy::MembershipRole::Koordinator,
+                on_behalf_of_id: None,
+                voting_right: false,
+                appointed_by: None,
+                start_date: today,
+                end_date: None,
+            },
+            "t",
+        )
+        .await
+        .unwrap();
+    let all = store.search_changes(0).await.unwrap();
+    for e in [
+        Entity::Org(council.id),
+        Entity::Org(group.id),
+        Entity::Org(sub.id),
+        Entity::Org(apart.id),
+        Entity::Person(person),
+    ] {
+        assert!(all.entities.contains(&e), "{e:?} in {:?}", all.entities);
+    }
+    assert!(all.position > 0);
+    assert_eq!(
+        store.search_entities().await.unwrap().position,
+        all.position
+    );
+
+    // One change: one entity, at a higher position.
+    store
+        .rename_organization(&apart.slug, "Gruppen intill", "t")
+        .await
+        .unwrap();
+    let next = store.search_changes(all.position).await.unwrap();
+    assert_eq!(next.entities, vec![Entity::Org(apart.id)]);
+    assert!(next.position > all.position);
+    // A refused write (the name is taken) names nothing.
+    assert!(store
+        .rename_organization(&apart.slug, "Rådet", "t")
+        .await
+        .is_err());
+    let none = store.search_changes(next.position).await.unwrap();
+    assert!(none.entities.is_empty(), "{:?}", none.entities);
+    assert_eq!(none.position, next.position);
+
+    let mut readable = store.internal_readable(person, today).await.unwrap();
+    readable.sort();
+    let mut want = vec![council.id, group.id, sub.id];
+    want.sort();
+    assert_eq!(readable, want);
+
+    let docs = store
+        .search_documents_of_orgs(apart.id, apart.id)
+        .await
+        .unwrap();
+    let g = docs.iter().find(|d| d.kind == DocKind::Group).unwrap();
+    assert_eq!(g.title, "Gruppen intill");
+    assert!(
+        g.body.contains("Gruppen bredvid"),
+        "the old name: {}",
+        g.body
+    );
+    let people = store
+        .search_documents_of_people(person, person, today)
+        .await
+        .unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].audience, Audience::People);
+    assert!(
+        people[0].body.contains("koordinator, Rådet"),
+        "{}",
+        people[0].body
+    );
+    assert!(
+        !people[0].body.contains("ada@") && !people[0].body.contains("010-123"),
+        "contact details are never indexed"
+    );
+}
+
+#[tokio::test]
+async fn the_outbox_names_what_changed_on_sqlite() {
+    let db = samordna_store::testing::TestDb::sqlite().await;
+    the_outbox_names_what_changed_and_memberships_reach_down(&db.store).await;
+}
+
+#[tokio::test]
+async fn the_outbox_names_what_changed_on_postgres() {
+    let db = samordna_store::testing::TestDb::postgres().await;
+    the_outbox_names_what_changed_and_memberships_reach_down(&db.store).await;
+    db.close().await;
+}

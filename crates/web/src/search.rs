@@ -563,7 +563,7 @@ pub async fn page(
             meta.extend(h.org_name.clone().filter(|_| h.kind != DocKind::Group));
             meta.extend(h.date.clone());
             HitView {
-                title: h.title.clone(),
+                title: h.title_html.clone(),
                 href: h.url.clone(),
                 meta: meta.join(" · "),
                 snippet: h.snippet.clone(),
