@@ -271,6 +271,14 @@ enum SearchCommand {
         #[command(flatten)]
         index: IndexArgs,
     },
+    /// Jämför sätten att hitta delar av sammansättningar (bara stammar,
+    /// sammansättningsdelning, n-gram) mot relevansprovet i FIL, på databasens
+    /// innehåll i ett index i minnet: hur många frågor som klarar sig och
+    /// medelvärdet av 1/rang.
+    Compare {
+        /// Relevansprovet (tests/search-relevance.tsv).
+        queries: std::path::PathBuf,
+    },
     /// Mät frågetiden: varje fråga i FIL (en per rad, som i relevansprovet) körs
     /// --rounds gånger; median och 99:e percentil skrivs ut som JSON.
     Bench {
@@ -526,7 +534,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = open(&cli.db).await?;
             let search_index = match (&index.search_index, index.dir(&store, &cli.db)) {
-                (None, Some(d)) => Some(samordna_web::search::free_dir(d, listen.port())),
+                (None, Some(d)) => Some(samordna_web::search_sync::free_dir(d, listen.port())),
                 (_, d) => d,
             };
             if demo && !demo::load(&store).await? {

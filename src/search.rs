@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use samordna_search::{Access, SearchQuery};
 use samordna_store::Store;
-use samordna_web::search::Search;
+use samordna_web::search_sync::Search;
 
 use crate::SearchCommand;
 
@@ -44,27 +44,26 @@ pub async fn run(store: &Store, db: &str, cmd: SearchCommand) -> Result<()> {
         }
         SearchCommand::Query { text, json, index } => {
             let search = open_current(store, db, &index).await?;
-            let r = search.index().search(&SearchQuery {
-                text,
-                kind: None,
-                org: None,
-                year: None,
-                doc_type: None,
-                offset: 0,
-                limit: 10,
-                access: Access::public(),
-            })?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+            let r = search
+                .index()
+                .search(&SearchQuery::new(text, Access::public(), 10))?;
+            // Written as far as the reader reads (`| head` is no error).
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&r)?)
             } else {
                 if let Some(s) = &r.suggestion {
-                    println!("Menade du: {s}");
+                    let _ = writeln!(out, "Menade du: {s}");
                 }
-                println!("{} träffar", r.total);
-                for h in &r.hits {
-                    println!("{:6.2}  {}  {}", h.score, h.title, h.url);
-                }
-            }
+                let _ = match r.total {
+                    1 => writeln!(out, "1 träff"),
+                    n => writeln!(out, "{n} träffar"),
+                };
+                r.hits
+                    .iter()
+                    .try_for_each(|h| writeln!(out, "{:6.2}  {}  {}", h.score, h.title, h.url))
+            };
         }
         SearchCommand::Bench {
             queries,
@@ -85,16 +84,9 @@ pub async fn run(store: &Store, db: &str, cmd: SearchCommand) -> Result<()> {
             for round in 0..rounds.max(1) {
                 for q in &set {
                     let started = Instant::now();
-                    let r = search.index().search(&SearchQuery {
-                        text: q.to_string(),
-                        kind: None,
-                        org: None,
-                        year: None,
-                        doc_type: None,
-                        offset: 0,
-                        limit: 20,
-                        access: Access::public(),
-                    })?;
+                    let r = search
+                        .index()
+                        .search(&SearchQuery::new(*q, Access::public(), 20))?;
                     times.push(started.elapsed().as_secs_f64() * 1000.0);
                     if round == 0 {
                         found += r.total;
@@ -118,13 +110,105 @@ pub async fn run(store: &Store, db: &str, cmd: SearchCommand) -> Result<()> {
                 })
             );
         }
+        SearchCommand::Compare { queries } => compare(store, &queries).await?,
     }
     Ok(())
 }
 
-/// The index brought up to the database first (built when missing).
+/// `search compare`: the relevance set against each way of handling compounds.
+async fn compare(store: &Store, queries: &std::path::Path) -> Result<()> {
+    use samordna_search::Compounds;
+    let index = samordna_search::SearchIndex::in_memory_with_grams()?;
+    let all = store.search_entities().await?;
+    let today = chrono::Utc::now().date_naive();
+    let mut docs = Vec::new();
+    for chunk in all.orgs.chunks(200) {
+        docs.extend(
+            store
+                .search_documents_of_orgs(chunk[0], chunk[chunk.len() - 1])
+                .await?,
+        );
+    }
+    for chunk in all.people.chunks(1000) {
+        docs.extend(
+            store
+                .search_documents_of_people(chunk[0], chunk[chunk.len() - 1], today)
+                .await?,
+        );
+    }
+    index.stage(true, samordna_web::search_sync::with_file_text(docs))?;
+    index.commit_staged(&samordna_search::Position {
+        schema: samordna_search::SCHEMA_VERSION,
+        instance: String::new(),
+        seq: 0,
+    })?;
+    let text = std::fs::read_to_string(queries)
+        .with_context(|| format!("kunde inte läsa {}", queries.display()))?;
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .filter(|c: &Vec<&str>| c.len() >= 4)
+        .collect();
+    println!("| sätt | klarar | 1/rang (medel) | ms per fråga | missar |");
+    println!("|---|---|---|---|---|");
+    for (name, mode) in [
+        ("bara stammar", Compounds::Stems),
+        ("sammansättningsdelning (i bruk)", Compounds::Decompound),
+        ("n-gram (4)", Compounds::Ngrams),
+    ] {
+        let (mut passed, mut rr, mut missed) = (0, 0.0, Vec::new());
+        let started = Instant::now();
+        for c in &lines {
+            let k: usize = c[2].parse().unwrap_or(1);
+            let access = if c[3] == "reader" {
+                Access::Limited {
+                    people: true,
+                    internal: Vec::new(),
+                }
+            } else {
+                Access::public()
+            };
+            let r = index.search(&SearchQuery {
+                compounds: mode,
+                ..SearchQuery::new(c[0], access, 10)
+            })?;
+            match r.hits.iter().position(|h| h.url.contains(c[1])) {
+                Some(i) => {
+                    rr += 1.0 / (i + 1) as f64;
+                    if i < k {
+                        passed += 1;
+                    } else {
+                        missed.push(c[0]);
+                    }
+                }
+                None => missed.push(c[0]),
+            }
+        }
+        let ms = started.elapsed().as_secs_f64() * 1000.0 / lines.len().max(1) as f64;
+        println!(
+            "| {name} | {passed} av {} | {:.3} | {ms:.2} | {} |",
+            lines.len(),
+            rr / lines.len().max(1) as f64,
+            missed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The index brought up to the database first (built when missing); the
+/// running server's as it is, when a server keeps it (it keeps it current).
 async fn open_current(store: &Store, db: &str, index: &crate::IndexArgs) -> Result<Search> {
-    let search = Search::open(store.clone(), index.dir(store, db).as_deref())?;
-    search.sync(&|_, _| {}).await?;
-    Ok(search)
+    let dir = index.dir(store, db);
+    match Search::open(store.clone(), dir.as_deref()) {
+        Ok(search) => {
+            search.sync(&|_, _| {}).await?;
+            Ok(search)
+        }
+        Err(samordna_search::SearchError::Locked(d)) => Ok(Search::with_index(
+            store.clone(),
+            samordna_search::SearchIndex::open_to_read(&d)?,
+        )),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -20,11 +20,11 @@ use tantivy::schema::{
 };
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-pub use query::{Access, Facets, Hit, Results, SearchQuery};
+pub use query::{Access, Compounds, Facets, Hit, Results, SearchQuery};
 
 /// The version of the schema and analysers: an index written with another is
 /// rebuilt (a change to either is a new number).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Memory the writer may use before it writes a segment, in bytes.
 const WRITER_BUDGET: usize = 64 * 1024 * 1024;
@@ -39,6 +39,8 @@ pub enum SearchError {
     },
     #[error("sökindexet i {0} används av en annan process (en server som kör?); stoppa den eller låt servern bygga om indexet själv")]
     Locked(PathBuf),
+    #[error("sökindexet är öppnat bara för läsning")]
+    ReadOnly,
     #[error("sökindexet: {0}")]
     Index(#[from] tantivy::TantivyError),
     #[error("sökindexet: {0}")]
@@ -71,11 +73,44 @@ pub(crate) struct Fields {
     pub words: Field,
     pub reversed: Field,
     pub url: Field,
+    /// The title shown, where the indexed title is left empty (agenda items).
+    pub display: Field,
+    /// The group's name, searched beside each thing's own words.
+    pub context: Field,
     pub date: Field,
     pub year: Field,
+    /// The words' four-letter pieces (only in an index made for comparing ways
+    /// to find parts of compounds: [`SearchIndex::in_memory_with_grams`]).
+    pub grams: Option<Field>,
+}
+
+/// The length of the pieces of words in the n-gram comparison.
+pub(crate) const GRAM: usize = 4;
+
+/// The four-letter pieces of each word of `text` (a word shorter is itself),
+/// separated by spaces: "läkemedel" → "läke äkem keme emed mede edel".
+pub(crate) fn grams(text: &str) -> String {
+    let mut out = String::new();
+    for w in analysis::tokens(&mut analysis::words(), text) {
+        let chars: Vec<char> = w.chars().collect();
+        if chars.len() <= GRAM {
+            out.push_str(&w);
+            out.push(' ');
+            continue;
+        }
+        for piece in chars.windows(GRAM) {
+            out.extend(piece);
+            out.push(' ');
+        }
+    }
+    out
 }
 
 fn schema() -> (Schema, Fields) {
+    schema_with(false)
+}
+
+fn schema_with(with_grams: bool) -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |tokenizer: &str, positions: bool, stored: bool| {
         let indexing = TextFieldIndexing::default()
@@ -109,8 +144,12 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", text(analysis::SV_WORDS, false, false)),
         reversed: b.add_text_field("reversed", text(analysis::SV_REVERSED, false, false)),
         url: b.add_text_field("url", STORED),
+        display: b.add_text_field("display", STORED),
+        context: b.add_text_field("context", text(analysis::SV, false, false)),
         date: b.add_text_field("date", STORED),
         year: b.add_u64_field("year", number),
+        grams: with_grams
+            .then(|| b.add_text_field("grams", text(analysis::SV_WORDS, false, false))),
     };
     (b.build(), fields)
 }
@@ -124,7 +163,8 @@ pub(crate) fn kind_number(k: DocKind) -> u64 {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// `None` when opened to read only ([`SearchIndex::open_to_read`]).
+    writer: Option<Mutex<IndexWriter>>,
     fields: Fields,
     dir: Option<PathBuf>,
 }
@@ -171,18 +211,59 @@ impl SearchIndex {
                 })
             }
         };
-        Self::with_index(index, Some(dir.to_owned()))
+        let (_, fields) = self::schema();
+        Self::with_index(index, fields, Some(dir.to_owned()))
+    }
+
+    /// The index in `dir` as another process (a running server) keeps it: to
+    /// search, never to write. Fails when there is none.
+    pub fn open_to_read(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let (_, fields) = schema();
+        let index = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Open {
+                dir: dir.to_owned(),
+                source: e.into(),
+            })
+            .and_then(|d| {
+                Index::open(d).map_err(|source| SearchError::Open {
+                    dir: dir.to_owned(),
+                    source,
+                })
+            })?;
+        analysis::register(index.tokenizers());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: None,
+            fields,
+            dir: Some(dir.to_owned()),
+        })
     }
 
     /// An index in memory (the demo, tests).
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
-        let (schema, _) = schema();
-        Self::with_index(Index::create_in_ram(schema), None)
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields, None)
     }
 
-    fn with_index(index: Index, dir: Option<PathBuf>) -> Result<SearchIndex, SearchError> {
+    /// An index in memory that also holds the words' four-letter pieces, for
+    /// measuring [`Compounds::Ngrams`] against decompounding (`samordna search
+    /// compare`); the served index has no pieces.
+    pub fn in_memory_with_grams() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema_with(true);
+        Self::with_index(Index::create_in_ram(schema), fields, None)
+    }
+
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        dir: Option<PathBuf>,
+    ) -> Result<SearchIndex, SearchError> {
         analysis::register(index.tokenizers());
-        let (_, fields) = schema();
         let writer = match index.writer(WRITER_BUDGET) {
             Ok(w) => w,
             Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -197,7 +278,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Some(Mutex::new(writer)),
             fields,
             dir,
         })
@@ -251,7 +332,7 @@ impl SearchIndex {
         position: &Position,
     ) -> Result<(), SearchError> {
         let f = self.fields;
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.writer()?;
         let result = (|| -> Result<(), SearchError> {
             if everything {
                 w.delete_all_documents()?;
@@ -286,7 +367,7 @@ impl SearchIndex {
     /// [`SearchIndex::apply`] with `everything` and the last batch. The first
     /// call of a rebuild passes `first` to drop what the index held.
     pub fn stage(&self, first: bool, docs: Vec<Document>) -> Result<(), SearchError> {
-        let w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let w = self.writer()?;
         if first {
             w.delete_all_documents()?;
         }
@@ -298,13 +379,18 @@ impl SearchIndex {
 
     /// Commits what was staged at `position`.
     pub fn commit_staged(&self, position: &Position) -> Result<(), SearchError> {
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = self.writer()?;
         let mut commit = w.prepare_commit()?;
         commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
         commit.commit()?;
         drop(w);
         self.reader.reload()?;
         Ok(())
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
+        let w = self.writer.as_ref().ok_or(SearchError::ReadOnly)?;
+        Ok(w.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     fn tantivy_doc(&self, d: Document) -> TantivyDocument {
@@ -322,6 +408,7 @@ impl SearchIndex {
             t.add_text(f.doc_type, format!("{}:{t2}", d.kind.as_str()));
         }
         if let Some(n) = d.org_name {
+            t.add_text(f.context, &n);
             t.add_text(f.org_name, n);
         }
         if let Some(date) = d.date {
@@ -330,9 +417,18 @@ impl SearchIndex {
         for text in [&d.title, &d.body] {
             t.add_text(f.words, text);
             t.add_text(f.reversed, text);
+            if let Some(g) = f.grams {
+                t.add_text(g, grams(text));
+            }
         }
-        t.add_text(f.title, d.title);
-        t.add_text(f.body, d.body);
+        if d.kind == DocKind::Agenda {
+            // An agenda item is its title: indexed as text, shown as the title.
+            t.add_text(f.body, format!("{}\n{}", d.title, d.body));
+            t.add_text(f.display, d.title);
+        } else {
+            t.add_text(f.title, d.title);
+            t.add_text(f.body, d.body);
+        }
         for c in d.codes {
             t.add_text(f.codes, c);
         }

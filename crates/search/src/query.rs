@@ -42,6 +42,22 @@ impl Access {
     }
 }
 
+/// How a word finds compounds it is part of, and a compound typed finds its
+/// parts. The served search uses [`Compounds::Decompound`]; the others are for
+/// measuring it (`samordna search compare`, BENCHMARKS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compounds {
+    /// Stems only: no compound handling.
+    Stems,
+    /// Compounds beginning or ending with the word (the stems' prefixes and
+    /// suffixes), and a compound typed split into two words of the register.
+    #[default]
+    Decompound,
+    /// The word's four-letter pieces, 60 % of them required (needs an index made
+    /// by [`SearchIndex::in_memory_with_grams`]).
+    Ngrams,
+}
+
 /// A search as asked.
 #[derive(Debug, Clone)]
 pub struct SearchQuery {
@@ -57,6 +73,25 @@ pub struct SearchQuery {
     /// Hits to return.
     pub limit: usize,
     pub access: Access,
+    pub compounds: Compounds,
+}
+
+impl SearchQuery {
+    /// The first `limit` hits of `text` for `access`: no filters, compounds as
+    /// the portal searches.
+    pub fn new(text: impl Into<String>, access: Access, limit: usize) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            kind: None,
+            org: None,
+            year: None,
+            doc_type: None,
+            offset: 0,
+            limit,
+            access,
+            compounds: Compounds::default(),
+        }
+    }
 }
 
 /// One hit.
@@ -121,14 +156,34 @@ struct Chunk {
 }
 
 impl SearchIndex {
-    /// Runs `q`. Empty text (or only stop words) finds nothing.
+    /// Runs `q`. Empty text (or only stop words) finds nothing. When a word is
+    /// nowhere and a near spelling finds something the reader may read, the
+    /// hits are those of the corrected query, ranked as such, and the correction
+    /// is the suggestion.
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        let first = self.search_once(q)?;
+        match &first.suggestion {
+            Some(s) => {
+                let mut corrected = self.search_once(&SearchQuery {
+                    text: s.clone(),
+                    ..q.clone()
+                })?;
+                if corrected.total == 0 {
+                    return Ok(first);
+                }
+                corrected.suggestion = Some(s.clone());
+                Ok(corrected)
+            }
+            None => Ok(first),
+        }
+    }
+
+    fn search_once(&self, q: &SearchQuery) -> Result<Results, SearchError> {
         let searcher = self.reader.searcher();
         let f = self.fields;
         let mut sv = analysis::swedish();
         let mut words = analysis::words();
-        let chunks: Vec<Chunk> = q
-            .text
+        let chunks: Vec<Chunk> = split_codes(&q.text)
             .split_whitespace()
             .map(|c| Chunk {
                 written: tokens(&mut words, c),
@@ -152,7 +207,13 @@ impl SearchIndex {
                 suggestion_words.push((c.written.join("-"), None));
                 continue;
             }
-            let (clause, near) = self.word(&searcher, &c.written[0], &c.stems[0], &q.access)?;
+            let (clause, near) = self.word(
+                &searcher,
+                &c.written[0],
+                &c.stems[0],
+                &q.access,
+                q.compounds,
+            )?;
             required.push(clause);
             suggestion_words.push((c.written[0].clone(), near));
         }
@@ -243,6 +304,7 @@ impl SearchIndex {
         written: &str,
         stem: &str,
         access: &Access,
+        compounds: Compounds,
     ) -> Result<(Box<dyn Query>, Option<String>), SearchError> {
         let f = self.fields;
         let df = |field: Field, t: &str| -> u64 {
@@ -268,10 +330,39 @@ impl SearchIndex {
             term(f.codes, stem, 2.0),
             // The form as typed counts for more than another form of the word.
             term(f.words, written, 1.0),
+            // The group a thing belongs to ("vårdförlopp onkologi").
+            term(f.context, stem, 0.5),
         ];
-        let found = df(f.title, stem) + df(f.body, stem) + df(f.codes, stem) > 0;
+        let found =
+            df(f.title, stem) + df(f.body, stem) + df(f.codes, stem) + df(f.context, stem) > 0;
         let long = stem.chars().count() >= AFFIX_MIN;
-        if long {
+        if let (Compounds::Ngrams, Some(g)) = (compounds, f.grams) {
+            let pieces: Vec<String> = crate::grams(written)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            let need = (pieces.len() * 6).div_ceil(10).max(1);
+            let terms: Vec<(Occur, Box<dyn Query>)> = pieces
+                .iter()
+                .map(|p| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(g, p),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            alts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(BooleanQuery::with_minimum_required_clauses(terms, need)),
+                    0.3,
+                )),
+            ));
+        }
+        if long && compounds == Compounds::Decompound {
             // Compounds that begin with the word ("läkemedel" → "läkemedelsfrågor")
             // or end with it ("neonatalvård" ← "vård…": the reversed stems).
             let rev: String = stem.chars().rev().collect();
@@ -293,7 +384,11 @@ impl SearchIndex {
         }
         // The parts of a compound typed ("läkemedelsfrågor" → "läkemedel" +
         // "frågor"), when both are words of the register.
-        if let Some((a, b)) = self.split(searcher, written) {
+        let split = match compounds {
+            Compounds::Decompound => self.split(searcher, written),
+            _ => None,
+        };
+        if let Some((a, b)) = split {
             let part = |p: &str| -> Box<dyn Query> {
                 Box::new(BooleanQuery::new(vec![
                     term(f.title, p, 1.0),
@@ -312,7 +407,9 @@ impl SearchIndex {
             ));
         }
         let mut near = None;
-        if !found && df(f.words, written) == 0 {
+        // Near spellings only of words long enough to have one ("a" is near
+        // every two-letter word).
+        if !found && df(f.words, written) == 0 && written.chars().count() >= 4 {
             // Nowhere as typed: near spellings (one edit, two for long words),
             // and the likeliest of them that this reader finds as the suggestion.
             let distance = if written.chars().count() >= 8 { 2 } else { 1 };
@@ -460,6 +557,8 @@ impl SearchIndex {
         body_snippets.set_max_num_chars(SNIPPET_CHARS);
         let mut title_snippets = SnippetGenerator::create(searcher, query, f.title)?;
         title_snippets.set_max_num_chars(1000);
+        let mut display_snippets = SnippetGenerator::create(searcher, query, f.body)?;
+        display_snippets.set_max_num_chars(1000);
         let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
@@ -469,24 +568,27 @@ impl SearchIndex {
                     .map(str::to_string)
             };
             let number = |field: Field| d.get_first(field).and_then(|v| v.as_u64());
-            let mut s = body_snippets.snippet_from_doc(&d);
-            s.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let mut snippet = s.to_html();
+            let body = text(f.body).unwrap_or_default();
+            let mut snippet = highlight(&body, &body_snippets.snippet(&body), false);
             if snippet.trim().is_empty() {
-                let body = text(f.body).unwrap_or_default();
                 let cut: String = body.chars().take(SNIPPET_CHARS).collect();
                 snippet = escape(&cut);
                 if cut.len() < body.len() {
                     snippet.push('…');
                 }
             }
-            let title = text(f.title).unwrap_or_default();
-            let mut t = title_snippets.snippet_from_doc(&d);
-            t.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let title_html = if t.highlighted().is_empty() {
-                escape(&title)
-            } else {
-                t.to_html()
+            // The title shown: an agenda item's is indexed as its text (a title
+            // alone is not worth a title's weight), and kept to show.
+            let (title, title_html) = match text(f.display) {
+                Some(shown) => {
+                    let h = highlight(&shown, &display_snippets.snippet(&shown), true);
+                    (shown, h)
+                }
+                None => {
+                    let title = text(f.title).unwrap_or_default();
+                    let h = highlight(&title, &title_snippets.snippet(&title), true);
+                    (title, h)
+                }
             };
             let kind = number(f.kind)
                 .and_then(|k| DocKind::ALL.get(k as usize).copied())
@@ -529,6 +631,73 @@ fn facets(c: Counts) -> Facets {
         years,
         doc_types: ranked(c.doc_types),
     }
+}
+
+/// `text` (whole, or from the snippet's fragment to the end of its sentence)
+/// HTML-escaped, with the snippet's words between `<mark>` and `</mark>`.
+/// tantivy's own HTML ends the fragment at its last word, dropping the closing
+/// parenthesis or full stop after it.
+fn highlight(text: &str, snippet: &tantivy::snippet::Snippet, whole: bool) -> String {
+    let frag = snippet.fragment();
+    if frag.is_empty() {
+        return if whole { escape(text) } else { String::new() };
+    }
+    let start = snippet.fragment_range().start.min(text.len());
+    let (from, to) = if whole {
+        (0, text.len())
+    } else {
+        // On to the end of the sentence (within the snippet's length): the
+        // words after the last one indexed — stop words, a closing parenthesis,
+        // the full stop.
+        let end = (start + frag.len()).min(text.len());
+        let room = SNIPPET_CHARS.saturating_sub(frag.chars().count());
+        let mut more = end;
+        for (taken, (i, ch)) in text[end..].char_indices().enumerate() {
+            if ch == '\n' || taken >= room {
+                break;
+            }
+            more = end + i + ch.len_utf8();
+            if matches!(ch, '.' | '!' | '?' | ';') {
+                break;
+            }
+        }
+        (start, more)
+    };
+    let mut out = String::new();
+    let mut at = from;
+    for r in snippet.highlighted() {
+        let (a, b) = (start + r.start, start + r.end);
+        if a < at || b > to || !text.is_char_boundary(a) || !text.is_char_boundary(b) {
+            continue;
+        }
+        out.push_str(&escape(&text[at..a]));
+        out.push_str("<mark>");
+        out.push_str(&escape(&text[a..b]));
+        out.push_str("</mark>");
+        at = b;
+    }
+    out.push_str(&escape(&text[at..to]));
+    out
+}
+
+/// The query with a space where letters meet digits ("RS2024-00784" →
+/// "RS 2024-00784"), as identifiers are written in the register.
+fn split_codes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut prev: Option<char> = None;
+    for ch in text.chars() {
+        if let Some(p) = prev {
+            if (p.is_alphabetic() && ch.is_ascii_digit())
+                || (p.is_ascii_digit() && ch.is_alphabetic())
+            {
+                out.push(' ');
+            }
+        }
+        // Control characters (a NUL from a query string) are no part of a word.
+        out.push(if ch.is_control() { ' ' } else { ch });
+        prev = Some(ch);
+    }
+    out
 }
 
 /// `text` with the regular expression's special characters escaped (the

@@ -336,11 +336,20 @@ impl Store {
             let Ok(p) = serde_json::from_str::<ParsedCharter>(&content) else {
                 continue;
             };
-            let date = date.or(decided).and_then(|d| d.get(..10)?.parse().ok());
+            let day =
+                |d: &Option<String>| -> Option<NaiveDate> { d.as_ref()?.get(..10)?.parse().ok() };
+            let (written, decided) = (day(&date), day(&decided));
+            let date = written.or(decided);
             let url = format!("/grupper/{slug}/uppdragshandlingar/{version}");
             let mut codes: Vec<String> = registry.into_iter().collect();
             codes.extend(p.references.iter().map(|r| r.to_string()));
-            codes.extend(date.map(|d: NaiveDate| d.to_string()));
+            // Both dates as written: the document's and its decision's.
+            codes.extend(written.map(|d| d.to_string()));
+            codes.extend(
+                decided
+                    .filter(|d| Some(*d) != written)
+                    .map(|d| d.to_string()),
+            );
             let doc = |part: usize, title: String, body: String, codes: Vec<String>| Document {
                 key: format!("charter:{id}:{part}"),
                 kind: DocKind::Charter,
@@ -491,6 +500,13 @@ impl Store {
                 .await?
         });
         for (id, meeting, filename, content_type, data) in files {
+            // "text/plain; charset=utf-8" is a text file.
+            let content_type = content_type
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             let Some(m) = by_id.get(&meeting) else {
                 continue;
             };
@@ -567,13 +583,14 @@ impl Store {
             docs.push(Document {
                 key: format!("matter:{id}"),
                 kind: DocKind::Matter,
-                doc_type: Some(kind),
                 org_id: Some(org),
                 org_name: Some(name.clone()),
                 audience: Audience::Public,
                 title,
                 body: description.unwrap_or_default(),
-                codes: Vec::new(),
+                // The kind as a word ("remissvar", "regional rutin").
+                codes: vec![kind.replace('_', " ")],
+                doc_type: Some(kind),
                 url: format!("/grupper/{slug}/grupparenden/{id}"),
                 date: created.get(..10).and_then(|d| d.parse().ok()),
                 file: None,
@@ -597,8 +614,9 @@ impl Store {
                 .fetch_all(&mut *c)
                 .await?
         });
-        let roles: Vec<(i64, String, String, String, Option<String>)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT m.person_id, m.role, o.name, CAST(m.start_date AS TEXT), CAST(m.end_date AS TEXT) FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.person_id >= $1 AND m.person_id <= $2")
+        type RoleRow = (i64, String, String, String, Option<String>, String);
+        let roles: Vec<RoleRow> = with_conn!(self, |c| {
+            sqlx::query_as("SELECT m.person_id, m.role, o.name, CAST(m.start_date AS TEXT), CAST(m.end_date AS TEXT), o.slug FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.person_id >= $1 AND m.person_id <= $2 ORDER BY m.id")
                 .bind(first)
                 .bind(last)
                 .fetch_all(&mut *c)
@@ -609,8 +627,11 @@ impl Store {
             .into_iter()
             .map(|(id, name, title, adm)| {
                 let mut body: Vec<String> = title.into_iter().chain(adm).collect();
-                for (_, role, org, start, end) in roles.iter().filter(|r| r.0 == id) {
+                // Shown where the person is listed: their first group's members.
+                let mut url = None;
+                for (_, role, org, start, end, slug) in roles.iter().filter(|r| r.0 == id) {
                     if *start <= day && end.as_ref().is_none_or(|e| *e >= day) {
+                        url.get_or_insert_with(|| format!("/grupper/{slug}/medlemmar"));
                         let role = role
                             .parse::<MembershipRole>()
                             .map_or(role.as_str(), |r| r.label_sv());
@@ -627,7 +648,7 @@ impl Store {
                     title: name,
                     body: body.join("\n"),
                     codes: Vec::new(),
-                    url: format!("/personer#person-{id}"),
+                    url: url.unwrap_or_else(|| "/personer".to_string()),
                     date: None,
                     file: None,
                 }

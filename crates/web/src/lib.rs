@@ -47,7 +47,8 @@ mod render;
 pub mod request;
 pub mod return_path;
 pub mod routes;
-pub mod search;
+mod search;
+pub mod search_sync;
 mod session;
 pub mod state;
 mod tasks;
@@ -143,7 +144,7 @@ pub async fn serve(
     // The search index: on disk where the settings say, else in memory; kept
     // current from the database in the background (a rebuild first when it is
     // missing or stale, while the server already serves).
-    let search = search::Search::open(store.clone(), settings.search_index.as_deref())
+    let search = search_sync::Search::open(store.clone(), settings.search_index.as_deref())
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     let search = Arc::new(search);
     let keeper = search.spawn(settings.search_interval);

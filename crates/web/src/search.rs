@@ -1,24 +1,13 @@
-//! Search: keeping this node's index current from the database, and `/sok` and
-//! `/api/v1/search`, which ask it for what the visitor may read.
-//!
-//! The index is a copy: [`Search::sync`] rebuilds it when it is missing, of
-//! another schema or of another database, and otherwise applies the outbox's
-//! changes above its position (`samordna_store` search.rs). `serve` runs
-//! [`Search::spawn`], which syncs every [`Settings::search_interval`]; a
-//! router without it (tests) syncs before each search.
-
-use std::path::Path as FsPath;
-use std::sync::Arc;
-use std::time::Duration;
+//! Search pages: `/sok` and `/api/v1/search`, which ask this node's index
+//! ([`crate::search_sync`]) for what the visitor may read.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::Utc;
 use samordna_domain::policy::{self, Action, Role};
-use samordna_domain::search::{DocKind, Document, Entity};
-use samordna_search::{Access, Position, SearchIndex, SearchQuery, SCHEMA_VERSION};
-use samordna_store::Store;
+use samordna_domain::search::DocKind;
+use samordna_search::{Access, SearchQuery};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -31,270 +20,8 @@ use crate::render::page as render;
 use crate::request::{encode_query, Visitor};
 use crate::state::AppState;
 
-/// Groups read from the database at once in a rebuild.
-const GROUPS_AT_ONCE: usize = 200;
-
 /// Hits on a page of `/sok`.
 const PER_PAGE: usize = 20;
-
-/// This node's index and what keeps it current.
-pub struct Search {
-    index: Arc<SearchIndex>,
-    store: Store,
-    /// One sync at a time.
-    syncing: tokio::sync::Mutex<()>,
-    /// A background task keeps the index current (else each search syncs).
-    background: std::sync::atomic::AtomicBool,
-}
-
-impl std::fmt::Debug for Search {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Search")
-            .field("index", &self.index)
-            .finish()
-    }
-}
-
-/// `dir`, or when another process holds it (a second node on the same
-/// machine), `dir-PORT`: each node keeps an index of its own.
-pub fn free_dir(dir: std::path::PathBuf, port: u16) -> std::path::PathBuf {
-    match SearchIndex::open(&dir) {
-        Err(samordna_search::SearchError::Locked(_)) => {
-            let mut d = dir.into_os_string();
-            d.push(format!("-{port}"));
-            d.into()
-        }
-        _ => dir,
-    }
-}
-
-/// Why the index could not be brought up to the database.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error(transparent)]
-    Store(#[from] samordna_store::StoreError),
-    #[error(transparent)]
-    Index(#[from] samordna_search::SearchError),
-    #[error("sökindexet: {0}")]
-    Task(#[from] tokio::task::JoinError),
-}
-
-/// What a sync did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Synced {
-    /// The index was built again from the whole database.
-    pub rebuilt: bool,
-    /// Groups and people written again from the outbox.
-    pub entities: usize,
-    /// Documents written.
-    pub documents: usize,
-}
-
-impl Search {
-    /// The index in `dir` (created when missing), or in memory with `None`.
-    ///
-    /// Errors: the index is another process's (`samordna_search::SearchError::Locked`)
-    /// or cannot be opened.
-    pub fn open(
-        store: Store,
-        dir: Option<&FsPath>,
-    ) -> Result<Search, samordna_search::SearchError> {
-        let index = match dir {
-            Some(d) => SearchIndex::open(d)?,
-            None => SearchIndex::in_memory()?,
-        };
-        Ok(Search {
-            index: Arc::new(index),
-            store,
-            syncing: tokio::sync::Mutex::new(()),
-            background: false.into(),
-        })
-    }
-
-    /// The index.
-    pub fn index(&self) -> &SearchIndex {
-        &self.index
-    }
-
-    /// Brings the index up to the database: a rebuild when it has no position
-    /// of this schema and database, else the outbox's changes since.
-    /// `progress(done, of)` is told of a rebuild's groups and people.
-    pub async fn sync(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Synced, SyncError> {
-        let _one = self.syncing.lock().await;
-        let instance = self.store.search_instance().await?;
-        match self.index.position() {
-            Some(p) if p.instance == instance => self.catch_up(p).await,
-            _ => {
-                let mut s = self.rebuild_locked(&instance, progress).await?;
-                let p = self.index.position().unwrap_or(Position {
-                    schema: SCHEMA_VERSION,
-                    instance,
-                    seq: 0,
-                });
-                let c = self.catch_up(p).await?;
-                s.entities += c.entities;
-                s.documents += c.documents;
-                Ok(s)
-            }
-        }
-    }
-
-    /// Builds the index again from the whole database (`samordna search
-    /// reindex`), then applies what changed meanwhile.
-    pub async fn rebuild(&self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<Synced, SyncError> {
-        let _one = self.syncing.lock().await;
-        let instance = self.store.search_instance().await?;
-        let mut s = self.rebuild_locked(&instance, progress).await?;
-        if let Some(p) = self.index.position() {
-            let c = self.catch_up(p).await?;
-            s.documents += c.documents;
-        }
-        Ok(s)
-    }
-
-    async fn rebuild_locked(
-        &self,
-        instance: &str,
-        progress: &(dyn Fn(u64, u64) + Sync),
-    ) -> Result<Synced, SyncError> {
-        let all = self.store.search_entities().await?;
-        let of = (all.orgs.len() + all.people.len()) as u64;
-        let mut done = 0u64;
-        let mut documents = 0;
-        let mut first = true;
-        progress(0, of);
-        for chunk in all.orgs.chunks(GROUPS_AT_ONCE) {
-            let docs = self
-                .store
-                .search_documents_of_orgs(chunk[0], chunk[chunk.len() - 1])
-                .await?;
-            documents += self.stage(first, docs).await?;
-            first = false;
-            done += chunk.len() as u64;
-            progress(done, of);
-        }
-        let today = Utc::now().date_naive();
-        for chunk in all.people.chunks(GROUPS_AT_ONCE * 5) {
-            let docs = self
-                .store
-                .search_documents_of_people(chunk[0], chunk[chunk.len() - 1], today)
-                .await?;
-            documents += self.stage(first, docs).await?;
-            first = false;
-            done += chunk.len() as u64;
-            progress(done, of);
-        }
-        if first {
-            self.stage(true, Vec::new()).await?;
-        }
-        let position = Position {
-            schema: SCHEMA_VERSION,
-            instance: instance.to_string(),
-            seq: all.position,
-        };
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.commit_staged(&position)).await??;
-        Ok(Synced {
-            rebuilt: true,
-            entities: of as usize,
-            documents,
-        })
-    }
-
-    async fn stage(&self, first: bool, docs: Vec<Document>) -> Result<usize, SyncError> {
-        let index = self.index.clone();
-        Ok(tokio::task::spawn_blocking(move || {
-            let docs = with_file_text(docs);
-            let n = docs.len();
-            index.stage(first, docs).map(|_| n)
-        })
-        .await??)
-    }
-
-    async fn catch_up(&self, mut position: Position) -> Result<Synced, SyncError> {
-        let mut out = Synced::default();
-        loop {
-            let changes = self.store.search_changes(position.seq).await?;
-            if changes.entities.is_empty() {
-                return Ok(out);
-            }
-            let today = Utc::now().date_naive();
-            let mut docs = Vec::new();
-            for e in &changes.entities {
-                docs.extend(match e {
-                    Entity::Org(id) => self.store.search_documents_of_orgs(*id, *id).await?,
-                    Entity::Person(id) => {
-                        self.store
-                            .search_documents_of_people(*id, *id, today)
-                            .await?
-                    }
-                });
-            }
-            out.entities += changes.entities.len();
-            out.documents += docs.len();
-            position.seq = changes.position;
-            let index = self.index.clone();
-            let p = position.clone();
-            tokio::task::spawn_blocking(move || {
-                index.apply(false, &changes.entities, with_file_text(docs), &p)
-            })
-            .await??;
-        }
-    }
-
-    /// Keeps the index current in the background: a sync now (a rebuild when
-    /// it is missing or stale), then one every `interval`. Errors are logged
-    /// and tried again at the next turn.
-    pub fn spawn(self: &Arc<Self>, interval: Duration) -> tokio::task::JoinHandle<()> {
-        self.background
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-        let me = self.clone();
-        tokio::spawn(async move {
-            loop {
-                let log = |done: u64, of: u64| {
-                    if of > 0 && (done == of || done.is_multiple_of(2000)) {
-                        tracing::info!(done, of, "sökindexet byggs");
-                    }
-                };
-                match me.sync(&log).await {
-                    Ok(s) if s.rebuilt => {
-                        tracing::info!(documents = s.documents, "sökindexet byggt")
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "sökindexet kunde inte hållas aktuellt"),
-                }
-                tokio::time::sleep(interval).await;
-            }
-        })
-    }
-
-    /// Runs `q` for a visitor, syncing first when no background task does.
-    async fn search(&self, q: SearchQuery) -> Result<samordna_search::Results, AppError> {
-        if !self.background.load(std::sync::atomic::Ordering::Relaxed) {
-            self.sync(&|_, _| {})
-                .await
-                .map_err(|e| AppError::Internal(format!("sökindexet: {e}")))?;
-        }
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.search(&q))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))
-    }
-}
-
-/// Attachments' text, extracted where it can be (PDF, Word, plain text);
-/// an attachment whose text cannot be read is found by its name.
-fn with_file_text(mut docs: Vec<Document>) -> Vec<Document> {
-    for d in &mut docs {
-        if let Some((_, bytes)) = d.file.take() {
-            if let Ok((_, text)) = samordna_documents::extract::charter_text_of(&bytes) {
-                d.body = text;
-            }
-        }
-    }
-    docs
-}
 
 /// What `visitor` may read, as the search index filters it (policy.rs:
 /// `ReadPeople`, `ReadGroupInternal` through current memberships and the
@@ -344,6 +71,25 @@ pub struct ApiParams {
 /// The longest query read, in characters (the rest is ignored).
 const LONGEST_QUERY: usize = 200;
 
+/// The query as read: at most [`LONGEST_QUERY`] characters, ending at a word,
+/// without control characters, trimmed.
+fn query_text(q: Option<&str>) -> String {
+    let q: String = q
+        .unwrap_or("")
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let q = q.trim();
+    if q.chars().count() <= LONGEST_QUERY {
+        return q.to_string();
+    }
+    let cut: String = q.chars().take(LONGEST_QUERY).collect();
+    match cut.rfind(char::is_whitespace) {
+        Some(i) => cut[..i].trim_end().to_string(),
+        None => cut,
+    }
+}
+
 fn kind_param(name: &str, value: Option<&str>) -> Result<Option<DocKind>, AppError> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(None),
@@ -372,6 +118,8 @@ struct FacetGroup {
     id: &'static str,
     heading: String,
     links: Vec<FacetLink>,
+    /// The search without this facet's filter, when one is chosen: (link, text).
+    all: Option<(String, String)>,
 }
 
 struct HitView {
@@ -385,6 +133,8 @@ struct HitView {
 #[template(path = "search.html")]
 struct SearchPage {
     c: Chrome,
+    /// A filter that could not be read (the hits are without it).
+    notice: Option<String>,
     q: String,
     summary: Option<String>,
     suggestion: Option<(String, String)>,
@@ -432,13 +182,19 @@ pub async fn page(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("search");
     let t = c.t;
-    let text: String =
-        p.q.as_deref()
-            .unwrap_or("")
-            .chars()
-            .take(LONGEST_QUERY)
-            .collect();
-    let kind = kind_param("typ", p.typ.as_deref())?;
+    let text = query_text(p.q.as_deref());
+    // An unknown kind on the page: said above the hits, which are of every kind.
+    let (kind, kind_error) = match kind_param("typ", p.typ.as_deref()) {
+        Ok(k) => (k, None),
+        Err(_) => (
+            None,
+            Some(t.t1(
+                "search-unknown-kind",
+                "value",
+                p.typ.as_deref().unwrap_or(""),
+            )),
+        ),
+    };
     let doc_type = p.dokumenttyp.clone().filter(|d| !d.is_empty());
     // The address of this search with one filter changed (None: removed).
     let href = |typ: Option<&str>, grupp: Option<i64>, ar: Option<i32>, dt: Option<&str>| {
@@ -462,6 +218,7 @@ pub async fn page(
     if text.trim().is_empty() {
         return no_store(render(&SearchPage {
             c,
+            notice: kind_error,
             q: text,
             summary: None,
             suggestion: None,
@@ -474,14 +231,12 @@ pub async fn page(
     }
     let access = access_of(&state, &v).await?;
     let run = |offset: usize| SearchQuery {
-        text: text.clone(),
         kind,
         org: p.grupp,
         year: p.ar,
         doc_type: doc_type.clone(),
         offset,
-        limit: PER_PAGE,
-        access: access.clone(),
+        ..SearchQuery::new(text.clone(), access.clone(), PER_PAGE)
     };
     let mut results = state.search.search(run(0)).await?;
     let paging = Paging::new(p.sida, PER_PAGE, results.total as usize);
@@ -493,6 +248,12 @@ pub async fn page(
         FacetGroup {
             id: "typ",
             heading: t.t("search-facet-kind"),
+            all: kind.map(|_| {
+                (
+                    href(None, p.grupp, p.ar, doc_type.as_deref()),
+                    t.t("search-all-kinds"),
+                )
+            }),
             links: results
                 .facets
                 .kinds
@@ -508,6 +269,9 @@ pub async fn page(
         FacetGroup {
             id: "dokumenttyp",
             heading: t.t("search-facet-type"),
+            all: doc_type
+                .as_ref()
+                .map(|_| (href(cur_kind, p.grupp, p.ar, None), t.t("search-all-types"))),
             links: results
                 .facets
                 .doc_types
@@ -524,6 +288,12 @@ pub async fn page(
         FacetGroup {
             id: "grupp",
             heading: t.t("search-facet-group"),
+            all: p.grupp.map(|_| {
+                (
+                    href(cur_kind, None, p.ar, doc_type.as_deref()),
+                    t.t("search-all-groups"),
+                )
+            }),
             links: results
                 .facets
                 .orgs
@@ -540,6 +310,12 @@ pub async fn page(
         FacetGroup {
             id: "ar",
             heading: t.t("search-facet-year"),
+            all: p.ar.map(|_| {
+                (
+                    href(cur_kind, p.grupp, None, doc_type.as_deref()),
+                    t.t("search-all-years"),
+                )
+            }),
             links: results
                 .facets
                 .years
@@ -585,6 +361,7 @@ pub async fn page(
     let pager = paging.pager(&t, &base);
     no_store(render(&SearchPage {
         c,
+        notice: kind_error,
         q: text.clone(),
         summary,
         suggestion,
@@ -649,24 +426,17 @@ pub async fn api(
     Extension(v): Extension<Visitor>,
     Query(p): Query<ApiParams>,
 ) -> Result<Response, ApiError> {
-    let text: String =
-        p.q.as_deref()
-            .unwrap_or("")
-            .chars()
-            .take(LONGEST_QUERY)
-            .collect();
+    let text = query_text(p.q.as_deref());
     let kind = kind_param("kind", p.kind.as_deref())?;
     let per_page = p.per_page.unwrap_or(20).clamp(1, 100);
     let access = access_of(&state, &v).await?;
     let q = |offset| SearchQuery {
-        text: text.clone(),
         kind,
         org: p.group,
         year: p.year,
         doc_type: p.doc_type.clone().filter(|d| !d.is_empty()),
         offset,
-        limit: per_page,
-        access: access.clone(),
+        ..SearchQuery::new(text.clone(), access.clone(), per_page)
     };
     let mut r = state.search.search(q(0)).await?;
     let paging = Paging::new(p.page, per_page, r.total as usize);
@@ -690,11 +460,25 @@ pub async fn api(
         })
         .collect();
     let next = (!paging.is_last()).then(|| {
+        let mut parts = vec![format!("q={}", encode_query(&text))];
+        if let Some(k) = kind {
+            parts.push(format!("kind={}", k.as_str()));
+        }
+        if let Some(g) = p.group {
+            parts.push(format!("group={g}"));
+        }
+        if let Some(y) = p.year {
+            parts.push(format!("year={y}"));
+        }
+        if let Some(d) = p.doc_type.as_deref().filter(|d| !d.is_empty()) {
+            parts.push(format!("type={}", encode_query(d)));
+        }
+        parts.push(format!("page={}", paging.page + 1));
+        parts.push(format!("per_page={per_page}"));
         format!(
-            "/api/v1/search?q={}&page={}&per_page={}",
-            encode_query(&text),
-            paging.page + 1,
-            per_page
+            "{}/api/v1/search?{}",
+            public.trim_end_matches('/'),
+            parts.join("&")
         )
     });
     Ok(no_store_json(Json(json!({

@@ -14,15 +14,15 @@ pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     /// This node's search index ([`crate::search`]).
-    pub search: Arc<crate::search::Search>,
+    pub search: Arc<crate::search_sync::Search>,
 }
 
 impl AppState {
     /// The state of a node without a search index of its own on disk (the
     /// worker, tests): one in memory, synced before each search.
     pub fn new(store: Store, settings: Settings) -> AppState {
-        let search =
-            crate::search::Search::open(store.clone(), None).expect("an index in memory opens");
+        let search = crate::search_sync::Search::open(store.clone(), None)
+            .expect("an index in memory opens");
         AppState {
             store,
             settings: Arc::new(settings),
