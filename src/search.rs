@@ -80,20 +80,36 @@ pub async fn run(store: &Store, db: &str, cmd: SearchCommand) -> Result<()> {
                 .collect();
             anyhow::ensure!(!set.is_empty(), "{} har inga frågor", queries.display());
             let mut times = Vec::with_capacity(set.len() * rounds);
+            let mut each: Vec<Vec<f64>> = vec![Vec::new(); set.len()];
             let mut found = 0u64;
             for round in 0..rounds.max(1) {
-                for q in &set {
+                for (qi, q) in set.iter().enumerate() {
                     let started = Instant::now();
                     let r = search
                         .index()
                         .search(&SearchQuery::new(*q, Access::public(), 20))?;
-                    times.push(started.elapsed().as_secs_f64() * 1000.0);
+                    let ms = started.elapsed().as_secs_f64() * 1000.0;
+                    times.push(ms);
+                    each[qi].push(ms);
                     if round == 0 {
                         found += r.total;
                     }
                 }
             }
             times.sort_by(|a, b| a.total_cmp(b));
+            // The slowest queries by their median, on standard error.
+            let mut slow: Vec<(f64, &str)> = each
+                .iter_mut()
+                .zip(&set)
+                .map(|(t, q)| {
+                    t.sort_by(|a, b| a.total_cmp(b));
+                    (t[t.len() / 2], *q)
+                })
+                .collect();
+            slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (ms, q) in slow.iter().take(10) {
+                eprintln!("{ms:8.2} ms  {q}");
+            }
             let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
             println!(
                 "{}",

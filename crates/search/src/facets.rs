@@ -20,12 +20,36 @@ pub(crate) struct Counts {
 pub(crate) struct FacetCollector;
 
 pub(crate) struct FacetSegment {
-    kind: Column<u64>,
-    org: Column<u64>,
-    year: Column<u64>,
+    facet: Column<u64>,
     doc_type: Option<StrColumn>,
-    counts: Counts,
-    doc_type_ords: HashMap<u64, u64>,
+    total: u64,
+    // Counters indexed by value: a million matches are a million increments,
+    // not a million hash lookups.
+    kinds: Vec<u64>,
+    orgs: Vec<u64>,
+    years: Vec<u64>,
+    doc_type_ords: Vec<u64>,
+}
+
+/// Counts `v` in `counts`, growing it as needed (bounded: a value beyond `max` is
+/// not counted; group ids and years are far below it).
+#[inline]
+fn bump(counts: &mut Vec<u64>, v: u64, max: u64) {
+    if v >= max {
+        return;
+    }
+    let i = v as usize;
+    if i >= counts.len() {
+        counts.resize(i + 1, 0);
+    }
+    counts[i] += 1;
+}
+
+fn nonzero(v: &[u64]) -> impl Iterator<Item = (u64, u64)> + '_ {
+    v.iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| (i as u64, *n))
 }
 
 impl Collector for FacetCollector {
@@ -39,12 +63,13 @@ impl Collector for FacetCollector {
     ) -> tantivy::Result<FacetSegment> {
         let ff = segment.fast_fields();
         Ok(FacetSegment {
-            kind: ff.u64("kind")?,
-            org: ff.u64("org")?,
-            year: ff.u64("year")?,
+            facet: ff.u64("facet")?,
             doc_type: ff.str("doc_type")?,
-            counts: Counts::default(),
-            doc_type_ords: HashMap::new(),
+            total: 0,
+            kinds: vec![0; 16],
+            orgs: Vec::new(),
+            years: Vec::new(),
+            doc_type_ords: Vec::new(),
         })
     }
 
@@ -77,33 +102,40 @@ impl SegmentCollector for FacetSegment {
     type Fruit = Counts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let c = &mut self.counts;
-        c.total += 1;
-        if let Some(k) = self.kind.first(doc) {
-            *c.kinds.entry(k).or_default() += 1;
-        }
-        if let Some(o) = self.org.first(doc).filter(|o| *o != 0) {
-            *c.orgs.entry(o).or_default() += 1;
-        }
-        if let Some(y) = self.year.first(doc).filter(|y| *y != 0) {
-            *c.years.entry(y).or_default() += 1;
+        self.total += 1;
+        if let Some(code) = self.facet.first(doc) {
+            let (o, y, k) = crate::facet_parts(code);
+            bump(&mut self.kinds, k, 64);
+            if o != 0 {
+                bump(&mut self.orgs, o, 50_000_000);
+            }
+            if y != 0 {
+                bump(&mut self.years, y, 10_000);
+            }
         }
         if let Some(col) = &self.doc_type {
             if let Some(ord) = col.term_ords(doc).next() {
-                *self.doc_type_ords.entry(ord).or_default() += 1;
+                bump(&mut self.doc_type_ords, ord, 1_000_000);
             }
         }
     }
 
-    fn harvest(mut self) -> Counts {
+    fn harvest(self) -> Counts {
+        let mut out = Counts {
+            total: self.total,
+            kinds: nonzero(&self.kinds).collect(),
+            orgs: nonzero(&self.orgs).collect(),
+            years: nonzero(&self.years).collect(),
+            doc_types: HashMap::new(),
+        };
         if let Some(col) = &self.doc_type {
             let mut s = String::new();
-            for (ord, n) in self.doc_type_ords {
-                if col.ord_to_str(ord, &mut s).unwrap_or(false) {
-                    *self.counts.doc_types.entry(s.clone()).or_default() += n;
+            for (ord, n) in nonzero(&self.doc_type_ords) {
+                if col.ord_to_str(ord, &mut s).unwrap_or(false) && !s.is_empty() {
+                    *out.doc_types.entry(s.clone()).or_default() += n;
                 }
             }
         }
-        self.counts
+        out
     }
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use samordna_domain::search::DocKind;
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     RegexQuery, TermQuery, TermSetQuery,
@@ -144,6 +144,10 @@ pub struct Results {
 /// compounds: "vård" alone would match half the register.
 const AFFIX_MIN: usize = 5;
 
+/// A word in more documents than this is matched as it is, without the
+/// compounds it is part of (their postings would be read for every query).
+const COMMON: u64 = 2_000;
+
 /// Snippet length, in characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -161,25 +165,57 @@ impl SearchIndex {
     /// hits are those of the corrected query, ranked as such, and the correction
     /// is the suggestion.
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
-        let first = self.search_once(q)?;
-        match &first.suggestion {
-            Some(s) => {
-                let mut corrected = self.search_once(&SearchQuery {
-                    text: s.clone(),
-                    ..q.clone()
-                })?;
-                if corrected.total == 0 {
-                    return Ok(first);
+        let searcher = self.reader.searcher();
+        let Some((query, suggestion)) = self.plan(&searcher, q)? else {
+            return Ok(Results::default());
+        };
+        // A correction is searched instead (the typed query would find only
+        // near spellings, all scored alike), unless it finds nothing.
+        if let Some(s) = &suggestion {
+            let corrected = SearchQuery {
+                text: s.clone(),
+                ..q.clone()
+            };
+            if let Some((better, _)) = self.plan(&searcher, &corrected)? {
+                let mut r = self.run(&searcher, &better, q)?;
+                if r.total > 0 {
+                    r.suggestion = suggestion;
+                    return Ok(r);
                 }
-                corrected.suggestion = Some(s.clone());
-                Ok(corrected)
             }
-            None => Ok(first),
         }
+        let mut r = self.run(&searcher, &query, q)?;
+        r.suggestion = suggestion;
+        Ok(r)
     }
 
-    fn search_once(&self, q: &SearchQuery) -> Result<Results, SearchError> {
-        let searcher = self.reader.searcher();
+    /// The best page of `query`'s hits, their count and the facets, in one pass.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        query: &BooleanQuery,
+        q: &SearchQuery,
+    ) -> Result<Results, SearchError> {
+        let top = TopDocs::with_limit(q.limit.max(1))
+            .and_offset(q.offset)
+            .order_by_score();
+        let (top, counts) = searcher.search(query, &(top, FacetCollector))?;
+        let hits = self.hits(searcher, query, top)?;
+        Ok(Results {
+            total: counts.total,
+            hits,
+            facets: facets(counts),
+            suggestion: None,
+        })
+    }
+
+    /// The query `q` asks, with the reader's access and the filters, and the
+    /// correction of its misspelt words; `None` when it has no word to find.
+    fn plan(
+        &self,
+        searcher: &Searcher,
+        q: &SearchQuery,
+    ) -> Result<Option<(BooleanQuery, Option<String>)>, SearchError> {
         let f = self.fields;
         let mut sv = analysis::swedish();
         let mut words = analysis::words();
@@ -207,18 +243,13 @@ impl SearchIndex {
                 suggestion_words.push((c.written.join("-"), None));
                 continue;
             }
-            let (clause, near) = self.word(
-                &searcher,
-                &c.written[0],
-                &c.stems[0],
-                &q.access,
-                q.compounds,
-            )?;
+            let (clause, near) =
+                self.word(searcher, &c.written[0], &c.stems[0], &q.access, q.compounds)?;
             required.push(clause);
             suggestion_words.push((c.written[0].clone(), near));
         }
         if required.is_empty() {
-            return Ok(Results::default());
+            return Ok(None);
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             required.into_iter().map(|r| (Occur::Must, r)).collect();
@@ -229,7 +260,7 @@ impl SearchIndex {
                 Box::new(BoostQuery::new(Box::new(self.phrase(&all_stems)), 2.0)),
             ));
         }
-        clauses.push((Occur::Must, self.access_filter(&q.access)));
+        clauses.extend(self.access_clauses(&q.access));
         let number = |field: Field, v: u64| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_u64(field, v),
@@ -254,12 +285,6 @@ impl SearchIndex {
                 )),
             ));
         }
-        let query = BooleanQuery::new(clauses);
-        let top = TopDocs::with_limit(q.limit.max(1))
-            .and_offset(q.offset)
-            .order_by_score();
-        let (top, counts) = searcher.search(&query, &(top, FacetCollector))?;
-        let hits = self.hits(&searcher, &query, top)?;
         let suggestion = suggestion_words.iter().any(|(_, n)| n.is_some()).then(|| {
             suggestion_words
                 .iter()
@@ -267,12 +292,7 @@ impl SearchIndex {
                 .collect::<Vec<_>>()
                 .join(" ")
         });
-        Ok(Results {
-            total: counts.total,
-            hits,
-            facets: facets(counts),
-            suggestion,
-        })
+        Ok(Some((BooleanQuery::new(clauses), suggestion)))
     }
 
     /// The stems in their order, in title, text or identifiers.
@@ -324,18 +344,22 @@ impl SearchIndex {
                 )),
             )
         };
-        let mut alts = vec![
-            term(f.title, stem, 3.0),
-            term(f.body, stem, 1.0),
-            term(f.codes, stem, 2.0),
-            // The form as typed counts for more than another form of the word.
-            term(f.words, written, 1.0),
-            // The group a thing belongs to ("vårdförlopp onkologi").
-            term(f.context, stem, 0.5),
-        ];
-        let found =
-            df(f.title, stem) + df(f.body, stem) + df(f.codes, stem) + df(f.context, stem) > 0;
-        let long = stem.chars().count() >= AFFIX_MIN;
+        let exact = df(f.title, stem) + df(f.body, stem) + df(f.codes, stem) + df(f.context, stem);
+        let found = exact > 0;
+        let mut alts = vec![term(f.title, stem, 3.0), term(f.body, stem, 1.0)];
+        if exact < COMMON {
+            // Identifiers ("RS 2024-00784") are rare words.
+            alts.push(term(f.codes, stem, 2.0));
+            // The form as typed counts for more than another form of the word,
+            // and the group a thing belongs to is searched beside it
+            // ("vårdförlopp onkologi"); for a common word both would only add
+            // documents to score.
+            alts.push(term(f.words, written, 1.0));
+            alts.push(term(f.context, stem, 0.5));
+        }
+        // Compounds help find a rare word; a common one is found as it is, and
+        // expanding it would read the postings of every compound it is part of.
+        let long = stem.chars().count() >= AFFIX_MIN && exact < COMMON;
         if let (Compounds::Ngrams, Some(g)) = (compounds, f.grams) {
             let pieces: Vec<String> = crate::grams(written)
                 .split_whitespace()
@@ -385,7 +409,7 @@ impl SearchIndex {
         // The parts of a compound typed ("läkemedelsfrågor" → "läkemedel" +
         // "frågor"), when both are words of the register.
         let split = match compounds {
-            Compounds::Decompound => self.split(searcher, written),
+            Compounds::Decompound if exact < COMMON => self.split(searcher, written),
             _ => None,
         };
         if let Some((a, b)) = split {
@@ -446,17 +470,16 @@ impl SearchIndex {
         let mut ranked: Vec<(String, u32)> = candidates.into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         for (w, _) in ranked.into_iter().take(5) {
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.words, &w),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                ),
-                (Occur::Must, self.access_filter(access)),
-            ]);
-            if searcher.search(&q, &Count)? > 0 {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.words, &w),
+                    IndexRecordOption::Basic,
+                )),
+            )];
+            clauses.extend(self.access_clauses(access));
+            let q = BooleanQuery::new(clauses);
+            if exists(searcher, &q)? {
                 return Ok(Some(w));
             }
         }
@@ -509,7 +532,10 @@ impl SearchIndex {
     }
 
     /// What the reader may read, as a required clause.
-    fn access_filter(&self, access: &Access) -> Box<dyn Query> {
+    /// What the reader may not read, as clauses that exclude it: documents of
+    /// the audiences they are not in (few, next to the public ones, so cheap to
+    /// skip, where requiring "public" would walk the largest list of all).
+    fn access_clauses(&self, access: &Access) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields;
         let audience = |a: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
@@ -517,33 +543,31 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             ))
         };
-        match access {
-            Access::Everything => Box::new(tantivy::query::AllQuery),
-            Access::Limited { people, internal } => {
-                let mut should = vec![(Occur::Should, audience("public"))];
-                if *people {
-                    should.push((Occur::Should, audience("people")));
-                }
-                if !internal.is_empty() {
-                    let orgs = TermSetQuery::new(
-                        internal
-                            .iter()
-                            .map(|o| Term::from_field_u64(f.org, *o as u64)),
-                    );
-                    should.push((
-                        Occur::Should,
-                        Box::new(BooleanQuery::new(vec![
-                            (Occur::Must, audience("internal")),
-                            (Occur::Must, Box::new(orgs) as Box<dyn Query>),
-                        ])),
-                    ));
-                }
-                Box::new(ConstScoreQuery::new(
-                    Box::new(BooleanQuery::new(should)),
-                    0.0,
-                ))
-            }
+        let mut out = Vec::new();
+        let Access::Limited { people, internal } = access else {
+            return out;
+        };
+        if !*people {
+            out.push((Occur::MustNot, audience("people")));
         }
+        if internal.is_empty() {
+            out.push((Occur::MustNot, audience("internal")));
+        } else {
+            // Internal records of a group not theirs.
+            let orgs = TermSetQuery::new(
+                internal
+                    .iter()
+                    .map(|o| Term::from_field_u64(f.org, *o as u64)),
+            );
+            out.push((
+                Occur::MustNot,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, audience("internal")),
+                    (Occur::MustNot, Box::new(orgs) as Box<dyn Query>),
+                ])),
+            ));
+        }
+        out
     }
 
     fn hits(
@@ -596,7 +620,7 @@ impl SearchIndex {
             out.push(Hit {
                 key: text(f.key).unwrap_or_default(),
                 kind,
-                doc_type: text(f.doc_type),
+                doc_type: text(f.doc_type).filter(|t| !t.is_empty()),
                 org_id: number(f.org).filter(|o| *o != 0).map(|o| o as i64),
                 org_name: text(f.org_name),
                 title,
@@ -609,6 +633,28 @@ impl SearchIndex {
         }
         Ok(out)
     }
+}
+
+/// Whether `query` matches a document: the first match of each segment, not
+/// all of them.
+fn exists(searcher: &Searcher, query: &dyn Query) -> Result<bool, SearchError> {
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    for reader in searcher.segment_readers() {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        loop {
+            let doc = scorer.doc();
+            if doc == tantivy::TERMINATED {
+                break;
+            }
+            if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                return Ok(true);
+            }
+            scorer.advance();
+        }
+    }
+    Ok(false)
 }
 
 fn facets(c: Counts) -> Facets {

@@ -60,7 +60,8 @@ pub struct PageParams {
 pub struct ApiParams {
     pub q: Option<String>,
     pub kind: Option<String>,
-    pub group: Option<i64>,
+    /// A group's id (as the facets give it) or its address (slug).
+    pub group: Option<String>,
     pub year: Option<i32>,
     #[serde(rename = "type")]
     pub doc_type: Option<String>,
@@ -428,11 +429,18 @@ pub async fn api(
 ) -> Result<Response, ApiError> {
     let text = query_text(p.q.as_deref());
     let kind = kind_param("kind", p.kind.as_deref())?;
+    let group = match p.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        None => None,
+        Some(g) => match g.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => Some(state.group(g).await?.id),
+        },
+    };
     let per_page = p.per_page.unwrap_or(20).clamp(1, 100);
     let access = access_of(&state, &v).await?;
     let q = |offset| SearchQuery {
         kind,
-        org: p.group,
+        org: group,
         year: p.year,
         doc_type: p.doc_type.clone().filter(|d| !d.is_empty()),
         offset,
@@ -464,7 +472,7 @@ pub async fn api(
         if let Some(k) = kind {
             parts.push(format!("kind={}", k.as_str()));
         }
-        if let Some(g) = p.group {
+        if let Some(g) = group {
             parts.push(format!("group={g}"));
         }
         if let Some(y) = p.year {
