@@ -55,7 +55,7 @@ pub struct Settings {
     /// The search index's directory; `None`: in memory, built at start.
     pub search_index: Option<std::path::PathBuf>,
     /// How often a serving node applies the database's changes to its search
-    /// index (the outbox; see [`crate::search`]).
+    /// index (the outbox; see [`crate::search_sync`]).
     pub search_interval: Duration,
 }
 

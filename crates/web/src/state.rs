@@ -13,7 +13,7 @@ use crate::i18n;
 pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
-    /// This node's search index ([`crate::search`]).
+    /// This node's search index ([`crate::search_sync`]).
     pub search: Arc<crate::search_sync::Search>,
 }
 
