@@ -2,7 +2,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -1486,16 +1485,7 @@ fn the_log_to_a_file_has_no_colour_codes() {
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())
         .kill_on_drop_guard();
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
+    let base = listening_at(&mut child);
     // A form sent without its token is refused and logged as a warning.
     let out = Command::new("curl")
         .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST"])

@@ -63,15 +63,19 @@ pub fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop_guard();
+    let base = listening_at(&mut child);
+    (child, base)
+}
+
+/// The base address a starting `serve` prints on its first line of output.
+pub fn listening_at(child: &mut KillOnDrop) -> String {
     let mut line = String::new();
     BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let base = line
-        .split_whitespace()
+    line.split_whitespace()
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .trim_end_matches('/')
-        .to_string();
-    (child, base)
+        .to_string()
 }

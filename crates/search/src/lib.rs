@@ -178,6 +178,14 @@ pub(crate) fn facet_parts(code: u64) -> (u64, u64, u64) {
     (code >> 12, if y == 0 { 0 } else { y + 1900 }, code & 0xf)
 }
 
+/// Commits what the writer holds, with `position` as the commit's payload.
+fn commit_at(w: &mut IndexWriter, position: &Position) -> Result<(), SearchError> {
+    let mut commit = w.prepare_commit()?;
+    commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
+    commit.commit()?;
+    Ok(())
+}
+
 /// An open index: one writer (behind a lock) and a reader that sees each commit.
 pub struct SearchIndex {
     index: Index,
@@ -368,10 +376,7 @@ impl SearchIndex {
             for d in docs {
                 w.add_document(self.tantivy_doc(d))?;
             }
-            let mut commit = w.prepare_commit()?;
-            commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
-            commit.commit()?;
-            Ok(())
+            commit_at(&mut w, position)
         })();
         if result.is_err() {
             // Back to the last commit; the caller tries again.
@@ -402,9 +407,7 @@ impl SearchIndex {
     /// segments that the writer's merge policy folds in as they come.
     pub fn commit_staged(&self, position: &Position) -> Result<(), SearchError> {
         let mut w = self.writer()?;
-        let mut commit = w.prepare_commit()?;
-        commit.set_payload(&serde_json::to_string(position).unwrap_or_default());
-        commit.commit()?;
+        commit_at(&mut w, position)?;
         let segments = self.index.searchable_segment_ids()?;
         if segments.len() > 1 {
             w.merge(&segments).wait()?;

@@ -19,6 +19,20 @@ use samordna_domain::{OrgKind, ParsedCharter};
 
 use crate::{with_conn, with_pool, Backend, Store, StoreError};
 
+/// The rows of a statement over a range of ids (its `$1` and `$2`), as a
+/// tuple type the caller names.
+macro_rules! rows_between {
+    ($self:expr, $sql:expr, $first:expr, $last:expr) => {
+        with_conn!($self, |c| {
+            sqlx::query_as($sql)
+                .bind($first)
+                .bind($last)
+                .fetch_all(&mut *c)
+                .await?
+        })
+    };
+}
+
 /// The searched tables and, for each, the entities a row of it belongs to: an
 /// SQL expression over the row (`{r}` is `NEW` or `OLD`) per entity kind.
 pub(crate) const SEARCHED: &[(&str, &[(&str, &str)])] = &[
@@ -249,23 +263,11 @@ impl Store {
         last: i64,
     ) -> Result<Vec<Document>, StoreError> {
         let mut docs = Vec::new();
-        let orgs: Vec<OrgRow> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, slug, name, short_name, kind, area, placeholder FROM organizations WHERE id >= $1 AND id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let orgs: Vec<OrgRow> = rows_between!(self, "SELECT id, slug, name, short_name, kind, area, placeholder FROM organizations WHERE id >= $1 AND id <= $2", first, last);
         if orgs.is_empty() {
             return Ok(docs);
         }
-        let aliases: Vec<(i64, String)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT organization_id, alias FROM organization_aliases WHERE organization_id >= $1 AND organization_id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let aliases: Vec<(i64, String)> = rows_between!(self, "SELECT organization_id, alias FROM organization_aliases WHERE organization_id >= $1 AND organization_id <= $2", first, last);
         let mut slugs: HashMap<i64, (String, String)> = HashMap::new();
         for (id, slug, name, short, kind, area, _placeholder) in &orgs {
             slugs.insert(*id, (slug.clone(), name.clone()));
@@ -322,13 +324,7 @@ impl Store {
             Option<String>,
             String,
         );
-        let rows: Vec<Row> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, organization_id, version, registry_number, document_kind, CAST(document_date AS TEXT), CAST(decision_date AS TEXT), content FROM charter_versions WHERE organization_id >= $1 AND organization_id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let rows: Vec<Row> = rows_between!(self, "SELECT id, organization_id, version, registry_number, document_kind, CAST(document_date AS TEXT), CAST(decision_date AS TEXT), content FROM charter_versions WHERE organization_id >= $1 AND organization_id <= $2", first, last);
         for (id, org, version, registry, kind, date, decided, content) in rows {
             let Some((slug, name)) = slugs.get(&org) else {
                 continue;
@@ -407,13 +403,7 @@ impl Store {
         let meetings = self.meetings_between(first, last).await?;
         let by_id: HashMap<i64, &crate::Meeting> = meetings.iter().map(|m| (m.id, m)).collect();
         let date_of = |m: &crate::Meeting| m.fields.starts_at.date_naive();
-        let items: Vec<(i64, i64, i64, String, Option<String>)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT a.id, a.meeting_id, a.position, a.title, a.presenter FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let items: Vec<(i64, i64, i64, String, Option<String>)> = rows_between!(self, "SELECT a.id, a.meeting_id, a.position, a.title, a.presenter FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2", first, last);
         let head = |m: &crate::Meeting| {
             let (_, name) = &slugs[&m.fields.organization_id];
             (name.clone(), format!("/moten/{}", m.id), date_of(m))
@@ -444,13 +434,7 @@ impl Store {
         }
         // Minutes: the newest published version for everyone, and a newer one
         // not yet published for the group.
-        let minutes: Vec<MinutesRow> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT n.meeting_id, n.version, n.status, n.body FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2 ORDER BY n.meeting_id, n.version")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let minutes: Vec<MinutesRow> = rows_between!(self, "SELECT n.meeting_id, n.version, n.status, n.body FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2 ORDER BY n.meeting_id, n.version", first, last);
         let mut newest: HashMap<i64, (Option<&MinutesRow>, Option<&MinutesRow>)> = HashMap::new();
         for row in &minutes {
             let e = newest.entry(row.0).or_default();
@@ -492,13 +476,7 @@ impl Store {
                 }
             }
         }
-        let files: Vec<(i64, i64, String, String, Vec<u8>)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT f.id, a.meeting_id, f.filename, f.content_type, f.data FROM attachments f JOIN agenda_items a ON a.id = f.agenda_item_id JOIN meetings m ON m.id = a.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let files: Vec<(i64, i64, String, String, Vec<u8>)> = rows_between!(self, "SELECT f.id, a.meeting_id, f.filename, f.content_type, f.data FROM attachments f JOIN agenda_items a ON a.id = f.agenda_item_id JOIN meetings m ON m.id = a.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2", first, last);
         for (id, meeting, filename, content_type, data) in files {
             // "text/plain; charset=utf-8" is a text file.
             let content_type = content_type
@@ -569,13 +547,7 @@ impl Store {
         slugs: &HashMap<i64, (String, String)>,
         docs: &mut Vec<Document>,
     ) -> Result<(), StoreError> {
-        let rows: Vec<(i64, i64, String, String, Option<String>, String)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT id, organization_id, kind, title, description, CAST(created_at AS TEXT) FROM matters WHERE organization_id >= $1 AND organization_id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let rows: Vec<(i64, i64, String, String, Option<String>, String)> = rows_between!(self, "SELECT id, organization_id, kind, title, description, CAST(created_at AS TEXT) FROM matters WHERE organization_id >= $1 AND organization_id <= $2", first, last);
         for (id, org, kind, title, description, created) in rows {
             let Some((slug, name)) = slugs.get(&org) else {
                 continue;
@@ -607,21 +579,9 @@ impl Store {
         last: i64,
         today: NaiveDate,
     ) -> Result<Vec<Document>, StoreError> {
-        let people: Vec<(i64, String, Option<String>, Option<String>)> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT p.id, p.name, p.title, a.name FROM people p LEFT JOIN administrations a ON a.id = p.administration_id WHERE p.id >= $1 AND p.id <= $2")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let people: Vec<(i64, String, Option<String>, Option<String>)> = rows_between!(self, "SELECT p.id, p.name, p.title, a.name FROM people p LEFT JOIN administrations a ON a.id = p.administration_id WHERE p.id >= $1 AND p.id <= $2", first, last);
         type RoleRow = (i64, String, String, String, Option<String>, String);
-        let roles: Vec<RoleRow> = with_conn!(self, |c| {
-            sqlx::query_as("SELECT m.person_id, m.role, o.name, CAST(m.start_date AS TEXT), CAST(m.end_date AS TEXT), o.slug FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.person_id >= $1 AND m.person_id <= $2 ORDER BY m.id")
-                .bind(first)
-                .bind(last)
-                .fetch_all(&mut *c)
-                .await?
-        });
+        let roles: Vec<RoleRow> = rows_between!(self, "SELECT m.person_id, m.role, o.name, CAST(m.start_date AS TEXT), CAST(m.end_date AS TEXT), o.slug FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.person_id >= $1 AND m.person_id <= $2 ORDER BY m.id", first, last);
         let day = today.to_string();
         Ok(people
             .into_iter()
