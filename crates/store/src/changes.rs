@@ -23,6 +23,7 @@ const UNSHOWN: &[&str] = &[
     "schema_checksums",
     "search_outbox",
     "search_state",
+    "record_stamps",
 ];
 
 /// The query listing the database's tables, and the one listing the names of the

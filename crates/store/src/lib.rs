@@ -23,6 +23,7 @@ mod jobs;
 mod matters;
 mod meetings;
 mod models;
+pub mod oparl;
 mod people;
 mod search;
 #[cfg(feature = "test-support")]
@@ -230,6 +231,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_outbox",
         sqlite: include_str!("../migrations/sqlite/0019_search_outbox.sql"),
         postgres: include_str!("../migrations/postgres/0019_search_outbox.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "record_stamps",
+        sqlite: include_str!("../migrations/sqlite/0020_record_stamps.sql"),
+        postgres: include_str!("../migrations/postgres/0020_record_stamps.sql"),
     },
 ];
 

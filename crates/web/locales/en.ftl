@@ -974,3 +974,14 @@ search-all-types = All document types
 search-all-groups = All groups
 search-all-years = All years
 search-unknown-kind = There is no kind “{ $value }”; the results below are of every kind.
+
+## OParl 1.1 (/oparl/v1.1/)
+oparl-body-name = The region's coordination groups
+oparl-body-classification = Region
+oparl-administration = Administration
+oparl-paper-minutes = Minutes
+oparl-minutes-name = Minutes { $group } { $date }
+oparl-result-decided = Decided
+oparl-consultation-role = Consideration
+oparl-not-found = The object does not exist in the OParl interface.
+oparl-bad-parameter = The parameter { $name } has an invalid value: "{ $value }". Times are written as RFC 3339 (2026-01-31T12:00:00+01:00), page and limit as integers (limit 1–100).

@@ -965,3 +965,14 @@ search-all-types = Alla dokumenttyper
 search-all-groups = Alla grupper
 search-all-years = Alla år
 search-unknown-kind = Det finns ingen typ ”{ $value }”; träffarna nedan är av alla typer.
+
+## OParl 1.1 (/oparl/v1.1/)
+oparl-body-name = Regionens samverkansgrupper
+oparl-body-classification = Region
+oparl-administration = Förvaltning
+oparl-paper-minutes = Mötesanteckningar
+oparl-minutes-name = Mötesanteckningar { $group } { $date }
+oparl-result-decided = Beslut fattat
+oparl-consultation-role = Behandling
+oparl-not-found = Objektet finns inte i OParl-gränssnittet.
+oparl-bad-parameter = Parametern { $name } har ett ogiltigt värde: "{ $value }". Tider skrivs enligt RFC 3339 (2026-01-31T12:00:00+01:00), page och limit som heltal (limit 1–100).

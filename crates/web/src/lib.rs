@@ -39,6 +39,7 @@ mod matters;
 mod meetings;
 mod middleware;
 mod oidc;
+pub mod oparl;
 mod orgchart;
 mod orginput;
 mod pages;
@@ -152,6 +153,7 @@ pub async fn serve(
         store: store.clone(),
         settings: Arc::new(settings),
         search,
+        oparl: Default::default(),
     };
     let (router, response_cache) = app(state);
     let watcher = match watching {

@@ -16,7 +16,7 @@ use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
     admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, matters,
-    meetings, orgchart, pages, search, session, tasks,
+    meetings, oparl, orgchart, pages, search, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -578,6 +578,24 @@ pub const ROUTES: &[RouteSpec] = &[
         GroupSlug,
         |f| on(f, decisions::api::matter),
     ),
+    get("/oparl/v1.1", ReadPublished, Global, |f| {
+        on(f, oparl::system)
+    }),
+    get("/oparl/v1.1/", ReadPublished, Global, |f| {
+        on(f, oparl::system)
+    }),
+    get("/oparl/v1.1/bodies", ReadPublished, Global, |f| {
+        on(f, oparl::bodies)
+    }),
+    get(
+        "/oparl/v1.1/body/{body}/{list}",
+        ReadPublished,
+        Global,
+        |f| on(f, oparl::list),
+    ),
+    get("/oparl/v1.1/{kind}/{key}", ReadPublished, Global, |f| {
+        on(f, oparl::one)
+    }),
     get("/api/v1/cases", ReadPublished, Global, |f| {
         on(f, api::cases)
     }),
@@ -612,7 +630,7 @@ pub(crate) async fn guard(
         .get::<Visitor>()
         .cloned()
         .unwrap_or(Visitor::Anonymous { csrf: None });
-    let api = spec.path.starts_with("/api/");
+    let api = spec.path.starts_with("/api/") || spec.path.starts_with("/oparl/");
     let org = scope_org(&state, spec.scope, &params).await;
     let checked = match org {
         Ok(org) => auth::require(&state, &visitor, spec.action, org.as_ref()).await,

@@ -15,6 +15,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// This node's search index ([`crate::search_sync`]).
     pub search: Arc<crate::search_sync::Search>,
+    /// The OParl objects as last built, until the register changes
+    /// ([`crate::oparl`]).
+    pub oparl: Arc<crate::oparl::Cache>,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             search: Arc::new(search),
+            oparl: Default::default(),
         }
     }
 }

@@ -175,7 +175,12 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             | "/api/v1/organizations/{slug}/decisions"
             | "/api/v1/organizations/{slug}/decisions/{id}"
             | "/api/v1/organizations/{slug}/matters"
-            | "/api/v1/organizations/{slug}/matters/{id}",
+            | "/api/v1/organizations/{slug}/matters/{id}"
+            | "/oparl/v1.1"
+            | "/oparl/v1.1/"
+            | "/oparl/v1.1/bodies"
+            | "/oparl/v1.1/body/{body}/{list}"
+            | "/oparl/v1.1/{kind}/{key}",
         ) => ReadPublished,
         (
             "GET",
@@ -355,6 +360,8 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
             .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
             .replace("{version}", "1"),
         "/api/v1/cases/{slug}" => "/api/v1/cases/rs-2023-04038".into(),
+        "/oparl/v1.1/body/{body}/{list}" => "/oparl/v1.1/body/region/meetings".into(),
+        "/oparl/v1.1/{kind}/{key}" => "/oparl/v1.1/body/region".into(),
         p if !p.contains('{') => p.to_string(),
         _ => return None,
     };
