@@ -5,49 +5,11 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
 use samordna_domain::meetings::MinutesStatus;
 use serde_json::Value;
-
-/// Adds an account (password on stdin) and returns an API key for it.
-fn account_with_key(db: &str, email: &str, role: Option<&str>) -> String {
-    use std::io::Write;
-    let mut args = vec!["--db", db, "user", "add", "--email", email, "--name", email];
-    if let Some(r) = role {
-        args.extend(["--role", r]);
-    }
-    let mut add = bin()
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"ett langt losenord 2026\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success(), "user add {email}");
-    key_for(db, email)
-}
-
-/// An API key for an account that exists (a demo account).
-fn key_for(db: &str, email: &str) -> String {
-    try_key_for(db, email).unwrap_or_else(|| panic!("no account {email}"))
-}
-
-/// An API key for the account, if there is one.
-fn try_key_for(db: &str, email: &str) -> Option<String> {
-    let out = run(&[
-        "--db", db, "token", "create", "--email", email, "--name", "sök",
-    ]);
-    out.status
-        .success()
-        .then(|| stdout(&out).trim().to_string())
-}
 
 /// `/api/v1/search?q=` as the holder of `key` (anonymous without).
 async fn search(base: &str, key: Option<&str>, q: &str) -> Value {

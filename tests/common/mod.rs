@@ -79,3 +79,40 @@ pub fn listening_at(child: &mut KillOnDrop) -> String {
         .trim_end_matches('/')
         .to_string()
 }
+
+/// Adds an account (password on stdin) and returns an API key for it.
+pub fn account_with_key(db: &str, email: &str, role: Option<&str>) -> String {
+    use std::io::Write;
+    let mut args = vec!["--db", db, "user", "add", "--email", email, "--name", email];
+    if let Some(r) = role {
+        args.extend(["--role", r]);
+    }
+    let mut add = bin()
+        .args(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"ett langt losenord 2026\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success(), "user add {email}");
+    key_for(db, email)
+}
+
+/// An API key for an account that exists (a demo account).
+pub fn key_for(db: &str, email: &str) -> String {
+    try_key_for(db, email).unwrap_or_else(|| panic!("no account {email}"))
+}
+
+/// An API key for the account, if there is one.
+pub fn try_key_for(db: &str, email: &str) -> Option<String> {
+    let out = run(&[
+        "--db", db, "token", "create", "--email", email, "--name", "sök",
+    ]);
+    out.status
+        .success()
+        .then(|| stdout(&out).trim().to_string())
+}

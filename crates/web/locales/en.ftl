@@ -985,3 +985,25 @@ oparl-result-decided = Decided
 oparl-consultation-role = Consideration
 oparl-not-found = The object does not exist in the OParl interface.
 oparl-bad-parameter = The parameter { $name } has an invalid value: "{ $value }". Times are written as RFC 3339 (2026-01-31T12:00:00+01:00), page and limit as integers (limit 1–100).
+
+## Exports (/export)
+export-title = Exports
+export-intro = The register as spreadsheets: XLSX with dates as dates and filters on the header row, or CSV (UTF-8, semicolons) for other programs. Every export is written to the log; exports with personal data as access to personal data.
+export-caption = Exports to download
+export-what = Contents
+export-files = Files
+export-personal-data = Personal data
+export-yes = Yes
+export-no = No
+export-xlsx = { $name } as XLSX
+export-csv = { $name } as CSV
+export-groups = Groups (the register)
+export-members = Members
+export-meetings = Meetings
+export-matters = Group matters
+export-decisions = Decisions
+export-findings = Findings against the rules
+export-unknown = There is no export { $name }. Choose an export on the Exports page.
+export-minutes-approved = approved
+export-minutes-published = approved and published
+export-link = Exports (XLSX and CSV)

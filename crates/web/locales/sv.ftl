@@ -976,3 +976,25 @@ oparl-result-decided = Beslut fattat
 oparl-consultation-role = Behandling
 oparl-not-found = Objektet finns inte i OParl-gränssnittet.
 oparl-bad-parameter = Parametern { $name } har ett ogiltigt värde: "{ $value }". Tider skrivs enligt RFC 3339 (2026-01-31T12:00:00+01:00), page och limit som heltal (limit 1–100).
+
+## Exporter (/export)
+export-title = Exporter
+export-intro = Registret som kalkylblad: XLSX med datum som datum och filter på rubrikraden, eller CSV (UTF-8, semikolon) för andra program. Varje export skrivs i loggen; exporter med personuppgifter som åtkomst till personuppgifter.
+export-caption = Exporter att hämta
+export-what = Innehåll
+export-files = Filer
+export-personal-data = Personuppgifter
+export-yes = Ja
+export-no = Nej
+export-xlsx = { $name } som XLSX
+export-csv = { $name } som CSV
+export-groups = Grupper (registret)
+export-members = Medlemmar
+export-meetings = Möten
+export-matters = Grupparenden
+export-decisions = Beslut
+export-findings = Avvikelser mot regelverket
+export-unknown = Exporten { $name } finns inte. Välj en export på sidan Exporter.
+export-minutes-approved = justerade
+export-minutes-published = justerade och publicerade
+export-link = Exporter (XLSX och CSV)

@@ -383,18 +383,30 @@ pub async fn dashboard(
     })
 }
 
-/// Every finding as CSV; the export is logged (findings name people).
-pub async fn csv(
-    State(state): State<AppState>,
-    Extension(v): Extension<Visitor>,
-    Query(f): Query<Filter>,
-) -> Result<Response, AppError> {
+/// The columns of the findings export.
+pub(crate) const FINDINGS_HEADER: [&str; 8] = [
+    "grupp",
+    "regel",
+    "allvarlighet",
+    "meddelande",
+    "underlag",
+    "uppdragshandling",
+    "avsnitt",
+    "citat",
+];
+
+/// Every finding of the groups the filter selects, one row each, in Swedish:
+/// group, rule id, severity, message, evidence, charter, section, quote.
+pub(crate) async fn finding_rows(
+    state: &AppState,
+    f: &Filter,
+) -> Result<Vec<Vec<String>>, AppError> {
     // The export is in Swedish, as its column names are.
     let sv = crate::i18n::Tr {
         lang: crate::i18n::Lang::Sv,
     };
     let mut rows: Vec<Vec<String>> = Vec::new();
-    for (name, _, outcomes, _) in table(&state, &f).await? {
+    for (name, _, outcomes, _) in table(state, f).await? {
         for o in outcomes {
             if let Outcome::Finding(x) = o {
                 let sev = serde_json::to_value(x.severity)
@@ -418,21 +430,18 @@ pub async fn csv(
             }
         }
     }
+    Ok(rows)
+}
+
+/// Every finding as CSV; the export is logged (findings name people).
+pub async fn csv(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Query(f): Query<Filter>,
+) -> Result<Response, AppError> {
+    let rows = finding_rows(&state, &f).await?;
     let n = rows.len();
-    let response = crate::download::csv(
-        "samordna-regelefterlevnad.csv",
-        &[
-            "grupp",
-            "regel",
-            "allvarlighet",
-            "meddelande",
-            "underlag",
-            "uppdragshandling",
-            "avsnitt",
-            "citat",
-        ],
-        rows,
-    )?;
+    let response = crate::download::csv("samordna-regelefterlevnad.csv", &FINDINGS_HEADER, rows)?;
     state
         .store
         .log_export(&v.actor(), "compliance_findings", n)

@@ -28,6 +28,7 @@ mod drafts;
 mod edit;
 mod error;
 mod exceptions;
+pub mod export;
 mod extract;
 mod feed;
 mod forms;

@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
-    admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, matters,
-    meetings, oparl, orgchart, pages, search, session, tasks,
+    admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, export,
+    matters, meetings, oparl, orgchart, pages, search, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -297,6 +297,10 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     get("/regelefterlevnad.csv", Export, Global, |f| {
         on(f, compliance::csv)
+    }),
+    get("/export", Export, Global, |f| on(f, export::page)),
+    get("/export/{file}", Export, Global, |f| {
+        on(f, export::download)
     }),
     get("/admin/logg", ReadAudit, Global, |f| {
         on(f, admin::audit_log)

@@ -186,6 +186,7 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "GET",
             "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
         ) => ReadPeople,
+        ("GET", "/export" | "/export/{file}") => Export,
         (_, "/grupper/ny" | "/uppdragshandlingar/las-in" | "/uppdragshandlingar/las-in/spara") => {
             CreateGroup
         }
@@ -362,6 +363,7 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/api/v1/cases/{slug}" => "/api/v1/cases/rs-2023-04038".into(),
         "/oparl/v1.1/body/{body}/{list}" => "/oparl/v1.1/body/region/meetings".into(),
         "/oparl/v1.1/{kind}/{key}" => "/oparl/v1.1/body/region".into(),
+        "/export/{file}" => "/export/medlemmar.xlsx".into(),
         p if !p.contains('{') => p.to_string(),
         _ => return None,
     };
