@@ -172,7 +172,7 @@ pub async fn import_paths(store: &Store, paths: &[PathBuf], actor: &str) -> Resu
             }
             Err(e) => {
                 report.failed += 1;
-                format!("FEL: {}: {e:#}", path.display())
+                format!("FEL: {}: {}", path.display(), crate::report(&e))
             }
         };
         bar.suspend(|| println!("{line}"));

@@ -8,6 +8,7 @@
 // stay bare there.
 #![allow(rustdoc::bare_urls)]
 
+mod archive;
 mod check;
 mod demo;
 mod generate;
@@ -217,6 +218,13 @@ enum Command {
     /// API-nycklar: skapa, återkalla.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Arkivpaket för e-arkivet: beslutade uppdragshandlingar och justerade
+    /// mötesanteckningar som PDF/A med metadata, efter FGS Paketstruktur (METS med
+    /// kontrollsummor). `archive verify KATALOG` kontrollerar ett paket.
+    Archive(archive::ArchiveArgs),
+    /// Gallringsbeslut: registrera och lista. Samordna gallrar aldrig själv.
+    #[command(subcommand)]
+    Gallring(archive::GallringCommand),
 }
 
 /// Where the search index is.
@@ -437,10 +445,29 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("samordna: {e:#}");
+            eprintln!("samordna: {}", report(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, as `{:#}` writes them, but without a
+/// cause whose text the line already holds (an error that shows its source in
+/// its own message, as `thiserror`'s `{0}`/`{source}` do, would otherwise be
+/// read twice).
+pub(crate) fn report(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// `samordna parse FILE`: JSON on stdout, or one line on stderr and exit 1.
@@ -457,7 +484,7 @@ fn parse(file: &std::path::Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("samordna parse: {}: {e:#}", file.display());
+            eprintln!("samordna parse: {}: {}", file.display(), report(&e));
             ExitCode::FAILURE
         }
     }
@@ -641,6 +668,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
         }
         Command::Search(cmd) => search::run(&open_existing(&cli.db).await?, &cli.db, cmd).await?,
+        Command::Archive(args) => {
+            // Verifying a package reads files only, no database.
+            let code = match args.command {
+                Some(archive::ArchiveCommand::Verify { dir }) => archive::verify(&dir)?,
+                None => archive::archive(&open_existing(&cli.db).await?, args).await?,
+            };
+            if code != 0 {
+                std::process::exit(code);
+            }
+        }
+        Command::Gallring(cmd) => archive::gallring(&open_existing(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;
             if !demo::load(&store).await? {
@@ -661,12 +699,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 {
                     Ok(s) => s,
                     Err(e) => {
-                        eprintln!("samordna check: {e:#}");
+                        eprintln!("samordna check: {}", report(&e));
                         2
                     }
                 },
                 Err(e) => {
-                    eprintln!("samordna check: {e:#}");
+                    eprintln!("samordna check: {}", report(&e));
                     2
                 }
             };

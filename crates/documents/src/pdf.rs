@@ -325,12 +325,85 @@ fn layout(faces: &Faces, parts: &[Part]) -> (Vec<Placed>, usize) {
 /// Errors: [`DocumentError::Pdf`] with krilla's list of broken rules, should the
 /// content break one (say, a character the embedded font lacks).
 pub fn charter_pdf(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
+    let date = doc
+        .decision
+        .date
+        .or(doc.date)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    parts_pdf(&doc.title, date, &outline(doc))
+}
+
+/// Minutes as a PDF/A-2a and PDF/UA-1 file, laid out like a charter: `title` as
+/// the heading, each line of `meta` ("Möte: …", "Justerade: …") a paragraph,
+/// then the body (Markdown as the minutes form writes it: `## ` headings,
+/// `- ` list items, other lines paragraphs). `date` is the document's date in the
+/// metadata (the approval).
+///
+/// Errors: as [`charter_pdf`].
+pub fn minutes_pdf(
+    title: &str,
+    meta: &[String],
+    body: &str,
+    date: chrono::NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
+    let mut parts = vec![Part::Heading {
+        level: 1,
+        text: title.to_string(),
+    }];
+    let para = |text: &str| Part::Paragraph {
+        lines: vec![vec![Run {
+            text: text.to_string(),
+            bold: false,
+        }]],
+        keep_with_next: false,
+    };
+    parts.extend(meta.iter().map(|m| para(m)));
+    let mut items: Vec<String> = Vec::new();
+    for line in body.lines().map(str::trim_end) {
+        let item = line
+            .strip_prefix("- ")
+            .or_else(|| line.strip_prefix("* "))
+            .map(str::trim);
+        if let Some(item) = item {
+            items.push(item.to_string());
+            continue;
+        }
+        if !items.is_empty() {
+            parts.push(Part::List {
+                items: std::mem::take(&mut items),
+            });
+        }
+        if let Some(h) = line.strip_prefix("### ") {
+            parts.push(Part::Heading {
+                level: 3,
+                text: h.trim().to_string(),
+            });
+        } else if let Some(h) = line.strip_prefix("## ").or_else(|| line.strip_prefix("# ")) {
+            parts.push(Part::Heading {
+                level: 2,
+                text: h.trim().to_string(),
+            });
+        } else if !line.trim().is_empty() {
+            parts.push(para(line.trim()));
+        }
+    }
+    if !items.is_empty() {
+        parts.push(Part::List { items });
+    }
+    parts_pdf(title, date, &parts)
+}
+
+/// Lays out and writes the parts as a tagged PDF/A-2a, PDF/UA-1 file.
+fn parts_pdf(
+    title: &str,
+    date: chrono::NaiveDate,
+    parts: &[Part],
+) -> Result<Vec<u8>, DocumentError> {
     let faces = Faces {
         regular: Face::new(dejavu::sans::regular())?,
         bold: Face::new(dejavu::sans::bold())?,
     };
-    let parts = outline(doc);
-    let (placed, pages) = layout(&faces, &parts);
+    let (placed, pages) = layout(&faces, parts);
 
     let settings = SerializeSettings {
         configuration: ConfigurationBuilder::new()
@@ -436,19 +509,14 @@ pub fn charter_pdf(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
         }
     }
     document.set_tag_tree(tree);
-    document.set_outline(bookmarks(&parts, &placed));
+    document.set_outline(bookmarks(parts, &placed));
     document.set_metadata(
         Metadata::new()
-            .title(doc.title.clone())
+            .title(title.to_string())
             .language("sv-SE".into())
             .creator("Samordna".into())
             .producer("Samordna (krilla)".into())
-            .creation_date(pdf_date(
-                doc.decision
-                    .date
-                    .or(doc.date)
-                    .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            )),
+            .creation_date(pdf_date(date)),
     );
     document
         .finish()

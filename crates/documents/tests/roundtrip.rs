@@ -107,6 +107,7 @@ fn every_seed_as_pdf_passes_the_pdfa_check() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pdfa-check");
     let out = std::process::Command::new("python3")
         .arg(script)
+        .arg("--with-lists")
         .args(&files)
         .output()
         .expect("python3 runs (scripts/test installs pikepdf)");

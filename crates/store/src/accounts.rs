@@ -676,6 +676,20 @@ impl Store {
 }
 
 impl Store {
+    /// The names of the actors the audit log and the records write as
+    /// `account:{id}`, by that text. An actor not in the map (`cli`, `import`,
+    /// an account removed) is shown as written.
+    pub async fn actor_names(
+        &self,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        Ok(self
+            .accounts()
+            .await?
+            .into_iter()
+            .map(|a| (format!("account:{}", a.id), a.name))
+            .collect())
+    }
+
     /// Records that someone exported data (the audit log, personal data): exports of
     /// personal data are themselves logged.
     pub async fn log_export(&self, actor: &str, what: &str, rows: usize) -> Result<(), StoreError> {

@@ -62,7 +62,7 @@ async fn page(
     let c = Chrome::new("compliance");
     let t = c.t;
     let org = state.group(slug).await?;
-    let accounts = state.store.accounts().await?;
+    let names = state.store.actor_names().await?;
     let today = chrono::Utc::now().date_naive();
     let rows = state
         .store
@@ -76,11 +76,10 @@ async fn page(
             rule: r.exception.rule,
             until: r.exception.valid_until.to_string(),
             reason: r.exception.reason,
-            by: r
-                .created_by
-                .strip_prefix("account:")
-                .and_then(|id| accounts.iter().find(|a| a.id.to_string() == id))
-                .map_or(r.created_by.clone(), |a| a.name.clone()),
+            by: names
+                .get(&r.created_by)
+                .cloned()
+                .unwrap_or_else(|| r.created_by.clone()),
         })
         .collect();
     let mut rules = vec![(String::new(), t.t("exception-choose-rule"))];

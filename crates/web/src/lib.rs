@@ -15,6 +15,7 @@
 
 mod admin;
 mod api;
+pub mod archive;
 pub mod auth;
 pub mod cache;
 mod chrome;

@@ -41,7 +41,7 @@ CREATE TRIGGER stamp_attachments AFTER UPDATE OR DELETE ON attachments FOR EACH 
 -- lists what it would allow culling; it never deletes a record itself.
 CREATE TABLE culling_decisions (
     id            BIGSERIAL PRIMARY KEY,
-    record_kind   TEXT NOT NULL CHECK (record_kind IN ('attachments','minutes_drafts','matters','meetings')),
+    record_kind   TEXT NOT NULL CHECK (record_kind IN ('attachments','minutes_drafts','closed_matters','cancelled_meetings')),
     after_years   INTEGER NOT NULL CHECK (after_years BETWEEN 1 AND 100),
     decision_ref  TEXT NOT NULL,
     decided_on    DATE NOT NULL,

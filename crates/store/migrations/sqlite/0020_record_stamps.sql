@@ -84,7 +84,7 @@ BEGIN INSERT INTO record_stamps (tbl, id, modified, deleted) VALUES ('attachment
 -- lists what it would allow culling; it never deletes a record itself.
 CREATE TABLE culling_decisions (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_kind   TEXT NOT NULL CHECK (record_kind IN ('attachments','minutes_drafts','matters','meetings')),
+    record_kind   TEXT NOT NULL CHECK (record_kind IN ('attachments','minutes_drafts','closed_matters','cancelled_meetings')),
     after_years   INTEGER NOT NULL CHECK (after_years BETWEEN 1 AND 100),
     decision_ref  TEXT NOT NULL,
     decided_on    TEXT NOT NULL CHECK (decided_on = date(decided_on)),

@@ -117,13 +117,7 @@ fn status_text(t: &Tr, v: &samordna_store::Minutes) -> String {
 async fn actor_names(
     state: &AppState,
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
-    Ok(state
-        .store
-        .accounts()
-        .await?
-        .into_iter()
-        .map(|a| (format!("account:{}", a.id), a.name))
-        .collect())
+    Ok(state.store.actor_names().await?)
 }
 
 pub async fn show(
