@@ -1007,3 +1007,4 @@ export-unknown = There is no export { $name }. Choose an export on the Exports p
 export-minutes-approved = approved
 export-minutes-published = approved and published
 export-link = Exports (XLSX and CSV)
+error-api-form-refused = The change was not made; see the portal page for what prevented it.

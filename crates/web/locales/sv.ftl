@@ -998,3 +998,4 @@ export-unknown = Exporten { $name } finns inte. Välj en export på sidan Export
 export-minutes-approved = justerade
 export-minutes-published = justerade och publicerade
 export-link = Exporter (XLSX och CSV)
+error-api-form-refused = Ändringen gjordes inte; se portalens sida för det som hindrade.

@@ -87,6 +87,7 @@ fn version_json(slug: &str, v: &CharterVersion) -> Value {
 /// `GET /api/v1/organizations?page=&per_page=`: every group, in Swedish order,
 /// a page at a time (100 by default, at most 500); `next` is the next page's
 /// address.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "Grupper", params(("page" = Option<u64>, Query, description = "Sidan, från 1"), ("per_page" = Option<u64>, Query, description = "Per sida, 1–500 (100)")), responses((status = 200, description = "Grupperna i svensk ordning", body = crate::api_schema::OrgList)))]
 pub async fn organizations(
     State(state): State<AppState>,
     Query(q): Query<ApiPageQuery>,
@@ -127,6 +128,7 @@ async fn one_group(state: &AppState, slug: &str) -> Result<samordna_store::Group
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}", tag = "Grupper", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden")), responses((status = 200, description = "Gruppen (ETag: dess version)", body = crate::api_schema::OrgDetail), (status = 308, description = "Gruppen har slagits ihop med en annan")))]
 pub async fn organization(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -156,6 +158,7 @@ pub async fn organization(
     Ok(([(header::ETAG, etag(o))], Json(body)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/charters", tag = "Uppdragshandlingar", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden")), responses((status = 200, description = "Gruppens versioner", body = crate::api_schema::CharterList)))]
 pub async fn charters(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -170,6 +173,7 @@ pub async fn charters(
     Ok(Json(json!({ "data": data, "count": data.len() })))
 }
 
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/charters/{version}", tag = "Uppdragshandlingar", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("version" = i64, Path, description = "Versionens nummer", example = 1)), responses((status = 200, description = "Versionen med sitt innehåll", body = crate::api_schema::CharterOne)))]
 pub async fn charter(
     State(state): State<AppState>,
     Path((slug, version)): Path<(String, String)>,
@@ -213,6 +217,7 @@ pub async fn charter(
 }
 
 /// `GET /api/v1/cases?page=&per_page=`: every case, a page at a time.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "Ärenden", params(("page" = Option<u64>, Query, description = "Sidan, från 1"), ("per_page" = Option<u64>, Query, description = "Per sida, 1–500 (100)")), responses((status = 200, description = "Ärendena (diarienummer)", body = crate::api_schema::CaseList)))]
 pub async fn cases(
     State(state): State<AppState>,
     Query(q): Query<ApiPageQuery>,
@@ -240,6 +245,7 @@ pub async fn cases(
 
 /// `GET /api/v1/cases/{slug}?page=&per_page=`: a case and a page of its
 /// documents (100 by default, at most 500), with `total` and `next`.
+#[utoipa::path(get, path = "/api/v1/cases/{slug}", tag = "Ärenden", params(("slug" = String, Path, description = "Diarienumret som adress, t.ex. rs-2023-04038", example = "rs-2024-00784"), ("page" = Option<u64>, Query, description = "Sidan, från 1"), ("per_page" = Option<u64>, Query, description = "Per sida, 1–500 (100)")), responses((status = 200, description = "Ärendet och dess handlingar", body = crate::api_schema::CaseOne)))]
 pub async fn case(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -385,6 +391,7 @@ fn api_field(form_field: &str) -> &str {
     }
 }
 
+#[utoipa::path(put, path = "/api/v1/organizations/{slug}", tag = "Grupper", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("If-Match" = Option<String>, Header, description = "ETag från GET")), request_body = crate::api_schema::OrgPutBody, responses((status = 200, description = "Sparad", body = crate::api_schema::OrgSaved)))]
 pub async fn organization_put(
     State(state): State<AppState>,
     Extension(visitor): Extension<crate::request::Visitor>,
@@ -504,6 +511,7 @@ pub async fn organization_put(
 }
 
 /// `GET /api/v1/organizations/{slug}/memberships`: current and former members.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/memberships", tag = "Medlemskap", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden")), responses((status = 200, description = "Nuvarande och tidigare medlemmar", body = crate::api_schema::MembershipList)))]
 pub async fn memberships(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -525,6 +533,7 @@ pub async fn memberships(
             json!({
                 "id": m.id,
                 "person": m.person_name,
+                "person_id": m.fields.person_id,
                 "role": m.fields.role,
                 "on_behalf_of": m.on_behalf_of_name,
                 "voting_right": m.fields.voting_right,

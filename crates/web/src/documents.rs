@@ -146,7 +146,7 @@ fn page(
     error: Option<String>,
     preview: Option<Preview>,
 ) -> Result<Response, AppError> {
-    let refused = error.is_some();
+    let refused = error.clone();
     crate::render::page_after_form(
         &UploadPage {
             c,
@@ -322,7 +322,7 @@ pub async fn save(
                 )),
                 c,
             },
-            false,
+            None,
         ),
     }
 }

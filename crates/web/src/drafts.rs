@@ -195,7 +195,7 @@ async fn page(
         error: error.clone(),
         c,
     };
-    let refused = error.is_some();
+    let refused = error.clone();
     crate::render::page_after_form(&page, refused)
 }
 

@@ -1,6 +1,6 @@
 //! Exports for archivists and spreadsheets: the register, members, meetings,
-//! matters, decisions and findings, each as CSV (the one writer of
-//! [`crate::download::csv`]: UTF-8 with BOM, `;`) and as XLSX (`rust_xlsxwriter`:
+//! matters, decisions and findings, each as CSV (the one CSV writer of the
+//! server, `download::csv`: UTF-8 with BOM, `;`) and as XLSX (`rust_xlsxwriter`:
 //! typed columns, dates as dates, a bold header row with filters, the header
 //! frozen). `GET /export` lists them; `GET /export/{name}.{csv|xlsx}` sends one.
 //! Every export is written to the audit log, with whether it holds personal data

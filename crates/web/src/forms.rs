@@ -110,13 +110,35 @@ pub fn render_form(section: &'static str, f: FormView) -> Result<Response, AppEr
     } else {
         axum::http::StatusCode::OK
     };
+    let errors = FieldErrors(
+        f.fields
+            .iter()
+            .filter_map(|x| x.error.clone().map(|e| (x.name.to_string(), e)))
+            .collect(),
+    );
     let html = FormPage {
         c: Chrome::new(section),
         f,
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok((status, Html(html)).into_response())
+    let mut response = (status, Html(html)).into_response();
+    response.extensions_mut().insert(errors);
+    Ok(response)
+}
+
+/// The field errors of a form's answer, for the API's write operations
+/// ([`crate::api_forms`]): (field name, message).
+#[derive(Debug, Clone, Default)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+/// Why a form's save was refused although its fields were valid (the conflict
+/// page: someone saved first), for the API: the message and, per field, (label,
+/// what was sent, what is saved).
+#[derive(Debug, Clone, Default)]
+pub struct Refusal {
+    pub message: String,
+    pub rows: Vec<(String, String, String)>,
 }
 
 /// The choices of a filter (`<select>` of a list page): "all" first, then

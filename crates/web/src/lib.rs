@@ -15,6 +15,8 @@
 
 mod admin;
 mod api;
+mod api_forms;
+pub mod api_schema;
 pub mod archive;
 pub mod auth;
 pub mod cache;
@@ -42,6 +44,7 @@ mod meetings;
 mod middleware;
 mod oidc;
 pub mod oparl;
+pub mod openapi;
 mod orgchart;
 mod orginput;
 mod pages;

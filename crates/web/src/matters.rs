@@ -580,7 +580,7 @@ async fn matter_page(
         m,
         c,
     };
-    let refused = error.is_some();
+    let refused = error.clone();
     crate::render::page_after_form(&page, refused)
 }
 

@@ -244,18 +244,16 @@ async fn sha512_of(state: &AppState, id: i64, sha256: &str) -> Result<Option<Str
     Ok(Some(hex))
 }
 
-/// The objects as last built and the change counter they were built at: the
-/// next request builds them again only when the register changed since.
-#[derive(Default)]
-pub struct Cache(tokio::sync::Mutex<Option<(i64, Arc<Catalogue>)>>);
-
-/// The objects, from the cache while the register has not changed.
+/// The objects, from the node's memo ([`crate::state::Memo`]) while the
+/// register has not changed.
 async fn cached(state: &AppState) -> Result<Arc<Catalogue>, AppError> {
     let count = state.store.change_count().await?;
     let mut slot = state.oparl.0.lock().await;
-    if let Some((at, cat)) = slot.as_ref() {
+    if let Some((at, any)) = slot.as_ref() {
         if *at == count {
-            return Ok(cat.clone());
+            if let Ok(cat) = any.clone().downcast::<Catalogue>() {
+                return Ok(cat);
+            }
         }
     }
     let cat = Arc::new(catalogue(state).await?);

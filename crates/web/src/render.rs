@@ -14,12 +14,19 @@ pub fn page<T: Template>(t: &T) -> Result<Response, AppError> {
 }
 
 /// Renders a page that answers a form it holds: 422 when the form was refused
-/// (the page then says why above it), 200 otherwise.
-pub fn page_after_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppError> {
+/// (the page then says why above it, and the answer carries the reason as a
+/// [`crate::forms::Refusal`] for the API), 200 otherwise.
+pub fn page_after_form<T: Template>(t: &T, refused: Option<String>) -> Result<Response, AppError> {
     let html = page(t)?;
-    Ok(if refused {
-        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
-    } else {
-        html
+    Ok(match refused {
+        Some(message) => {
+            let mut r = (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response();
+            r.extensions_mut().insert(crate::forms::Refusal {
+                message,
+                rows: Vec::new(),
+            });
+            r
+        }
+        None => html,
     })
 }

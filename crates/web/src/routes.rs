@@ -15,8 +15,8 @@ use crate::error::AppError;
 use crate::request::Visitor;
 use crate::state::AppState;
 use crate::{
-    admin, api, compliance, conformance, decisions, documents, drafts, edit, exceptions, export,
-    matters, meetings, oparl, orgchart, pages, search, session, tasks,
+    admin, api, api_forms, compliance, conformance, decisions, documents, drafts, edit, exceptions,
+    export, matters, meetings, oparl, openapi, orgchart, pages, search, session, tasks,
 };
 
 /// How a route finds the group its action applies to.
@@ -600,6 +600,99 @@ pub const ROUTES: &[RouteSpec] = &[
     get("/oparl/v1.1/{kind}/{key}", ReadPublished, Global, |f| {
         on(f, oparl::one)
     }),
+    get("/api/v1/openapi.json", ReadPublished, Global, |f| {
+        on(f, openapi::spec)
+    }),
+    post(
+        "/api/v1/organizations/{slug}/memberships",
+        EditMemberships,
+        GroupSlug,
+        |f| on(f, api_forms::membership_create),
+    ),
+    put(
+        "/api/v1/memberships/{id}",
+        EditMemberships,
+        MembershipId,
+        |f| on(f, api_forms::membership_put),
+    ),
+    get(
+        "/api/v1/organizations/{slug}/meetings",
+        ReadPublished,
+        GroupSlug,
+        |f| on(f, api_forms::meetings),
+    ),
+    post(
+        "/api/v1/organizations/{slug}/meetings",
+        PlanMeetings,
+        GroupSlug,
+        |f| on(f, api_forms::meeting_create),
+    ),
+    get("/api/v1/meetings/{id}", ReadPublished, MeetingId, |f| {
+        on(f, api_forms::meeting)
+    }),
+    put("/api/v1/meetings/{id}", PlanMeetings, MeetingId, |f| {
+        on(f, api_forms::meeting_put)
+    }),
+    post(
+        "/api/v1/meetings/{id}/cancel",
+        PlanMeetings,
+        MeetingId,
+        |f| on(f, api_forms::meeting_cancel),
+    ),
+    put(
+        "/api/v1/meetings/{id}/minutes",
+        DraftMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_put),
+    ),
+    post(
+        "/api/v1/meetings/{id}/minutes/submit",
+        DraftMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_submit),
+    ),
+    post(
+        "/api/v1/meetings/{id}/minutes/approve",
+        ApproveMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_approve),
+    ),
+    post(
+        "/api/v1/meetings/{id}/minutes/return",
+        ApproveMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_return),
+    ),
+    post(
+        "/api/v1/meetings/{id}/minutes/publish",
+        PublishMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_publish),
+    ),
+    post(
+        "/api/v1/meetings/{id}/minutes/correct",
+        DraftMinutes,
+        MeetingId,
+        |f| on(f, api_forms::minutes_correct),
+    ),
+    post(
+        "/api/v1/organizations/{slug}/matters",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, api_forms::matter_create),
+    ),
+    post(
+        "/api/v1/organizations/{slug}/matters/{id}/status",
+        ManageMatters,
+        GroupSlug,
+        |f| on(f, api_forms::matter_status),
+    ),
+    post(
+        "/api/v1/meetings/{id}/decisions",
+        DraftMinutes,
+        MeetingId,
+        |f| on(f, api_forms::decision_create),
+    ),
     get("/api/v1/cases", ReadPublished, Global, |f| {
         on(f, api::cases)
     }),

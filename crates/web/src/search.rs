@@ -422,6 +422,7 @@ struct ApiHit<'a> {
 
 /// `/api/v1/search`: the same search as JSON, paged (`page`, `per_page` up to
 /// 100), with the facets' counts and the suggestion.
+#[utoipa::path(get, path = "/api/v1/search", tag = "Sök", params(("q" = Option<String>, Query, description = "Sökfrågan"), ("kind" = Option<String>, Query, description = "Slag av träff"), ("group" = Option<String>, Query, description = "Gruppens id eller adress"), ("year" = Option<i32>, Query, description = "År"), ("type" = Option<String>, Query, description = "Dokumenttyp"), ("page" = Option<u64>, Query, description = "Sidan"), ("per_page" = Option<u64>, Query, description = "Per sida, högst 100")), responses((status = 200, description = "Träffarna", body = crate::api_schema::SearchAnswer)))]
 pub async fn api(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,

@@ -17,7 +17,7 @@ pub struct AppState {
     pub search: Arc<crate::search_sync::Search>,
     /// The OParl objects as last built, until the register changes
     /// ([`crate::oparl`]).
-    pub oparl: Arc<crate::oparl::Cache>,
+    pub oparl: Arc<Memo>,
 }
 
 impl AppState {
@@ -34,6 +34,12 @@ impl AppState {
         }
     }
 }
+
+/// A value built from the whole register, kept with the change counter it was
+/// built at: the next reader builds it again only when the register changed
+/// since (the OParl objects). Of any type: the builder downcasts.
+#[derive(Default)]
+pub struct Memo(pub tokio::sync::Mutex<Option<(i64, Arc<dyn std::any::Any + Send + Sync>)>>);
 
 /// "There is no group at this address", as a 404 page.
 pub(crate) fn no_group(slug: &str) -> AppError {

@@ -170,7 +170,7 @@ pub(crate) async fn tasks_page(
         .collect();
     let (open, answered): (Vec<Question>, Vec<Question>) =
         questions.into_iter().partition(|q| q.open);
-    let refused = error.is_some();
+    let refused = error.clone();
     crate::render::page_after_form(
         &TasksPage {
             linked: person.is_some(),

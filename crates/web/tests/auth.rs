@@ -187,6 +187,33 @@ fn expected_action(method: &str, path: &str) -> Option<Action> {
             "/grupper/{slug}/medlemmar" | "/personer" | "/api/v1/organizations/{slug}/memberships",
         ) => ReadPeople,
         ("GET", "/export" | "/export/{file}") => Export,
+        (
+            "GET",
+            "/api/v1/openapi.json"
+            | "/api/v1/organizations/{slug}/meetings"
+            | "/api/v1/meetings/{id}",
+        ) => ReadPublished,
+        ("POST", "/api/v1/organizations/{slug}/memberships")
+        | ("PUT", "/api/v1/memberships/{id}") => EditMemberships,
+        ("POST", "/api/v1/organizations/{slug}/meetings" | "/api/v1/meetings/{id}/cancel")
+        | ("PUT", "/api/v1/meetings/{id}") => PlanMeetings,
+        ("PUT", "/api/v1/meetings/{id}/minutes")
+        | (
+            "POST",
+            "/api/v1/meetings/{id}/minutes/submit"
+            | "/api/v1/meetings/{id}/minutes/correct"
+            | "/api/v1/meetings/{id}/decisions",
+        ) => DraftMinutes,
+        (
+            "POST",
+            "/api/v1/meetings/{id}/minutes/approve" | "/api/v1/meetings/{id}/minutes/return",
+        ) => ApproveMinutes,
+        ("POST", "/api/v1/meetings/{id}/minutes/publish") => PublishMinutes,
+        (
+            "POST",
+            "/api/v1/organizations/{slug}/matters"
+            | "/api/v1/organizations/{slug}/matters/{id}/status",
+        ) => ManageMatters,
         (_, "/grupper/ny" | "/uppdragshandlingar/las-in" | "/uppdragshandlingar/las-in/spara") => {
             CreateGroup
         }
@@ -363,6 +390,16 @@ fn sample(path: &str, ids: &HashMap<&str, i64>) -> Option<String> {
         "/api/v1/cases/{slug}" => "/api/v1/cases/rs-2023-04038".into(),
         "/oparl/v1.1/body/{body}/{list}" => "/oparl/v1.1/body/region/meetings".into(),
         "/oparl/v1.1/{kind}/{key}" => "/oparl/v1.1/body/region".into(),
+        p if p.starts_with("/api/v1/meetings/{id}") => {
+            p.replace("{id}", &ids["meeting"].to_string())
+        }
+        "/api/v1/memberships/{id}" => path.replace("{id}", &ids["membership"].to_string()),
+        "/api/v1/organizations/{slug}/matters/{id}/status" => path
+            .replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+            .replace("{id}", "999999"),
+        "/api/v1/organizations/{slug}/meetings" => {
+            path.replace("{slug}", "samordningsgrupp-for-neonatalvarden")
+        }
         "/export/{file}" => "/export/medlemmar.xlsx".into(),
         p if !p.contains('{') => p.to_string(),
         _ => return None,

@@ -90,6 +90,7 @@ async fn group(state: &AppState, slug: &str) -> Result<Organization, ApiError> {
 
 /// `GET /api/v1/organizations/{slug}/decisions?page=&per_page=`: the group's
 /// published decisions, newest first.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/decisions", tag = "Beslut", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("page" = Option<u64>, Query, description = "Sidan, från 1"), ("per_page" = Option<u64>, Query, description = "Per sida, 1–500 (100)")), responses((status = 200, description = "Gruppens publicerade beslut", body = crate::api_schema::DecisionList)))]
 pub async fn decisions(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -120,6 +121,7 @@ pub async fn decisions(
 }
 
 /// `GET /api/v1/organizations/{slug}/decisions/{id}`: one published decision.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/decisions/{id}", tag = "Beslut", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("id" = i64, Path, description = "Beslutets id", example = 1)), responses((status = 200, description = "Beslutet", body = crate::api_schema::DecisionItem)))]
 pub async fn decision(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
@@ -138,6 +140,7 @@ pub async fn decision(
 
 /// `GET /api/v1/organizations/{slug}/matters?page=&per_page=`: the group's
 /// matters, ended ones too, the earliest due first.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/matters", tag = "Grupparenden", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("page" = Option<u64>, Query, description = "Sidan, från 1"), ("per_page" = Option<u64>, Query, description = "Per sida, 1–500 (100)")), responses((status = 200, description = "Gruppens ärenden", body = crate::api_schema::MatterList)))]
 pub async fn matters(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
@@ -180,6 +183,7 @@ async fn published_of(state: &AppState, m: &Matter) -> Result<Vec<Decision>, App
 }
 
 /// `GET /api/v1/organizations/{slug}/matters/{id}`.
+#[utoipa::path(get, path = "/api/v1/organizations/{slug}/matters/{id}", tag = "Grupparenden", params(("slug" = String, Path, description = "Gruppens adress, t.ex. samordningsrad-neurologi", example = "samordningsgrupp-for-neonatalvarden"), ("id" = i64, Path, description = "Ärendets id", example = 1)), responses((status = 200, description = "Ärendet", body = crate::api_schema::MatterItem)))]
 pub async fn matter(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,

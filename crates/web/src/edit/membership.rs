@@ -183,7 +183,7 @@ async fn membership_form(
     })
 }
 
-async fn read_membership(
+pub(crate) async fn read_membership(
     state: &AppState,
     org: &Organization,
     p: &Posted,

@@ -11,6 +11,7 @@ pub use administration::{
     administrations,
 };
 pub use group::{group_create, group_edit, group_new, group_save};
+pub(crate) use membership::read_membership;
 pub use membership::{
     members, membership_create, membership_edit, membership_new, membership_save,
 };
@@ -39,6 +40,10 @@ fn conflict(
     rows: Vec<(String, String, String)>,
     reopen: String,
 ) -> Result<Response, AppError> {
+    let refusal = crate::forms::Refusal {
+        message: what.clone(),
+        rows: rows.clone(),
+    };
     let html = ConflictPage {
         c: Chrome::new(""),
         what,
@@ -47,7 +52,9 @@ fn conflict(
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok((axum::http::StatusCode::CONFLICT, Html(html)).into_response())
+    let mut response = (axum::http::StatusCode::CONFLICT, Html(html)).into_response();
+    response.extensions_mut().insert(refusal);
+    Ok(response)
 }
 
 fn see_other(to: &str) -> Response {

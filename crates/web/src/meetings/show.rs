@@ -361,7 +361,7 @@ pub(crate) async fn show_page(
         csrf: v.csrf(),
         c,
     };
-    let refused = error.is_some();
+    let refused = error.clone();
     crate::render::page_after_form(&page, refused)
 }
 
