@@ -272,6 +272,7 @@ async fn write_package(
             fields.push(("kallfil", v.source_name.clone()));
             fields.push(("kallfil-sha256", v.source_sha256.clone()));
             fields.push(("registrerad", stamp(v.imported_at)));
+            let label = format!("{} (version {})", v.title, v.version);
             let meta = RecordMeta {
                 kind: "uppdragshandling",
                 title: v.title.clone(),
@@ -281,23 +282,10 @@ async fn write_package(
                 file: file.path.clone(),
                 file_sha256: file.sha256.clone(),
             };
-            let xml = RecordXml { m: &meta }
-                .render()
-                .map_err(|e| ArchiveError::Mets(e.to_string()))?;
-            let metadata = write_file(
-                root,
-                &format!("metadata/{stem}.xml"),
-                "text/xml",
-                xml.as_bytes(),
-            )?;
+            let record = with_metadata(root, &stem, meta, label, file)?;
             built.charters += 1;
-            built.bytes += file.size + metadata.size;
-            records.push(Record {
-                kind: "uppdragshandling",
-                label: format!("{} (version {})", v.title, v.version),
-                file,
-                metadata,
-            });
+            built.bytes += record.file.size + record.metadata.size;
+            records.push(record);
         }
         for m in store.meetings(Some(g.id)).await? {
             for n in store.minutes(m.id).await? {
@@ -368,32 +356,20 @@ async fn write_package(
                 ];
                 fields.extend(n.published_at.map(|p| ("publicerade", stamp(p))));
                 fields.extend(n.correction_reason.clone().map(|r| ("rattelse", r)));
+                let label = format!("{title} (version {})", n.version);
                 let meta = RecordMeta {
                     kind: "motesanteckningar",
-                    title: title.clone(),
+                    title,
                     group: g.name.clone(),
                     group_slug: g.slug.clone(),
                     fields,
                     file: file.path.clone(),
                     file_sha256: file.sha256.clone(),
                 };
-                let xml = RecordXml { m: &meta }
-                    .render()
-                    .map_err(|e| ArchiveError::Mets(e.to_string()))?;
-                let metadata = write_file(
-                    root,
-                    &format!("metadata/{stem}.xml"),
-                    "text/xml",
-                    xml.as_bytes(),
-                )?;
+                let record = with_metadata(root, &stem, meta, label, file)?;
                 built.minutes += 1;
-                built.bytes += file.size + metadata.size;
-                records.push(Record {
-                    kind: "motesanteckningar",
-                    label: format!("{title} (version {})", n.version),
-                    file,
-                    metadata,
-                });
+                built.bytes += record.file.size + record.metadata.size;
+                records.push(record);
             }
         }
         progress(i as u64 + 1, total);
@@ -434,6 +410,31 @@ async fn write_package(
     let path = root.join("mets.xml");
     std::fs::write(&path, mets).map_err(io(&path))?;
     Ok(built)
+}
+
+/// Writes a record's metadata file (`metadata/{stem}.xml`) beside its file.
+fn with_metadata(
+    root: &Path,
+    stem: &str,
+    meta: RecordMeta,
+    label: String,
+    file: PackageFile,
+) -> Result<Record, ArchiveError> {
+    let xml = RecordXml { m: &meta }
+        .render()
+        .map_err(|e| ArchiveError::Mets(e.to_string()))?;
+    let metadata = write_file(
+        root,
+        &format!("metadata/{stem}.xml"),
+        "text/xml",
+        xml.as_bytes(),
+    )?;
+    Ok(Record {
+        kind: meta.kind,
+        label,
+        file,
+        metadata,
+    })
 }
 
 /// What [`verify`] found.
