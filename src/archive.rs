@@ -11,12 +11,13 @@ use samordna_web::archive::{self, Parties, Selection};
 
 /// `samordna archive …`: a package of one group or of all.
 #[derive(clap::Args)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(group(clap::ArgGroup::new("vad").args(["group", "all"]).required(true)))]
 pub struct ArchiveArgs {
     #[command(subcommand)]
     pub command: Option<ArchiveCommand>,
     /// Gruppen (adressen, t.ex. samordningsrad-neurologi).
-    #[arg(long, conflicts_with = "all", required_unless_present_any = ["all"])]
+    #[arg(long)]
     pub group: Option<String>,
     /// Alla grupper i registret.
     #[arg(long)]
@@ -51,14 +52,14 @@ pub enum GallringCommand {
         /// Slag av handling: attachments, minutes_drafts, closed_matters eller cancelled_meetings.
         #[arg(long)]
         kind: String,
-        /// Antal år efter vilka handlingarna får gallras.
-        #[arg(long)]
+        /// Antal år efter vilka handlingarna får gallras (1–100).
+        #[arg(long, value_parser = years)]
         after_years: i64,
         /// Beslutets beteckning (diarienummer).
         #[arg(long)]
         decision: String,
         /// Beslutsdatum (ÅÅÅÅ-MM-DD).
-        #[arg(long)]
+        #[arg(long, value_parser = swedish_date)]
         decided_on: chrono::NaiveDate,
         /// Anteckning.
         #[arg(long)]
@@ -120,6 +121,11 @@ pub async fn archive(store: &Store, args: ArchiveArgs) -> anyhow::Result<i32> {
         .await
         .with_context(|| format!("arkivpaketet {} kunde inte skrivas", out.display()))?;
     bar.finish_and_clear();
+    if built.charters + built.minutes == 0 {
+        eprintln!(
+            "OBS: paketet är tomt: ingen beslutad uppdragshandling och inga justerade mötesanteckningar i urvalet."
+        );
+    }
     println!(
         "Arkivpaket skrivet till {}: {} beslutade uppdragshandlingar och {} justerade mötesanteckningar som PDF/A, {:.1} MB, med mets.xml (FGS Paketstruktur, SHA-256). Kontrollera med: samordna archive verify {}",
         out.display(),
@@ -129,6 +135,21 @@ pub async fn archive(store: &Store, args: ArchiveArgs) -> anyhow::Result<i32> {
         out.display()
     );
     Ok(0)
+}
+
+/// A date as `ÅÅÅÅ-MM-DD`, refused in Swedish.
+fn swedish_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2026-05-01"))
+}
+
+/// The years of a culling period, 1–100, refused in Swedish.
+fn years(s: &str) -> Result<i64, String> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=100).contains(n))
+        .ok_or_else(|| format!("{s:?}: ange antalet år som ett heltal 1–100"))
 }
 
 pub async fn gallring(store: &Store, cmd: GallringCommand) -> anyhow::Result<()> {

@@ -189,6 +189,27 @@ fn culling_is_decided_and_listed_never_done() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("g.db").display());
     assert!(run(&["--db", &db, "demo", "load"]).status.success());
+    for (date, says) in [
+        ("2026-13-01", "skriv ÅÅÅÅ-MM-DD"),
+        ("2999-01-01", "har inte kommit"),
+    ] {
+        let bad = run(&[
+            "--db",
+            &db,
+            "gallring",
+            "add",
+            "--kind",
+            "attachments",
+            "--after-years",
+            "10",
+            "--decision",
+            "RS 2026-00001",
+            "--decided-on",
+            date,
+        ]);
+        assert!(!bad.status.success(), "{date}");
+        assert!(stderr(&bad).contains(says), "{date}: {}", stderr(&bad));
+    }
     let list = run(&["--db", &db, "gallring", "list"]);
     assert!(
         stdout(&list).contains("Inga gallringsbeslut"),

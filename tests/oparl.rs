@@ -142,6 +142,25 @@ async fn harvest_on(db: &str) {
     );
     let (status, bad) = get(&format!("{lists}/papers?limit=0")).await;
     assert_eq!(status, 400, "{bad}");
+    // More than the largest page is lowered to it; an unencoded `+` is the offset's.
+    let (status, big) = get(&format!("{lists}/meetings?limit=500")).await;
+    assert_eq!(status, 200);
+    assert_eq!(big["pagination"]["elementsPerPage"], 100);
+    let (status, plus) = get(&format!(
+        "{lists}/meetings?modified_since=2020-01-01T00:00:00+01:00"
+    ))
+    .await;
+    assert_eq!(status, 200, "{plus}");
+    // Errors are JSON and open to every origin too.
+    let res = reqwest::get(format!("{base}/oparl/v1.1/nope"))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let (status, _) = get(&format!("{base}/oparl/v1.1/meeting/999999")).await;
     assert_eq!(status, 404);
     let (status, _) = get(&format!("{base}/oparl/v1.1/body/kommunen/meetings")).await;

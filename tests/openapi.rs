@@ -160,6 +160,26 @@ async fn a_client_plans_a_meeting_and_carries_its_minutes_to_publication() {
     assert_eq!(status, 200);
     assert_eq!(m["place"], "Sal 4");
     assert_eq!(m["state"], "planned");
+    // A PUT changes what it names; the rest stays.
+    let (status, moved) = call(
+        "PUT",
+        &format!("{base}/api/v1/meetings/{id}"),
+        &admin,
+        Some(json!({"start": "13:30", "row_version": m["row_version"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{moved}");
+    let (_, m) = call("GET", &format!("{base}/api/v1/meetings/{id}"), &admin, None).await;
+    assert_eq!(m["place"], "Sal 4", "a field left out keeps its value");
+    assert!(m["starts_at"].as_str().unwrap().contains(":30:"), "{m}");
+    let (status, _) = call(
+        "PUT",
+        &format!("{base}/api/v1/meetings/999999"),
+        &admin,
+        Some(json!({"place": "x"})),
+    )
+    .await;
+    assert_eq!(status, 404);
 
     // Minutes: written, submitted; the admin is no chair and may not approve.
     let (status, _) = call(
@@ -258,6 +278,22 @@ async fn a_client_plans_a_meeting_and_carries_its_minutes_to_publication() {
     .await;
     assert_eq!(status, 201, "{matter}");
     let matter_id = matter["id"].as_i64().unwrap();
+    let (_, read) = call(
+        "GET",
+        &format!("{base}/api/v1/organizations/{group}/matters/{matter_id}"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(read["samordna:rowVersion"], 1, "{read}");
+    assert!(
+        read["samordna:moves"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "preparing"),
+        "{read}"
+    );
     let (status, _) = call(
         "POST",
         &format!("{base}/api/v1/organizations/{group}/matters/{matter_id}/status"),
@@ -291,14 +327,7 @@ async fn a_client_plans_a_meeting_and_carries_its_minutes_to_publication() {
         .unwrap()
         .clone();
     let mid = m["id"].as_i64().unwrap();
-    let change = json!({
-        "person": m["person_id"],
-        "role": m["role"],
-        "voting_right": m["voting_right"],
-        "start_date": m["start_date"],
-        "end_date": "2026-12-31",
-        "row_version": m["row_version"],
-    });
+    let change = json!({"end_date": "2026-12-31", "row_version": m["row_version"]});
     let (status, done) = call(
         "PUT",
         &format!("{base}/api/v1/memberships/{mid}"),
@@ -333,4 +362,14 @@ async fn a_client_plans_a_meeting_and_carries_its_minutes_to_publication() {
         .find(|x| x["id"] == mid)
         .unwrap();
     assert_eq!(ended["end_date"], "2026-12-31");
+    for kept in [
+        "role",
+        "voting_right",
+        "on_behalf_of",
+        "appointed_by",
+        "start_date",
+        "person_id",
+    ] {
+        assert_eq!(ended[kept], m[kept], "{kept} left out is kept");
+    }
 }

@@ -59,6 +59,23 @@ macro_rules! str_enum {
 
 str_enum!(MeetingKind { Ordinary => "ordinary", Extra => "extra" });
 str_enum!(MeetingState { Planned => "planned", Held => "held", Cancelled => "cancelled" });
+
+impl MeetingState {
+    /// The state as a reader understands it at `now`: a planned meeting that
+    /// ended before `now` was held (nobody marks it so). Every page, list, export
+    /// and API shows this one.
+    pub fn as_seen(
+        self,
+        ends_at: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> MeetingState {
+        if self == MeetingState::Planned && ends_at < now {
+            MeetingState::Held
+        } else {
+            self
+        }
+    }
+}
 str_enum!(MinutesStatus { Draft => "draft", Submitted => "submitted", Returned => "returned", Approved => "approved", Published => "published" });
 
 impl MinutesStatus {

@@ -31,7 +31,7 @@ pub const CULLABLE: [(&str, &str, &str); 4] = [
     (
         "cancelled_meetings",
         "inställda möten utan anteckningar",
-        "SELECT m.id, CAST(m.starts_at AS TEXT), m.updated_at FROM meetings m WHERE m.state = 'cancelled' AND m.updated_at < $1 AND NOT EXISTS (SELECT 1 FROM minutes n WHERE n.meeting_id = m.id) ORDER BY m.id",
+        "SELECT m.id, CAST(m.starts_at AS TEXT), m.starts_at FROM meetings m WHERE m.state = 'cancelled' AND m.starts_at < $1 AND NOT EXISTS (SELECT 1 FROM minutes n WHERE n.meeting_id = m.id) ORDER BY m.id",
     ),
 ];
 
@@ -52,7 +52,8 @@ pub struct CullingDecision {
 }
 
 /// A record a culling decision would allow culling: id, description, and the
-/// moment its age counts from.
+/// moment its age counts from (an attachment's or draft's creation, a matter's
+/// closing, a cancelled meeting's date).
 pub type Cullable = (i64, String, DateTime<Utc>);
 
 impl Store {
@@ -77,6 +78,11 @@ impl Store {
             return Err(StoreError::Conflict(
                 "tiden före gallring anges i år, 1–100".into(),
             ));
+        }
+        if decided_on > Utc::now().date_naive() {
+            return Err(StoreError::Conflict(format!(
+                "beslutsdatumet {decided_on} har inte kommit än; registrera beslutet när det är fattat"
+            )));
         }
         if decision_ref.trim().is_empty() {
             return Err(StoreError::Conflict(

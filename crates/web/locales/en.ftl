@@ -984,7 +984,7 @@ oparl-minutes-name = Minutes { $group } { $date }
 oparl-result-decided = Decided
 oparl-consultation-role = Consideration
 oparl-not-found = The object does not exist in the OParl interface.
-oparl-bad-parameter = The parameter { $name } has an invalid value: "{ $value }". Times are written as RFC 3339 (2026-01-31T12:00:00+01:00), page and limit as integers (limit 1–100).
+oparl-bad-parameter = The parameter { $name } has an invalid value: "{ $value }". Times are written as RFC 3339 (2026-01-31T12:00:00Z, or with +01:00 and the plus sign encoded as %2B), page and limit as positive integers (limit at most 100).
 
 ## Exports (/export)
 export-title = Exports
@@ -1008,3 +1008,4 @@ export-minutes-approved = approved
 export-minutes-published = approved and published
 export-link = Exports (XLSX and CSV)
 error-api-form-refused = The change was not made; see the portal page for what prevented it.
+error-api-no-id = There is nothing with the id { $id } here.

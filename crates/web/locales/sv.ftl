@@ -975,7 +975,7 @@ oparl-minutes-name = Mötesanteckningar { $group } { $date }
 oparl-result-decided = Beslut fattat
 oparl-consultation-role = Behandling
 oparl-not-found = Objektet finns inte i OParl-gränssnittet.
-oparl-bad-parameter = Parametern { $name } har ett ogiltigt värde: "{ $value }". Tider skrivs enligt RFC 3339 (2026-01-31T12:00:00+01:00), page och limit som heltal (limit 1–100).
+oparl-bad-parameter = Parametern { $name } har ett ogiltigt värde: "{ $value }". Tider skrivs enligt RFC 3339 (2026-01-31T12:00:00Z eller med +01:00, plustecknet kodat som %2B), page och limit som positiva heltal (limit högst 100).
 
 ## Exporter (/export)
 export-title = Exporter
@@ -999,3 +999,4 @@ export-minutes-approved = justerade
 export-minutes-published = justerade och publicerade
 export-link = Exporter (XLSX och CSV)
 error-api-form-refused = Ändringen gjordes inte; se portalens sida för det som hindrade.
+error-api-no-id = Det finns inget med id { $id } här.

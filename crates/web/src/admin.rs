@@ -1,6 +1,8 @@
 //! The audit log for admins: filters, and CSV export (which is itself logged).
 
 use askama::Template;
+
+use crate::view::LocalTime;
 use axum::extract::State;
 
 use crate::extract::Query;
@@ -84,6 +86,10 @@ pub async fn audit_log(
 ) -> Result<Response, AppError> {
     let mut events = filtered(&state, &f).await?;
     events.truncate(500);
+    let names = state.store.actor_names().await?;
+    for e in &mut events {
+        e.actor = actor_label(&names, &e.actor);
+    }
     let csv_href = format!("/admin/logg.csv?{}", f.query());
     crate::render::page(&AuditPage {
         c: Chrome::new("audit"),
@@ -93,17 +99,31 @@ pub async fn audit_log(
     })
 }
 
+/// An actor as the log shows it: the account's name with its identifier
+/// ("Rut Registerhållare (account:12)"), or the identifier as written (`cli`).
+pub(crate) fn actor_label(
+    names: &std::collections::HashMap<String, String>,
+    actor: &str,
+) -> String {
+    match names.get(actor) {
+        Some(name) => format!("{name} ({actor})"),
+        None => actor.to_string(),
+    }
+}
+
 pub async fn audit_csv(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
     Query(f): Query<Filter>,
 ) -> Result<Response, AppError> {
     let events = filtered(&state, &f).await?;
+    let names = state.store.actor_names().await?;
     let rows = events.iter().map(|e| {
         vec![
             e.id.to_string(),
-            e.occurred_at.to_rfc3339(),
-            e.actor.clone(),
+            // Swedish time as a spreadsheet reads a date and time.
+            e.occurred_at.local_seconds(),
+            actor_label(&names, &e.actor),
             e.action.clone(),
             e.object_type.clone(),
             e.object_id.map(|i| i.to_string()).unwrap_or_default(),

@@ -314,7 +314,36 @@ fn with_id(result: Result<Response, AppError>) -> Response {
     r
 }
 
-/// `PUT /api/v1/memberships/{id}`: a membership changed or ended (`end_date`).
+/// 404: nothing with the id in the path.
+fn no_such(id: &str) -> Response {
+    ApiError(AppError::NotFound(crate::i18n::current_tr().t1(
+        "error-api-no-id",
+        "id",
+        id,
+    )))
+    .into_response()
+}
+
+/// The body of a change laid over the record as it is: a field left out keeps
+/// its value, `null` clears it (as `PUT /api/v1/organizations/{slug}` does).
+/// Errors: a body that is not an object, or a field of the wrong kind (400).
+fn over<T: serde::de::DeserializeOwned>(current: Value, body: Value) -> Result<T, AppError> {
+    let Value::Object(body) = body else {
+        return Err(AppError::BadRequest(crate::i18n::current_tr().t1(
+            "error-api-json",
+            "detail",
+            "{…}",
+        )));
+    };
+    let mut merged = current;
+    if let Value::Object(m) = &mut merged {
+        m.extend(body);
+    }
+    crate::extract::from_json(merged)
+}
+
+/// `PUT /api/v1/memberships/{id}`: a membership changed or ended (`end_date`);
+/// fields left out keep their values.
 #[utoipa::path(put, path = "/api/v1/memberships/{id}", tag = "Medlemskap",
     params(("id" = i64, Path, description = "Medlemskapets id", example = 1)),
     request_body = MembershipBody,
@@ -322,11 +351,32 @@ fn with_id(result: Result<Response, AppError>) -> Response {
 pub async fn membership_put(
     state: State<AppState>,
     v: Extension<Visitor>,
-    id: Path<String>,
-    JsonBody(b): JsonBody<MembershipBody>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Value>,
 ) -> Response {
+    let current = match id.parse::<i64>() {
+        Ok(n) => match state.store.membership(n).await {
+            Ok(Some(m)) => json!({
+                "person": m.fields.person_id,
+                "role": m.fields.role.as_str(),
+                "on_behalf_of": m.fields.on_behalf_of_id,
+                "voting_right": m.fields.voting_right,
+                "appointed_by": m.fields.appointed_by,
+                "start_date": m.fields.start_date.to_string(),
+                "end_date": m.fields.end_date.map(|d| d.to_string()),
+                "row_version": m.row_version,
+            }),
+            Ok(None) => return no_such(&id),
+            Err(e) => return ApiError(e.into()).into_response(),
+        },
+        Err(_) => return no_such(&id),
+    };
+    let b: MembershipBody = match over(current, body) {
+        Ok(b) => b,
+        Err(e) => return ApiError(e).into_response(),
+    };
     answer(
-        crate::edit::membership_save(state, v, id, Form(pairs(&b))).await,
+        crate::edit::membership_save(state, v, Path(id), Form(pairs(&b))).await,
         false,
     )
 }
@@ -348,7 +398,8 @@ pub async fn meeting_create(
     )
 }
 
-/// `PUT /api/v1/meetings/{id}`: a meeting changed.
+/// `PUT /api/v1/meetings/{id}`: a meeting changed; fields left out keep their
+/// values.
 #[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "Möten",
     params(("id" = i64, Path, description = "Mötets id", example = 1)),
     request_body = MeetingBody,
@@ -356,11 +407,32 @@ pub async fn meeting_create(
 pub async fn meeting_put(
     state: State<AppState>,
     v: Extension<Visitor>,
-    id: Path<String>,
-    JsonBody(b): JsonBody<MeetingBody>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Value>,
 ) -> Response {
+    let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono_tz::Europe::Stockholm);
+    let current = match id.parse::<i64>() {
+        Ok(n) => match state.store.meeting(n).await {
+            Ok(Some(m)) => json!({
+                "kind": m.fields.kind.as_str(),
+                "date": local(m.fields.starts_at).format("%Y-%m-%d").to_string(),
+                "start": local(m.fields.starts_at).format("%H:%M").to_string(),
+                "end": local(m.fields.ends_at).format("%H:%M").to_string(),
+                "place": m.fields.place,
+                "digital_link": m.fields.digital_link,
+                "row_version": m.row_version,
+            }),
+            Ok(None) => return no_such(&id),
+            Err(e) => return ApiError(e.into()).into_response(),
+        },
+        Err(_) => return no_such(&id),
+    };
+    let b: MeetingBody = match over(current, body) {
+        Ok(b) => b,
+        Err(e) => return ApiError(e).into_response(),
+    };
     answer(
-        crate::meetings::save(state, v, id, Form(pairs(&b))).await,
+        crate::meetings::save(state, v, Path(id), Form(pairs(&b))).await,
         false,
     )
 }
@@ -550,7 +622,7 @@ fn meeting_json(m: &samordna_store::Meeting) -> Value {
         "ends_at": m.fields.ends_at,
         "place": m.fields.place,
         "digital_link": m.fields.digital_link,
-        "state": m.state.as_str(),
+        "state": m.state.as_seen(m.fields.ends_at, chrono::Utc::now()).as_str(),
         "cancel_reason": m.cancel_reason,
         "agenda_published": m.agenda_published,
         "row_version": m.row_version,

@@ -323,7 +323,7 @@ async fn write_package(
                         .clone()
                         .map(|r| format!("Rättelse: {r}")),
                 );
-                let body = n.body.clone();
+                let body = as_text(&n.body);
                 let (t, lines) = (title.clone(), meta_lines.clone());
                 let approved_day = approved_at.date_naive();
                 let pdf = tokio::task::spawn_blocking(move || {
@@ -412,6 +412,53 @@ async fn write_package(
     Ok(built)
 }
 
+/// Minutes' Markdown as the reader of the portal reads it, in the plain form the
+/// PDF writer lays out: headings as `## `/`### `, list items as `- `, paragraphs
+/// as lines; a link is its text, emphasis and code their words, raw HTML its text
+/// (as the portal shows it). So the archived text is the published text.
+fn as_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut line = String::new();
+    let mut prefix = "";
+    let flush = |out: &mut String, line: &mut String, prefix: &str| {
+        let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !text.is_empty() {
+            out.push_str(prefix);
+            out.push_str(&text);
+            out.push('\n');
+        }
+        line.clear();
+    };
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut out, &mut line, prefix);
+                prefix = if level <= HeadingLevel::H2 {
+                    "## "
+                } else {
+                    "### "
+                };
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut out, &mut line, prefix);
+                prefix = "- ";
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::Paragraph) => {
+                flush(&mut out, &mut line, prefix);
+                prefix = "";
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                line.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => line.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut out, &mut line, prefix);
+    out
+}
+
 /// Writes a record's metadata file (`metadata/{stem}.xml`) beside its file.
 fn with_metadata(
     root: &Path,
@@ -498,8 +545,12 @@ pub fn verify(dir: &Path) -> Result<Verified, ArchiveError> {
         let path = dir.join(&rel);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
-            Err(e) => {
-                out.problems.push(format!("{rel}: saknas ({e})"));
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                out.problems.push(format!("{rel}: saknas"));
+                continue;
+            }
+            Err(_) => {
+                out.problems.push(format!("{rel}: kan inte läsas"));
                 continue;
             }
         };
@@ -546,4 +597,20 @@ pub fn verify(dir: &Path) -> Result<Verified, ArchiveError> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_text;
+
+    /// The archived text is what the portal shows: no Markdown syntax, a link's
+    /// text without its address, headings and list items kept as such.
+    #[test]
+    fn minutes_are_archived_as_read() {
+        let md = "## 1. Öppnande\nMötet *öppnades*; se [protokollet](javascript:alert(1)).\n\n- punkt ett\n- `två`\n\n### Under\n<b>fet</b>";
+        assert_eq!(
+            as_text(md),
+            "## 1. Öppnande\nMötet öppnades; se protokollet.\n- punkt ett\n- två\n### Under\n<b>fet</b>\n"
+        );
+    }
 }

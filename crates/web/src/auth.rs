@@ -178,7 +178,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         if expected.is_empty() || sent.as_deref() != Some(expected.as_str()) {
             let path = parts.uri.path();
             // Under /api/, JSON: a client without a key is told to send one.
-            if path.starts_with("/api/") && matches!(visitor, Visitor::Anonymous { .. }) {
+            if crate::error::is_api_path(path) && matches!(visitor, Visitor::Anonymous { .. }) {
                 tracing::info!(%path, "refused an API write without an API key");
                 return AppError::Unauthorized(crate::i18n::current_tr().t("error-api-key-needed"))
                     .into_json();

@@ -413,6 +413,11 @@ pub(crate) async fn finding_rows(
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
+                // The severity in Swedish, as the dashboard says it ("Fel", "Varning").
+                let sev = sv
+                    .t(&format!("severity-{sev}"))
+                    .trim_end_matches(':')
+                    .to_string();
                 let (charter, section, quote) = x
                     .source
                     .map(|s| (sv.text(&s.charter), s.section.unwrap_or_default(), s.quote))

@@ -97,10 +97,10 @@ impl AppError {
         }
     }
 
-    /// The error as the request's path wants it: under `/api/` the API's JSON,
-    /// elsewhere a page.
+    /// The error as the request's path wants it: under an API (`/api/`, `/oparl/`)
+    /// JSON, elsewhere a page.
     pub fn respond(self) -> Response {
-        if RequestInfo::current().path.starts_with("/api/") {
+        if is_api_path(&RequestInfo::current().path) {
             self.into_json()
         } else {
             self.into_response()
@@ -156,6 +156,12 @@ impl IntoResponse for AppError {
             Err(_) => (status, self.public_message()).into_response(),
         }
     }
+}
+
+/// Whether a path is under one of the JSON APIs (`/api/`, `/oparl/`): errors
+/// there are JSON, never a page. The one place that decides it.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/oparl/") || path == "/oparl"
 }
 
 /// An API error: the same error, rendered as JSON.

@@ -152,7 +152,11 @@ pub async fn sheet(state: &AppState, name: &str) -> Result<Option<Sheet>, AppErr
                             Cell::opt(g.5.clone()),
                             Cell::text(label(format!("status-{}", g.6), &g.6)),
                             g.7.map_or(Cell::Empty, group),
-                            Cell::text(format!("/grupper/{}", g.1)),
+                            Cell::text(format!(
+                                "{}/grupper/{}",
+                                state.settings.public_url.trim_end_matches('/'),
+                                g.1
+                            )),
                             c.map_or(Cell::Empty, |c| Cell::Int(c.2)),
                             c.and_then(|c| c.7).map_or(Cell::Empty, Cell::Date),
                             Cell::opt(c.and_then(|c| c.5.clone())),
@@ -234,7 +238,14 @@ pub async fn sheet(state: &AppState, name: &str) -> Result<Option<Sheet>, AppErr
                             Cell::Time(m.3),
                             Cell::Time(m.4),
                             Cell::opt(m.5.clone()),
-                            Cell::text(label(format!("meeting-state-{}", m.6), &m.6)),
+                            Cell::text({
+                                let s =
+                                    m.6.parse::<samordna_domain::meetings::MeetingState>()
+                                        .map_or(m.6.clone(), |s| {
+                                            s.as_seen(m.4, Utc::now()).as_str().to_string()
+                                        });
+                                label(format!("meeting-state-{s}"), &s)
+                            }),
                             Cell::Bool(m.7),
                             Cell::Int(items.get(&m.0).copied().unwrap_or(0)),
                             Cell::opt(
@@ -293,7 +304,7 @@ pub async fn sheet(state: &AppState, name: &str) -> Result<Option<Sheet>, AppErr
                     "beslut",
                     "möte",
                     "dagordningspunkt",
-                    "grupparende",
+                    "gruppärende",
                     "publicerat",
                 ],
                 rows: rec
@@ -365,6 +376,23 @@ pub fn xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     ws.autofilter(0, 0, sheet.rows.len() as u32, last_col)?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofit();
+    // Autofit measures a date's number, not its shown form: widen date and time
+    // columns so that `yyyy-mm-dd hh:mm` shows (and not `#####`).
+    for c in 0..sheet.header.len() {
+        let widest = sheet
+            .rows
+            .iter()
+            .filter_map(|r| match r.get(c) {
+                Some(Cell::Date(_)) => Some(12.0),
+                Some(Cell::Time(_)) => Some(17.0),
+                _ => None,
+            })
+            .fold(0.0_f64, f64::max);
+        if widest > 0.0 {
+            let header = sheet.header[c].chars().count() as f64 + 3.0;
+            ws.set_column_width(c as u16, widest.max(header))?;
+        }
+    }
     book.save_to_buffer()
 }
 

@@ -84,22 +84,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
                 };
                 AppError::BadRequest(message).respond()
             })?;
-        serde_path_to_error::deserialize(value)
-            .map(JsonBody)
-            .map_err(|e| {
-                let message = match named(&e) {
-                    Some(field) => t.args(
-                        "error-api-json-field",
-                        &[
-                            ("field", crate::i18n::Arg::Text(field)),
-                            ("detail", crate::i18n::Arg::Text(e.inner().to_string())),
-                        ],
-                    ),
-                    None => t.t1("error-api-json", "detail", e.inner().to_string()),
-                };
-                AppError::BadRequest(message).respond()
-            })
+        from_json(value).map(JsonBody).map_err(AppError::respond)
     }
+}
+
+/// A JSON value as `T`: a field missing or of the wrong kind is a 400 naming the
+/// field (what [`JsonBody`] answers; also for a body merged with a record).
+pub fn from_json<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    let t = current_tr();
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let message = match named(&e) {
+            Some(field) => t.args(
+                "error-api-json-field",
+                &[
+                    ("field", crate::i18n::Arg::Text(field)),
+                    ("detail", crate::i18n::Arg::Text(e.inner().to_string())),
+                ],
+            ),
+            None => t.t1("error-api-json", "detail", e.inner().to_string()),
+        };
+        AppError::BadRequest(message)
+    })
 }
 
 /// The parameter or field an error is about: its path, or the field serde

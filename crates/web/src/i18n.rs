@@ -289,6 +289,7 @@ mod tests {
                         ("decided", Arg::Text("2026-01-01".into())),
                         ("query", Arg::Text("q".into())),
                         ("known", Arg::Text("k".into())),
+                        ("id", Arg::Text("7".into())),
                     ],
                 );
                 assert!(

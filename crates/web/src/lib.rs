@@ -115,6 +115,7 @@ fn app(state: AppState) -> (Router, Arc<cache::ResponseCache>) {
         .fallback(pages::fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn(middleware::no_nul_in_paths))
+        .layer(from_fn(middleware::oparl_cors))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(from_fn_with_state(state.clone(), middleware::client_addr))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))

@@ -89,6 +89,20 @@ pub async fn no_nul_in_paths(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Middleware: every answer under `/oparl/` — objects, lists and errors — may be
+/// read by a page of any origin (OParl 1.1: CORS for GET).
+pub async fn oparl_cors(req: Request, next: Next) -> Response {
+    let oparl = req.uri().path().starts_with("/oparl");
+    let mut r = next.run(req).await;
+    if oparl {
+        r.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            axum::http::HeaderValue::from_static("*"),
+        );
+    }
+    r
+}
+
 /// Middleware: a request that declares a body larger than the server takes
 /// (`Content-Length` over `Settings::body_limit`) is answered at once with the
 /// "too large" page in the reader's language — not tower-http's English plain

@@ -28,6 +28,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use samordna_domain::meetings::MeetingState;
 use samordna_domain::policy::AnonymousAccess;
 use samordna_store::oparl::Records;
 use serde_json::{json, Map, Value};
@@ -492,6 +493,9 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
     let mut locations = Vec::new();
     for m in &rec.meetings {
         let (id, org, kind, starts, ends, place, state_, _published, created, updated) = m;
+        let state_ = &state_.parse::<MeetingState>().map_or(state_.clone(), |s| {
+            s.as_seen(*ends, Utc::now()).as_str().to_string()
+        });
         let Some((_, name)) = slugs.get(org) else {
             continue;
         };
@@ -831,9 +835,10 @@ fn answer(value: Value) -> Response {
     r
 }
 
+/// 404 in the reader's language (the data itself is Swedish).
 fn not_found() -> ApiError {
     ApiError(AppError::NotFound(
-        Tr { lang: Lang::Sv }.t("oparl-not-found"),
+        crate::i18n::current_tr().t("oparl-not-found"),
     ))
 }
 
@@ -907,7 +912,7 @@ impl ListQuery {
     /// Reads the query string; a bad value is a 400 naming the parameter.
     /// Parameters the API does not know are ignored (OParl 1.1, 2.7).
     fn parse(q: Option<&str>) -> Result<ListQuery, ApiError> {
-        let tr = Tr { lang: Lang::Sv };
+        let tr = crate::i18n::current_tr();
         let bad = |name: &str, value: &str| {
             ApiError(AppError::BadRequest(tr.args(
                 "oparl-bad-parameter",
@@ -923,8 +928,9 @@ impl ListQuery {
             ..Default::default()
         };
         for (k, v) in url::form_urlencoded::parse(q.unwrap_or_default().as_bytes()) {
+            // A `+` of an offset sent unencoded arrives as a space.
             let when = || {
-                DateTime::parse_from_rfc3339(v.trim())
+                DateTime::parse_from_rfc3339(&v.trim().replace(' ', "+"))
                     .map(|t| t.with_timezone(&Utc))
                     .map_err(|_| bad(&k, &v))
             };
@@ -936,11 +942,14 @@ impl ListQuery {
                         .filter(|p| *p >= 1)
                         .ok_or_else(|| bad(&k, &v))?
                 }
+                // More than the largest page is lowered to it (OParl 1.1 lets the
+                // server choose the page size); zero or not a number is refused.
                 "limit" => {
                     out.limit = v
-                        .parse()
+                        .parse::<usize>()
                         .ok()
-                        .filter(|l| (1..=MAX_LIMIT).contains(l))
+                        .filter(|l| *l >= 1)
+                        .map(|l| l.min(MAX_LIMIT))
                         .ok_or_else(|| bad(&k, &v))?
                 }
                 "created_since" => out.created_since = Some(when()?),

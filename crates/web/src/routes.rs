@@ -727,7 +727,7 @@ pub(crate) async fn guard(
         .get::<Visitor>()
         .cloned()
         .unwrap_or(Visitor::Anonymous { csrf: None });
-    let api = spec.path.starts_with("/api/") || spec.path.starts_with("/oparl/");
+    let api = crate::error::is_api_path(spec.path);
     let org = scope_org(&state, spec.scope, &params).await;
     let checked = match org {
         Ok(org) => auth::require(&state, &visitor, spec.action, org.as_ref()).await,

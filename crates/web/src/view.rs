@@ -315,6 +315,8 @@ pub trait LocalTime {
     fn local_date(&self) -> String;
     /// `2026-11-30 14:05`
     fn local_time(&self) -> String;
+    /// `2026-11-30 14:05:09` (the audit log)
+    fn local_seconds(&self) -> String;
 }
 
 impl LocalTime for chrono::DateTime<chrono::Utc> {
@@ -326,6 +328,11 @@ impl LocalTime for chrono::DateTime<chrono::Utc> {
     fn local_time(&self) -> String {
         self.with_timezone(&chrono_tz::Europe::Stockholm)
             .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+    fn local_seconds(&self) -> String {
+        self.with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     }
 }

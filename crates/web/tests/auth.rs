@@ -1303,7 +1303,7 @@ async fn the_compliance_dashboard_shows_groups_by_rule_and_its_export_is_logged(
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
         csv.body
-            .contains("\nSamordningsråd rättspsykiatri;charter-undecided;error;"),
+            .contains("\nSamordningsråd rättspsykiatri;charter-undecided;Fel;"),
         "{}",
         &csv.body[..300.min(csv.body.len())]
     );

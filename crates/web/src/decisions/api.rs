@@ -80,6 +80,14 @@ fn matter_json(
         // A person's name only for who may read people.
         "samordna:owner": m.owner_name.as_ref().filter(|_| show_owner),
         "samordna:dueOn": m.fields.due_on,
+        // What a status move (`POST …/matters/{id}/status`) sends back, and where
+        // it may go from here.
+        "samordna:rowVersion": m.row_version,
+        "samordna:moves": samordna_domain::matters::MatterStatus::ALL
+            .iter()
+            .filter(|s| m.fields.kind.may_move(m.status, **s))
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
         "samordna:description": m.fields.description,
     })
 }

@@ -24,7 +24,7 @@ pub use show::{attendance, show};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Stockholm;
-use samordna_domain::meetings::{MeetingKind, MeetingState};
+use samordna_domain::meetings::MeetingKind;
 use samordna_store::{Meeting, Organization};
 
 use crate::error::AppError;
@@ -59,11 +59,7 @@ fn kind_label(t: &Tr, k: MeetingKind) -> String {
 
 /// The state as a reader understands it: a planned meeting that has ended was held.
 fn state_label(t: &Tr, m: &Meeting) -> String {
-    let s = if m.state == MeetingState::Planned && m.fields.ends_at < Utc::now() {
-        MeetingState::Held
-    } else {
-        m.state
-    };
+    let s = m.state.as_seen(m.fields.ends_at, Utc::now());
     t.t(&format!("meeting-state-{}", s.as_str()))
 }
 
