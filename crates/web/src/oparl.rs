@@ -143,6 +143,28 @@ struct Obj {
     value: Value,
 }
 
+/// An object as kept between requests: its JSON written out (a tenth of the
+/// memory of a `serde_json::Value` tree), with what the filters read.
+struct Stored {
+    kind: ListKind,
+    id: Box<str>,
+    created: Option<DateTime<Utc>>,
+    modified: DateTime<Utc>,
+    json: Box<str>,
+}
+
+impl From<Obj> for Stored {
+    fn from(o: Obj) -> Stored {
+        Stored {
+            kind: o.kind,
+            id: o.id.into(),
+            created: o.created,
+            modified: o.modified,
+            json: o.value.to_string().into(),
+        }
+    }
+}
+
 /// The addresses of the API on this installation.
 struct Urls {
     root: String,
@@ -264,9 +286,9 @@ async fn cached(state: &AppState) -> Result<Arc<Catalogue>, AppError> {
 
 /// Every object the API shows, built from the register.
 pub struct Catalogue {
-    system: Value,
-    body: Obj,
-    objects: Vec<Obj>,
+    system: Box<str>,
+    body: Stored,
+    objects: Vec<Stored>,
 }
 
 async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
@@ -385,6 +407,8 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
 
     // Agenda items of published agendas, and the consultations among them.
     let mut items_of_meeting: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
+    // The latest change of each meeting's items (a meeting changes with them).
+    let mut items_modified: HashMap<i64, DateTime<Utc>> = HashMap::new();
     let mut consultations_of_matter: BTreeMap<i64, Vec<Value>> = BTreeMap::new();
     let mut items = Vec::new();
     let mut consultations = Vec::new();
@@ -447,6 +471,8 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
             .entry(*meeting)
             .or_default()
             .push(o.value.clone());
+        let latest = items_modified.entry(*meeting).or_insert(o.modified);
+        *latest = (*latest).max(o.modified);
         items.push(o);
     }
 
@@ -499,13 +525,9 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
         let Some((_, name)) = slugs.get(org) else {
             continue;
         };
-        let mut modified = rec.modified("meetings", *id, (*updated).max(*created));
-        for item in items
-            .iter()
-            .filter(|i| i.value["meeting"] == u.obj(ListKind::Meeting, id))
-        {
-            modified = modified.max(item.modified);
-        }
+        let modified = rec
+            .modified("meetings", *id, (*updated).max(*created))
+            .max(items_modified.get(id).copied().unwrap_or(*created));
         let location = place.as_ref().filter(|p| !p.trim().is_empty()).map(|p| {
             object(
                 ListKind::Location,
@@ -777,9 +799,9 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
         "modified": time(modified),
     });
     Ok(Catalogue {
-        system,
-        body,
-        objects,
+        system: system.to_string().into(),
+        body: body.into(),
+        objects: objects.into_iter().map(Stored::from).collect(),
     })
 }
 
@@ -820,9 +842,9 @@ fn tombstones(rec: &Records, u: &Urls, people_visible: bool) -> Vec<Obj> {
     out
 }
 
-/// A JSON answer of the API, open to every origin (CORS for GET).
-fn answer(value: Value) -> Response {
-    let mut r = axum::Json(value).into_response();
+/// A JSON answer of the API (written out), open to every origin (CORS for GET).
+fn answer(json: String) -> Response {
+    let mut r = json.into_response();
     let h = r.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -844,7 +866,7 @@ fn not_found() -> ApiError {
 
 /// `GET /oparl/v1.1/` (and without the slash): the System object.
 pub async fn system(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(answer(cached(&state).await?.system.clone()))
+    Ok(answer(cached(&state).await?.system.to_string()))
 }
 
 /// `GET /oparl/v1.1/bodies`: the list of bodies — the region alone.
@@ -870,7 +892,7 @@ pub async fn list(
     let q = ListQuery::parse(q.as_deref())?;
     let cat = cached(&state).await?;
     let u = Urls::new(&state.settings.public_url);
-    let of_kind: Vec<&Obj> = cat.objects.iter().filter(|o| o.kind == kind).collect();
+    let of_kind: Vec<&Stored> = cat.objects.iter().filter(|o| o.kind == kind).collect();
     Ok(answer(page(of_kind, &q, &u.list(kind))))
 }
 
@@ -882,7 +904,7 @@ pub async fn one(
     let cat = cached(&state).await?;
     let u = Urls::new(&state.settings.public_url);
     if segment == "body" && key == BODY {
-        return Ok(answer(cat.body.value.clone()));
+        return Ok(answer(cat.body.json.to_string()));
     }
     let kind = ListKind::ALL
         .into_iter()
@@ -892,9 +914,9 @@ pub async fn one(
     let found = cat
         .objects
         .iter()
-        .find(|o| o.id == id)
+        .find(|o| *o.id == *id)
         .ok_or_else(not_found)?;
-    Ok(answer(found.value.clone()))
+    Ok(answer(found.json.to_string()))
 }
 
 /// A list's query: the page, its size and the specification's time filters.
@@ -962,7 +984,7 @@ impl ListQuery {
         Ok(out)
     }
 
-    fn keeps(&self, o: &Obj) -> bool {
+    fn keeps(&self, o: &Stored) -> bool {
         let created_ok = match (self.created_since, self.created_until) {
             (None, None) => true,
             (since, until) => o
@@ -996,16 +1018,10 @@ impl ListQuery {
 }
 
 /// One page of a list, with `pagination` and `links` (OParl 1.1, 2.7).
-fn page(objects: Vec<&Obj>, q: &ListQuery, base: &str) -> Value {
-    let kept: Vec<&&Obj> = objects.iter().filter(|o| q.keeps(o)).collect();
+fn page(objects: Vec<&Stored>, q: &ListQuery, base: &str) -> String {
+    let kept: Vec<&&Stored> = objects.iter().filter(|o| q.keeps(o)).collect();
     let total = kept.len();
     let pages = total.div_ceil(q.limit).max(1);
-    let data: Vec<Value> = kept
-        .iter()
-        .skip((q.page - 1).saturating_mul(q.limit))
-        .take(q.limit)
-        .map(|o| o.value.clone())
-        .collect();
     let mut links = Map::new();
     links.insert("first".into(), json!(q.href(base, 1)));
     if q.page > 1 {
@@ -1015,8 +1031,7 @@ fn page(objects: Vec<&Obj>, q: &ListQuery, base: &str) -> Value {
         links.insert("next".into(), json!(q.href(base, q.page + 1)));
     }
     links.insert("last".into(), json!(q.href(base, pages)));
-    json!({
-        "data": data,
+    let rest = json!({
         "pagination": {
             "totalElements": total,
             "elementsPerPage": q.limit,
@@ -1024,5 +1039,22 @@ fn page(objects: Vec<&Obj>, q: &ListQuery, base: &str) -> Value {
             "totalPages": pages,
         },
         "links": links,
-    })
+    });
+    // The objects are written out already: the page is put together as text.
+    let mut out = String::from("{\"data\":[");
+    for (i, o) in kept
+        .iter()
+        .skip((q.page - 1).saturating_mul(q.limit))
+        .take(q.limit)
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&o.json);
+    }
+    out.push_str("],");
+    let rest = rest.to_string();
+    out.push_str(rest.strip_prefix('{').unwrap_or(&rest));
+    out
 }
