@@ -9,6 +9,7 @@
 #![allow(rustdoc::bare_urls)]
 
 mod archive;
+mod backup;
 mod check;
 mod demo;
 mod generate;
@@ -222,6 +223,20 @@ enum Command {
     /// mötesanteckningar som PDF/A med metadata, efter FGS Paketstruktur (METS med
     /// kontrollsummor). `archive verify KATALOG` kontrollerar ett paket.
     Archive(archive::ArchiveArgs),
+    /// Säkerhetskopia av registret medan servern kör: SQLite med VACUUM INTO,
+    /// PostgreSQL med pg_dump. Skriver aldrig över en fil.
+    Backup {
+        /// Filen kopian skrivs till (ny).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Återställ en säkerhetskopia till en tom databas (--db): en ny SQLite-fil eller
+    /// en tom PostgreSQL-databas.
+    Restore {
+        /// Säkerhetskopian (från samordna backup).
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Gallringsbeslut: registrera och lista. Samordna gallrar aldrig själv.
     #[command(subcommand)]
     Gallring(archive::GallringCommand),
@@ -678,6 +693,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 std::process::exit(code);
             }
         }
+        Command::Backup { out } => backup::backup(&cli.db, &out).await?,
+        Command::Restore { from } => backup::restore(&cli.db, &from).await?,
         Command::Gallring(cmd) => archive::gallring(&open_existing(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;

@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate knows nothing of HTTP or HTML.
 
 mod accounts;
+mod backup;
 mod bulk;
 mod changes;
 mod checksum;

@@ -39,6 +39,16 @@ impl TestDb {
 
     /// A new database on the PostgreSQL server. Fails loudly when there is none.
     pub async fn postgres() -> TestDb {
+        Self::postgres_with(true).await
+    }
+
+    /// A new database on the PostgreSQL server without tables (not migrated):
+    /// what a restore goes into.
+    pub async fn postgres_empty() -> TestDb {
+        Self::postgres_with(false).await
+    }
+
+    async fn postgres_with(migrated: bool) -> TestDb {
         let admin = pg_admin_url();
         let name = format!(
             "samordna_t_{}_{}_{}",
@@ -55,7 +65,12 @@ impl TestDb {
             .expect("CREATE DATABASE");
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
         let url = format!("{base}/{name}");
-        let store = Store::open(&url).await.expect("a new PostgreSQL database");
+        let store = if migrated {
+            Store::open(&url).await
+        } else {
+            Store::connect(&url).await
+        }
+        .expect("a new PostgreSQL database");
         TestDb {
             store,
             url,
