@@ -241,17 +241,10 @@ async fn write_package(
                 continue;
             };
             let content = doc.content;
-            let pdf =
-                tokio::task::spawn_blocking(move || samordna_documents::pdf::charter_pdf(&content))
-                    .await
-                    .map_err(|e| ArchiveError::Pdf {
-                        what: v.title.clone(),
-                        message: e.to_string(),
-                    })?
-                    .map_err(|e| ArchiveError::Pdf {
-                        what: v.title.clone(),
-                        message: e.to_string(),
-                    })?;
+            let pdf = laid_out(&v.title, move || {
+                samordna_documents::pdf::charter_pdf(&content)
+            })
+            .await?;
             let stem = format!("{}/uppdragshandling-version-{}", g.slug, v.version);
             let file = write_file(
                 root,
@@ -326,18 +319,10 @@ async fn write_package(
                 let body = as_text(&n.body);
                 let (t, lines) = (title.clone(), meta_lines.clone());
                 let approved_day = approved_at.date_naive();
-                let pdf = tokio::task::spawn_blocking(move || {
+                let pdf = laid_out(&title, move || {
                     samordna_documents::pdf::minutes_pdf(&t, &lines, &body, approved_day)
                 })
-                .await
-                .map_err(|e| ArchiveError::Pdf {
-                    what: title.clone(),
-                    message: e.to_string(),
-                })?
-                .map_err(|e| ArchiveError::Pdf {
-                    what: title.clone(),
-                    message: e.to_string(),
-                })?;
+                .await?;
                 let stem = format!(
                     "{}/motesanteckningar-{day}-mote-{}-version-{}",
                     g.slug, m.id, n.version
@@ -457,6 +442,21 @@ fn as_text(markdown: &str) -> String {
     }
     flush(&mut out, &mut line, prefix);
     out
+}
+
+/// A PDF laid out off the async threads (CPU work); a failure names the record.
+async fn laid_out(
+    what: &str,
+    make: impl FnOnce() -> Result<Vec<u8>, samordna_documents::DocumentError> + Send + 'static,
+) -> Result<Vec<u8>, ArchiveError> {
+    let fail = |message: String| ArchiveError::Pdf {
+        what: what.to_string(),
+        message,
+    };
+    tokio::task::spawn_blocking(make)
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .map_err(|e| fail(e.to_string()))
 }
 
 /// Writes a record's metadata file (`metadata/{stem}.xml`) beside its file.
