@@ -65,7 +65,7 @@ pub async fn backup(db: &str, out: &Path) -> anyhow::Result<()> {
         let copy = Store::open_existing(&format!("sqlite://{}", out.display()))
             .await
             .context("kopian kunde inte öppnas")?;
-        let problems = copy.sqlite_integrity().await?;
+        let problems = copy.integrity().await?;
         if !problems.is_empty() {
             bail!("kopian är inte hel: {}", problems.join("; "));
         }
@@ -106,7 +106,7 @@ pub async fn restore(db: &str, from: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("kunde inte skriva {}", tmp.display()))?;
             let check = Store::open_existing(&format!("sqlite://{}", tmp.display())).await;
             let problems = match &check {
-                Ok(s) => s.sqlite_integrity().await?,
+                Ok(s) => s.integrity().await?,
                 Err(e) => vec![e.to_string()],
             };
             drop(check);
@@ -154,6 +154,13 @@ pub async fn restore(db: &str, from: &Path) -> anyhow::Result<()> {
     let store = Store::open_existing(db)
         .await
         .context("den återställda databasen kunde inte öppnas")?;
+    let problems = store.integrity().await?;
+    if !problems.is_empty() {
+        bail!(
+            "den återställda databasen är inte hel: {}",
+            problems.join("; ")
+        );
+    }
     let c = store.counts().await?;
     println!(
         "Återställd från {}: {} grupper, {} versioner av uppdragshandlingar, {} händelser i loggen.",
@@ -163,4 +170,24 @@ pub async fn restore(db: &str, from: &Path) -> anyhow::Result<()> {
         c.audit_events
     );
     Ok(())
+}
+
+/// `samordna integrity`: the problems [`Store::integrity`] finds, each on a line;
+/// exit 1 when there is one.
+pub async fn integrity(store: &Store) -> anyhow::Result<std::process::ExitCode> {
+    let problems = store
+        .integrity()
+        .await
+        .context("integritetskontrollen kunde inte göras")?;
+    if problems.is_empty() {
+        println!(
+            "Databasen är hel: inga fel i sidor, index, villkor, främmande nycklar eller utlösare."
+        );
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    for p in &problems {
+        println!("{p}");
+    }
+    eprintln!("{} fel i databasen", problems.len());
+    Ok(std::process::ExitCode::from(1))
 }

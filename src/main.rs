@@ -237,6 +237,11 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// Kontrollera att databasen är hel: SQLite:s integritetskontroll och främmande
+    /// nycklar; i PostgreSQL främmande nycklar, villkor, index och utlösare (med
+    /// tillägget amcheck även varje B-trädsindex mot sin tabell). Slutstatus 0 när den
+    /// är hel, 1 med fel.
+    Integrity,
     /// Gallringsbeslut: registrera och lista. Samordna gallrar aldrig själv.
     #[command(subcommand)]
     Gallring(archive::GallringCommand),
@@ -695,6 +700,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Backup { out } => backup::backup(&cli.db, &out).await?,
         Command::Restore { from } => backup::restore(&cli.db, &from).await?,
+        Command::Integrity => return backup::integrity(&open_existing(&cli.db).await?).await,
         Command::Gallring(cmd) => archive::gallring(&open_existing(&cli.db).await?, cmd).await?,
         Command::Demo(DemoCommand::Load) => {
             let store = open(&cli.db).await?;

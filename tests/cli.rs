@@ -763,16 +763,6 @@ impl Visit {
     }
 }
 
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-}
-
 /// Every job in the queue is done, within `secs` seconds.
 async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {
     for _ in 0..secs * 4 {

@@ -116,3 +116,14 @@ pub fn try_key_for(db: &str, email: &str) -> Option<String> {
         .success()
         .then(|| stdout(&out).trim().to_string())
 }
+
+/// The value of the cookie `name` that a response sets.
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.strip_prefix(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}

@@ -11,6 +11,42 @@ use crate::{
     audit, before_after, in_transaction, with_conn, with_pool, Backend, Store, StoreError,
 };
 
+/// Inserts a meeting with its audit event on the transaction's connection `c`;
+/// its id.
+macro_rules! insert_meeting {
+    ($c:expr, $f:expr, $uid:expr, $actor:expr) => {
+        async {
+            let (c, f) = ($c, $f);
+            let now = Utc::now();
+            let id: i64 = sqlx::query_scalar("INSERT INTO meetings (organization_id, kind, starts_at, ends_at, place, digital_link, uid, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+                .bind(f.organization_id)
+                .bind(f.kind.as_str())
+                .bind(f.starts_at)
+                .bind(f.ends_at)
+                .bind(&f.place)
+                .bind(&f.digital_link)
+                .bind($uid)
+                .bind(now)
+                .fetch_one(&mut *c)
+                .await?;
+            audit(c, $actor, "meeting.created", "meeting", id, &f.starts_at.to_rfc3339(), before_after((), f)).await?;
+            Ok::<i64, StoreError>(id)
+        }
+        .await
+    };
+}
+
+/// What [`Store::plan_meeting`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planned {
+    /// Planned: the new meeting's id.
+    New(i64),
+    /// This meeting was there already (every field equal): its id.
+    Same(i64),
+    /// The group has another meeting at this start and end: its id; nothing written.
+    Clash(i64),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeetingFields {
     pub organization_id: i64,
@@ -211,30 +247,50 @@ impl Store {
 
     pub async fn create_meeting(&self, f: &MeetingFields, actor: &str) -> Result<i64, StoreError> {
         let uid = new_uid(f);
+        in_transaction!(self, |c| insert_meeting!(c, f, &uid, actor))
+    }
+
+    /// Plans a meeting unless the group already has one at that time: the same
+    /// meeting again (every field equal: a double click, a form or API call sent
+    /// twice) is [`Planned::Same`], another one at the same start and end is
+    /// [`Planned::Clash`] and nothing is written. Of two requests at once one
+    /// plans and the other sees it: the group's plans are serialised (PostgreSQL:
+    /// an advisory lock on the group for the transaction; SQLite: the write lock,
+    /// taken before the check).
+    pub async fn plan_meeting(
+        &self,
+        f: &MeetingFields,
+        actor: &str,
+    ) -> Result<Planned, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres(_) => "SELECT pg_advisory_xact_lock(7261002, CAST($1 AS INTEGER))",
+            Backend::Sqlite(_) => "UPDATE meetings SET id = id WHERE 0 AND $1 IS NOT NULL",
+        };
+        let uid = new_uid(f);
         in_transaction!(self, |c| {
-            let now = Utc::now();
-            let id: i64 = sqlx::query_scalar("INSERT INTO meetings (organization_id, kind, starts_at, ends_at, place, digital_link, uid, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+            sqlx::query(lock)
                 .bind(f.organization_id)
-                .bind(f.kind.as_str())
+                .execute(&mut *c)
+                .await?;
+            let rows = sqlx::query("SELECT id, kind, place, digital_link FROM meetings WHERE organization_id = $1 AND starts_at = $2 AND ends_at = $3 AND state <> 'cancelled' ORDER BY id")
+                .bind(f.organization_id)
                 .bind(f.starts_at)
                 .bind(f.ends_at)
-                .bind(&f.place)
-                .bind(&f.digital_link)
-                .bind(&uid)
-                .bind(now)
-                .fetch_one(&mut *c)
+                .fetch_all(&mut *c)
                 .await?;
-            audit(
-                c,
-                actor,
-                "meeting.created",
-                "meeting",
-                id,
-                &f.starts_at.to_rfc3339(),
-                before_after((), f),
-            )
-            .await?;
-            Ok(id)
+            for r in &rows {
+                let same = r.try_get::<String, _>("kind")? == f.kind.as_str()
+                    && r.try_get::<Option<String>, _>("place")? == f.place
+                    && r.try_get::<Option<String>, _>("digital_link")? == f.digital_link;
+                if same {
+                    return Ok(Planned::Same(r.try_get("id")?));
+                }
+            }
+            if let Some(r) = rows.first() {
+                return Ok(Planned::Clash(r.try_get("id")?));
+            }
+            let id = insert_meeting!(c, f, &uid, actor)?;
+            Ok(Planned::New(id))
         })
     }
 

@@ -47,7 +47,50 @@ suite!(
     an_alias_corrects_a_near_match,
     cases_hold_many_documents,
     a_kept_directory_sees_every_change_to_the_register,
+    the_integrity_check_finds_an_orphan_and_a_disabled_trigger,
 );
+
+/// `Store::integrity` (behind `samordna integrity`, the crash test and restore):
+/// a whole database has no problem; a row whose parent is missing, written past
+/// the foreign keys, is named with its table; on PostgreSQL a disabled trigger of
+/// ours (the immutability of public records rests on them) is named too.
+async fn the_integrity_check_finds_an_orphan_and_a_disabled_trigger(store: &Store) {
+    import_seeds(store).await;
+    assert_eq!(store.integrity().await.unwrap(), Vec::<String>::new());
+    let pg = raw_text(store, "SELECT CAST(version() AS TEXT)")
+        .await
+        .is_ok();
+    let orphan = "INSERT INTO organization_aliases (organization_id, alias, alias_key) VALUES (987654, 'Ingen', 'ingen')";
+    if pg {
+        raw_execute(
+            store,
+            &format!("SET session_replication_role = replica; {orphan}; SET session_replication_role = DEFAULT; ALTER TABLE audit_events DISABLE TRIGGER USER"),
+        )
+        .await
+        .unwrap();
+    } else {
+        raw_execute(
+            store,
+            &format!("PRAGMA foreign_keys = OFF; {orphan}; PRAGMA foreign_keys = ON"),
+        )
+        .await
+        .unwrap();
+    }
+    let problems = store.integrity().await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("organization_aliases") && p.contains("organizations")),
+        "{problems:?}"
+    );
+    assert_eq!(
+        problems
+            .iter()
+            .any(|p| p.contains("audit_events") && p.contains("avstängd")),
+        pg,
+        "{problems:?}"
+    );
+}
 
 fn seed(name: &str) -> String {
     seeds()
@@ -1192,7 +1235,64 @@ mod meetings {
         minutes_pass_from_draft_to_published_and_freeze,
         cancelled_meetings_stay_and_keep_their_uid,
         minutes_steps_at_once_give_one_success_and_one_clear_answer,
+        a_meeting_planned_twice_at_once_is_one_and_another_at_its_time_is_refused,
     );
+
+    /// The crash test found a second meeting at the same time acknowledged as the
+    /// first (its place lost). Now: the same meeting sent many times at once is one
+    /// meeting; another at its time is a clash and nothing is written.
+    async fn a_meeting_planned_twice_at_once_is_one_and_another_at_its_time_is_refused(
+        store: &Store,
+    ) {
+        let id = meeting(store).await;
+        let f = store.meeting(id).await.unwrap().unwrap().fields;
+        let later = MeetingFields {
+            starts_at: f.starts_at + chrono::Duration::days(7),
+            ends_at: f.ends_at + chrono::Duration::days(7),
+            ..f.clone()
+        };
+        let tries: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, later) = (store.clone(), later.clone());
+                tokio::spawn(async move { store.plan_meeting(&later, "kim").await.unwrap() })
+            })
+            .collect();
+        let mut made = Vec::new();
+        for t in tries {
+            made.push(t.await.unwrap());
+        }
+        let new: Vec<_> = made
+            .iter()
+            .filter(|p| matches!(p, samordna_store::Planned::New(_)))
+            .collect();
+        assert_eq!(new.len(), 1, "{made:?}");
+        let same_time = |s: &Store| {
+            let s = s.clone();
+            let at = later.starts_at;
+            async move {
+                s.meetings(Some(later.organization_id))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|m| m.fields.starts_at == at)
+                    .count()
+            }
+        };
+        assert_eq!(same_time(store).await, 1);
+        let elsewhere = MeetingFields {
+            place: Some("Annan sal".into()),
+            ..later.clone()
+        };
+        assert!(matches!(
+            store.plan_meeting(&elsewhere, "kim").await.unwrap(),
+            samordna_store::Planned::Clash(_)
+        ));
+        assert_eq!(same_time(store).await, 1);
+        assert_eq!(
+            store.plan_meeting(&f, "kim").await.unwrap(),
+            samordna_store::Planned::Same(id)
+        );
+    }
 
     /// Two people acting at once on the same minutes: one conditional update wins,
     /// the other is told the state now; a double click of one's own step is done,

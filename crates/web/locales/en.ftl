@@ -320,6 +320,7 @@ field-place = Place
 field-digital-link = Online link
 error-time = Write the time as HH:MM, for example 09:30.
 error-end-before-start-time = The end time cannot be before the start time.
+error-meeting-clash = The group already has a meeting starting and ending then (meeting { $id }). Change that meeting instead, or choose another time.
 agenda-title = Agenda
 agenda-empty = The agenda is empty.
 agenda-not-published = The agenda has not been published to the members yet.

@@ -314,6 +314,7 @@ field-place = Plats
 field-digital-link = Digital länk
 error-time = Skriv tiden som TT:MM, till exempel 09:30.
 error-end-before-start-time = Sluttiden kan inte vara före starttiden.
+error-meeting-clash = Gruppen har redan ett möte som börjar och slutar då (möte { $id }). Ändra det mötet i stället, eller välj en annan tid.
 agenda-title = Dagordning
 agenda-empty = Dagordningen är tom.
 agenda-not-published = Dagordningen är inte publicerad för medlemmarna ännu.

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use samordna_domain::meetings::{self, MeetingKind, MeetingState, MinutesStatus};
 use samordna_domain::policy::Action;
-use samordna_store::{Meeting, MeetingFields, Organization, StoreError};
+use samordna_store::{Meeting, MeetingFields, Organization, Planned, StoreError};
 
 use crate::auth;
 use crate::chrome::Chrome;
@@ -270,32 +270,33 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let org = state.group(&slug).await?;
     let p = Posted(p);
-    let (f, e) = read_meeting(&org, &p);
-    let Some(f) = f else {
+    let again = |e: &Errors| {
         let title = t().t1("meeting-new-title", "name", &org.name);
-        return render_form(
+        render_form(
             "register",
             refill(
                 meeting_form(&v, &org, None, format!("/grupper/{slug}/moten/ny"), title),
                 &p,
-                &e,
+                e,
             ),
-        );
+        )
     };
-    // The same meeting again (a double click, a form sent twice) is the one there.
-    let same = state
-        .store
-        .meetings(Some(org.id))
-        .await?
-        .into_iter()
-        .find(|m| {
-            m.state != MeetingState::Cancelled
-                && m.fields.starts_at == f.starts_at
-                && m.fields.ends_at == f.ends_at
-        });
-    let id = match same {
-        Some(m) => m.id,
-        None => state.store.create_meeting(&f, &v.actor()).await?,
+    let (f, e) = read_meeting(&org, &p);
+    let Some(f) = f else {
+        return again(&e);
+    };
+    // The same meeting again (a double click, a form sent twice) is the one there;
+    // another meeting at the same time is refused, never taken for this one.
+    let id = match state.store.plan_meeting(&f, &v.actor()).await? {
+        Planned::New(id) | Planned::Same(id) => id,
+        Planned::Clash(other) => {
+            let mut e = Errors::default();
+            e.add(
+                "start",
+                t().t1("error-meeting-clash", "id", other.to_string()),
+            );
+            return again(&e);
+        }
     };
     Ok(Redirect::to(&format!("/moten/{id}")).into_response())
 }
@@ -561,7 +562,8 @@ pub async fn year_create(
             place: p.opt("place"),
             digital_link: None,
         };
-        state.store.create_meeting(&f, &v.actor()).await?;
+        // Planned at once by someone else: theirs stands.
+        state.store.plan_meeting(&f, &v.actor()).await?;
     }
     Ok(Redirect::to(&format!("{}/moten", OrgLink::from(&org).href())).into_response())
 }
