@@ -91,6 +91,11 @@ struct SmtpArgs {
     /// Sekunder mellan två genomgångar av e-postkön (och av försenade anteckningar).
     #[arg(long, env = "SAMORDNA_MAIL_INTERVAL", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     mail_interval: u64,
+    /// Sekunder till första nya försöket när ett e-brev inte kunde skickas (SMTP-servern
+    /// nere); varje nytt försök väntar längre, högst 30 gånger så länge, i upp till 30
+    /// försök (med standardvärdet omkring fem timmar).
+    #[arg(long, env = "SAMORDNA_MAIL_RETRY", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    mail_retry: u64,
 }
 
 impl SmtpArgs {
@@ -596,6 +601,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| format!("http://{listen}"));
             let interval = std::time::Duration::from_secs(smtp.mail_interval);
+            let job_retry_base = chrono::Duration::seconds(smtp.mail_retry as i64);
             let smtp = smtp.settings();
             let oidc = match (oidc_issuer, oidc_client_id, oidc_client_secret, public_url) {
                 (Some(issuer), Some(client_id), Some(client_secret), Some(public_url)) => {
@@ -620,6 +626,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 trust_forwarded_for: trust_proxy,
                 cache: !no_cache,
                 search_index,
+                job_retry_base,
                 ..Default::default()
             };
             serve(store, settings, listen, (!no_worker).then_some(interval)).await?;
@@ -631,6 +638,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = open(&cli.db).await?;
             let interval = std::time::Duration::from_secs(smtp.mail_interval);
+            let job_retry_base = chrono::Duration::seconds(smtp.mail_retry as i64);
             let Some(smtp) = smtp.settings() else {
                 anyhow::bail!("ange en SMTP-server med --smtp-host (eller SAMORDNA_SMTP_HOST)");
             };
@@ -640,6 +648,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     smtp: Some(smtp),
                     public_url,
                     region: region.into(),
+                    job_retry_base,
                     ..Default::default()
                 },
             );

@@ -692,24 +692,8 @@ struct Visit {
 impl Visit {
     /// Signs in through the sign-in form.
     async fn sign_in(base: &str, email: &str, password: &str) -> Visit {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let page = client.get(format!("{base}/logga-in")).send().await.unwrap();
-        let csrf_cookie = set_cookie(&page, "samordna_csrf").expect("a CSRF cookie");
-        let res = client
-            .post(format!("{base}/logga-in"))
-            .header("cookie", format!("samordna_csrf={csrf_cookie}"))
-            .form(&[
-                ("email", email),
-                ("password", password),
-                ("till", "/"),
-                ("_csrf", csrf_cookie.as_str()),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let client = client();
+        let res = post_sign_in(&client, base, email, password).await.unwrap();
         assert_eq!(res.status(), 303, "signed in as {email}");
         let session = set_cookie(&res, "samordna_session").expect("a session cookie");
         Visit {
@@ -761,26 +745,6 @@ impl Visit {
         assert!(status.is_redirection(), "POST {action}: {status} {body}");
         to.unwrap()
     }
-}
-
-/// Every job in the queue is done, within `secs` seconds.
-async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {
-    for _ in 0..secs * 4 {
-        let jobs = store.jobs().await.unwrap();
-        if jobs.iter().all(|j| j.done_at.is_some()) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    let left: Vec<_> = store
-        .jobs()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|j| j.done_at.is_none())
-        .map(|j| (j.kind, j.attempts, j.last_error))
-        .collect();
-    panic!("{} jobs still unsent after {secs} s: {left:?}", left.len());
 }
 
 /// `serve --smtp-…` sends what is queued, by itself: the demo's invitations,

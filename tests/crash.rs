@@ -22,7 +22,6 @@ use serde_json::{json, Value};
 
 const GROUP: &str = "samordningsgrupp-for-neonatalvarden";
 const EMAIL: &str = "krasch@region.example";
-const PASSWORD: &str = "ett langt losenord 2026";
 
 /// A write the server acknowledged, and what must be read back.
 #[derive(Debug, Clone)]
@@ -136,20 +135,7 @@ async fn api_writer(
 /// Signs in through the sign-in form; the session cookie, or None while the
 /// server is down.
 async fn sign_in(c: &reqwest::Client, base: &str) -> Option<String> {
-    let page = c.get(format!("{base}/logga-in")).send().await.ok()?;
-    let csrf = set_cookie(&page, "samordna_csrf")?;
-    let res = c
-        .post(format!("{base}/logga-in"))
-        .header("cookie", format!("samordna_csrf={csrf}"))
-        .form(&[
-            ("email", EMAIL),
-            ("password", PASSWORD),
-            ("till", "/"),
-            ("_csrf", &csrf),
-        ])
-        .send()
-        .await
-        .ok()?;
+    let res = post_sign_in(c, base, EMAIL, PASSWORD).await.ok()?;
     set_cookie(&res, "samordna_session")
 }
 

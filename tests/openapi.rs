@@ -11,7 +11,7 @@ mod common;
 use std::process::Command;
 
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Runs schemathesis against the server; its output on failure.
 fn schemathesis(base: &str, key: &str, dir: &std::path::Path) {
@@ -71,25 +71,6 @@ async fn schemathesis_finds_nothing_on_sqlite() {
 async fn schemathesis_finds_nothing_on_postgresql() {
     let pg = samordna_store::testing::TestDb::postgres().await;
     schema_holds_on(&pg.url.clone()).await;
-}
-
-async fn call(method: &str, url: &str, key: &str, body: Option<Value>) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let mut req = match method {
-        "POST" => client.post(url),
-        "PUT" => client.put(url),
-        _ => client.get(url),
-    }
-    .bearer_auth(key);
-    if let Some(b) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(b.to_string());
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// The minutes workflow and the other writes through the API, with the roles

@@ -96,7 +96,7 @@ pub fn account_with_key(db: &str, email: &str, role: Option<&str>) -> String {
     add.stdin
         .take()
         .unwrap()
-        .write_all(b"ett langt losenord 2026\n")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
         .unwrap();
     assert!(add.wait().unwrap().success(), "user add {email}");
     key_for(db, email)
@@ -126,4 +126,93 @@ pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .find_map(|v| v.strip_prefix(&format!("{name}=")))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
+}
+
+/// Every job in the queue is done, within `secs` seconds.
+pub async fn wait_until_queue_empty(store: &samordna_store::Store, secs: u64) {
+    for _ in 0..secs * 4 {
+        let jobs = store.jobs().await.unwrap();
+        if jobs.iter().all(|j| j.done_at.is_some()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let left: Vec<_> = store
+        .jobs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.done_at.is_none())
+        .map(|j| (j.kind, j.attempts, j.last_error))
+        .collect();
+    panic!("{} jobs still unsent after {secs} s: {left:?}", left.len());
+}
+
+/// The password `account_with_key` gives every account it adds.
+pub const PASSWORD: &str = "ett langt losenord 2026";
+
+/// A client as the tests' browsers and API clients are: no redirects followed, a
+/// 30 s timeout.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// An API call with a key: the status and the JSON answer (null when none).
+pub async fn call(
+    method: &str,
+    url: &str,
+    key: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let c = client();
+    let mut req = match method {
+        "POST" => c.post(url),
+        "PUT" => c.put(url),
+        _ => c.get(url),
+    }
+    .bearer_auth(key);
+    if let Some(b) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(b.to_string());
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Signs in through the sign-in form as a browser does (the CSRF cookie of the
+/// form page sent back with the form): the answer to the post, or an error while
+/// the server cannot be reached.
+pub async fn post_sign_in(
+    c: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> Result<reqwest::Response, String> {
+    let page = c
+        .get(format!("{base}/logga-in"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let csrf = set_cookie(&page, "samordna_csrf").ok_or("no CSRF cookie")?;
+    c.post(format!("{base}/logga-in"))
+        .header("cookie", format!("samordna_csrf={csrf}"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("till", "/"),
+            ("_csrf", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .map_err(|e| e.to_string())
 }

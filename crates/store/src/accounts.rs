@@ -621,23 +621,28 @@ impl Store {
         value: &str,
     ) -> Result<Option<Account>, StoreError> {
         let (table, column, _) = kind.parts();
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM {table} t JOIN accounts a ON a.id = t.account_id WHERE t.{column} = $1 AND t.revoked_at IS NULL");
+        let sql = format!("SELECT {ACCOUNT_COLUMNS}, t.last_used_at AS secret_used_at FROM {table} t JOIN accounts a ON a.id = t.account_id WHERE t.{column} = $1 AND t.revoked_at IS NULL");
         let touch = format!("UPDATE {table} SET last_used_at = $1 WHERE {column} = $2");
         with_conn!(self, |c| {
-            let found = sqlx::query(&sql)
+            let row = sqlx::query(&sql)
                 .bind(value)
                 .fetch_optional(&mut *c)
-                .await?
-                .map(|r| Ok::<_, StoreError>(account!(r)))
-                .transpose()?;
-            if found.is_some() {
-                sqlx::query(&touch)
-                    .bind(Utc::now())
+                .await?;
+            let Some(r) = row else { return Ok(None) };
+            let found = account!(r);
+            let used: Option<DateTime<Utc>> = r.try_get("secret_used_at")?;
+            // When it was last used, to the minute: a read is not a write each time
+            // (one per key a minute), and a write that fails (a full disk, a
+            // database that is read-only for a moment) does not refuse the read.
+            let now = Utc::now();
+            if used.is_none_or(|u| now - u > chrono::Duration::seconds(60)) {
+                let _ = sqlx::query(&touch)
+                    .bind(now)
                     .bind(value)
                     .execute(&mut *c)
-                    .await?;
+                    .await;
             }
-            Ok(found)
+            Ok(Some(found))
         })
     }
 

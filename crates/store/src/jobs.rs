@@ -41,14 +41,25 @@ macro_rules! job {
     };
 }
 
+/// How many times a job is tried before it is left failed (for an operator to
+/// see in the queue). With [`fail_job`](Store::fail_job)'s back-off and a base of
+/// 30 s, the tries span about five hours: a mail server down for an hour loses
+/// nothing. Migration 0021 gives waiting jobs of older versions the same.
+pub const MAX_ATTEMPTS: i64 = 30;
+
+/// The longest wait between two tries, in multiples of the base (30 × 30 s = 15
+/// minutes by default).
+pub const MAX_BACKOFF: i32 = 30;
+
 /// Enqueues inside a transaction; with a dedupe key, a second enqueue is ignored.
 macro_rules! enqueue_in {
     ($c:expr, $kind:expr, $payload:expr, $dedupe:expr) => {
-        sqlx::query("INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO jobs (kind, payload, dedupe_key, run_at, created_at, max_attempts) VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT DO NOTHING")
             .bind($kind)
             .bind($payload.to_string())
             .bind($dedupe)
             .bind(chrono::Utc::now())
+            .bind($crate::jobs::MAX_ATTEMPTS)
             .execute(&mut *$c)
             .await
     };
@@ -103,9 +114,10 @@ impl Store {
         })
     }
 
-    /// Records a failure; the job runs again after a back-off that grows with each try.
+    /// Records a failure; the job runs again after a back-off that grows with each
+    /// try: `base` × tries², at most `base` × [`MAX_BACKOFF`].
     pub async fn fail_job(&self, job: &Job, error: &str, base: Duration) -> Result<(), StoreError> {
-        let delay = base * (job.attempts.clamp(1, 10) as i32).pow(2);
+        let delay = base * (job.attempts.clamp(1, 10) as i32).pow(2).min(MAX_BACKOFF);
         with_conn!(self, |c| {
             sqlx::query(
                 "UPDATE jobs SET last_error = $1, run_at = $2, locked_until = NULL WHERE id = $3",

@@ -101,14 +101,49 @@ impl StoreError {
         matches!(self, StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation())
     }
 
-    /// Whether the database could not be reached (as opposed to refusing a query).
+    /// Whether the database could not be reached or could not do the work now (as
+    /// opposed to refusing a query): no connection (refused, lost, the pool's wait
+    /// over), PostgreSQL shutting down, starting or out of connections, memory or
+    /// disk (SQLSTATE classes 08, 53, 57P01–57P03), SQLite busy, locked, unable to
+    /// read or write its file, or its disk full. The request may succeed later;
+    /// nothing of it was written (a statement that fails rolls its transaction
+    /// back).
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
+        match self {
             StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
-        )
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            StoreError::Database(sqlx::Error::Database(d)) => {
+                let code = d.code().unwrap_or_default();
+                match code.parse::<i64>() {
+                    // SQLite's result code; the primary code is its low byte:
+                    // BUSY, LOCKED, IOERR, FULL, CANTOPEN.
+                    Ok(n) => matches!(n & 0xff, 5 | 6 | 10 | 13 | 14),
+                    Err(_) => {
+                        code.starts_with("08")
+                            || code.starts_with("53")
+                            || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+                    }
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the database's disk is full (SQLite's `SQLITE_FULL`, PostgreSQL's
+    /// `disk_full` 53100): the write was not made; reads go on.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(d)) => {
+                let code = d.code().unwrap_or_default();
+                code == "53100" || code.parse::<i64>().is_ok_and(|n| n & 0xff == 13)
+            }
+            _ => false,
+        }
     }
 }
 
@@ -241,6 +276,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_record_stamps.sql"),
         postgres: include_str!("../migrations/postgres/0020_record_stamps.sql"),
     },
+    Migration {
+        version: 21,
+        name: "job_attempts",
+        sqlite: include_str!("../migrations/sqlite/0021_job_attempts.sql"),
+        postgres: include_str!("../migrations/postgres/0021_job_attempts.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]
@@ -325,7 +366,9 @@ impl Store {
             Backend::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
+                    // A request waits this long for a connection (all in use, or the
+                    // server down) before it is answered 503.
+                    .acquire_timeout(Duration::from_secs(5))
                     .connect_with(options)
                     .await?,
             )

@@ -21,7 +21,8 @@ error-not-found-page = There is no page at this address. It may have moved, or t
 error-no-group = There is no group at the address { $slug }.
 error-no-version = There is no version { $version } of the terms of reference.
 error-no-case = There is no case with registry number { $slug }.
-error-unavailable-text = The service is temporarily unavailable. Please try again shortly.
+error-unavailable-text = The register cannot be reached just now. What you sent was not saved; what was there before is still there. Please try again shortly.
+error-disk-full-text = The change could not be saved: the server's disk is full. What you sent was not saved; everything that was there before is still there and can be read. Please try again once the operators have freed space.
 error-internal-text = An unexpected error occurred. It has been logged.
 
 register-title = Register of groups

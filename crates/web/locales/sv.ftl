@@ -21,7 +21,8 @@ error-not-found-page = Det finns ingen sida på den här adressen. Den kan ha fl
 error-no-group = Det finns ingen grupp med adressen { $slug }.
 error-no-version = Det finns ingen version { $version } av uppdragshandlingen.
 error-no-case = Det finns inget ärende med diarienummer { $slug }.
-error-unavailable-text = Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.
+error-unavailable-text = Registret kan inte nås just nu. Det du skickade sparades inte; det som redan fanns finns kvar. Försök igen om en stund.
+error-disk-full-text = Ändringen kunde inte sparas: serverns disk är full. Det du skickade sparades inte; allt som redan fanns finns kvar och kan läsas. Försök igen när driften har frigjort utrymme.
 error-internal-text = Ett oväntat fel inträffade. Felet har loggats.
 
 register-title = Förteckning över grupper

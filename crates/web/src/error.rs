@@ -84,6 +84,7 @@ impl AppError {
             AppError::TooManyAttempts => t.t("error-too-many-text"),
             AppError::TooLarge => t.t("error-too-large-text"),
             AppError::MethodNotAllowed => t.t("error-method-not-allowed-text"),
+            AppError::Unavailable(e) if e.is_disk_full() => t.t("error-disk-full-text"),
             AppError::Unavailable(_) => t.t("error-unavailable-text"),
             AppError::Internal(_) => t.t("error-internal-text"),
         }
@@ -112,7 +113,7 @@ impl AppError {
         self.log();
         let status = self.status();
         let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": self.public_message() } });
-        (status, Json(body)).into_response()
+        with_retry_after(status, (status, Json(body)).into_response())
     }
 }
 
@@ -151,11 +152,24 @@ impl IntoResponse for AppError {
             title,
             message: self.public_message(),
         };
-        match page.render() {
+        let res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, self.public_message()).into_response(),
-        }
+        };
+        with_retry_after(status, res)
     }
+}
+
+/// A 503 says when to try again (RFC 9110 §10.2.3): the database is usually back
+/// within seconds (a restart, a failover), the disk once someone has freed it.
+fn with_retry_after(status: StatusCode, mut res: Response) -> Response {
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("10"),
+        );
+    }
+    res
 }
 
 /// Whether a path is under one of the JSON APIs (`/api/`, `/oparl/`): errors

@@ -112,6 +112,7 @@ fn app(state: AppState) -> (Router, Arc<cache::ResponseCache>) {
         .route("/kalender/{file}", get(meetings::person_calendar))
         .route("/static/samordna.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness).with_state(state.clone()))
         .fallback(pages::fallback)
         .method_not_allowed_fallback(pages::method_not_allowed)
         .layer(from_fn(middleware::no_nul_in_paths))
@@ -177,4 +178,25 @@ pub async fn serve(
     }
     keeper.abort();
     served
+}
+
+/// `GET /readyz`: whether this node can serve the register now — its database
+/// answers within two seconds. 200 `ok`, or 503 with the reason (for a load
+/// balancer's or an orchestrator's readiness check; `/healthz` says only that the
+/// process runs).
+async fn readiness(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
+    let answer = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        state.store.change_count(),
+    )
+    .await;
+    match answer {
+        Ok(Ok(_)) => (axum::http::StatusCode::OK, "ok"),
+        _ => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "databasen svarar inte",
+        ),
+    }
 }

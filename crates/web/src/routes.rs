@@ -702,7 +702,7 @@ pub const ROUTES: &[RouteSpec] = &[
 ];
 
 /// Routes anyone may reach, whatever the policy: signing in, the language switch,
-/// static files, the health check, and personal calendar feeds (the address holds a
+/// static files, the health and readiness checks, and personal calendar feeds (the address holds a
 /// secret key, since calendar programs cannot sign in). They change no record.
 pub const OPEN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/logga-in"),
@@ -713,6 +713,7 @@ pub const OPEN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/kalender/{file}"),
     ("GET", "/static/samordna.css"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
 ];
 
 /// Checks the route's action against the policy before its handler runs.
