@@ -8,7 +8,10 @@ fn main() {
         if let Ok(charter) = samordna_domain::parse_charter(text) {
             let again = samordna_domain::render::charter_text(&charter);
             let reread = samordna_domain::parse_charter(&again);
-            assert!(reread.is_ok(), "a rendered charter does not parse: {again:?}");
+            assert!(
+                reread.is_ok(),
+                "a rendered charter does not parse: {again:?}"
+            );
         }
     });
 }

@@ -36,7 +36,12 @@ fn main() {
             .await
             .unwrap();
         db.store
-            .create_api_token(account, "fuzz", &samordna_web::auth::hash_secret(KEY), "fuzz")
+            .create_api_token(
+                account,
+                "fuzz",
+                &samordna_web::auth::hash_secret(KEY),
+                "fuzz",
+            )
             .await
             .unwrap();
         let app = samordna_web::router(db.store.clone());

@@ -8,7 +8,11 @@ fn main() {
         let text = std::fs::read_to_string(&path).unwrap();
         let charter = samordna_domain::parse_charter(&text).unwrap();
         let bytes = samordna_documents::docx::charter_docx(&charter).unwrap();
-        let name = std::path::Path::new(&path).file_stem().unwrap().to_string_lossy().into_owned();
+        let name = std::path::Path::new(&path)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         std::fs::write(dir.join(format!("{name}.docx")), bytes).unwrap();
     }
 }
