@@ -126,7 +126,15 @@ fn pdf_text(bytes: &[u8]) -> Result<String, DocumentError> {
 }
 
 fn docx_text(bytes: &[u8]) -> Result<String, DocumentError> {
-    let docx = docx_rs::read_docx(bytes).map_err(|e| DocumentError::Unreadable {
+    // docx-rs 0.4 panics on a damaged member of the zip archive (an unwrap of its
+    // decompression; found by scripts/fuzz): a damaged file is refused as such.
+    let read = std::panic::catch_unwind(|| docx_rs::read_docx(bytes)).map_err(|_| {
+        DocumentError::Unreadable {
+            kind: "Word (DOCX)",
+            reason: "filen är skadad (en del av zip-arkivet går inte att packa upp)".into(),
+        }
+    })?;
+    let docx = read.map_err(|e| DocumentError::Unreadable {
         kind: "Word (DOCX)",
         reason: e.to_string(),
     })?;
