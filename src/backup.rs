@@ -62,10 +62,9 @@ pub async fn backup(db: &str, out: &Path) -> anyhow::Result<()> {
             .await
             .context("kunde inte öppna databasen")?;
         store.sqlite_backup(out).await?;
-        let copy = Store::open_existing(&format!("sqlite://{}", out.display()))
+        let problems = Store::sqlite_file_integrity(out)
             .await
-            .context("kopian kunde inte öppnas")?;
-        let problems = copy.integrity().await?;
+            .context("kopian kunde inte läsas")?;
         if !problems.is_empty() {
             bail!("kopian är inte hel: {}", problems.join("; "));
         }
@@ -104,12 +103,10 @@ pub async fn restore(db: &str, from: &Path) -> anyhow::Result<()> {
             let tmp = target.with_extension("aterstalls");
             std::fs::copy(from, &tmp)
                 .with_context(|| format!("kunde inte skriva {}", tmp.display()))?;
-            let check = Store::open_existing(&format!("sqlite://{}", tmp.display())).await;
-            let problems = match &check {
-                Ok(s) => s.integrity().await?,
+            let problems = match Store::sqlite_file_integrity(&tmp).await {
+                Ok(p) => p,
                 Err(e) => vec![e.to_string()],
             };
-            drop(check);
             if !problems.is_empty() {
                 let _ = std::fs::remove_file(&tmp);
                 bail!("kopian är inte hel: {}", problems.join("; "));

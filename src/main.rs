@@ -93,7 +93,7 @@ struct SmtpArgs {
     mail_interval: u64,
     /// Sekunder till första nya försöket när ett e-brev inte kunde skickas (SMTP-servern
     /// nere); varje nytt försök väntar längre, högst 30 gånger så länge, i upp till 30
-    /// försök (med standardvärdet omkring fem timmar).
+    /// försök (med standardvärdet omkring sex och en halv timme).
     #[arg(long, env = "SAMORDNA_MAIL_RETRY", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     mail_retry: u64,
 }

@@ -52,6 +52,17 @@ async fn status_of(url: &str) -> u16 {
     client().get(url).send().await.unwrap().status().as_u16()
 }
 
+/// Whether `url` answers 200 within 30 s, asked every half second.
+async fn answers_200(url: &str) -> bool {
+    for _ in 0..60 {
+        if status_of(url).await == 200 {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    false
+}
+
 /// The places of the group's meetings, read through the API.
 async fn places(base: &str, key: &str) -> Vec<String> {
     let res = client()
@@ -242,16 +253,8 @@ async fn postgresql_stopped_and_started_again_while_serving() {
 
     pg.pg_ctl("start");
     // Back by itself, without a restart of samordna.
-    let mut ready = false;
-    for _ in 0..60 {
-        if status_of(&format!("{base}/readyz")).await == 200 {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
     assert!(
-        ready,
+        answers_200(&format!("{base}/readyz")).await,
         "/readyz not 200 within 30 s of the database's return"
     );
     let (status, body, _) = plan(&base, &key, "Efter avbrottet", "2027-03-03").await;
@@ -264,6 +267,37 @@ async fn postgresql_stopped_and_started_again_while_serving() {
     assert!(seen.contains(&"Före avbrottet".to_string()), "{seen:?}");
     assert!(seen.contains(&"Efter avbrottet".to_string()), "{seen:?}");
     assert!(!seen.contains(&"Under avbrottet".to_string()), "{seen:?}");
+
+    // The server up but the database closed to connections (as in maintenance;
+    // the connections there ended): 503 as well, not 500; then back.
+    let admin = format!("postgres://postgres@127.0.0.1:{}/postgres", pg.port);
+    let sql = |q: &str| {
+        let out = Command::new("psql")
+            .args([admin.as_str(), "-qAtc", q])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{q}: {}", stderr(&out));
+    };
+    sql("ALTER DATABASE samordna ALLOW_CONNECTIONS false");
+    sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'samordna'");
+    let res = client()
+        .get(format!("{base}/grupper/{GROUP}/moten"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 503);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Registret kan inte nås just nu"));
+    let (status, body, _) = plan(&base, &key, "Under stängningen", "2027-03-04").await;
+    assert_eq!(status, 503, "{body}");
+    sql("ALTER DATABASE samordna ALLOW_CONNECTIONS true");
+    assert!(
+        answers_200(&format!("{base}/grupper/{GROUP}/moten")).await,
+        "not back within 30 s of the database's opening"
+    );
     let check = run(&["--db", &db, "integrity"]);
     assert!(check.status.success(), "{}", stdout(&check));
 }

@@ -45,26 +45,45 @@ impl Store {
     /// (`bt_index_check`). Problems are Swedish sentences naming the table.
     pub async fn integrity(&self) -> Result<Vec<String>, StoreError> {
         match &self.backend {
-            Backend::Sqlite(pool) => {
-                let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-                    .fetch_all(pool)
-                    .await?;
-                problems.retain(|p| p != "ok");
-                let fk: Vec<(String, Option<i64>, String, i64)> =
-                    sqlx::query_as("PRAGMA foreign_key_check")
-                        .fetch_all(pool)
-                        .await?;
-                problems.extend(fk.into_iter().map(|(table, row, parent, _)| {
-                    format!(
-                        "{table} rad {}: saknar sin rad i {parent}",
-                        row.map_or("?".into(), |r| r.to_string())
-                    )
-                }));
-                Ok(problems)
-            }
+            Backend::Sqlite(pool) => sqlite_integrity(pool).await,
             Backend::Postgres(pool) => pg_integrity(pool).await,
         }
     }
+
+    /// [`Store::integrity`] of an SQLite file no one uses (a copy, a restore before
+    /// it is put in place), opened read-only and immutable: nothing is migrated and
+    /// nothing is written beside it (no `-wal`, no `-shm`). Errors: the file is not
+    /// an SQLite database, or cannot be read.
+    pub async fn sqlite_file_integrity(path: &Path) -> Result<Vec<String>, StoreError> {
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .immutable(true);
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        let problems = sqlite_integrity(&pool).await;
+        pool.close().await;
+        problems
+    }
+}
+
+async fn sqlite_integrity(pool: &sqlx::SqlitePool) -> Result<Vec<String>, StoreError> {
+    let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(pool)
+        .await?;
+    problems.retain(|p| p != "ok");
+    let fk: Vec<(String, Option<i64>, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
+        .fetch_all(pool)
+        .await?;
+    problems.extend(fk.into_iter().map(|(table, row, parent, _)| {
+        format!(
+            "{table} rad {}: saknar sin rad i {parent}",
+            row.map_or("?".into(), |r| r.to_string())
+        )
+    }));
+    Ok(problems)
 }
 
 /// A foreign key: its name, table, parent table, columns and the parent's columns.

@@ -43,7 +43,7 @@ macro_rules! job {
 
 /// How many times a job is tried before it is left failed (for an operator to
 /// see in the queue). With [`fail_job`](Store::fail_job)'s back-off and a base of
-/// 30 s, the tries span about five hours: a mail server down for an hour loses
+/// 30 s, the tries span about six and a half hours: a mail server down for an hour loses
 /// nothing. Migration 0021 gives waiting jobs of older versions the same.
 pub const MAX_ATTEMPTS: i64 = 30;
 

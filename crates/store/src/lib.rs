@@ -104,7 +104,8 @@ impl StoreError {
     /// Whether the database could not be reached or could not do the work now (as
     /// opposed to refusing a query): no connection (refused, lost, the pool's wait
     /// over), PostgreSQL shutting down, starting or out of connections, memory or
-    /// disk (SQLSTATE classes 08, 53, 57P01–57P03), SQLite busy, locked, unable to
+    /// disk, or refusing new connections (SQLSTATE classes 08, 28, 53; 57P01–57P03,
+    /// 55000 "not accepting connections", 55006, 3D000), SQLite busy, locked, unable to
     /// read or write its file, or its disk full. The request may succeed later;
     /// nothing of it was written (a statement that fails rolls its transaction
     /// back).
@@ -119,15 +120,24 @@ impl StoreError {
             ) => true,
             StoreError::Database(sqlx::Error::Database(d)) => {
                 let code = d.code().unwrap_or_default();
-                match code.parse::<i64>() {
+                let sqlite = d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+                if sqlite {
                     // SQLite's result code; the primary code is its low byte:
                     // BUSY, LOCKED, IOERR, FULL, CANTOPEN.
-                    Ok(n) => matches!(n & 0xff, 5 | 6 | 10 | 13 | 14),
-                    Err(_) => {
-                        code.starts_with("08")
-                            || code.starts_with("53")
-                            || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
-                    }
+                    code.parse::<i64>()
+                        .is_ok_and(|n| matches!(n & 0xff, 5 | 6 | 10 | 13 | 14))
+                } else {
+                    // PostgreSQL's SQLSTATE: connection exceptions, insufficient
+                    // resources, shutting down or starting, and what a server says
+                    // when it refuses a new connection (the database closed to
+                    // connections, gone, or the login refused).
+                    code.starts_with("08")
+                        || code.starts_with("53")
+                        || code.starts_with("28")
+                        || matches!(
+                            code.as_ref(),
+                            "57P01" | "57P02" | "57P03" | "55000" | "55006" | "3D000"
+                        )
                 }
             }
             _ => false,
@@ -140,7 +150,10 @@ impl StoreError {
         match self {
             StoreError::Database(sqlx::Error::Database(d)) => {
                 let code = d.code().unwrap_or_default();
-                code == "53100" || code.parse::<i64>().is_ok_and(|n| n & 0xff == 13)
+                match d.try_downcast_ref::<sqlx::sqlite::SqliteError>() {
+                    Some(_) => code.parse::<i64>().is_ok_and(|n| n & 0xff == 13),
+                    None => code == "53100",
+                }
             }
             _ => false,
         }

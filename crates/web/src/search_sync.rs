@@ -244,6 +244,7 @@ impl Search {
             .store(true, std::sync::atomic::Ordering::Relaxed);
         let me = self.clone();
         tokio::spawn(async move {
+            let mut failing = false;
             loop {
                 let log = |done: u64, of: u64| {
                     if of > 0 && (done == of || done.is_multiple_of(2000)) {
@@ -251,11 +252,23 @@ impl Search {
                     }
                 };
                 match me.sync(&log).await {
-                    Ok(s) if s.rebuilt => {
-                        tracing::info!(documents = s.documents, "sökindexet byggt")
+                    Ok(s) => {
+                        if s.rebuilt {
+                            tracing::info!(documents = s.documents, "sökindexet byggt");
+                        }
+                        if std::mem::take(&mut failing) {
+                            tracing::info!("sökindexet hålls aktuellt igen");
+                        }
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "sökindexet kunde inte hållas aktuellt"),
+                    // Said once when it starts failing (the database gone for a
+                    // while is one line, not four a second), then at debug level.
+                    Err(e) if failing => {
+                        tracing::debug!(error = %e, "sökindexet kunde inte hållas aktuellt")
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "sökindexet kunde inte hållas aktuellt; försöker igen tills det går");
+                        failing = true;
+                    }
                 }
                 tokio::time::sleep(interval).await;
             }
