@@ -59,14 +59,6 @@ impl Dice {
     }
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
-}
-
 /// A date from 2027 on for the `n`th write, as the forms take it (the writers
 /// take turns, so no two plan a meeting at the same time).
 fn date(n: u64) -> String {
