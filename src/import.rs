@@ -9,8 +9,7 @@ use samordna_documents::extract::{self, Kind};
 use samordna_store::{ImportChange, Source, SourceFile, Store};
 
 /// Reads a file as UTF-8 text, with a clear error for anything else.
-fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
+fn read_text(bytes: Vec<u8>) -> Result<String> {
     if bytes.contains(&0) {
         bail!("rad 1: filen är inte text (den innehåller nollbyte)");
     }
@@ -27,7 +26,7 @@ pub type Original = (Kind, Vec<u8>);
 /// The text of a charter file and, for a PDF or DOCX, the original to keep:
 /// what the file is, is read from its content (`samordna_documents::extract`).
 pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
-    let bytes = std::fs::read(path).with_context(|| "kunde inte läsa filen".to_string())?;
+    let bytes = extract::read_file(path)?;
     match extract::kind_of(&bytes) {
         // Binary that is neither PDF nor DOCX (an image, an archive) is named as
         // the portal names it.
@@ -40,7 +39,7 @@ pub fn read_document(path: &Path) -> Result<(String, Option<Original>)> {
         | Err(
             samordna_documents::DocumentError::UnknownKind
             | samordna_documents::DocumentError::Empty,
-        ) => Ok((read_text(path)?, None)),
+        ) => Ok((read_text(bytes)?, None)),
         Ok(kind) => {
             let (_, text) = extract::charter_text_of(&bytes)?;
             Ok((text, Some((kind, bytes))))

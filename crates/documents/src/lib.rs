@@ -44,6 +44,14 @@ pub enum DocumentError {
     /// A PDF without a text layer (a scanned page, say).
     #[error("PDF-filen har ingen text (är den inskannad?); spara den som text-PDF eller Word")]
     NoText,
+    /// Reading the file would go past one of the bounds of [`extract::Limit`]
+    /// (a DOCX whose parts inflate to gigabytes, a PDF that takes minutes, …):
+    /// the file is refused before the memory or the time is spent.
+    #[error("{0}")]
+    OverLimit(extract::Limit),
+    /// A file on disk could not be read.
+    #[error("kunde inte läsa filen: {0}")]
+    Io(#[from] std::io::Error),
     /// `pdftotext` is not installed on the server.
     #[error(
         "servern kan inte läsa PDF: programmet pdftotext (Debian-paketet poppler-utils) saknas"

@@ -18,6 +18,41 @@ use crate::model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};
 use crate::names::{self, lowercase_first};
 use crate::text::{self, Line, RawBlock};
 
+/// The longest text the parser reads: 1 MiB. A charter is 10–60 kB of text (the
+/// seeds are 8–24 kB); the bound keeps the work of one parse under a second.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// The most lines the parser reads: 50,000 (a charter extracted with
+/// `pdftotext -layout` has 60 lines a page).
+pub const MAX_LINES: usize = 50_000;
+
+/// Refuses a text over [`MAX_TEXT_BYTES`] or [`MAX_LINES`] before any work is
+/// done on it, naming the line where the bound was passed.
+fn within_bounds(input: &str) -> Result<(), ParseError> {
+    if input.len() > MAX_TEXT_BYTES {
+        let line = input.as_bytes()[..MAX_TEXT_BYTES]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        return Err(ParseError {
+            line,
+            reason: format!(
+                "texten är längre än {} KiB (gränsen är {} KiB; en uppdragshandling är några tiotal KiB)",
+                MAX_TEXT_BYTES / 1024,
+                MAX_TEXT_BYTES / 1024
+            ),
+        });
+    }
+    if input.bytes().filter(|b| *b == b'\n').count() > MAX_LINES {
+        return Err(ParseError {
+            line: MAX_LINES + 1,
+            reason: format!("texten har fler än {MAX_LINES} rader (gränsen är {MAX_LINES} rader)"),
+        });
+    }
+    Ok(())
+}
+
 /// Why a text is not a charter, and the line where the parser gave up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ParseError {
@@ -470,6 +505,7 @@ fn area_of(name: &str, responsibility_area: Option<&str>) -> Option<String> {
 
 /// Parses one charter document. See the module documentation for how it is read.
 pub fn parse_charter(input: &str) -> Result<ParsedCharter, ParseError> {
+    within_bounds(input)?;
     let input = crate::normalize::text(input);
     let lines = text::lines(&input);
     let last_line = lines

@@ -105,3 +105,33 @@ proptest! {
         }
     }
 }
+
+/// Text over the parser's bounds is refused before any work is done on it,
+/// naming the bound and the line where it was passed (issue 27, item 1: 3 MB of
+/// blank lines took about 16 s).
+#[test]
+fn text_over_the_bounds_is_refused_naming_the_bound_and_the_line() {
+    use samordna_domain::parse::{MAX_LINES, MAX_TEXT_BYTES};
+    let mut long = seed("sor-neurologi-2026");
+    long.push_str(&"\n".repeat(3_000_000));
+    let e = parse_charter(&long).unwrap_err();
+    assert!(e.reason.contains("1024 KiB"), "{e}");
+    let lines_before = long.as_bytes()[..MAX_TEXT_BYTES]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    assert_eq!(e.line, lines_before + 1);
+
+    let mut many = seed("sor-neurologi-2026");
+    many.push_str(&"x\n".repeat(MAX_LINES));
+    assert!(many.len() < MAX_TEXT_BYTES);
+    let e = parse_charter(&many).unwrap_err();
+    assert_eq!(e.line, MAX_LINES + 1);
+    assert!(e.reason.contains("50000 rader"), "{e}");
+
+    // A charter with trailing blank lines up to the bound still parses.
+    let mut within = seed("sor-neurologi-2026");
+    let lines = within.lines().count();
+    within.push_str(&"\n".repeat(MAX_LINES - lines - 1));
+    parse_charter(&within).unwrap();
+}

@@ -134,6 +134,14 @@ fn refusal(t: &Tr, e: &DocumentError) -> String {
                 ("reason", Arg::Text(reason.clone())),
             ],
         ),
+        DocumentError::OverLimit(limit) => t.text(&limit.text()),
+        DocumentError::Io(e) => t.args(
+            "upload-error-unreadable",
+            &[
+                ("kind", Arg::Text("fil".into())),
+                ("reason", Arg::Text(e.to_string())),
+            ],
+        ),
         DocumentError::NoText => t.t("upload-error-no-text"),
         DocumentError::NoExtractor => t.t("upload-error-no-extractor"),
         DocumentError::Pdf(_) | DocumentError::Docx(_) => t.t("upload-error-kind"),

@@ -293,13 +293,39 @@ impl Search {
     }
 }
 
+/// Whether an attachment's text is read for search, by its content type: PDF,
+/// Word and plain text (a spreadsheet or a picture is found by its name).
+pub fn text_is_read(content_type: &str) -> bool {
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    matches!(
+        media,
+        "application/pdf"
+            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            | "text/plain"
+    )
+}
+
 /// Attachments' text, extracted where it can be (PDF, Word, plain text);
 /// an attachment whose text cannot be read is found by its name.
+///
+/// Extraction is bounded (`samordna_documents::extract`): a file stored before
+/// a bound was lowered, or one over a bound for any reason, is skipped with one
+/// log line each time it is read, and the rest are indexed — it never stops
+/// the node.
 pub fn with_file_text(mut docs: Vec<Document>) -> Vec<Document> {
     for d in &mut docs {
-        if let Some((_, bytes)) = d.file.take() {
-            if let Ok((_, text)) = samordna_documents::extract::charter_text_of(&bytes) {
-                d.body = text;
+        if let Some((content_type, bytes)) = d.file.take() {
+            if !text_is_read(&content_type) {
+                continue;
+            }
+            match samordna_documents::extract::charter_text_of(&bytes) {
+                Ok((_, text)) => d.body = text,
+                Err(samordna_documents::DocumentError::OverLimit(limit)) => {
+                    tracing::warn!(document = %d.key, %limit, "an attachment's text is not indexed: it is over a bound");
+                }
+                Err(e) => {
+                    tracing::debug!(document = %d.key, error = %e, "an attachment's text could not be read; found by its name");
+                }
             }
         }
     }

@@ -74,25 +74,53 @@ pub async fn upload(
             _ => {}
         }
     }
+    // What the form could not be read for is said on the meeting's page, not on
+    // an error page of its own.
     let agenda = state.store.agenda(m.id).await?;
-    let item = item
-        .filter(|i| agenda.iter().any(|a| a.id == *i))
-        .ok_or_else(|| AppError::BadRequest(t.t("attachment-no-item")))?;
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| AppError::BadRequest(t.t("attachment-empty")))?;
+    let Some(item) = item.filter(|i| agenda.iter().any(|a| a.id == *i)) else {
+        return super::show::show_page(&state, &v, &id, Some(t.t("attachment-no-item"))).await;
+    };
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return super::show::show_page(&state, &v, &id, Some(t.t("attachment-empty"))).await;
+    };
     // The name as the user gave it, less what extraction or a path leaves; the
     // download gives it back whole (`download::disposition`).
     let name: String = samordna_domain::normalize::line(&name)
         .chars()
         .map(|c| if matches!(c, '/' | '\\') { '_' } else { c })
         .collect();
-    let ct = content_type(&name).ok_or_else(|| AppError::BadRequest(t.t("attachment-type")))?;
+    let Some(ct) = content_type(&name) else {
+        return super::show::show_page(&state, &v, &id, Some(t.t("attachment-type"))).await;
+    };
+    // Search reads the text of a PDF, Word or text attachment later: a file over
+    // one of the bounds of that reading is refused now, and nothing is stored.
+    if let Some(refusal) = over_bound(ct, &bytes).await {
+        return super::show::show_page(&state, &v, &id, Some(t.text(&refusal))).await;
+    }
     state
         .store
         .add_attachment(item, &name, ct, &bytes, &v.actor())
         .await?;
     Ok(back(m.id))
+}
+
+/// The bound a file's text extraction would go past, if any (the reading search
+/// does later, `search_sync::with_file_text`); off the async threads.
+async fn over_bound(ct: &str, bytes: &[u8]) -> Option<samordna_domain::message::Text> {
+    if !crate::search_sync::text_is_read(ct) {
+        return None;
+    }
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || {
+        samordna_documents::extract::charter_text_of(&owned).err()
+    })
+    .await
+    .ok()
+    .flatten();
+    match read {
+        Some(samordna_documents::DocumentError::OverLimit(limit)) => Some(limit.text()),
+        _ => None,
+    }
 }
 
 /// Serves an attachment with its content type, to those who may see the agenda.
