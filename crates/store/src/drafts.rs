@@ -297,36 +297,73 @@ impl Store {
             ))
         })?;
         let name = format!("samordna-beslut-{date}.txt");
-        let outcome = self
-            .file_decided_charter(
+        let source = crate::Source {
+            name: &name,
+            text: &text,
+            file: None,
+        };
+        let body = json(&content)?;
+        let organization_id = d.organization_id;
+        // One transaction: the draft's conditional step first, so that of two
+        // directors deciding at once one passes and the other is told (`Stale`)
+        // before anything is filed; then the version, filed as a decided
+        // charter is; then the draft records which version it became.
+        let version = in_transaction!(self, |c| {
+            let done = sqlx::query("UPDATE charter_drafts SET status = $1, content = $2, row_version = row_version + 1, updated_at = $3 WHERE id = $4 AND row_version = $5 AND status = $6")
+                .bind(DraftStatus::Decided.as_str())
+                .bind(&body)
+                .bind(Utc::now())
+                .bind(id)
+                .bind(row_version)
+                .bind(DraftStatus::Submitted.as_str())
+                .execute(&mut *c)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Stale {
+                    what: "utkastet".into(),
+                    current_version: row_version,
+                });
+            }
+            let (outcome, _) = crate::import::import(
+                c,
+                None,
                 &parsed,
-                &crate::Source {
-                    name: &name,
-                    text: &text,
-                    file: None,
-                },
+                &source,
+                samordna_domain::import::Authority::Document,
                 actor,
             )
             .await?;
-        let version = match outcome.change {
-            crate::ImportChange::NewVersion(v) => v,
-            // The same text decided before (a repeat after a failure): its version.
-            crate::ImportChange::Unchanged => self
-                .charter_versions(Some(d.organization_id))
+            let version = match outcome.change {
+                crate::ImportChange::NewVersion(v) => v,
+                // The same text decided before (a repeat after a failure): its version.
+                crate::ImportChange::Unchanged => sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT MAX(version) FROM charter_versions WHERE organization_id = $1",
+                )
+                .bind(organization_id)
+                .fetch_one(&mut *c)
                 .await?
-                .iter()
-                .map(|v| v.version)
-                .max()
                 .unwrap_or(1),
-        };
-        self.draft_step(
-            (id, row_version),
-            (DraftStatus::Submitted, DraftStatus::Decided),
-            Some(&content),
-            Some(version),
-            actor,
-        )
-        .await?;
+            };
+            sqlx::query("UPDATE charter_drafts SET decided_version = $1 WHERE id = $2")
+                .bind(version)
+                .bind(id)
+                .execute(&mut *c)
+                .await?;
+            audit(
+                c,
+                actor,
+                "draft.decided",
+                "charter_draft",
+                id,
+                "",
+                before_after(
+                    DraftStatus::Submitted.as_str(),
+                    DraftStatus::Decided.as_str(),
+                ),
+            )
+            .await?;
+            Ok(version)
+        })?;
         Ok(version)
     }
 }

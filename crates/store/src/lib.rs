@@ -324,27 +324,46 @@ macro_rules! with_conn {
     };
 }
 
-/// Runs `$body` in a transaction with `$c` bound to it; commits when it returns Ok.
-/// The body is an async block of its own, so a `return` in it ends the body (and
-/// the transaction is committed or rolled back), never the enclosing function.
+/// Runs `$body` in a write transaction with `$c` bound to it; commits when it
+/// returns Ok. The body is an async block of its own, so a `return` in it ends
+/// the body (and the transaction is committed or rolled back), never the
+/// enclosing function.
+///
+/// On SQLite the transaction begins `IMMEDIATE`: it takes the write lock at
+/// once, waiting for it under `busy_timeout`. A deferred transaction that reads
+/// and then writes cannot wait — SQLite answers `database is locked` at once
+/// when another writer committed since its read began — and the request that
+/// lost a race was told the register could not be reached (issue 27, item 4).
+/// Every transaction of the store writes, so every one begins this way; the
+/// loser of a race then waits, reads what the winner wrote, and is answered
+/// with the outcome. PostgreSQL's transactions wait for row locks by themselves.
 macro_rules! in_transaction {
     ($self:expr, |$c:ident| $body:expr) => {
-        with_pool!($self, |pool| {
-            let mut tx = pool.begin().await?;
-            let $c = &mut *tx;
-            let result: Result<_, StoreError> = async { $body }.await;
-            match result {
-                Ok(value) => {
-                    tx.commit().await?;
-                    Ok(value)
-                }
-                Err(e) => {
-                    tx.rollback().await?;
-                    Err(e)
-                }
+        match &$self.backend {
+            Backend::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                $crate::in_transaction!(@run tx, $c, $body)
             }
-        })
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                $crate::in_transaction!(@run tx, $c, $body)
+            }
+        }
     };
+    (@run $tx:ident, $c:ident, $body:expr) => {{
+        let $c = &mut *$tx;
+        let result: Result<_, StoreError> = async { $body }.await;
+        match result {
+            Ok(value) => {
+                $tx.commit().await?;
+                Ok(value)
+            }
+            Err(e) => {
+                $tx.rollback().await?;
+                Err(e)
+            }
+        }
+    }};
 }
 
 pub(crate) use {in_transaction, with_conn, with_pool};
@@ -446,7 +465,11 @@ impl Store {
         with_pool!(self, |pool| {
             let mut conn = pool.acquire().await?;
             let mut applied = Vec::new();
-            let mut tx = conn.begin().await?;
+            // SQLite: the write lock at once, so that nodes starting together on
+            // one file wait for each other (see `in_transaction!`).
+            let mut tx = conn
+                .begin_with(if is_pg { "BEGIN" } else { "BEGIN IMMEDIATE" })
+                .await?;
             if is_pg {
                 // Several app nodes may start at once: one migrates, the others wait.
                 sqlx::query("SELECT pg_advisory_xact_lock(7261001)")

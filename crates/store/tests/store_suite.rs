@@ -50,6 +50,9 @@ suite!(
     the_integrity_check_finds_an_orphan_and_a_disabled_trigger,
 );
 
+#[path = "store_suite/races.rs"]
+mod races;
+
 /// `Store::integrity` (behind `samordna integrity`, the crash test and restore):
 /// a whole database has no problem; a row whose parent is missing, written past
 /// the foreign keys, is named with its table; on PostgreSQL a disabled trigger of

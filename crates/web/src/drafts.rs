@@ -494,10 +494,29 @@ pub async fn decide(
         name,
         title: p.opt("title").map(|x| x.trim().to_string()),
     };
-    let decided = state
+    let decided = match state
         .store
         .decide_draft(d.id, version, date, by, &v.actor())
-        .await?;
+        .await
+    {
+        Ok(n) => n,
+        // Another director decided it (or the draft was taken back) at the same
+        // moment: the version it became, or the page saying what happened.
+        Err(samordna_store::StoreError::Stale { .. }) => {
+            let now = state.store.draft(d.id).await?;
+            if let Some(n) = now
+                .filter(|x| x.status == DraftStatus::Decided)
+                .and_then(|x| x.decided_version)
+            {
+                return Ok(
+                    Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{n}"))
+                        .into_response(),
+                );
+            }
+            return stale(&state, &v, &slug, &id, &typed).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     // On decision the charter goes to its distribution list (issue 13, item 5).
     state
         .store
