@@ -181,8 +181,14 @@ pub async fn gallring(store: &Store, cmd: GallringCommand) -> anyhow::Result<()>
                 println!("Inga gallringsbeslut. Allt bevaras.");
             }
             for d in decisions {
-                let before = chrono::Utc::now()
-                    - chrono::Duration::days(365 * d.after_years + d.after_years / 4);
+                // The same Swedish calendar date N years ago; what is older than
+                // its start (Stockholm midnight) may be culled.
+                let today = samordna_domain::calendar::swedish_date(chrono::Utc::now());
+                let before_day = u32::try_from(d.after_years.max(0) * 12)
+                    .ok()
+                    .and_then(|months| today.checked_sub_months(chrono::Months::new(months)))
+                    .unwrap_or(chrono::NaiveDate::MIN);
+                let before = samordna_domain::calendar::day_start(before_day);
                 let records = store.cullable(&d.record_kind, before).await?;
                 let what = samordna_store::CULLABLE
                     .iter()
@@ -194,14 +200,17 @@ pub async fn gallring(store: &Store, cmd: GallringCommand) -> anyhow::Result<()>
                     d.decided_on,
                     d.after_years,
                     records.len(),
-                    before.format("%Y-%m-%d")
+                    before_day
                 );
                 if let Some(n) = &d.note {
                     println!("  {n}");
                 }
                 if all {
                     for (id, label, when) in records {
-                        println!("  {id}\t{}\t{label}", when.format("%Y-%m-%d"));
+                        println!(
+                            "  {id}\t{}\t{label}",
+                            samordna_domain::calendar::swedish_date(when)
+                        );
                     }
                 }
             }

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::rules::{self, Outcome, RuleId, Severity};
 use samordna_store::Store;
 
@@ -17,7 +18,7 @@ pub async fn run(
         slug: group,
         ..Default::default()
     };
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let evaluated = store
         .evaluate(&filter, region, today)
         .await

@@ -1,6 +1,7 @@
 //! `serve --demo`: the bundled seed documents, imported into an empty database.
 
 use anyhow::{Context, Result};
+use samordna_domain::calendar::swedish_date;
 use samordna_store::{Source, Store};
 
 /// The five seed documents, compiled into the binary so that `--demo` works anywhere.
@@ -163,7 +164,7 @@ pub async fn populate(store: &Store) -> Result<()> {
         .cloned()
         .collect();
     let hash = samordna_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!(e))?;
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let since = NaiveDate::from_ymd_opt(today.year() - 2, 1, 1).unwrap_or(today);
     let mut accounts: Vec<GroupDemo> = Vec::new();
     // The councils the neonatal group informs have a chair and a coordinator,
@@ -367,7 +368,7 @@ pub async fn populate(store: &Store) -> Result<()> {
             }
             // Meetings are held on working days, as the planner plans them.
             let held_on = samordna_domain::holidays::working_day_from(day);
-            let start = chrono_tz_stockholm(held_on, 9);
+            let start = swedish_hour(held_on, 9);
             let f = MeetingFields {
                 organization_id: g.id,
                 kind: if n % 7 == 6 {
@@ -594,14 +595,10 @@ async fn join(
 }
 
 /// 09:00 Swedish time on a day, in UTC.
-fn chrono_tz_stockholm(day: chrono::NaiveDate, hour: u32) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let naive = day.and_hms_opt(hour, 0, 0).expect("a valid hour");
-    chrono_tz::Europe::Stockholm
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&naive))
+fn swedish_hour(day: chrono::NaiveDate, hour: u32) -> chrono::DateTime<chrono::Utc> {
+    let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("a valid hour");
+    samordna_domain::calendar::local_moment(day, time)
+        .expect("no Swedish day skips an hour between 08:00 and 18:00")
 }
 
 /// A demo group as `populate` made it: its members and the accounts of its chair
@@ -782,7 +779,7 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
             .await?
             .into_iter()
             .rfind(|m| {
-                m.fields.starts_at.date_naive() < today
+                swedish_date(m.fields.starts_at) < today
                     && m.state != samordna_domain::meetings::MeetingState::Cancelled
             })
         else {
@@ -832,7 +829,7 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
                     organization_id: g.org.id,
                     title: "Skicka ut underlag inför mötet".into(),
                     owner_person_id: person(g, MembershipRole::Ordforande),
-                    due_on: Some(meeting.fields.starts_at.date_naive() - Duration::days(7)),
+                    due_on: Some(swedish_date(meeting.fields.starts_at) - Duration::days(7)),
                     meeting_id: Some(meeting.id),
                     decision_id: None,
                     matter_id: None,

@@ -14,7 +14,7 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use samordna_domain::decisions::{Basis, Topic};
 use samordna_domain::matters::{MatterKind, MatterSource};
@@ -267,8 +267,11 @@ fn charter_text(dice: &mut Dice, area: &str, serial: usize, today: NaiveDate) ->
     text
 }
 
+/// The hour on a day in Swedish time, in UTC.
 fn at(day: NaiveDate, hour: u32) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).expect("a valid hour"))
+    let time = chrono::NaiveTime::from_hms_opt(hour, 0, 0).expect("a valid hour");
+    samordna_domain::calendar::local_moment(day, time)
+        .expect("no Swedish day skips an hour between 08:00 and 18:00")
 }
 
 /// Minutes of 2,000–5,000 characters: one paragraph per agenda item.

@@ -16,6 +16,7 @@ mod generate;
 mod import;
 mod search;
 
+use samordna_domain::calendar::swedish_date;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -677,7 +678,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     groups,
                     years,
                     seed,
-                    today: today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+                    today: today.unwrap_or_else(|| swedish_date(chrono::Utc::now())),
                     progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
                 },
             )
@@ -752,7 +753,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // As the portal's form: a known rule, a date to come, a reason.
             let rule: samordna_domain::rules::RuleId =
                 rule.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-            let today = chrono::Utc::now().date_naive();
+            let today = swedish_date(chrono::Utc::now());
             if until < today || until.year() > 2200 {
                 anyhow::bail!(
                     "--until ska vara i dag eller senare (och före år 2200), inte {until}"

@@ -1,6 +1,7 @@
 //! `samordna search reindex | query | bench`: the search index from the command
 //! line (the server keeps its own index current by itself).
 
+use samordna_domain::calendar::swedish_date;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -136,7 +137,7 @@ async fn compare(store: &Store, queries: &std::path::Path) -> Result<()> {
     use samordna_search::Compounds;
     let index = samordna_search::SearchIndex::in_memory_with_grams()?;
     let all = store.search_entities().await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let mut docs = Vec::new();
     for chunk in all.orgs.chunks(200) {
         docs.extend(

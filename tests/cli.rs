@@ -2,6 +2,7 @@
 
 mod common;
 
+use samordna_domain::calendar::swedish_date;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -396,7 +397,7 @@ async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
     ] {
         assert!(adms.contains(&a.to_string()), "{a}");
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let mut states = std::collections::HashSet::new();
     for slug in [
         "samordningsrad-neurologi",
@@ -436,7 +437,7 @@ async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
             .all(|m| m.on_behalf_of_name.is_some()));
         let meetings = store.meetings(Some(org.id)).await.unwrap();
         assert!(meetings.len() >= 10, "{slug}: {} meetings", meetings.len());
-        let first = meetings.first().unwrap().fields.starts_at.date_naive();
+        let first = swedish_date(meetings.first().unwrap().fields.starts_at);
         assert!(
             (today - first).num_days() > 600,
             "{slug}: two years of meetings"
@@ -462,7 +463,7 @@ async fn the_demo_has_people_meetings_and_minutes_in_every_state() {
                     );
                     let days = (at - m.fields.starts_at).num_days();
                     assert!(
-                        (2..=8).contains(&days) || at.date_naive() == today,
+                        (2..=8).contains(&days) || swedish_date(at) == today,
                         "{slug}: approved {days} days after the meeting"
                     );
                 }
@@ -803,8 +804,7 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
     }
     let mut seen = std::collections::HashSet::new();
     let mut ids = std::collections::HashSet::new();
-    let now = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Stockholm)
+    let now = samordna_domain::calendar::swedish_time(chrono::Utc::now())
         .format("%Y-%m-%d %H:%M")
         .to_string();
     for m in &sent {
@@ -846,9 +846,7 @@ async fn serve_sends_queued_mail_over_smtp_once_also_after_a_restart() {
         .to_string();
     let org = store.organization_by_slug(&slug).await.unwrap().unwrap();
     let me = Visit::sign_in(&base, &account.email, "samordna-demo-2026").await;
-    let day = (chrono::Utc::now() + chrono::Duration::days(40))
-        .date_naive()
-        .to_string();
+    let day = swedish_date(chrono::Utc::now() + chrono::Duration::days(40)).to_string();
     let new_page = format!("/grupper/{slug}/moten/ny");
     let meeting = me
         .post(
@@ -1077,9 +1075,7 @@ async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
     )
     .await;
     // A meeting that has been held: decisions are recorded after it.
-    let day = (chrono::Utc::now() - chrono::Duration::days(6))
-        .date_naive()
-        .to_string();
+    let day = swedish_date(chrono::Utc::now() - chrono::Duration::days(6)).to_string();
     let new_page = format!("/grupper/{slug}/moten/ny");
     let meeting = coordinator
         .post(
@@ -1145,7 +1141,7 @@ async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
         .collect();
     assert_eq!(notices.len(), 3, "one mail per council: {sent:?}");
     // Each to the chair and the coordinator of its council, as the register has them.
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     for n in &d.notifications {
         assert!(
             n.delivered_at.is_some(),
@@ -1277,7 +1273,7 @@ async fn a_decided_charter_is_mailed_to_its_distribution_list() {
     // "Ordförande för SOR barn" and "ordförande för SOR kvinnosjukdomar … och SOR
     // anestesi …": three chairs, each once.
     assert_eq!(charters.len(), 3, "{charters:?}");
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     for row in store.charter_distribution(v.id).await.unwrap() {
         assert!(row.delivered_at.is_some(), "{} delivered", row.entry);
         let body = row.organization_id.unwrap();
@@ -1942,4 +1938,231 @@ async fn a_docx_bomb_is_refused_on_upload_parse_and_import_and_the_server_lives(
                 .all(|e| !e.action.contains("import")),
         "nothing was stored"
     );
+}
+
+/// `samordna` under libfaketime at `moment` (UTC; the process's own clock,
+/// monotonic time left alone so timers behave).
+fn at_moment(moment: &str) -> Command {
+    let mut c = Command::new("faketime");
+    c.env("TZ", "UTC")
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .env_remove("SAMORDNA_DB")
+        .env(
+            "XDG_CACHE_HOME",
+            std::env::temp_dir().join("samordna-test-cache"),
+        )
+        .arg(moment)
+        .arg(env!("CARGO_BIN_EXE_samordna"));
+    c
+}
+
+/// Calendar dates are Swedish dates (issue 27, item 2), end to end: the server's
+/// clock at 2026-12-31 23:30 UTC, which is 00:30 on 1 January 2027 in
+/// Stockholm. A matter registered and minutes approved then are of 2027-01-01 —
+/// in the export, in OParl, in search (date and year facet), in the audit
+/// log's day filter and in the archived PDF/A (its text and its metadata) —
+/// on SQLite and on PostgreSQL.
+#[tokio::test]
+async fn a_moment_after_swedish_midnight_is_of_the_swedish_date_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("d.db").display());
+    swedish_dates_on(&sqlite, dir.path()).await;
+    let pg = samordna_store::testing::TestDb::postgres().await;
+    swedish_dates_on(&pg.url, dir.path()).await;
+    pg.close().await;
+}
+
+async fn swedish_dates_on(db: &str, dir: &Path) {
+    const NOW: &str = "2026-12-31 23:30:00";
+    let out = run(&["--db", db, "demo", "load"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = account_with_key(db, "registrator@example.se", Some("admin"));
+    let slug = "samordningsgrupp-for-neonatalvarden";
+    let coordinator = key_for(db, &format!("koordinator.{slug}@demo.samordna.example"));
+    let chair = key_for(db, &format!("ordforande.{slug}@demo.samordna.example"));
+    let mut child = at_moment(NOW)
+        .args([
+            "--db",
+            db,
+            "serve",
+            "--no-worker",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop_guard();
+    let base = listening_at(&mut child);
+    let api = |p: &str| format!("{base}/api/v1{p}");
+
+    // A meeting held that afternoon, its minutes approved and published now.
+    let (status, meeting) = call(
+        "POST",
+        &api(&format!("/organizations/{slug}/meetings")),
+        &coordinator,
+        Some(serde_json::json!({"kind": "extra", "date": "2026-12-31", "start": "13:00", "end": "14:00", "confirm": true})),
+    )
+    .await;
+    assert_eq!(status, 201, "{meeting}");
+    let id = meeting["id"].as_i64().unwrap();
+    let (status, body) = call(
+        "PUT",
+        &api(&format!("/meetings/{id}/minutes")),
+        &coordinator,
+        Some(serde_json::json!({"body": "## Nyårsläget\n\nAlla platser bemannade."})),
+    )
+    .await;
+    assert!(status < 300, "{status} {body}");
+    for (step, who) in [
+        ("submit", &coordinator),
+        ("approve", &chair),
+        ("publish", &coordinator),
+    ] {
+        let (status, body) = call(
+            "POST",
+            &api(&format!("/meetings/{id}/minutes/{step}")),
+            who,
+            None,
+        )
+        .await;
+        assert!(status < 300 || status == 409, "{step}: {status} {body}");
+    }
+    // A matter registered now.
+    let (status, matter) = call(
+        "POST",
+        &api(&format!("/organizations/{slug}/matters")),
+        &coordinator,
+        Some(serde_json::json!({"kind": "remissvar", "title": "Nyårsremissen om transporter", "source": "national"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{matter}");
+
+    let c = client();
+    let get = |path: String| {
+        let (c, key) = (c.clone(), key.clone());
+        async move {
+            let res = c.get(&path).bearer_auth(&key).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            res.text().await.unwrap()
+        }
+    };
+    // The export: registered on the Swedish date.
+    let csv = get(format!("{base}/export/grupparenden.csv")).await;
+    let row = csv
+        .lines()
+        .find(|l| l.contains("Nyårsremissen"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(row.contains("2027-01-01"), "{row}");
+    assert!(!row.contains("2026-12-31"), "{row}");
+    // OParl: the matter's and the minutes' date.
+    let papers: serde_json::Value =
+        serde_json::from_str(&get(format!("{base}/oparl/v1.1/body/region/papers?modified_since=2026-12-31T00:00:00Z&limit=500")).await)
+            .unwrap();
+    let date_of = |needle: &str| {
+        papers["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"].as_str().is_some_and(|n| n.contains(needle)))
+            .unwrap_or_else(|| panic!("no paper {needle}: {papers}"))["date"]
+            .clone()
+    };
+    assert_eq!(date_of("Nyårsremissen"), "2027-01-01");
+    assert_eq!(
+        date_of("2026-12-31"),
+        "2027-01-01",
+        "minutes of 31 December approved on 1 January"
+    );
+    // Search: the matter's date and the year it is counted under.
+    // The index follows the database a moment later: waited for, with a ceiling.
+    let mut found = serde_json::Value::Null;
+    for _ in 0..120 {
+        found = serde_json::from_str(&get(api("/search?q=Nyårsremissen")).await).unwrap();
+        if found["total"].as_i64().unwrap_or(0) > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let hit = &found["data"][0];
+    assert_eq!(hit["date"], "2027-01-01", "{found}");
+    let years = found["facets"]["year"].to_string();
+    assert!(years.contains("2027") && !years.contains("2026"), "{found}");
+    // The audit log's day filter: the events of now are on the 1st, not on
+    // 31 December.
+    let log = |from: &str, to: &str| {
+        get(format!(
+            "{base}/admin/logg?from={from}&to={to}&action=matter.created"
+        ))
+    };
+    assert!(log("2027-01-01", "2027-01-01")
+        .await
+        .contains("<td>matter.created"));
+    assert!(!log("2026-12-31", "2026-12-31")
+        .await
+        .contains("<td>matter.created"));
+    drop(child);
+
+    // The archive, made now: "Justerade 2027-01-01" and the same date in the
+    // PDF's metadata.
+    let out_dir = dir.join(if db.starts_with("postgres") {
+        "paket-pg"
+    } else {
+        "paket-sqlite"
+    });
+    let out = at_moment(NOW)
+        .args([
+            "--db",
+            db,
+            "archive",
+            "--group",
+            slug,
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdfs: Vec<PathBuf> = walk(&out_dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect();
+    let texts: Vec<(PathBuf, String)> = pdfs
+        .iter()
+        .map(|p| {
+            let o = Command::new("pdftotext").arg(p).arg("-").output().unwrap();
+            (p.clone(), String::from_utf8_lossy(&o.stdout).into_owned())
+        })
+        .collect();
+    let (pdf, text) = texts
+        .iter()
+        .find(|(_, t)| t.contains("Nyårsläget"))
+        .unwrap_or_else(|| panic!("the minutes' PDF among {pdfs:?}"));
+    assert!(text.contains("Justerade 2027-01-01"), "{text}");
+    let info = Command::new("pdfinfo")
+        .arg("-isodates")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let created = info
+        .lines()
+        .find(|l| l.starts_with("CreationDate:"))
+        .unwrap_or_else(|| panic!("{info}"));
+    assert!(created.contains("2027-01-01"), "{created}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
 }

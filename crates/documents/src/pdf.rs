@@ -8,6 +8,7 @@
 //! Layout: A4 (595 × 842 pt), margins 72 pt, body 10.5 pt, greedy line breaking
 //! on spaces with widths from the font's advances.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 use std::num::NonZeroU16;
 
@@ -329,7 +330,7 @@ pub fn charter_pdf(doc: &ParsedCharter) -> Result<Vec<u8>, DocumentError> {
         .decision
         .date
         .or(doc.date)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+        .unwrap_or_else(|| swedish_date(chrono::Utc::now()));
     parts_pdf(&doc.title, date, &outline(doc))
 }
 

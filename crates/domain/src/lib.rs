@@ -4,6 +4,7 @@
 //! Architecture invariant: this crate does no I/O. It knows nothing of HTTP, SQL,
 //! files or search indexes; everything here is a pure function of its input.
 
+pub mod calendar;
 pub mod collation;
 pub mod decisions;
 pub mod diff;

@@ -1,5 +1,6 @@
 //! The facts the rules of `samordna_domain::rules` look at, gathered for one group.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -106,7 +107,7 @@ impl Store {
         out: &mut Vec<Evaluation>,
     ) {
         {
-            let facts = gathered.facts(org, region);
+            let facts = gathered.facts(org, region, today);
             if let Some(adm) = filter.administration {
                 if !facts
                     .members
@@ -129,8 +130,9 @@ impl Store {
         &self,
         org: &Organization,
         region: &RegionDefaults,
+        today: chrono::NaiveDate,
     ) -> Result<GroupFacts, StoreError> {
-        Ok(self.gather_one(org).await?.facts(org, region))
+        Ok(self.gather_one(org).await?.facts(org, region, today))
     }
 
     /// What the rules read about one group (and its parent), by index.
@@ -371,7 +373,12 @@ struct Gathered {
 
 impl Gathered {
     /// One group's facts, as the rules see them.
-    fn facts(&self, org: &Organization, region: &RegionDefaults) -> GroupFacts {
+    fn facts(
+        &self,
+        org: &Organization,
+        region: &RegionDefaults,
+        today: chrono::NaiveDate,
+    ) -> GroupFacts {
         let none = Vec::new;
         let versions = self.versions.get(&org.id).map_or(&[][..], |v| &v[..]);
         let label = |v: &crate::CharterVersion| match v.decision_date {
@@ -393,7 +400,6 @@ impl Gathered {
         let in_force_version = in_force(versions);
         let charter_in_force = in_force_version.and_then(document);
         let undecided = newest_undecided(versions).and_then(document);
-        let today = Utc::now().date_naive();
         let memberships_of = |id: i64| self.memberships.get(&id).map_or(&[][..], |m| &m[..]);
         let members: Vec<MemberFacts> = memberships_of(org.id)
             .iter()
@@ -423,7 +429,7 @@ impl Gathered {
             .map_or(&[][..], |m| &m[..])
             .iter()
             .map(|m| {
-                let date = m.fields.starts_at.date_naive();
+                let date = swedish_date(m.fields.starts_at);
                 MeetingFacts {
                     label: samordna_domain::text!("meeting-label", "date" => date.to_string()),
                     kind: m.fields.kind,
@@ -630,7 +636,7 @@ impl Store {
         id: i64,
         actor: &str,
     ) -> Result<(), StoreError> {
-        let today = Utc::now().date_naive();
+        let today = swedish_date(Utc::now());
         let record = self
             .rule_exception_records(organization_id)
             .await?

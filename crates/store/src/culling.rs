@@ -6,6 +6,7 @@
 //! named: they are kept for ever.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use samordna_domain::calendar::swedish_date;
 
 use crate::{in_transaction, with_conn, with_pool, Backend, Store, StoreError};
 
@@ -31,7 +32,7 @@ pub const CULLABLE: [(&str, &str, &str); 4] = [
     (
         "cancelled_meetings",
         "inställda möten utan anteckningar",
-        "SELECT m.id, CAST(m.starts_at AS TEXT), m.starts_at FROM meetings m WHERE m.state = 'cancelled' AND m.starts_at < $1 AND NOT EXISTS (SELECT 1 FROM minutes n WHERE n.meeting_id = m.id) ORDER BY m.id",
+        "SELECT m.id, 'inställt möte ' || CAST(m.id AS TEXT), m.starts_at FROM meetings m WHERE m.state = 'cancelled' AND m.starts_at < $1 AND NOT EXISTS (SELECT 1 FROM minutes n WHERE n.meeting_id = m.id) ORDER BY m.id",
     ),
 ];
 
@@ -79,7 +80,7 @@ impl Store {
                 "tiden före gallring anges i år, 1–100".into(),
             ));
         }
-        if decided_on > Utc::now().date_naive() {
+        if decided_on > swedish_date(Utc::now()) {
             return Err(StoreError::Conflict(format!(
                 "beslutsdatumet {decided_on} har inte kommit än; registrera beslutet när det är fattat"
             )));

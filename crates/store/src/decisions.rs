@@ -218,11 +218,7 @@ impl Store {
                 return Err(StoreError::NotFound(format!("ärende {mid}")));
             }
         }
-        let decided_on = meeting
-            .fields
-            .starts_at
-            .with_timezone(&chrono_tz::Europe::Stockholm)
-            .date_naive();
+        let decided_on = samordna_domain::calendar::swedish_date(meeting.fields.starts_at);
         use sha2::{Digest, Sha256};
         let sha: String = Sha256::digest(d.text.as_bytes())
             .iter()

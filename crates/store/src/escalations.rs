@@ -3,6 +3,7 @@
 //! the reason recorded — and answered or passed on by whoever it went to.
 
 use chrono::{DateTime, Utc};
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{EscalationStatus, Target, Topic};
 use serde::Serialize;
 use sqlx::Row;
@@ -151,7 +152,7 @@ impl Store {
             EscalationsOf::AddressedTo(id) => ("(e.target_person_id = $1 OR e.target_organization_id IN (SELECT ms.organization_id FROM memberships ms WHERE ms.person_id = $1 AND ms.role IN ('ordforande','vice_ordforande','koordinator') AND ms.start_date <= $2 AND (ms.end_date IS NULL OR ms.end_date >= $2)))", Some(id)),
         };
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE {w} ORDER BY e.id DESC");
-        let today = Utc::now().date_naive();
+        let today = swedish_date(Utc::now());
         with_conn!(self, |c| {
             let mut q = sqlx::query(&sql);
             if let Some(id) = id {

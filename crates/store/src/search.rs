@@ -10,6 +10,7 @@
 //! seen every smaller one, and "every row above my position" is exactly what
 //! changed since (on SQLite and PostgreSQL alike).
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -402,7 +403,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let meetings = self.meetings_between(first, last).await?;
         let by_id: HashMap<i64, &crate::Meeting> = meetings.iter().map(|m| (m.id, m)).collect();
-        let date_of = |m: &crate::Meeting| m.fields.starts_at.date_naive();
+        let date_of = |m: &crate::Meeting| swedish_date(m.fields.starts_at);
         let items: Vec<(i64, i64, i64, String, Option<String>)> = rows_between!(self, "SELECT a.id, a.meeting_id, a.position, a.title, a.presenter FROM agenda_items a JOIN meetings m ON m.id = a.meeting_id WHERE m.organization_id >= $1 AND m.organization_id <= $2", first, last);
         let head = |m: &crate::Meeting| {
             let (_, name) = &slugs[&m.fields.organization_id];
@@ -547,7 +548,7 @@ impl Store {
         slugs: &HashMap<i64, (String, String)>,
         docs: &mut Vec<Document>,
     ) -> Result<(), StoreError> {
-        let rows: Vec<(i64, i64, String, String, Option<String>, String)> = rows_between!(self, "SELECT id, organization_id, kind, title, description, CAST(created_at AS TEXT) FROM matters WHERE organization_id >= $1 AND organization_id <= $2", first, last);
+        let rows: Vec<(i64, i64, String, String, Option<String>, chrono::DateTime<chrono::Utc>)> = rows_between!(self, "SELECT id, organization_id, kind, title, description, created_at FROM matters WHERE organization_id >= $1 AND organization_id <= $2", first, last);
         for (id, org, kind, title, description, created) in rows {
             let Some((slug, name)) = slugs.get(&org) else {
                 continue;
@@ -564,7 +565,7 @@ impl Store {
                 codes: vec![kind.replace('_', " ")],
                 doc_type: Some(kind),
                 url: format!("/grupper/{slug}/grupparenden/{id}"),
-                date: created.get(..10).and_then(|d| d.parse().ok()),
+                date: Some(samordna_domain::calendar::swedish_date(created)),
                 file: None,
             });
         }

@@ -2,6 +2,7 @@
 //! once as an `async fn(&Store)` and listed in `suite!`, which makes one test per
 //! backend. The PostgreSQL tests fail, never skip, when there is no server.
 
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::{parse_charter, CharterStatus, OrgKind};
 use samordna_store::testing::{import_seeds, raw_execute, raw_text, seeds};
 use samordna_store::{in_force, ImportChange, Source, Store, StoreError};
@@ -1667,7 +1668,14 @@ mod compliance {
         let slug = "samordningsrad-neurologi";
         let org = adjuncts(store, slug, 3).await;
         let region = RegionDefaults::default();
-        let facts = store.group_facts(&org, &region).await.unwrap();
+        let facts = store
+            .group_facts(
+                &org,
+                &region,
+                samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+            )
+            .await
+            .unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (3, 14));
         assert!(
             !adjunct_finding(&facts),
@@ -1678,7 +1686,14 @@ mod compliance {
             adjunct_limit: 2,
             minutes_overdue_days: 5,
         };
-        let facts = store.group_facts(&org, &stricter).await.unwrap();
+        let facts = store
+            .group_facts(
+                &org,
+                &stricter,
+                samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+            )
+            .await
+            .unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (2, 5));
         assert!(adjunct_finding(&facts), "the region's default applies");
 
@@ -1691,7 +1706,14 @@ mod compliance {
             .unwrap();
         let org = super::org(store, slug).await;
         assert_eq!(org.adjunct_limit, Some(4));
-        let facts = store.group_facts(&org, &stricter).await.unwrap();
+        let facts = store
+            .group_facts(
+                &org,
+                &stricter,
+                samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+            )
+            .await
+            .unwrap();
         assert_eq!((facts.adjunct_limit, facts.approve_days), (4, 21));
         assert!(!adjunct_finding(&facts), "the group's own limit wins");
         let events = store.audit_events().await.unwrap();
@@ -1740,7 +1762,8 @@ mod compliance {
             .end_rule_exception(org.id, id, "editor")
             .await
             .unwrap();
-        let yesterday = chrono::Utc::now().date_naive() - chrono::Duration::days(1);
+        let yesterday =
+            samordna_domain::calendar::swedish_date(chrono::Utc::now()) - chrono::Duration::days(1);
         let ex = store.rule_exceptions(org.id).await.unwrap();
         assert_eq!(ex[0].valid_until, yesterday, "ended, not removed");
         assert_eq!(ex[0].reason, "Överenskommet med kontaktpersonen");
@@ -1808,7 +1831,11 @@ mod compliance {
             .await
             .unwrap();
         let facts = store
-            .group_facts(&org, &RegionDefaults::default())
+            .group_facts(
+                &org,
+                &RegionDefaults::default(),
+                samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -1989,7 +2016,11 @@ mod decisions {
     async fn findings(store: &Store, slug: &str, rule: RuleId) -> Vec<Finding> {
         let org = super::org(store, slug).await;
         let facts = store
-            .group_facts(&org, &RegionDefaults::default())
+            .group_facts(
+                &org,
+                &RegionDefaults::default(),
+                samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+            )
             .await
             .unwrap();
         rules::check(&facts, d("2026-11-30"))
@@ -2728,7 +2759,11 @@ mod decisions {
         assert_eq!(store.charter_sent_to(v.id).await.unwrap(), None);
         let cannot = {
             let facts = store
-                .group_facts(&neuro, &RegionDefaults::default())
+                .group_facts(
+                    &neuro,
+                    &RegionDefaults::default(),
+                    samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+                )
                 .await
                 .unwrap();
             rules::check(&facts, d("2026-11-30")).into_iter().any(|o| {
@@ -2784,7 +2819,11 @@ mod decisions {
             let neuro = neuro.clone();
             async move {
                 let facts = store
-                    .group_facts(&neuro, &RegionDefaults::default())
+                    .group_facts(
+                        &neuro,
+                        &RegionDefaults::default(),
+                        samordna_domain::calendar::swedish_date(chrono::Utc::now()),
+                    )
                     .await
                     .unwrap();
                 rules::check(&facts, d("2026-11-30"))
@@ -2923,7 +2962,7 @@ fn plain_group(name: &str) -> samordna_store::OrgFields {
 /// and those of every group reporting to it, at any depth; nothing else.
 async fn the_outbox_names_what_changed_and_memberships_reach_down(store: &Store) {
     use samordna_domain::search::{Audience, DocKind, Entity};
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let council = store
         .create_organization(
             &samordna_store::OrgFields {

@@ -30,14 +30,37 @@ pub struct Filter {
     pub to: String,
 }
 
+/// A day of the filter as it was typed: empty, a date, or what could not be read.
+fn day(typed: &str) -> Result<Option<chrono::NaiveDate>, ()> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    typed.parse().map(Some).map_err(|_| ())
+}
+
 impl Filter {
+    /// The message for a day that could not be read, by field (`from`, `to`).
+    fn day_error(&self, name: &str) -> Option<String> {
+        let typed = if name == "from" { &self.from } else { &self.to };
+        day(typed)
+            .is_err()
+            .then(|| crate::i18n::current_tr().t("error-date"))
+    }
+
+    /// Whether the event is one the filter asks for. The days are Swedish
+    /// days: an event at 00:30 in Stockholm on 16 June is on the 16th
+    /// (`calendar::days`), whatever the date in UTC. A day that could not be
+    /// read filters nothing (the form says so beside it).
     fn keeps(&self, e: &samordna_store::AuditEvent) -> bool {
-        let day = e.occurred_at.date_naive().to_string();
+        let from = day(&self.from).ok().flatten();
+        let to = day(&self.to).ok().flatten();
+        let at = e.occurred_at;
         (self.actor.is_empty() || e.actor.contains(self.actor.trim()))
             && (self.action.is_empty() || e.action.contains(self.action.trim()))
             && (self.object_type.is_empty() || e.object_type == self.object_type.trim())
-            && (self.from.is_empty() || day.as_str() >= self.from.as_str())
-            && (self.to.is_empty() || day.as_str() <= self.to.as_str())
+            && from.is_none_or(|d| at >= samordna_domain::calendar::day_start(d))
+            && to.is_none_or(|d| at < samordna_domain::calendar::days(d, d).end)
     }
 
     fn query(&self) -> String {
@@ -61,6 +84,8 @@ impl Filter {
 struct AuditPage {
     c: Chrome,
     filter: Filter,
+    from_error: Option<String>,
+    to_error: Option<String>,
     events: Vec<samordna_store::AuditEvent>,
     csv_href: String,
 }
@@ -93,6 +118,8 @@ pub async fn audit_log(
     let csv_href = format!("/admin/logg.csv?{}", f.query());
     crate::render::page(&AuditPage {
         c: Chrome::new("audit"),
+        from_error: f.day_error("from"),
+        to_error: f.day_error("to"),
         filter: f,
         events,
         csv_href,

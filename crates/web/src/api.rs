@@ -2,6 +2,7 @@
 //! objects `{"error": {"status": 404, "message": "…"}}`.
 
 use axum::extract::{Path, State};
+use samordna_domain::calendar::swedish_date;
 
 use crate::extract::Query;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -523,7 +524,7 @@ pub async fn memberships(
         .ok_or_else(|| {
             AppError::NotFound(crate::i18n::current_tr().t1("error-api-no-group", "slug", &slug))
         })?;
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let data: Vec<Value> = state
         .store
         .memberships(Some(org.id), None)

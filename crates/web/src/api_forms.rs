@@ -410,7 +410,7 @@ pub async fn meeting_put(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> Response {
-    let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&chrono_tz::Europe::Stockholm);
+    let local = samordna_domain::calendar::swedish_time;
     let current = match id.parse::<i64>() {
         Ok(n) => match state.store.meeting(n).await {
             Ok(Some(m)) => json!({

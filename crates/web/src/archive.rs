@@ -11,6 +11,7 @@
 //! [`verify`] reads `mets.xml` and checks each file's presence, size and
 //! checksum, and that no file is there that `mets.xml` does not name.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
@@ -287,19 +288,13 @@ async fn write_package(
                 else {
                     continue;
                 };
-                let day: NaiveDate = m
-                    .fields
-                    .starts_at
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .date_naive();
+                let day: NaiveDate = swedish_date(m.fields.starts_at);
                 let title = format!("Mötesanteckningar {} {day}", g.name);
                 let mut meta_lines = vec![
                     format!("Grupp: {}", g.name),
                     format!(
                         "Möte: {}",
-                        m.fields
-                            .starts_at
-                            .with_timezone(&chrono_tz::Europe::Stockholm)
+                        samordna_domain::calendar::swedish_time(m.fields.starts_at)
                             .format("%Y-%m-%d %H:%M")
                     ),
                 ];
@@ -307,9 +302,7 @@ async fn write_package(
                 meta_lines.push(format!("Version {}", n.version));
                 meta_lines.push(format!(
                     "Justerade {} av {approved_by}",
-                    approved_at
-                        .with_timezone(&chrono_tz::Europe::Stockholm)
-                        .format("%Y-%m-%d")
+                    swedish_date(approved_at)
                 ));
                 meta_lines.extend(
                     n.correction_reason
@@ -318,7 +311,7 @@ async fn write_package(
                 );
                 let body = as_text(&n.body);
                 let (t, lines) = (title.clone(), meta_lines.clone());
-                let approved_day = approved_at.date_naive();
+                let approved_day = swedish_date(approved_at);
                 let pdf = laid_out(&title, move || {
                     samordna_documents::pdf::minutes_pdf(&t, &lines, &body, approved_day)
                 })

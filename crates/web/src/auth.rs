@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{Duration, Utc};
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::policy::{self, Action, Role};
 use samordna_store::Organization;
 use sha2::{Digest, Sha256};
@@ -269,7 +270,7 @@ pub async fn roles(
             }
             None => None,
         };
-        let today = Utc::now().date_naive();
+        let today = swedish_date(Utc::now());
         for m in state.store.memberships(None, Some(person)).await? {
             let here = chain
                 .as_ref()

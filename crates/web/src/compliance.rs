@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use samordna_domain::calendar::swedish_date;
 
 use crate::extract::Query;
 use axum::response::Response;
@@ -145,7 +146,7 @@ async fn table(state: &AppState, f: &Filter) -> Result<Vec<TableRow>, AppError> 
         kind,
         administration: Some(f.forvaltning.as_str()).filter(|a| !a.is_empty()),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     Ok(state
         .store
         .evaluate(&filter, &state.settings.region, today)

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::diff::Piece;
 use samordna_domain::parse::NameAndTitle;
 use samordna_domain::policy::Action;
@@ -179,11 +180,11 @@ async fn page(
         base_version: d.base_version,
         sections,
         csrf: v.csrf(),
-        today: Utc::now().date_naive().to_string(),
+        today: swedish_date(Utc::now()).to_string(),
         decide_date: typed
             .date
             .clone()
-            .unwrap_or_else(|| Utc::now().date_naive().to_string()),
+            .unwrap_or_else(|| swedish_date(Utc::now()).to_string()),
         decider: typed
             .name
             .clone()
@@ -469,7 +470,7 @@ pub async fn decide(
     let mut e = Errors::default();
     let date = p.date(&t, &mut e, "date");
     let name = p.get("name").trim().to_string();
-    let Some(date) = date.filter(|d| *d <= Utc::now().date_naive()) else {
+    let Some(date) = date.filter(|d| *d <= swedish_date(Utc::now())) else {
         return page(
             &state,
             &v,

@@ -6,6 +6,7 @@
 use crate::forms::Form;
 use askama::Template;
 use axum::extract::{Path, State};
+use samordna_domain::calendar::swedish_date;
 
 use crate::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -63,7 +64,7 @@ async fn page(
     let t = c.t;
     let org = state.group(slug).await?;
     let names = state.store.actor_names().await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let rows = state
         .store
         .rule_exception_records(org.id)
@@ -162,7 +163,7 @@ pub async fn add(
     if rule.is_none() {
         e.add("rule", t.t("error-exception-rule"));
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let until = match p.date(&t, &mut e, "until") {
         Some(d) if d < today => {
             e.add("until", t.t("error-exception-past"));

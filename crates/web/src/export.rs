@@ -6,6 +6,7 @@
 //! Every export is written to the audit log, with whether it holds personal data
 //! (GDPR: access to personal data is logged).
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -59,7 +60,7 @@ impl Cell {
 }
 
 fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
-    t.with_timezone(&chrono_tz::Europe::Stockholm)
+    samordna_domain::calendar::swedish_time(t)
 }
 
 /// One export: its file name (without extension), sheet title, Swedish column
@@ -160,7 +161,7 @@ pub async fn sheet(state: &AppState, name: &str) -> Result<Option<Sheet>, AppErr
                             c.map_or(Cell::Empty, |c| Cell::Int(c.2)),
                             c.and_then(|c| c.7).map_or(Cell::Empty, Cell::Date),
                             Cell::opt(c.and_then(|c| c.5.clone())),
-                            Cell::Date(g.9.date_naive()),
+                            Cell::Date(swedish_date(g.9)),
                         ]
                     })
                     .collect(),
@@ -278,7 +279,7 @@ pub async fn sheet(state: &AppState, name: &str) -> Result<Option<Sheet>, AppErr
                             format!("matter-status-{}", m.5.replace('_', "-")),
                             &m.5,
                         )),
-                        Cell::Date(m.6.date_naive()),
+                        Cell::Date(swedish_date(m.6)),
                         Cell::Time(rec.modified("matters", m.0, m.7.max(m.6))),
                     ]
                 })

@@ -185,7 +185,7 @@ mod tests {
     fn calendar_lines_are_escaped_folded_and_crlf() {
         let t = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
             .unwrap()
-            .with_timezone(&Utc);
+            .to_utc();
         let e = CalendarEvent {
             uid: "meeting-1@samordna".into(),
             sequence: 2,

@@ -3,6 +3,7 @@
 //! the database (see `samordna_store::jobs`); SMTP settings are the installation's.
 
 use crate::view::LocalTime;
+use samordna_domain::calendar::swedish_date;
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
@@ -60,7 +61,7 @@ async fn recipients(
     org: &Organization,
     roles: Option<&[MembershipRole]>,
 ) -> Result<Vec<String>, String> {
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let mut out = Vec::new();
     // The members' own rows only, not every person in the region.
     for m in store
@@ -382,7 +383,7 @@ async fn action_reminder(state: &AppState, job: &Job) -> Result<Option<Mail>, St
 /// Enqueues a reminder to the owner of every open action past its due date, once
 /// per due date.
 pub async fn scan_overdue_actions(state: &AppState) -> Result<usize, String> {
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let mut queued = 0;
     for a in state
         .store
@@ -423,7 +424,9 @@ pub async fn scan_overdue(state: &AppState) -> Result<usize, String> {
             .await
             .map_err(|e| e.to_string())?
             .unwrap_or(state.settings.region.minutes_overdue_days);
-        if m.fields.ends_at + Duration::days(days) > now {
+        // Counted in Swedish calendar days from the meeting's date, as the rule
+        // `minutes-unapproved` counts them, so the mail and the dashboard agree.
+        if (swedish_date(now) - swedish_date(m.fields.starts_at)).num_days() <= days {
             continue;
         }
         let approved = store

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::matters::{MatterKind, MatterSource, MatterStatus};
 use samordna_domain::policy::Action;
 use samordna_store::{
@@ -121,7 +122,7 @@ async fn list_page(
         .store
         .matters(&filter, paging.offset(), paging.per_page)
         .await?;
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let show_owner = auth::may(state, v, Action::ReadPeople, group.as_ref()).await;
     let orgs = crate::view::org_links(
         &state.store,
@@ -241,7 +242,7 @@ async fn new_form(
 ) -> Result<Response, AppError> {
     let c = Chrome::new("matters");
     let t = c.t;
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let mut owners = vec![(String::new(), t.t("matter-no-owner"))];
     let mut people: Vec<(String, String)> = state
         .store
@@ -377,7 +378,7 @@ pub async fn create(
         }),
     };
     let due = p.date(&t, &mut e, "due");
-    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+    if due.is_some_and(|d| d < swedish_date(Utc::now())) {
         e.add("due", t.t("error-due-past"));
     }
     let owner = match typed.owner.as_str() {

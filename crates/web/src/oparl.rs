@@ -21,6 +21,7 @@
 //! "deleted": true, "modified"}` (migration 0020 keeps its stamp). Every
 //! response carries `Access-Control-Allow-Origin: *`.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -338,7 +339,7 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
                 "name": name,
                 "fileName": name,
                 "mimeType": content_type.split(';').next().unwrap_or_default().trim(),
-                "date": date(created.date_naive()),
+                "date": date(swedish_date(*created)),
                 "size": size,
                 "sha512Checksum": sha512_of(state, *id, sha256).await?,
                 "samordna:sha256Checksum": sha256,
@@ -491,9 +492,7 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
         };
         let url = u.obj(ListKind::Paper, format!("minutes-{id}"));
         minutes_of_meeting.insert(*meeting, url.clone());
-        let day =
-            m.3.with_timezone(&chrono_tz::Europe::Stockholm)
-                .date_naive();
+        let day = swedish_date(m.3);
         papers.push(object(
             ListKind::Paper,
             url,
@@ -503,7 +502,7 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
             json!({
                 "body": u.body(),
                 "name": tr.args("oparl-minutes-name", &[("group", crate::i18n::Arg::Text(name.to_string())), ("date", crate::i18n::Arg::Text(date(day)))]),
-                "date": date(published.map_or(day, |p| p.date_naive())),
+                "date": date(published.map_or(day, swedish_date)),
                 "paperType": tr.t("oparl-paper-minutes"),
                 "underDirectionOf": [u.obj(ListKind::Organization, group_key(m.1))],
                 "samordna:meeting": u.obj(ListKind::Meeting, meeting),
@@ -626,7 +625,7 @@ async fn catalogue(state: &AppState) -> Result<Catalogue, AppError> {
             json!({
                 "body": u.body(),
                 "name": title,
-                "date": date(created.date_naive()),
+                "date": date(swedish_date(*created)),
                 "paperType": label(format!("matter-kind-{}", kind.replace('_', "-"))).unwrap_or_else(|| kind.clone()),
                 "underDirectionOf": [u.obj(ListKind::Organization, group_key(*org))],
                 "consultation": consultations_of_matter.get(id).cloned().unwrap_or_default(),
@@ -953,7 +952,7 @@ impl ListQuery {
             // A `+` of an offset sent unencoded arrives as a space.
             let when = || {
                 DateTime::parse_from_rfc3339(&v.trim().replace(' ', "+"))
-                    .map(|t| t.with_timezone(&Utc))
+                    .map(|t| t.to_utc())
                     .map_err(|_| bad(&k, &v))
             };
             match k.as_ref() {

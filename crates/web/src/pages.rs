@@ -2,6 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use samordna_domain::calendar::swedish_date;
 
 use crate::extract::Query;
 use axum::http::{header, StatusCode};
@@ -23,7 +24,8 @@ use crate::render::page as render;
 use crate::request::LANG_COOKIE;
 use crate::state::AppState;
 use crate::view::{
-    charter_state, frequency_label, in_tree, kind_label, status_label, CaseView, OrgLink, Snapshot,
+    charter_state, frequency_label, in_tree, kind_label, status_label, CaseView, LocalTime,
+    OrgLink, Snapshot,
 };
 
 use crate::i18n::current_tr as tr;
@@ -414,11 +416,7 @@ pub async fn group(
         .into_iter()
         .take(10)
         .map(|(m, v)| {
-            let day = m
-                .fields
-                .starts_at
-                .with_timezone(&chrono_tz::Europe::Stockholm)
-                .format("%Y-%m-%d");
+            let day = samordna_domain::calendar::swedish_date(m.fields.starts_at);
             (
                 format!("/moten/{}#v{}", m.id, v.version),
                 t.args(
@@ -439,7 +437,7 @@ pub async fn group(
     )
     .await
     {
-        let today = chrono::Utc::now().date_naive();
+        let today = swedish_date(chrono::Utc::now());
         let all = state.store.memberships(Some(org.id), None).await?;
         let role =
             |r: samordna_domain::policy::MembershipRole| t.t(&format!("role-{}", r.as_str()));
@@ -491,7 +489,7 @@ pub async fn group(
             .evaluate(
                 &filter,
                 &state.settings.region,
-                chrono::Utc::now().date_naive(),
+                swedish_date(chrono::Utc::now()),
             )
             .await?
             .pop()
@@ -695,7 +693,7 @@ pub async fn charter(
             let status = match (r.kind, r.delivered_at) {
                 (samordna_store::DistributionKind::Register, _) => t.t("distribution-register"),
                 (samordna_store::DistributionKind::Manual, _) => t.t("distribution-manual"),
-                (_, Some(at)) => t.t1("distribution-delivered", "date", at.format("%Y-%m-%d")),
+                (_, Some(at)) => t.t1("distribution-delivered", "date", at.local_date()),
                 (_, None) => t.t("distribution-queued"),
             };
             (r.entry, r.organization.unwrap_or_default(), status)
@@ -752,7 +750,7 @@ pub async fn charter(
         imported: t.t1(
             "charter-source-as-imported",
             "date",
-            meta.imported_at.format("%Y-%m-%d"),
+            meta.imported_at.local_date(),
         ),
         doc: doc.content,
         c,

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::policy::{self, Action, Role};
 use samordna_domain::search::DocKind;
 use samordna_search::{Access, SearchQuery};
@@ -36,7 +37,7 @@ pub(crate) async fn access_of(state: &AppState, visitor: &Visitor) -> Result<Acc
         Some(person) => {
             state
                 .store
-                .internal_readable(person, Utc::now().date_naive())
+                .internal_readable(person, swedish_date(Utc::now()))
                 .await?
         }
         None => Vec::new(),

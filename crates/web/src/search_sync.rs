@@ -6,6 +6,7 @@
 //! [`Search::spawn`], which syncs every `Settings::search_interval`; a node
 //! without it (tests, the worker) syncs before each search.
 
+use samordna_domain::calendar::swedish_date;
 use std::path::Path as FsPath;
 use std::sync::Arc;
 use std::time::Duration;
@@ -167,7 +168,7 @@ impl Search {
             done += chunk.len() as u64;
             progress(done, of);
         }
-        let today = Utc::now().date_naive();
+        let today = swedish_date(Utc::now());
         for chunk in all.people.chunks(GROUPS_AT_ONCE * 5) {
             let docs = self
                 .store
@@ -212,7 +213,7 @@ impl Search {
             if changes.entities.is_empty() {
                 return Ok(out);
             }
-            let today = Utc::now().date_naive();
+            let today = swedish_date(Utc::now());
             let mut docs = Vec::new();
             for e in &changes.entities {
                 docs.extend(match e {

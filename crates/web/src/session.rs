@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 
 use crate::extract::Query;
+use crate::view::LocalTime as _;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -267,7 +268,7 @@ async fn account_page(
             (
                 l.id,
                 format!("{base}/kalender/{}.ics", l.token),
-                l.created_at.format("%Y-%m-%d").to_string(),
+                crate::view::LocalTime::local_date(&l.created_at),
                 l.revoked_at.is_some(),
             )
         })

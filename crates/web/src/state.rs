@@ -1,5 +1,6 @@
 //! What every handler can reach: the store and the settings.
 
+use samordna_domain::calendar::swedish_date;
 use std::sync::Arc;
 
 use samordna_store::Store;
@@ -77,7 +78,7 @@ impl AppState {
         organization_id: i64,
         person: i64,
     ) -> Result<bool, AppError> {
-        let today = chrono::Utc::now().date_naive();
+        let today = swedish_date(chrono::Utc::now());
         Ok(self
             .store
             .memberships(Some(organization_id), Some(person))

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{EscalationStatus, Target};
 use samordna_domain::matters::ActionStatus;
 use samordna_domain::policy::Action;
@@ -90,7 +91,7 @@ pub(crate) async fn tasks_page(
     let mut questions = Vec::new();
     let mut actions = Vec::new();
     let mut anchoring = Vec::new();
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     if let Some(person) = person {
         for e in state
             .store

@@ -321,17 +321,15 @@ pub trait LocalTime {
 
 impl LocalTime for chrono::DateTime<chrono::Utc> {
     fn local_date(&self) -> String {
-        self.with_timezone(&chrono_tz::Europe::Stockholm)
-            .format("%Y-%m-%d")
-            .to_string()
+        samordna_domain::calendar::swedish_date(*self).to_string()
     }
     fn local_time(&self) -> String {
-        self.with_timezone(&chrono_tz::Europe::Stockholm)
+        samordna_domain::calendar::swedish_time(*self)
             .format("%Y-%m-%d %H:%M")
             .to_string()
     }
     fn local_seconds(&self) -> String {
-        self.with_timezone(&chrono_tz::Europe::Stockholm)
+        samordna_domain::calendar::swedish_time(*self)
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     }

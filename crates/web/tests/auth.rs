@@ -2,6 +2,7 @@
 //! route in `routes::ROUTES`, for every role, allowed or refused as the policy table
 //! in the domain crate says.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 
 use axum::body::Body;
@@ -1075,12 +1076,7 @@ async fn the_year_planner_warns_outside_the_charters_range() {
             .await
             .unwrap()
             .iter()
-            .map(|m| {
-                m.fields
-                    .starts_at
-                    .with_timezone(&chrono_tz::Europe::Stockholm)
-                    .date_naive()
-            })
+            .map(|m| swedish_date(m.fields.starts_at))
             .filter(|d| d.format("%Y").to_string() == "2029")
             .collect();
     assert_eq!(days.len(), 12);
@@ -1430,7 +1426,7 @@ async fn a_coordinator_records_an_exception_that_clears_the_finding() {
             .unwrap();
     assert!(w.db.store.rule_exceptions(org.id).await.unwrap().is_empty());
 
-    let until = (chrono::Utc::now().date_naive() + chrono::Duration::days(60)).to_string();
+    let until = (swedish_date(chrono::Utc::now()) + chrono::Duration::days(60)).to_string();
     let ok = kim
         .post(
             &w.app,

@@ -4,6 +4,7 @@
 //! council's chair; representatives anchor; an action reaches the next meeting;
 //! nothing of unapproved minutes is seen outside the group.
 
+use samordna_domain::calendar::swedish_date;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
@@ -420,7 +421,7 @@ async fn a_decision_is_recorded_escalated_answered_anchored_and_followed_up() {
         "{titles}"
     );
     let anchor = format!("{mandated}/forankring");
-    let today = Utc::now().date_naive().to_string();
+    let today = swedish_date(Utc::now()).to_string();
     assert_eq!(
         nils_b
             .post(
@@ -479,7 +480,7 @@ async fn a_decision_is_recorded_escalated_answered_anchored_and_followed_up() {
     // An action from the meeting appears on the next meeting's agenda and on
     // its owner's tasks until done.
     let ada_s = ada.to_string();
-    let due = (Utc::now().date_naive() + Duration::days(20)).to_string();
+    let due = (swedish_date(Utc::now()) + Duration::days(20)).to_string();
     let r = coordinator
         .post(
             &app,

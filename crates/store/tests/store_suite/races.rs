@@ -8,7 +8,7 @@ use std::future::Future;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use samordna_domain::decisions::{Target, Topic};
-use samordna_domain::matters::{ActionStatus, MatterKind, MatterSource, MatterStatus};
+use samordna_domain::matters::{ActionStatus, MatterKind, MatterSource};
 use samordna_domain::meetings::MeetingKind;
 use samordna_domain::parse::NameAndTitle;
 use samordna_store::testing::import_seeds;

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{suggested_target, Target, Topic};
 use samordna_domain::policy::MembershipRole;
 use samordna_store::{EscalationsOf, NewEscalation, Organization};
@@ -129,7 +130,7 @@ async fn target_body(
 
 /// The group's contact person (or its council's), today.
 async fn contact_person(state: &AppState, org: &Organization) -> Result<Option<i64>, AppError> {
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     for id in std::iter::once(org.id).chain(org.reports_to_id) {
         if let Some(m) = state
             .store

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{Basis, Topic};
 use samordna_domain::policy::Action;
 use samordna_store::{Decision, DecisionFilter, EscalationsOf, Organization};
@@ -300,7 +301,7 @@ async fn represented(
     let Some(person) = v.account().and_then(|a| a.person_id) else {
         return Ok(Vec::new());
     };
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     Ok(state
         .store
         .memberships(Some(org.id), Some(person))
@@ -414,7 +415,7 @@ async fn decision_page(
         can_resend: can_manage && d.approved,
         can_manage,
         csrf: v.csrf(),
-        today: Utc::now().date_naive().to_string(),
+        today: swedish_date(Utc::now()).to_string(),
         error: error.clone(),
         c,
     };
@@ -470,7 +471,7 @@ pub async fn anchor(
     if !e.is_empty() || (anchored.is_none() && union.is_none()) {
         return decision_page(&state, &v, &slug, &id, Some(t.t("error-anchoring-dates"))).await;
     }
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     if anchored.is_some_and(|x| x > today || x < d.decided_on)
         || union.is_some_and(|x| x > today || x < d.decided_on)
     {

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{Basis, Topic};
 use samordna_store::{MatterFilter, NewDecision};
 
@@ -156,7 +157,7 @@ async fn member_administrations(
     state: &AppState,
     organization_id: i64,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let mut adms: Vec<(i64, String)> = Vec::new();
     for ms in state.store.memberships(Some(organization_id), None).await? {
         if !ms.is_current(today) {

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Extension;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::policy::{Action, MembershipRole};
 use samordna_store::{MembershipFields, Organization, StoreError};
 
@@ -53,7 +54,7 @@ pub async fn members(
     let org = state.group(&slug).await?;
     let c = Chrome::new("register");
     let t = c.t;
-    let today = chrono::Utc::now().date_naive();
+    let today = swedish_date(chrono::Utc::now());
     let (mut current, mut former) = (Vec::new(), Vec::new());
     for m in state.store.memberships(Some(org.id), None).await? {
         let row = MemberRow {

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_store::ActionFields;
 
 use crate::chrome::Chrome;
@@ -40,7 +41,7 @@ pub async fn add_action(
     if !e.is_empty() {
         return refuse(t.t("error-action-due")).await;
     }
-    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+    if due.is_some_and(|d| d < swedish_date(Utc::now())) {
         return refuse(t.t("error-due-past")).await;
     }
     // The owner is a current member of the group.

@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::meetings::{MeetingKind, MeetingState};
 use samordna_store::{Meeting, Organization};
 
@@ -85,7 +86,7 @@ pub async fn person_calendar(
         .await?
         .filter(|a| !a.disabled)
         .ok_or_else(missing)?;
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let mut events = Vec::new();
     if let Some(person) = account.person_id {
         let mut groups: Vec<i64> = state

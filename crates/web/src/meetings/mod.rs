@@ -23,7 +23,6 @@ pub use show::{attendance, show};
 
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Stockholm;
 use samordna_domain::meetings::MeetingKind;
 use samordna_store::{Meeting, Organization};
 
@@ -32,7 +31,7 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 
 fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
-    t.with_timezone(&Stockholm)
+    samordna_domain::calendar::swedish_time(t)
 }
 
 /// "2026-03-02 09:00–11:00"

@@ -6,8 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Europe::Stockholm;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samordna_domain::meetings::{self, MeetingKind, MeetingState, MinutesStatus};
 use samordna_domain::policy::Action;
 use samordna_store::{Meeting, MeetingFields, Organization, Planned, StoreError};
@@ -207,12 +206,7 @@ fn read_meeting(org: &Organization, p: &Posted) -> (Option<MeetingFields>, Error
         .parse::<MeetingKind>()
         .map_err(|_| e.add("kind", t.t("error-unknown-choice")))
         .ok();
-    let at = |d: NaiveDate, tm: NaiveTime| {
-        Stockholm
-            .from_local_datetime(&d.and_time(tm))
-            .earliest()
-            .map(|x| x.with_timezone(&Utc))
-    };
+    let at = samordna_domain::calendar::local_moment;
     let digital_link = p.opt("digital_link");
     if let Some(l) = &digital_link {
         let web = l.to_ascii_lowercase();
@@ -542,12 +536,7 @@ pub async fn year_create(
             );
         }
         last = Some(day);
-        let at = |tm: NaiveTime| {
-            Stockholm
-                .from_local_datetime(&day.and_time(tm))
-                .earliest()
-                .map(|x| x.with_timezone(&Utc))
-        };
+        let at = |tm: NaiveTime| samordna_domain::calendar::local_moment(day, tm);
         let (Some(starts_at), Some(ends_at)) = (at(start), at(end)) else {
             continue;
         };

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Extension;
 use chrono::Utc;
+use samordna_domain::calendar::swedish_date;
 use samordna_domain::meetings::{MeetingState, MinutesStatus};
 use samordna_domain::policy::Action;
 
@@ -173,7 +174,7 @@ pub(crate) async fn show_page(
     } else {
         Vec::new()
     };
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     // The roll in Swedish order of name, each person once.
     let roll: Vec<(i64, String, bool)> = if internal {
         let mut roll: Vec<(i64, String, bool)> = state
@@ -374,7 +375,7 @@ pub async fn attendance(
 ) -> Result<Response, AppError> {
     let (m, org) = meeting_and_group(&state, &id).await?;
     let p = Posted(p);
-    let today = Utc::now().date_naive();
+    let today = swedish_date(Utc::now());
     let members = state.store.memberships(Some(org.id), None).await?;
     let ticked: Vec<i64> = p
         .all("present")
