@@ -2055,9 +2055,13 @@ async fn swedish_dates_on(db: &str, dir: &Path) {
     assert!(row.contains("2027-01-01"), "{row}");
     assert!(!row.contains("2026-12-31"), "{row}");
     // OParl: the matter's and the minutes' date.
-    let papers: serde_json::Value =
-        serde_json::from_str(&get(format!("{base}/oparl/v1.1/body/region/papers?modified_since=2026-12-31T00:00:00Z&limit=500")).await)
-            .unwrap();
+    let papers: serde_json::Value = serde_json::from_str(
+        &get(format!(
+            "{base}/oparl/v1.1/body/region/papers?modified_since=2026-12-31T00:00:00Z&limit=500"
+        ))
+        .await,
+    )
+    .unwrap();
     let date_of = |needle: &str| {
         papers["data"]
             .as_array()

@@ -121,3 +121,50 @@ async fn every_export_opens_with_typed_columns_and_is_logged() {
     assert_eq!(status, 404);
     assert!(String::from_utf8_lossy(&body).contains("personnummer"));
 }
+
+/// A value outside what a format can hold (issue 27, item 5): a date of the
+/// year 0226 that an older version stored (a typo for 2026) is written into
+/// the XLSX as the text CSV has, and the whole export still opens — it was a
+/// 500 for the whole register ("Year 226 outside Excel range").
+#[tokio::test]
+async fn a_stored_date_a_spreadsheet_cannot_hold_is_one_text_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("e.db").display());
+    assert!(run(&["--db", &db, "demo", "load"]).status.success());
+    let store = samordna_store::Store::open(&db).await.unwrap();
+    samordna_store::testing::raw_execute(
+        &store,
+        "UPDATE memberships SET start_date = '0226-06-17' WHERE id = (SELECT MIN(id) FROM memberships)",
+    )
+    .await
+    .unwrap();
+    let admin = account_with_key(&db, "arkiv@region.example", Some("admin"));
+    let (_node, base) = start_serve(&db, &["--no-worker"]);
+    let (status, _, bytes) = fetch(&format!("{base}/export/medlemmar.xlsx"), Some(&admin)).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    let file = dir.path().join("medlemmar.xlsx");
+    std::fs::write(&file, &bytes).unwrap();
+    let read = Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import openpyxl, sys\n\
+             ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\n\
+             cells = [c.value for row in ws.iter_rows() for c in row]\n\
+             print(sum(1 for v in cells if v == '0226-06-17'), len(cells))",
+        )
+        .arg(&file)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&read.stdout);
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert!(
+        out.starts_with("1 "),
+        "the odd date as one text cell: {out}"
+    );
+    let (status, _, _) = fetch(&format!("{base}/export/medlemmar.csv"), Some(&admin)).await;
+    assert_eq!(status, 200);
+}

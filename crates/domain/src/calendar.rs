@@ -19,6 +19,22 @@ use std::ops::Range;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// The day Västra Götalandsregionen began (1 January 1999): no charter,
+/// decision or meeting of the region is older.
+pub const REGION_BEGAN: NaiveDate = match NaiveDate::from_ymd_opt(1999, 1, 1) {
+    Some(d) => d,
+    None => panic!("a date"),
+};
+
+/// Whether a date is one the register's records can have: on or after
+/// [`REGION_BEGAN`] and before 2100. A year such as 0226 or 2206 is a typo; a
+/// form refuses it, the parser warns and reads no date, and every writer
+/// copes with what an older version stored anyway.
+pub fn plausible(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    d >= REGION_BEGAN && d.year() < 2100
+}
+
 /// The region's time zone: Europe/Stockholm (CET, CEST in summer).
 pub const ZONE: Tz = chrono_tz::Europe::Stockholm;
 

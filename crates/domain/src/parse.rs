@@ -364,14 +364,30 @@ fn split_labels(p: &str) -> Vec<(Option<&'static str>, String)> {
     out
 }
 
-fn first_date(s: &str, warnings: &mut Vec<String>) -> Option<NaiveDate> {
+/// The first date in `s`, if it is one a charter can have: on or after the day
+/// the region began ([`crate::calendar::REGION_BEGAN`]) and before 2100 — "0226-06-17" is a
+/// typo for 2026, not a date. An impossible or implausible date is a warning
+/// naming the line (`line`, where it is known) and no date.
+fn first_date(s: &str, line: Option<usize>, warnings: &mut Vec<String>) -> Option<NaiveDate> {
     let c = ISO_DATE.captures(s)?;
+    let at = line.map(|n| format!("rad {n}: ")).unwrap_or_default();
     let parsed =
         NaiveDate::from_ymd_opt(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
-    if parsed.is_none() {
-        warnings.push(format!("ogiltigt datum: {}", &c[0]));
+    match parsed {
+        None => {
+            warnings.push(format!("{at}ogiltigt datum: {}", &c[0]));
+            None
+        }
+        Some(d) if !crate::calendar::plausible(d) => {
+            warnings.push(format!(
+                "{at}datumet {} är inte rimligt (före {} då regionen bildades, eller efter 2099); kontrollera årtalet",
+                &c[0],
+                crate::calendar::REGION_BEGAN
+            ));
+            None
+        }
+        Some(d) => Some(d),
     }
-    parsed
 }
 
 #[derive(Default)]
@@ -395,6 +411,14 @@ struct Header {
 
 fn read_header(lines: Vec<Line>, warnings: &mut Vec<String>) -> Header {
     let lines = text::strip_furniture(lines, None);
+    // The line a value was read from, for a warning about it.
+    let line_of = |value: &str| {
+        let probe = value.split_whitespace().next().unwrap_or("");
+        lines
+            .iter()
+            .find(|l| !probe.is_empty() && l.text.contains(probe))
+            .map(|l| l.no)
+    };
     let blocks = text::blocks(&lines);
     let mut h = Header::default();
     let mut pending: Option<&'static str> = None;
@@ -420,7 +444,11 @@ fn read_header(lines: Vec<Line>, warnings: &mut Vec<String>) -> Header {
             }
             let v = Some(value.clone());
             match label {
-                "datum" => h.date = h.date.or_else(|| first_date(&value, warnings)),
+                "datum" => {
+                    h.date = h
+                        .date
+                        .or_else(|| first_date(&value, line_of(&value), warnings))
+                }
                 "diarienummer" => {
                     if h.registry_number.is_none() {
                         h.registry_number = RegistryNumber::find_all(&value).into_iter().next();
@@ -741,9 +769,12 @@ fn section(heading: String, parent: Option<String>, lines: &[Line]) -> Section {
 fn read_decision(lines: &[Line], warnings: &mut Vec<String>) -> Decision {
     let mut non_blank = lines
         .iter()
-        .map(|l| l.text.trim())
-        .filter(|t| !t.is_empty());
-    let date = non_blank.next().and_then(|l| first_date(l, warnings));
+        .map(|l| (l.no, l.text.trim()))
+        .filter(|(_, t)| !t.is_empty());
+    let date = non_blank
+        .next()
+        .and_then(|(no, l)| first_date(l, Some(no), warnings));
+    let mut non_blank = non_blank.map(|(_, t)| t);
     let name = non_blank.next().map(str::to_string);
     let title = non_blank.next().map(str::to_string);
     Decision {

@@ -135,3 +135,32 @@ fn text_over_the_bounds_is_refused_naming_the_bound_and_the_line() {
     within.push_str(&"\n".repeat(MAX_LINES - lines - 1));
     parse_charter(&within).unwrap();
 }
+
+/// A date a charter cannot have (issue 27, item 5): "0226-06-17", a typo for
+/// 2026, was read as the year 226 and broke the XLSX export later. The parser
+/// warns naming the line and reads no date (the charter is then undecided, as
+/// its preview and the rule `charter-undecided` say).
+#[test]
+fn an_implausible_decision_date_is_a_warning_naming_the_line_and_no_date() {
+    let good = seed("sor-neurologi-2026");
+    let typo = good.replace("2026-06-17", "0226-06-17");
+    assert_ne!(good, typo, "the seed has the decision date");
+    let line = typo.lines().position(|l| l.contains("0226-06-17")).unwrap() + 1;
+    let doc = parse_charter(&typo).unwrap();
+    assert_eq!(doc.decision.date, None);
+    let warning = doc
+        .warnings
+        .iter()
+        .find(|w| w.contains("0226-06-17"))
+        .unwrap_or_else(|| panic!("{:?}", doc.warnings));
+    assert!(warning.starts_with(&format!("rad {line}: ")), "{warning}");
+    assert!(warning.contains("inte rimligt"), "{warning}");
+    // The same with a year far ahead.
+    let doc = parse_charter(&good.replace("2026-06-17", "2206-06-17")).unwrap();
+    assert_eq!(doc.decision.date, None);
+    // The real date is read.
+    assert_eq!(
+        parse_charter(&good).unwrap().decision.date,
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 17)
+    );
+}

@@ -428,25 +428,45 @@ impl Store {
         token: &str,
         actor: &str,
     ) -> Result<i64, StoreError> {
-        in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO calendar_links (account_id, token, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(account_id)
-                .bind(token)
-                .bind(Utc::now())
-                .fetch_one(&mut *c)
+        Ok(self
+            .create_calendar_link_once(account_id, token, None, actor)
+            .await?
+            .id())
+    }
+
+    /// A calendar link from a form carrying the key `once`: the same form sent
+    /// twice makes one link (an account may have several, so the key tells).
+    pub async fn create_calendar_link_once(
+        &self,
+        account_id: i64,
+        token: &str,
+        once: Option<&str>,
+        actor: &str,
+    ) -> Result<crate::Made, StoreError> {
+        let fingerprint = crate::checksum::repeat_key(&[actor, &account_id.to_string()]);
+        let made = in_transaction!(self, |c| {
+            crate::once!(c, once, "calendar_link", &fingerprint, async {
+                let id: i64 = sqlx::query_scalar("INSERT INTO calendar_links (account_id, token, created_at) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(account_id)
+                    .bind(token)
+                    .bind(Utc::now())
+                    .fetch_one(&mut *c)
+                    .await?;
+                audit(
+                    c,
+                    actor,
+                    "calendar_link.created",
+                    "calendar_link",
+                    id,
+                    "",
+                    before_after((), serde_json::json!({"account_id": account_id})),
+                )
                 .await?;
-            audit(
-                c,
-                actor,
-                "calendar_link.created",
-                "calendar_link",
-                id,
-                "",
-                before_after((), serde_json::json!({"account_id": account_id})),
-            )
-            .await?;
-            Ok(id)
-        })
+                Ok::<i64, StoreError>(id)
+            }
+            .await)
+        });
+        self.made_or_again(made, once, &fingerprint).await
     }
 
     /// An account's calendar links, revoked ones included, oldest first.
@@ -513,29 +533,51 @@ impl Store {
         token_hash: &str,
         actor: &str,
     ) -> Result<i64, StoreError> {
-        in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(account_id)
-                .bind(name)
-                .bind(token_hash)
-                .bind(Utc::now())
-                .fetch_one(&mut *c)
+        Ok(self
+            .create_api_token_once(account_id, name, token_hash, None, actor)
+            .await?
+            .id())
+    }
+
+    /// An API key from a form carrying the key `once`: the same form sent twice
+    /// makes one key ([`crate::Made::Again`]: its secret was shown once, to the
+    /// first answer, and is not stored).
+    pub async fn create_api_token_once(
+        &self,
+        account_id: i64,
+        name: &str,
+        token_hash: &str,
+        once: Option<&str>,
+        actor: &str,
+    ) -> Result<crate::Made, StoreError> {
+        let fingerprint = crate::checksum::repeat_key(&[actor, &account_id.to_string(), name]);
+        let made = in_transaction!(self, |c| {
+            crate::once!(c, once, "api_token", &fingerprint, async {
+                let id: i64 = sqlx::query_scalar("INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(account_id)
+                    .bind(name)
+                    .bind(token_hash)
+                    .bind(Utc::now())
+                    .fetch_one(&mut *c)
+                    .await?;
+                audit(
+                    c,
+                    actor,
+                    "api_token.created",
+                    "api_token",
+                    id,
+                    name,
+                    before_after(
+                        (),
+                        serde_json::json!({"account_id": account_id, "name": name}),
+                    ),
+                )
                 .await?;
-            audit(
-                c,
-                actor,
-                "api_token.created",
-                "api_token",
-                id,
-                name,
-                before_after(
-                    (),
-                    serde_json::json!({"account_id": account_id, "name": name}),
-                ),
-            )
-            .await?;
-            Ok(id)
-        })
+                Ok::<i64, StoreError>(id)
+            }
+            .await)
+        });
+        self.made_or_again(made, once, &fingerprint).await
     }
 
     pub async fn api_tokens(&self, account_id: i64) -> Result<Vec<ApiToken>, StoreError> {

@@ -22,6 +22,7 @@ const UNSHOWN: &[&str] = &[
     "schema_migrations",
     "schema_checksums",
     "search_outbox",
+    "form_submissions",
     "search_state",
     "record_stamps",
 ];

@@ -601,16 +601,29 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(StoreError::Conflict("ett undantag behöver ett skäl".into()));
         }
+        // An exception is its rule, its last day and its reason: the same again
+        // (a form sent twice) is the one recorded.
+        let key = crate::checksum::repeat_key(&[rule, &valid_until.to_string(), reason]);
         crate::in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO rule_exceptions (organization_id, rule, valid_until, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO rule_exceptions (organization_id, rule, valid_until, reason, created_by, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(organization_id)
                 .bind(rule)
                 .bind(valid_until)
                 .bind(reason)
                 .bind(actor)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
+                .bind(&key)
+                .fetch_optional(&mut *c)
                 .await?;
+            let Some(id) = inserted else {
+                return Ok(sqlx::query_scalar(
+                    "SELECT id FROM rule_exceptions WHERE organization_id = $1 AND repeat_key = $2",
+                )
+                .bind(organization_id)
+                .bind(&key)
+                .fetch_one(&mut *c)
+                .await?);
+            };
             crate::audit(
                 c,
                 actor,

@@ -90,8 +90,11 @@ impl Store {
                 "ett gallringsbeslut behöver sin beteckning (diarienummer)".into(),
             ));
         }
+        // A culling decision is its kind of record and its reference: the same
+        // again is the one recorded; the same reference with other terms is refused.
+        let key = crate::checksum::repeat_key(&[record_kind, decision_ref]);
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO culling_decisions (record_kind, after_years, decision_ref, decided_on, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO culling_decisions (record_kind, after_years, decision_ref, decided_on, note, created_by, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(record_kind)
                 .bind(after_years)
                 .bind(decision_ref.trim())
@@ -99,8 +102,25 @@ impl Store {
                 .bind(note)
                 .bind(actor)
                 .bind(Utc::now())
+                .bind(&key)
+                .fetch_optional(&mut *c)
+                .await?;
+            let Some(id) = inserted else {
+                let (id, years, on, was): (i64, i64, NaiveDate, Option<String>) = sqlx::query_as(
+                    "SELECT id, after_years, decided_on, note FROM culling_decisions WHERE repeat_key = $1",
+                )
+                .bind(&key)
                 .fetch_one(&mut *c)
                 .await?;
+                return if years == after_years && on == decided_on && was.as_deref() == note {
+                    Ok(id)
+                } else {
+                    Err(StoreError::Conflict(format!(
+                        "gallringsbeslutet {} för {record_kind} är redan registrerat (nummer {id}) med andra villkor",
+                        decision_ref.trim()
+                    )))
+                };
+            };
             crate::audit(
                 c,
                 actor,

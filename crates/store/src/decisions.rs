@@ -164,6 +164,46 @@ fn frozen(e: StoreError) -> StoreError {
     }
 }
 
+/// The decision `$d` repeats: the one of its meeting and agenda item with its
+/// text (the repeat identity, `decisions_repeat`). The same in every other part
+/// (basis, topic, matter, what it binds) is that decision; otherwise `$d` is
+/// another decision with the same words, refused naming the one recorded.
+/// (A macro: it runs on the connection of either backend.)
+macro_rules! repeat_of_decision {
+    ($c:expr, $d:expr, $sha:expr) => {{
+        let d: &NewDecision = $d;
+        let (id, basis, topic, matter): (i64, String, String, Option<i64>) = sqlx::query_as(
+            "SELECT id, basis, topic, matter_id FROM decisions WHERE meeting_id = $1 AND COALESCE(agenda_item_id, 0) = $2 AND text_sha = $3",
+        )
+        .bind(d.meeting_id)
+        .bind(d.agenda_item_id.unwrap_or(0))
+        .bind($sha)
+        .fetch_one(&mut *$c)
+        .await?;
+        let mut binds: Vec<i64> = sqlx::query_scalar(
+            "SELECT administration_id FROM decision_administrations WHERE decision_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut *$c)
+        .await?;
+        binds.sort_unstable();
+        let mut asked = d.binds.clone();
+        asked.sort_unstable();
+        asked.dedup();
+        if basis == d.basis.as_str()
+            && topic == d.topic.as_str()
+            && matter == d.matter_id
+            && binds == asked
+        {
+            Ok(id)
+        } else {
+            Err(StoreError::Conflict(format!(
+                "ett beslut med samma text är redan registrerat under samma punkt (beslut {id}) med annan grund, ämne, ärende eller andra förvaltningar; ändra det i stället för att registrera det igen"
+            )))
+        }
+    }};
+}
+
 impl Store {
     /// Records a decision in a meeting's minutes, dated the meeting's day.
     ///
@@ -256,13 +296,7 @@ impl Store {
                 .await?;
             // The same decision again (a form sent twice) is the one recorded.
             let Some(id) = inserted else {
-                return Ok(sqlx::query_scalar(
-                    "SELECT id FROM decisions WHERE meeting_id = $1 AND text_sha = $2",
-                )
-                .bind(d.meeting_id)
-                .bind(&sha)
-                .fetch_one(&mut *c)
-                .await?);
+                return repeat_of_decision!(c, d, &sha);
             };
             for adm in &d.binds {
                 sqlx::query("INSERT INTO decision_administrations (decision_id, administration_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
@@ -285,15 +319,9 @@ impl Store {
         });
         match result {
             // The same decision sent twice at once: the other one is recorded.
-            Err(e) if e.is_duplicate() => with_conn!(self, |c| {
-                Ok(sqlx::query_scalar(
-                    "SELECT id FROM decisions WHERE meeting_id = $1 AND text_sha = $2",
-                )
-                .bind(d.meeting_id)
-                .bind(&sha)
-                .fetch_one(&mut *c)
-                .await?)
-            }),
+            Err(e) if e.is_duplicate() => {
+                with_conn!(self, |c| repeat_of_decision!(c, d, &sha))
+            }
             other => other.map_err(frozen),
         }
     }
@@ -559,12 +587,26 @@ impl Store {
                 .bind(now)
                 .execute(&mut *c)
                 .await?;
+            // A notice still being tried is not queued again: a resend sent twice
+            // (a double click) is one mail. The key counts the notices queued
+            // before, so two resends at once take the same key and one job.
+            let prefix = format!("decision_notice:{decision_id}:{organization_id}");
+            let (waiting, queued): (i64, i64) = sqlx::query_as(
+                "SELECT COALESCE(SUM(CASE WHEN done_at IS NULL AND attempts < max_attempts THEN 1 ELSE 0 END), 0), COUNT(*) FROM jobs WHERE kind = 'mail.decision_notice' AND (dedupe_key = $1 OR dedupe_key LIKE $2)",
+            )
+            .bind(&prefix)
+            .bind(format!("{prefix}:%"))
+            .fetch_one(&mut *c)
+            .await?;
+            if waiting > 0 {
+                return Ok(());
+            }
             let payload = serde_json::json!({"meeting_id": d.meeting_id, "decision_id": decision_id, "organization_id": organization_id});
-            let key = format!(
-                "decision_notice:{decision_id}:{organization_id}:{}",
-                now.timestamp_micros()
-            );
-            crate::jobs::enqueue_in!(c, "mail.decision_notice", payload, Some(key))?;
+            let key = format!("{prefix}:resend:{queued}");
+            let queued = crate::jobs::enqueue_in!(c, "mail.decision_notice", payload, Some(key))?;
+            if queued.rows_affected() == 0 {
+                return Ok(());
+            }
             audit(
                 c,
                 actor,

@@ -399,13 +399,16 @@ impl Store {
         if body.is_empty() {
             return Err(StoreError::Conflict("kommentaren är tom".into()));
         }
+        // A comment is its author, section and words: the same again (a form
+        // sent twice) is the one there is.
+        let key = crate::checksum::repeat_key(&[actor, section.unwrap_or(""), body]);
         in_transaction!(self, |c| {
             // Only while the draft is open: one statement, so a decision at the
             // same moment gives one clear answer.
             let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO charter_draft_comments (draft_id, section, body, author, author_name, created_at)
-                 SELECT id, $2, $3, $4, $5, $6 FROM charter_drafts WHERE id = $1 AND status IN ('draft','submitted')
-                 RETURNING id",
+                "INSERT INTO charter_draft_comments (draft_id, section, body, author, author_name, created_at, repeat_key)
+                 SELECT id, $2, $3, $4, $5, $6, $7 FROM charter_drafts WHERE id = $1 AND status IN ('draft','submitted')
+                 ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(draft_id)
             .bind(section)
@@ -413,8 +416,22 @@ impl Store {
             .bind(actor)
             .bind(author_name)
             .bind(Utc::now())
+            .bind(&key)
             .fetch_optional(&mut *c)
             .await?;
+            let there: Option<i64> = match id {
+                Some(_) => None,
+                None => sqlx::query_scalar(
+                    "SELECT id FROM charter_draft_comments WHERE draft_id = $1 AND repeat_key = $2",
+                )
+                .bind(draft_id)
+                .bind(&key)
+                .fetch_optional(&mut *c)
+                .await?,
+            };
+            if let Some(id) = there {
+                return Ok(id);
+            }
             let Some(id) = id else {
                 return Err(StoreError::Conflict(
                     "utkastet är inte öppet för kommentarer längre".into(),

@@ -89,12 +89,28 @@ macro_rules! escalation {
     };
 }
 
+/// The repeat identity of an open question (`escalations_repeat`): what it is
+/// raised from, where it goes, and its words.
+fn repeat_key(e: &NewEscalation) -> String {
+    let id = |x: Option<i64>| x.map(|v| v.to_string()).unwrap_or_default();
+    crate::checksum::repeat_key(&[
+        &id(e.decision_id),
+        &id(e.matter_id),
+        e.target.as_str(),
+        &id(e.target_organization_id),
+        &id(e.target_person_id),
+        &e.question,
+    ])
+}
+
 /// Inserts an escalation inside the caller's transaction (a macro: it runs on
-/// either backend's connection) and audits it; evaluates to its id.
+/// either backend's connection) and audits it; evaluates to its id. The same
+/// open question again (a form sent twice) is the one there is.
 macro_rules! insert {
     ($c:expr, $e:expr, $from:expr, $actor:expr) => {{
         let e: &NewEscalation = $e;
-        let id: i64 = sqlx::query_scalar("INSERT INTO escalations (organization_id, decision_id, matter_id, topic, target, suggested_target, target_organization_id, target_person_id, deviation_reason, question, forwarded_from_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
+        let key = repeat_key(e);
+        let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO escalations (organization_id, decision_id, matter_id, topic, target, suggested_target, target_organization_id, target_person_id, deviation_reason, question, forwarded_from_id, created_by, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING id")
             .bind(e.organization_id)
             .bind(e.decision_id)
             .bind(e.matter_id)
@@ -108,8 +124,18 @@ macro_rules! insert {
             .bind($from)
             .bind($actor)
             .bind(Utc::now())
-            .fetch_one(&mut *$c)
+            .bind(&key)
+            .fetch_optional(&mut *$c)
             .await?;
+        let Some(id) = inserted else {
+            return Ok(sqlx::query_scalar(
+                "SELECT id FROM escalations WHERE organization_id = $1 AND repeat_key = $2 AND status = 'open'",
+            )
+            .bind(e.organization_id)
+            .bind(&key)
+            .fetch_one(&mut *$c)
+            .await?);
+        };
         audit($c, $actor, "escalation.raised", "escalation", id, &e.question, before_after((), e)).await?;
         Ok(id)
     }};
@@ -254,7 +280,20 @@ impl Store {
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict("frågan är inte öppen längre".into()));
+                // Passed on already: the same step again (a form sent twice) is
+                // done; passed on elsewhere, it is not open any more.
+                let onward: Option<(i64, Option<String>)> = sqlx::query_as(
+                    "SELECT id, repeat_key FROM escalations WHERE forwarded_from_id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?;
+                return match onward {
+                    Some((onward, key)) if key.as_deref() == Some(repeat_key(to).as_str()) => {
+                        Ok(onward)
+                    }
+                    _ => Err(StoreError::Conflict("frågan är inte öppen längre".into())),
+                };
             }
             audit(
                 c,

@@ -295,6 +295,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_job_attempts.sql"),
         postgres: include_str!("../migrations/postgres/0021_job_attempts.sql"),
     },
+    Migration {
+        version: 22,
+        name: "repeats",
+        sqlite: include_str!("../migrations/sqlite/0022_repeats.sql"),
+        postgres: include_str!("../migrations/postgres/0022_repeats.sql"),
+    },
 ];
 
 #[derive(Clone, Debug)]
@@ -367,6 +373,142 @@ macro_rules! in_transaction {
 }
 
 pub(crate) use {in_transaction, with_conn, with_pool};
+
+/// What a transaction serialises on, with its record's id: writes that read
+/// before they write (is this a repeat? which position is next?) of one record
+/// wait for each other. PostgreSQL: an advisory lock for the transaction on
+/// (what, id); SQLite: nothing more is needed, the transaction holds the write
+/// lock from its first statement (`in_transaction!`).
+#[derive(Clone, Copy)]
+pub(crate) enum Serialise {
+    /// A group's meetings (planning).
+    GroupMeetings = 7261002,
+    /// A meeting's agenda items and attachments.
+    MeetingAgenda = 7261003,
+    /// A meeting's attendance.
+    MeetingAttendance = 7261004,
+    /// A group's memberships, exceptions, questions and agenda template.
+    GroupRecords = 7261005,
+    /// The register's names: a new group.
+    Register = 7261007,
+}
+
+impl Store {
+    /// The statement that takes `what`'s lock (bind `what as i32`, then the id).
+    pub(crate) fn serialise_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres(_) => "SELECT pg_advisory_xact_lock($1, CAST($2 AS INTEGER))",
+            Backend::Sqlite(_) => "SELECT $1, $2",
+        }
+    }
+}
+
+/// Takes the lock of [`Serialise`] `$what` on `$id` in the transaction `$c`.
+macro_rules! serialise {
+    ($self:expr, $c:expr, $what:expr, $id:expr) => {
+        sqlx::query($self.serialise_sql())
+            .bind($what as i32)
+            .bind($id)
+            .execute(&mut *$c)
+            .await?
+    };
+}
+pub(crate) use serialise;
+
+/// What a write that carries a form's key did: made the record, or found the
+/// record that key (with the same content) made before — a form sent twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    New(i64),
+    Again(i64),
+}
+
+impl Made {
+    /// The record's id, new or not.
+    pub fn id(self) -> i64 {
+        match self {
+            Made::New(id) | Made::Again(id) => id,
+        }
+    }
+}
+
+/// Inside a transaction: unless the form key `$once` (`Option<&str>`) with
+/// `$fingerprint` already made a `$kind` record, evaluates `$insert` (a
+/// `Result<i64, StoreError>` expression) and records the key beside it.
+/// Evaluates to `Result<Made, StoreError>`. Two at once on PostgreSQL: the
+/// second's key is refused by the primary key (`is_duplicate`), and the caller
+/// reads the key again with [`Store::made_by`].
+macro_rules! once {
+    ($c:expr, $once:expr, $kind:expr, $fingerprint:expr, $insert:expr) => {{
+        let once: Option<&str> = $once;
+        match once {
+            None => $insert.map($crate::Made::New),
+            Some(key) => {
+                let there: Option<i64> = sqlx::query_scalar(
+                    "SELECT record_id FROM form_submissions WHERE form_key = $1 AND fingerprint = $2",
+                )
+                .bind(key)
+                .bind($fingerprint)
+                .fetch_optional(&mut *$c)
+                .await?;
+                match there {
+                    Some(id) => Ok($crate::Made::Again(id)),
+                    None => {
+                        let id: i64 = $insert?;
+                        sqlx::query("INSERT INTO form_submissions (form_key, fingerprint, kind, record_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                            .bind(key)
+                            .bind($fingerprint)
+                            .bind($kind)
+                            .bind(id)
+                            .bind(chrono::Utc::now())
+                            .execute(&mut *$c)
+                            .await?;
+                        Ok($crate::Made::New(id))
+                    }
+                }
+            }
+        }
+    }};
+}
+pub(crate) use once;
+
+impl Store {
+    /// The record a form key with this fingerprint made, if any (after two at once).
+    pub(crate) async fn made_by(
+        &self,
+        once: &str,
+        fingerprint: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        with_conn!(self, |c| {
+            Ok(sqlx::query_scalar(
+                "SELECT record_id FROM form_submissions WHERE form_key = $1 AND fingerprint = $2",
+            )
+            .bind(once)
+            .bind(fingerprint)
+            .fetch_optional(&mut *c)
+            .await?)
+        })
+    }
+
+    /// Answers a write with a form key: a duplicate key (the same form sent
+    /// twice at once) is the record the other one made.
+    pub(crate) async fn made_or_again(
+        &self,
+        result: Result<Made, StoreError>,
+        once: Option<&str>,
+        fingerprint: &str,
+    ) -> Result<Made, StoreError> {
+        match (result, once) {
+            (Err(e), Some(key)) if e.is_duplicate() => {
+                match self.made_by(key, fingerprint).await? {
+                    Some(id) => Ok(Made::Again(id)),
+                    None => Err(e),
+                }
+            }
+            (other, _) => other,
+        }
+    }
+}
 
 /// The register's store. Cheap to clone: it holds a connection pool.
 #[derive(Clone, Debug)]
@@ -605,10 +747,20 @@ impl Store {
         actor: &str,
     ) -> Result<ImportOutcome, StoreError> {
         let held = cache.held.take();
-        let (outcome, kept) = in_transaction!(self, |c| import::import(
+        let first = in_transaction!(self, |c| import::import(
             c, held, doc, source, authority, actor
         )
-        .await)?;
+        .await);
+        let (outcome, kept) = match first {
+            // The same document filed by someone else at the same moment (on
+            // PostgreSQL both read before either wrote): read again, it is there,
+            // and this one changes nothing.
+            Err(e) if e.is_duplicate() => in_transaction!(self, |c| import::import(
+                c, None, doc, source, authority, actor
+            )
+            .await)?,
+            other => other?,
+        };
         cache.held = Some(kept);
         Ok(outcome)
     }

@@ -74,6 +74,59 @@ macro_rules! matter {
     };
 }
 
+/// The open matter `$f` repeats: of its group and kind with its title (the
+/// repeat identity, `matters_open_title`). The same in every other part is that
+/// matter; otherwise another matter with its title is open, and `$f` is refused
+/// naming it. (A macro: it runs on the connection of either backend.)
+macro_rules! repeat_of_matter {
+    ($c:expr, $f:expr) => {{
+        let f: &MatterFields = $f;
+        let (id, description, source, owner, due): (i64, Option<String>, String, Option<i64>, Option<NaiveDate>) =
+            sqlx::query_as("SELECT id, description, source, owner_person_id, due_on FROM matters WHERE organization_id = $1 AND kind = $2 AND title = $3 AND status NOT IN ('answered','declined','done','closed')")
+                .bind(f.organization_id)
+                .bind(f.kind.as_str())
+                .bind(&f.title)
+                .fetch_one(&mut *$c)
+                .await?;
+        if description == f.description
+            && source == f.source.as_str()
+            && owner == f.owner_person_id
+            && due == f.due_on
+        {
+            Ok(id)
+        } else {
+            Err(StoreError::Conflict(format!(
+                "ett öppet grupparende av samma slag med rubriken \"{}\" finns redan (ärende {id}); ge det nya en annan rubrik eller ändra det som finns",
+                f.title
+            )))
+        }
+    }};
+}
+
+/// The open action `$f` repeats: of its meeting with its title and owner (the
+/// repeat identity, `actions_open_title`). The same due date and matter is that
+/// action; otherwise `$f` is refused naming it.
+macro_rules! repeat_of_action {
+    ($c:expr, $f:expr) => {{
+        let f: &ActionFields = $f;
+        let (id, due, matter): (i64, Option<NaiveDate>, Option<i64>) =
+            sqlx::query_as("SELECT id, due_on, matter_id FROM actions WHERE meeting_id = $1 AND title = $2 AND COALESCE(owner_person_id, 0) = $3 AND status = 'open'")
+                .bind(f.meeting_id)
+                .bind(&f.title)
+                .bind(f.owner_person_id.unwrap_or(0))
+                .fetch_one(&mut *$c)
+                .await?;
+        if due == f.due_on && matter == f.matter_id {
+            Ok(id)
+        } else {
+            Err(StoreError::Conflict(format!(
+                "en öppen åtgärd \"{}\" med samma ansvarig finns redan från mötet (åtgärd {id}) med annat datum eller ärende",
+                f.title
+            )))
+        }
+    }};
+}
+
 impl Store {
     /// Opens a matter in its kind's first status. Errors: [`StoreError::Conflict`]
     /// when the title is empty.
@@ -103,12 +156,7 @@ impl Store {
                 .await?;
             // The same open matter again (a form sent twice) is the one there is.
             let Some(id) = inserted else {
-                return Ok(sqlx::query_scalar("SELECT id FROM matters WHERE organization_id = $1 AND kind = $2 AND title = $3 AND status NOT IN ('answered','declined','done','closed')")
-                    .bind(f.organization_id)
-                    .bind(f.kind.as_str())
-                    .bind(&f.title)
-                    .fetch_one(&mut *c)
-                    .await?);
+                return repeat_of_matter!(c, f);
             };
             audit(
                 c,
@@ -124,14 +172,7 @@ impl Store {
         });
         match created {
             // The same matter sent twice at once: the other one is open.
-            Err(e) if e.is_duplicate() => with_conn!(self, |c| {
-                Ok(sqlx::query_scalar("SELECT id FROM matters WHERE organization_id = $1 AND kind = $2 AND title = $3 AND status NOT IN ('answered','declined','done','closed')")
-                    .bind(f.organization_id)
-                    .bind(f.kind.as_str())
-                    .bind(&f.title)
-                    .fetch_one(&mut *c)
-                    .await?)
-            }),
+            Err(e) if e.is_duplicate() => with_conn!(self, |c| repeat_of_matter!(c, f)),
             other => other,
         }
     }
@@ -353,11 +394,7 @@ impl Store {
                 .await?;
             // The same open action of a meeting again (a form sent twice) is the one there is.
             let Some(id) = inserted else {
-                return Ok(sqlx::query_scalar("SELECT id FROM actions WHERE meeting_id = $1 AND title = $2 AND status = 'open'")
-                    .bind(f.meeting_id)
-                    .bind(&f.title)
-                    .fetch_one(&mut *c)
-                    .await?);
+                return repeat_of_action!(c, f);
             };
             audit(
                 c,
@@ -373,13 +410,9 @@ impl Store {
         });
         match (created, f.meeting_id) {
             // The same action sent twice at once: the other one is recorded.
-            (Err(e), Some(meeting)) if e.is_duplicate() => with_conn!(self, |c| {
-                Ok(sqlx::query_scalar("SELECT id FROM actions WHERE meeting_id = $1 AND title = $2 AND status = 'open'")
-                    .bind(meeting)
-                    .bind(&f.title)
-                    .fetch_one(&mut *c)
-                    .await?)
-            }),
+            (Err(e), Some(_)) if e.is_duplicate() => {
+                with_conn!(self, |c| repeat_of_action!(c, f))
+            }
             (other, _) => other,
         }
     }
@@ -494,6 +527,8 @@ impl Store {
             .filter(|s| !s.is_empty())
             .collect();
         in_transaction!(self, |c| {
+            // The template is replaced whole: two saves at once, one after the other.
+            crate::serialise!(self, c, crate::Serialise::GroupRecords, organization_id);
             sqlx::query("DELETE FROM agenda_template_items WHERE organization_id = $1")
                 .bind(organization_id)
                 .execute(&mut *c)
@@ -538,11 +573,19 @@ impl Store {
             .into_iter()
             .map(|a| a.title)
             .collect();
+        let key = |t: &str| crate::checksum::repeat_key(&[t]);
+        let present: Vec<String> = present.iter().map(|t| key(t)).collect();
         let mut added = 0;
-        for title in template.iter().filter(|t| !present.contains(t)) {
-            self.add_agenda_item(meeting_id, title, None, None, actor)
-                .await?;
-            added += 1;
+        for title in template.iter().filter(|t| !present.contains(&key(t))) {
+            match self
+                .add_agenda_item(meeting_id, title, None, None, actor)
+                .await
+            {
+                Ok(_) => added += 1,
+                // Added by someone else meanwhile (with a presenter, say): it is there.
+                Err(StoreError::Conflict(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(added)
     }

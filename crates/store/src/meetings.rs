@@ -262,16 +262,9 @@ impl Store {
         f: &MeetingFields,
         actor: &str,
     ) -> Result<Planned, StoreError> {
-        let lock = match self.backend {
-            Backend::Postgres(_) => "SELECT pg_advisory_xact_lock(7261002, CAST($1 AS INTEGER))",
-            Backend::Sqlite(_) => "UPDATE meetings SET id = id WHERE 0 AND $1 IS NOT NULL",
-        };
         let uid = new_uid(f);
         in_transaction!(self, |c| {
-            sqlx::query(lock)
-                .bind(f.organization_id)
-                .execute(&mut *c)
-                .await?;
+            crate::serialise!(self, c, crate::Serialise::GroupMeetings, f.organization_id);
             let rows = sqlx::query("SELECT id, kind, place, digital_link FROM meetings WHERE organization_id = $1 AND starts_at = $2 AND ends_at = $3 AND state <> 'cancelled' ORDER BY id")
                 .bind(f.organization_id)
                 .bind(f.starts_at)
@@ -410,20 +403,39 @@ impl Store {
         minutes: Option<i64>,
         actor: &str,
     ) -> Result<i64, StoreError> {
+        let key = crate::checksum::repeat_key(&[title]);
         in_transaction!(self, |c| {
+            crate::serialise!(self, c, crate::Serialise::MeetingAgenda, meeting_id);
+            // An item of the agenda is its title: the same again (a form sent
+            // twice) is that item; another with its title is refused.
+            let there: Option<(i64, i64, Option<String>, Option<i64>)> = sqlx::query_as("SELECT id, position, presenter, minutes FROM agenda_items WHERE meeting_id = $1 AND repeat_key = $2")
+                .bind(meeting_id)
+                .bind(&key)
+                .fetch_optional(&mut *c)
+                .await?;
+            if let Some((id, position, p, m)) = there {
+                return if p.as_deref() == presenter && m == minutes {
+                    Ok(id)
+                } else {
+                    Err(StoreError::Conflict(format!(
+                        "punkten \"{title}\" finns redan på dagordningen (§ {position}); ändra den eller ge den nya en annan rubrik"
+                    )))
+                };
+            }
             let next: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM agenda_items WHERE meeting_id = $1",
             )
             .bind(meeting_id)
             .fetch_one(&mut *c)
             .await?;
-            let id: i64 = sqlx::query_scalar("INSERT INTO agenda_items (meeting_id, position, title, presenter, minutes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            let id: i64 = sqlx::query_scalar("INSERT INTO agenda_items (meeting_id, position, title, presenter, minutes, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                 .bind(meeting_id)
                 .bind(next)
                 .bind(title)
                 .bind(presenter)
                 .bind(minutes)
                 .bind(Utc::now())
+                .bind(&key)
                 .fetch_one(&mut *c)
                 .await?;
             audit(c, actor, "agenda_item.created", "meeting", meeting_id, title, before_after((), serde_json::json!({"position": next, "title": title, "presenter": presenter, "minutes": minutes}))).await?;
@@ -563,12 +575,29 @@ impl Store {
         in_transaction!(self, |c| {
             match &current {
                 None => {
-                    let id: i64 = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, created_at) VALUES ($1, 1, 'draft', $2, $3) RETURNING id")
+                    let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, created_at) VALUES ($1, 1, 'draft', $2, $3) ON CONFLICT DO NOTHING RETURNING id")
                         .bind(meeting_id)
                         .bind(body)
                         .bind(Utc::now())
+                        .fetch_optional(&mut *c)
+                        .await?;
+                    // Begun by someone else at the same moment: the same text
+                    // (a form sent twice) is saved; another text is theirs.
+                    let Some(id) = inserted else {
+                        let theirs: String = sqlx::query_scalar(
+                            "SELECT body FROM minutes WHERE meeting_id = $1 AND version = 1",
+                        )
+                        .bind(meeting_id)
                         .fetch_one(&mut *c)
                         .await?;
+                        return if theirs == body {
+                            Ok(())
+                        } else {
+                            Err(refused(
+                                "anteckningarna ändrades medan du sparade; ladda om sidan",
+                            ))
+                        };
+                    };
                     audit(
                         c,
                         actor,
@@ -593,9 +622,21 @@ impl Store {
                     .execute(&mut *c)
                     .await?;
                     if done.rows_affected() == 0 {
-                        return Err(refused(
-                            "anteckningarna ändrades medan du sparade; ladda om sidan",
-                        ));
+                        // The same text saved a moment ago (a form sent twice)
+                        // is saved; another change in between is someone else's.
+                        let now: Option<String> = sqlx::query_scalar(
+                            "SELECT body FROM minutes WHERE id = $1 AND status IN ('draft', 'returned')",
+                        )
+                        .bind(m.id)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                        return if now.as_deref() == Some(body) {
+                            Ok(())
+                        } else {
+                            Err(refused(
+                                "anteckningarna ändrades medan du sparade; ladda om sidan",
+                            ))
+                        };
                     }
                     audit(
                         c,
@@ -784,6 +825,14 @@ impl Store {
             .await?
             .pop()
             .ok_or_else(|| refused("mötet har inga anteckningar ännu"))?;
+        // The same correction again (a form sent twice) is the version it made.
+        if current.version > 1
+            && current.correction_reason.as_deref() == Some(reason)
+            && current.body == body
+            && !current.status.is_approved()
+        {
+            return Ok(current.id);
+        }
         if !current.status.is_approved() {
             return Err(refused(
                 "bara justerade anteckningar rättas med en ny version; ändra utkastet i stället",
@@ -794,14 +843,32 @@ impl Store {
         }
         in_transaction!(self, |c| {
             let version = current.version + 1;
-            let id: i64 = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, correction_reason, created_at) VALUES ($1, $2, 'draft', $3, $4, $5) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO minutes (meeting_id, version, status, body, correction_reason, created_at) VALUES ($1, $2, 'draft', $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(meeting_id)
                 .bind(version)
                 .bind(body)
                 .bind(reason)
                 .bind(Utc::now())
+                .fetch_optional(&mut *c)
+                .await?;
+            // Corrected by someone at the same moment: the same correction is
+            // that version; another is theirs, and this one is not made.
+            let Some(id) = inserted else {
+                let (id, theirs, why): (i64, String, Option<String>) = sqlx::query_as(
+                    "SELECT id, body, correction_reason FROM minutes WHERE meeting_id = $1 AND version = $2",
+                )
+                .bind(meeting_id)
+                .bind(version)
                 .fetch_one(&mut *c)
                 .await?;
+                return if theirs == body && why.as_deref() == Some(reason) {
+                    Ok(id)
+                } else {
+                    Err(refused(
+                        "någon annan rättade anteckningarna samtidigt; läs den nya versionen",
+                    ))
+                };
+            };
             audit(
                 c,
                 actor,
@@ -858,6 +925,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         let before = self.attendance(meeting_id).await?;
         in_transaction!(self, |c| {
+            // The list is replaced whole: two saves at once, one after the other.
+            crate::serialise!(self, c, crate::Serialise::MeetingAttendance, meeting_id);
             sqlx::query("DELETE FROM attendance WHERE meeting_id = $1")
                 .bind(meeting_id)
                 .execute(&mut *c)
@@ -936,7 +1005,9 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let sha = crate::checksum::sha256_hex_bytes(data);
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            // An attachment is its item and its bytes: the same file again (a
+            // form sent twice, or under another name) is the one there is.
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $5) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(agenda_item_id)
                 .bind(filename)
                 .bind(content_type)
@@ -944,8 +1015,17 @@ impl Store {
                 .bind(&sha)
                 .bind(data)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
+                .fetch_optional(&mut *c)
                 .await?;
+            let Some(id) = inserted else {
+                return Ok(sqlx::query_scalar(
+                    "SELECT id FROM attachments WHERE agenda_item_id = $1 AND repeat_key = $2",
+                )
+                .bind(agenda_item_id)
+                .bind(&sha)
+                .fetch_one(&mut *c)
+                .await?);
+            };
             audit(c, actor, "attachment.added", "agenda_item", agenda_item_id, filename, before_after((), serde_json::json!({"filename": filename, "content_type": content_type, "size": data.len(), "sha256": sha}))).await?;
             Ok(id)
         })

@@ -158,14 +158,28 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let name = name.trim();
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO administrations (slug, name, short_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO administrations (slug, name, short_name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(slugify(name))
                 .bind(name)
                 .bind(short_name)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
-                .await
-                .map_err(|e| unique_conflict(e, "en förvaltning med det namnet finns redan"))?;
+                .fetch_optional(&mut *c)
+                .await?;
+            // The same administration again (a form sent twice) is the one there
+            // is; another with its name (or its address) is refused.
+            let Some(id) = inserted else {
+                let there: Option<(i64, Option<String>)> =
+                    sqlx::query_as("SELECT id, short_name FROM administrations WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                return match there {
+                    Some((id, short)) if short.as_deref() == short_name => Ok(id),
+                    _ => Err(StoreError::Conflict(
+                        "en förvaltning med det namnet finns redan".into(),
+                    )),
+                };
+            };
             audit(
                 c,
                 actor,
@@ -257,28 +271,46 @@ impl Store {
     }
 
     pub async fn create_person(&self, f: &PersonFields, actor: &str) -> Result<i64, StoreError> {
-        in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO people (name, title, email, phone, administration_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                .bind(&f.name)
-                .bind(&f.title)
-                .bind(&f.email)
-                .bind(&f.phone)
-                .bind(f.administration_id)
-                .bind(Utc::now())
-                .fetch_one(&mut *c)
+        Ok(self.create_person_once(f, None, actor).await?.id())
+    }
+
+    /// Adds a person from a form carrying the key `once`: a person has no
+    /// identity of their own (names repeat, e-mail is optional), so the same
+    /// form sent twice is known by its key. Errors: as [`Store::create_person`].
+    pub async fn create_person_once(
+        &self,
+        f: &PersonFields,
+        once: Option<&str>,
+        actor: &str,
+    ) -> Result<crate::Made, StoreError> {
+        let fingerprint =
+            crate::checksum::repeat_key(&[actor, &serde_json::to_string(f).unwrap_or_default()]);
+        let made = in_transaction!(self, |c| {
+            crate::once!(c, once, "person", &fingerprint, async {
+                let id: i64 = sqlx::query_scalar("INSERT INTO people (name, title, email, phone, administration_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                    .bind(&f.name)
+                    .bind(&f.title)
+                    .bind(&f.email)
+                    .bind(&f.phone)
+                    .bind(f.administration_id)
+                    .bind(Utc::now())
+                    .fetch_one(&mut *c)
+                    .await?;
+                audit(
+                    c,
+                    actor,
+                    "person.created",
+                    "person",
+                    id,
+                    &f.name,
+                    before_after((), f),
+                )
                 .await?;
-            audit(
-                c,
-                actor,
-                "person.created",
-                "person",
-                id,
-                &f.name,
-                before_after((), f),
-            )
-            .await?;
-            Ok(id)
-        })
+                Ok::<i64, StoreError>(id)
+            }
+            .await)
+        });
+        self.made_or_again(made, once, &fingerprint).await
     }
 
     pub async fn update_person(
@@ -376,8 +408,9 @@ impl Store {
         f: &MembershipFields,
         actor: &str,
     ) -> Result<i64, StoreError> {
+        let key = membership_key(f);
         in_transaction!(self, |c| {
-            let id: i64 = sqlx::query_scalar("INSERT INTO memberships (person_id, organization_id, role, on_behalf_of_id, voting_right, appointed_by, start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO memberships (person_id, organization_id, role, on_behalf_of_id, voting_right, appointed_by, start_date, end_date, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(f.person_id)
                 .bind(f.organization_id)
                 .bind(f.role.as_str())
@@ -387,8 +420,33 @@ impl Store {
                 .bind(f.start_date)
                 .bind(f.end_date)
                 .bind(Utc::now())
-                .fetch_one(&mut *c)
+                .bind(&key)
+                .fetch_optional(&mut *c)
                 .await?;
+            // The same membership again (a form sent twice) is the one there is;
+            // another with its person, role and first day is refused, naming it.
+            let Some(id) = inserted else {
+                let sql = format!(
+                    "{MEMBERSHIP_SELECT} WHERE m.organization_id = $1 AND m.repeat_key = $2"
+                );
+                let there = sqlx::query(&sql)
+                    .bind(f.organization_id)
+                    .bind(&key)
+                    .fetch_one(&mut *c)
+                    .await?;
+                let there = membership!(there);
+                return if there.fields == *f {
+                    Ok(there.id)
+                } else {
+                    Err(StoreError::Conflict(format!(
+                        "{} är redan {} i gruppen från {} (medlemskap {}); ändra det i stället",
+                        there.person_name,
+                        f.role.as_str(),
+                        f.start_date,
+                        there.id
+                    )))
+                };
+            };
             audit(
                 c,
                 actor,
@@ -420,7 +478,7 @@ impl Store {
                 .map(|r| Ok::<_, StoreError>(membership!(r)))
                 .transpose()?
                 .ok_or_else(|| StoreError::NotFound(format!("medlemskap {id}")))?;
-            let done = sqlx::query("UPDATE memberships SET person_id = $1, organization_id = $2, role = $3, on_behalf_of_id = $4, voting_right = $5, appointed_by = $6, start_date = $7, end_date = $8, row_version = row_version + 1 WHERE id = $9 AND row_version = $10")
+            let done = sqlx::query("UPDATE memberships SET person_id = $1, organization_id = $2, role = $3, on_behalf_of_id = $4, voting_right = $5, appointed_by = $6, start_date = $7, end_date = $8, repeat_key = $11, row_version = row_version + 1 WHERE id = $9 AND row_version = $10")
                 .bind(f.person_id)
                 .bind(f.organization_id)
                 .bind(f.role.as_str())
@@ -431,8 +489,15 @@ impl Store {
                 .bind(f.end_date)
                 .bind(id)
                 .bind(expected_version)
+                .bind(membership_key(f))
                 .execute(&mut *c)
-                .await?;
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    e if e.is_duplicate() => StoreError::Conflict(
+                        "personen har redan den rollen i gruppen från det datumet (ett annat medlemskap)".into(),
+                    ),
+                    e => e,
+                })?;
             if done.rows_affected() == 0 {
                 return Err(stale("medlemskapet", before.row_version));
             }
@@ -449,6 +514,16 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The repeat identity of a membership (`memberships_repeat`, with its group):
+/// its person, role and first day.
+fn membership_key(f: &MembershipFields) -> String {
+    crate::checksum::repeat_key(&[
+        &f.person_id.to_string(),
+        f.role.as_str(),
+        &f.start_date.to_string(),
+    ])
 }
 
 /// What an editor sets on an organisation.
@@ -509,20 +584,53 @@ impl Store {
         f: &OrgFields,
         actor: &str,
     ) -> Result<String, StoreError> {
-        let taken: Vec<String> = self
-            .organizations()
-            .await?
-            .into_iter()
-            .map(|o| o.slug)
-            .collect();
         let base = slugify(&f.name);
-        let mut slug = base.clone();
-        let mut n = 2;
-        while taken.contains(&slug) {
-            slug = format!("{base}-{n}");
-            n += 1;
-        }
         in_transaction!(self, |c| {
+            // New groups one at a time: the name and the address are read and
+            // taken in one step.
+            crate::serialise!(self, c, crate::Serialise::Register, 0_i64);
+            // The same group again (a form sent twice) is the one there is; a
+            // group with its name and anything else is refused below (`name_free`).
+            let there: Option<(i64, String, Option<String>, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
+                "SELECT id, slug, short_name, kind, area, reports_to_id, status FROM organizations WHERE name = $1 AND merged_into_id IS NULL ORDER BY id LIMIT 1",
+            )
+            .bind(f.name.trim())
+            .fetch_optional(&mut *c)
+            .await?;
+            if let Some((id, slug, short_name, kind, area, reports_to_id, status)) = there {
+                let mut aliases = crate::conn::Conn::aliases_of(&mut *c, id).await?;
+                aliases.retain(|a| a != f.name.trim());
+                let mut asked: Vec<String> = f
+                    .aliases
+                    .iter()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                aliases.sort();
+                asked.sort();
+                if short_name == f.short_name
+                    && kind == f.kind.as_str()
+                    && area == f.area
+                    && reports_to_id == f.reports_to_id
+                    && status == f.status
+                    && aliases == asked
+                {
+                    return Ok(slug);
+                }
+            }
+            let taken: Vec<String> = sqlx::query_scalar(
+                "SELECT slug FROM organizations WHERE slug = $1 OR slug LIKE $2",
+            )
+            .bind(&base)
+            .bind(format!("{base}-%"))
+            .fetch_all(&mut *c)
+            .await?;
+            let mut slug = base.clone();
+            let mut n = 2;
+            while taken.contains(&slug) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
             let id: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, short_name, kind, area, reports_to_id, status, placeholder, created_at, publish_minutes_separately, minutes_overdue_days, adjunct_limit) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9, $10, $11) RETURNING id")
                 .bind(&slug)
                 .bind(&f.name)

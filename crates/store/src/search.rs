@@ -548,7 +548,14 @@ impl Store {
         slugs: &HashMap<i64, (String, String)>,
         docs: &mut Vec<Document>,
     ) -> Result<(), StoreError> {
-        type MatterRow = (i64, i64, String, String, Option<String>, chrono::DateTime<chrono::Utc>);
+        type MatterRow = (
+            i64,
+            i64,
+            String,
+            String,
+            Option<String>,
+            chrono::DateTime<chrono::Utc>,
+        );
         let rows: Vec<MatterRow> = rows_between!(self, "SELECT id, organization_id, kind, title, description, created_at FROM matters WHERE organization_id >= $1 AND organization_id <= $2", first, last);
         for (id, org, kind, title, description, created) in rows {
             let Some((slug, name)) = slugs.get(&org) else {

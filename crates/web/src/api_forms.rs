@@ -263,7 +263,16 @@ pub async fn membership_create(
         let (f, e) = crate::edit::read_membership(&state, &org, &p).await?;
         match f {
             Some(f) if e.is_empty() => {
-                let id = state.store.create_membership(&f, &v.actor()).await?;
+                let id = match state.store.create_membership(&f, &v.actor()).await {
+                    Ok(id) => id,
+                    Err(samordna_store::StoreError::Conflict(m)) => {
+                        let mut r = StatusCode::UNPROCESSABLE_ENTITY.into_response();
+                        r.extensions_mut()
+                            .insert(FieldErrors(vec![("person".to_string(), m)]));
+                        return Ok(r);
+                    }
+                    Err(err) => return Err(err.into()),
+                };
                 Ok(axum::response::Redirect::to(&format!(
                     "/grupper/{slug}/medlemmar#medlemskap-{id}"
                 ))

@@ -59,6 +59,14 @@ impl Cell {
     }
 }
 
+/// A date as Excel holds it, if its calendar (1900–9999) has the day.
+fn excel_date(year: i32, month: u32, day: u32) -> Option<ExcelDateTime> {
+    let year = u16::try_from(year)
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))?;
+    ExcelDateTime::from_ymd(year, month as u8, day as u8).ok()
+}
+
 fn local(t: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
     samordna_domain::calendar::swedish_time(t)
 }
@@ -357,17 +365,30 @@ pub fn xlsx(sheet: &Sheet) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 Cell::Bool(b) => {
                     ws.write_boolean(r, c, *b)?;
                 }
-                Cell::Date(d) => {
-                    let x =
-                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-                    ws.write_datetime_with_format(r, c, &x, &day)?;
-                }
+                // A date a spreadsheet cannot hold (Excel's calendar runs from
+                // 1900 to 9999; a typo such as 0226 was stored by older
+                // versions) is written as the text CSV has: one odd cell, never
+                // a refused file (issue 27, item 5).
+                Cell::Date(d) => match excel_date(d.year(), d.month(), d.day()) {
+                    Some(x) => {
+                        ws.write_datetime_with_format(r, c, &x, &day)?;
+                    }
+                    None => {
+                        ws.write_string(r, c, cell.csv())?;
+                    }
+                },
                 Cell::Time(t) => {
-                    let t = local(*t);
-                    let x =
-                        ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?
-                            .and_hms(t.hour() as u16, t.minute() as u8, 0)?;
-                    ws.write_datetime_with_format(r, c, &x, &moment)?;
+                    let l = local(*t);
+                    match excel_date(l.year(), l.month(), l.day())
+                        .and_then(|x| x.and_hms(l.hour() as u16, l.minute() as u8, 0).ok())
+                    {
+                        Some(x) => {
+                            ws.write_datetime_with_format(r, c, &x, &moment)?;
+                        }
+                        None => {
+                            ws.write_string(r, c, cell.csv())?;
+                        }
+                    }
                 }
                 Cell::Empty => {}
             }

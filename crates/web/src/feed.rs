@@ -98,8 +98,13 @@ impl askama::filters::Escaper for Ical {
     }
 }
 
-fn ical_time(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+/// A moment as iCalendar writes it (RFC 5545 3.3.5, UTC); `None` for a year
+/// outside 0001–9999, which the format cannot hold.
+fn ical_time(t: DateTime<Utc>) -> Option<String> {
+    use chrono::Datelike;
+    (1..=9999)
+        .contains(&t.year())
+        .then(|| t.format("%Y%m%dT%H%M%SZ").to_string())
 }
 
 /// Folds a content line at 75 octets (RFC 5545 3.1), never inside a character.
@@ -125,17 +130,23 @@ struct Calendar<'a> {
 }
 
 /// An iCalendar text with the events; cancelled events keep their UID and carry
-/// `STATUS:CANCELLED`. Lines end in CRLF and are folded at 75 octets.
+/// `STATUS:CANCELLED`. Lines end in CRLF and are folded at 75 octets. An event
+/// whose time the format cannot hold (a year past 9999, stored by mistake) is
+/// left out, not the calendar (issue 27, item 5).
 pub fn icalendar(name: &str, events: &[CalendarEvent]) -> Result<String, askama::Error> {
     let text = Calendar {
         name,
         events: events
             .iter()
-            .map(|e| {
-                (
+            .filter_map(|e| {
+                Some((
                     e,
-                    [ical_time(e.updated), ical_time(e.starts), ical_time(e.ends)],
-                )
+                    [
+                        ical_time(e.updated)?,
+                        ical_time(e.starts)?,
+                        ical_time(e.ends)?,
+                    ],
+                ))
             })
             .collect(),
     }
@@ -198,7 +209,17 @@ mod tests {
             cancelled: true,
             updated: t,
         };
-        let text = icalendar("SOR barn\u{c}\u{b}", &[e]).unwrap();
+        // An event of a year the format cannot hold is left out, not the
+        // calendar (issue 27, item 5).
+        let far = CalendarEvent {
+            uid: "meeting-2@samordna".into(),
+            starts: DateTime::parse_from_rfc3339("+12026-03-02T08:00:00Z")
+                .map(|x| x.to_utc())
+                .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            ..e.clone()
+        };
+        let text = icalendar("SOR barn\u{c}\u{b}", &[e, far]).unwrap();
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
         assert!(
             text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
             "{text}"

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
@@ -68,6 +68,9 @@ impl Field {
     }
 }
 
+/// The name of the hidden field that carries a form's key ([`FormView::once`]).
+pub const ONCE: &str = "_once";
+
 pub struct FormView {
     pub title: String,
     pub intro: Option<String>,
@@ -83,6 +86,18 @@ pub struct FormView {
 impl FormView {
     pub fn has_errors(&self) -> bool {
         self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    /// Carries the form's key (`_once`): the one posted (a form shown again after
+    /// an error keeps it, nothing was made), or a new one for a new form. A
+    /// record without an identity of its own (a person) is made once per key
+    /// (ARCHITECTURE.md, "A form sent twice").
+    pub fn once(mut self, posted: Option<String>) -> FormView {
+        self.hidden.push((
+            ONCE.to_string(),
+            posted.unwrap_or_else(crate::auth::random_token),
+        ));
+        self
     }
 
     /// Puts the validation messages next to their fields.
@@ -155,10 +170,6 @@ pub fn filter_choices(
     }));
     out
 }
-
-/// The years a date typed into a form may have: a register of meetings and
-/// memberships has no use for the year 9999, which calendars cannot even write.
-pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// What a form handler receives: every posted (name, value) pair.
 pub type Posts = Form<Vec<(String, String)>>;
@@ -261,7 +272,7 @@ impl Posted {
             return None;
         }
         match v.parse::<NaiveDate>() {
-            Ok(d) if DATE_YEARS.contains(&d.year()) => Some(d),
+            Ok(d) if samordna_domain::calendar::plausible(d) => Some(d),
             Ok(_) => {
                 errors.add(name, t.t("error-date-range"));
                 None

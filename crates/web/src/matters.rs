@@ -398,7 +398,7 @@ pub async fn create(
     let Some(kind) = kind.filter(|_| e.is_empty()) else {
         return new_form(&state, &v, &org, &typed, &e).await;
     };
-    let id = state
+    let made = state
         .store
         .create_matter(
             &MatterFields {
@@ -412,7 +412,16 @@ pub async fn create(
             },
             &v.actor(),
         )
-        .await?;
+        .await;
+    let id = match made {
+        Ok(id) => id,
+        // Another open matter of this kind has the title: said at the title.
+        Err(samordna_store::StoreError::Conflict(m)) => {
+            e.add("title", m);
+            return new_form(&state, &v, &org, &typed, &e).await;
+        }
+        Err(err) => return Err(err.into()),
+    };
     Ok(Redirect::to(&format!("/grupper/{slug}/grupparenden/{id}")).into_response())
 }
 

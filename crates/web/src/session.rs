@@ -240,15 +240,31 @@ struct AccountPage {
     role: String,
     tokens: Vec<samordna_store::ApiToken>,
     new_token: Option<String>,
+    /// The key form sent again: the key was made, its secret shown once before.
+    token_again: bool,
+    /// The key's name as typed, and why it was refused.
+    token_name: String,
+    token_error: Option<String>,
     /// (id, address, created, revoked) of the account's calendar links.
     calendars: Vec<(i64, String, String, bool)>,
     csrf: String,
+    /// A new key for each of the page's creating forms (`_once`).
+    once: String,
+}
+
+/// What the key form left to say.
+#[derive(Default)]
+struct TokenForm {
+    secret: Option<String>,
+    again: bool,
+    name: String,
+    error: Option<String>,
 }
 
 async fn account_page(
     state: &AppState,
     v: &Visitor,
-    new_token: Option<String>,
+    form: TokenForm,
 ) -> Result<Response, AppError> {
     let account = signed_in(v)?;
     let c = Chrome::new("account");
@@ -273,22 +289,30 @@ async fn account_page(
             )
         })
         .collect();
-    crate::render::page(&AccountPage {
+    let page = AccountPage {
         c,
         role,
         tokens,
         calendars,
-        new_token,
+        new_token: form.secret,
+        token_again: form.again,
+        token_name: form.name,
         csrf: v.csrf(),
+        once: random_token(),
         account,
-    })
+        token_error: form.error.clone(),
+    };
+    match form.error {
+        Some(e) => crate::render::page_after_form(&page, Some(e)),
+        None => crate::render::page(&page),
+    }
 }
 
 pub async fn account(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    account_page(&state, &v, None).await
+    account_page(&state, &v, TokenForm::default()).await
 }
 
 pub async fn token_create(
@@ -301,15 +325,38 @@ pub async fn token_create(
     let t = Chrome::new("account").t;
     let mut e = Errors::default();
     let name = p.required(&t, &mut e, "name", &t.t("account-token-name"));
-    if !e.is_empty() {
-        return Err(AppError::BadRequest(e.0[0].1.clone()));
+    if let Some((_, message)) = e.0.first() {
+        let form = TokenForm {
+            name,
+            error: Some(message.clone()),
+            ..TokenForm::default()
+        };
+        return account_page(&state, &v, form).await;
     }
     let secret = format!("smd_{}", random_token());
-    state
+    // The same form sent twice (its key) is one key; its secret was shown to
+    // the first answer and is not stored, so the second says so.
+    let made = state
         .store
-        .create_api_token(account.id, &name, &hash_secret(&secret), &v.actor())
+        .create_api_token_once(
+            account.id,
+            &name,
+            &hash_secret(&secret),
+            p.opt(crate::forms::ONCE).as_deref(),
+            &v.actor(),
+        )
         .await?;
-    account_page(&state, &v, Some(secret)).await
+    let form = match made {
+        samordna_store::Made::New(_) => TokenForm {
+            secret: Some(secret),
+            ..TokenForm::default()
+        },
+        samordna_store::Made::Again(_) => TokenForm {
+            again: true,
+            ..TokenForm::default()
+        },
+    };
+    account_page(&state, &v, form).await
 }
 
 pub async fn token_revoke(
@@ -336,11 +383,18 @@ pub async fn token_revoke(
 pub async fn calendar_link_create(
     State(state): State<AppState>,
     Extension(v): Extension<Visitor>,
+    Form(p): crate::forms::Posts,
 ) -> Result<Response, AppError> {
     let account = signed_in(&v)?;
+    // The same form sent twice (its key) is one link.
     state
         .store
-        .create_calendar_link(account.id, &random_token(), &v.actor())
+        .create_calendar_link_once(
+            account.id,
+            &random_token(),
+            Posted(p).opt(crate::forms::ONCE).as_deref(),
+            &v.actor(),
+        )
         .await?;
     Ok(Redirect::to("/konto#kalender").into_response())
 }

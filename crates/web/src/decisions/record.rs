@@ -309,6 +309,16 @@ pub async fn record_save(
             Vec::new()
         },
     };
-    let id = state.store.record_decision(&d, &v.actor()).await?;
+    let id = match state.store.record_decision(&d, &v.actor()).await {
+        Ok(id) => id,
+        // Another decision with these words under this item: said at the text,
+        // with what was typed kept.
+        Err(samordna_store::StoreError::Conflict(m)) => {
+            let mut e = Errors::default();
+            e.add("text", m);
+            return form(&state, &v, &id, &typed, &e).await;
+        }
+        Err(err) => return Err(err.into()),
+    };
     Ok(Redirect::to(&format!("/grupper/{}/beslut/{id}", org.slug)).into_response())
 }

@@ -297,10 +297,26 @@ pub async fn membership_create(
     let p = Posted(p);
     let (f, e) = read_membership(&state, &org, &p).await?;
     match f {
-        Some(f) if e.is_empty() => {
-            state.store.create_membership(&f, &v.actor()).await?;
-            Ok(see_other(&format!("/grupper/{slug}/medlemmar")))
-        }
+        Some(f) if e.is_empty() => match state.store.create_membership(&f, &v.actor()).await {
+            Ok(_) => Ok(see_other(&format!("/grupper/{slug}/medlemmar"))),
+            // The person has the role from that day already (another
+            // membership): said at the person, with what was typed kept.
+            Err(samordna_store::StoreError::Conflict(m)) => {
+                let mut e = Errors::default();
+                e.add("person", m);
+                membership_errors(
+                    &state,
+                    &v,
+                    &org,
+                    &p,
+                    &e,
+                    format!("/grupper/{slug}/medlemmar/ny"),
+                    None,
+                )
+                .await
+            }
+            Err(err) => Err(err.into()),
+        },
         _ => {
             membership_errors(
                 &state,

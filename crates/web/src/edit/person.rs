@@ -163,7 +163,8 @@ pub async fn person_new(
             None,
             t().t("person-new-title"),
         )
-        .await?,
+        .await?
+        .once(None),
     )
 }
 
@@ -172,7 +173,9 @@ pub async fn person_create(
     Extension(v): Extension<Visitor>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let (f, e) = read_person(&state, &Posted(p)).await?;
+    let p = Posted(p);
+    let once = p.opt(crate::forms::ONCE);
+    let (f, e) = read_person(&state, &p).await?;
     if !e.is_empty() {
         return render_form(
             "people",
@@ -185,10 +188,15 @@ pub async fn person_create(
                 t().t("person-new-title"),
             )
             .await?
+            .once(once)
             .with_errors(&e),
         );
     }
-    state.store.create_person(&f, &v.actor()).await?;
+    // The same form sent twice (its key) is one person.
+    state
+        .store
+        .create_person_once(&f, once.as_deref(), &v.actor())
+        .await?;
     Ok(see_other("/personer"))
 }
 
