@@ -107,7 +107,7 @@ impl Store {
                 .await?;
             let Some(id) = inserted else {
                 let (id, years, on, was): (i64, i64, NaiveDate, Option<String>) = sqlx::query_as(
-                    "SELECT id, after_years, decided_on, note FROM culling_decisions WHERE repeat_key = $1",
+                    "SELECT id, CAST(after_years AS BIGINT), decided_on, note FROM culling_decisions WHERE repeat_key = $1",
                 )
                 .bind(&key)
                 .fetch_one(&mut *c)

@@ -591,7 +591,16 @@ impl Store {
             crate::serialise!(self, c, crate::Serialise::Register, 0_i64);
             // The same group again (a form sent twice) is the one there is; a
             // group with its name and anything else is refused below (`name_free`).
-            let there: Option<(i64, String, Option<String>, String, Option<String>, Option<i64>, String)> = sqlx::query_as(
+            type Row = (
+                i64,
+                String,
+                Option<String>,
+                String,
+                Option<String>,
+                Option<i64>,
+                String,
+            );
+            let there: Option<Row> = sqlx::query_as(
                 "SELECT id, slug, short_name, kind, area, reports_to_id, status FROM organizations WHERE name = $1 AND merged_into_id IS NULL ORDER BY id LIMIT 1",
             )
             .bind(f.name.trim())
