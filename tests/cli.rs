@@ -1940,19 +1940,24 @@ async fn a_docx_bomb_is_refused_on_upload_parse_and_import_and_the_server_lives(
     );
 }
 
-/// `samordna` under libfaketime at `moment` (UTC; the process's own clock,
-/// monotonic time left alone so timers behave).
+/// `samordna` under libfaketime (Debian's `faketime`, installed by
+/// `scripts/test`) with its clock starting at `moment` (UTC) and running on;
+/// monotonic time is left alone so that timers behave. The library is preloaded
+/// into the binary itself (not through the `faketime` wrapper, whose child
+/// would outlive the test).
 fn at_moment(moment: &str) -> Command {
-    let mut c = Command::new("faketime");
+    let lib = std::fs::read_dir("/usr/lib")
+        .unwrap()
+        .flatten()
+        .map(|d| d.path().join("faketime/libfaketime.so.1"))
+        .find(|p| p.exists())
+        .expect("libfaketime (Debian package faketime; scripts/test installs it)");
+    let mut c = bin();
     c.env("TZ", "UTC")
+        .env("LD_PRELOAD", lib)
+        .env("FAKETIME", format!("@{moment}"))
         .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-        .env_remove("SAMORDNA_DB")
-        .env(
-            "XDG_CACHE_HOME",
-            std::env::temp_dir().join("samordna-test-cache"),
-        )
-        .arg(moment)
-        .arg(env!("CARGO_BIN_EXE_samordna"));
+        .env("FAKETIME_NO_CACHE", "1");
     c
 }
 

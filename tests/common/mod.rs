@@ -61,7 +61,11 @@ pub fn start_serve(db: &str, extra: &[&str]) -> (KillOnDrop, String) {
         .args(["--db", db, "serve", "--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if std::env::var_os("SAMORDNA_TEST_SERVER_LOG").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .kill_on_drop_guard();
     let base = listening_at(&mut child);
     (child, base)

@@ -18,9 +18,11 @@ use crate::model::{CharterStatus, DocumentKind, OrgKind, RegistryNumber};
 use crate::names::{self, lowercase_first};
 use crate::text::{self, Line, RawBlock};
 
-/// The longest text the parser reads: 1 MiB. A charter is 10–60 kB of text (the
-/// seeds are 8–24 kB); the bound keeps the work of one parse under a second.
-pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// The longest text the parser reads: 4 MiB. A charter is 10–60 kB of text (the
+/// seeds are 8–24 kB), a PDF's `-layout` text pads it with spaces; with
+/// [`MAX_LINES`] the bound keeps the work of one parse at about a fifth of a
+/// second (release build; measured in BENCHMARKS.md).
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 
 /// The most lines the parser reads: 50,000 (a charter extracted with
 /// `pdftotext -layout` has 60 lines a page).

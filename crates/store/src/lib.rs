@@ -532,6 +532,21 @@ impl Store {
             Backend::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)
+                    // A connection whose commit failed (a full disk: SQLite has
+                    // rolled the transaction back itself, so sqlx's rollback fails
+                    // too) stays counted as inside a transaction by sqlx, and every
+                    // later `BEGIN IMMEDIATE` on it is refused ("begin_with at
+                    // non-zero transaction depth"). Such a connection is closed
+                    // when it comes back to the pool instead of being lent again.
+                    .after_release(|conn, _| {
+                        Box::pin(async move {
+                            match sqlx::Connection::begin_with(conn, "BEGIN DEFERRED").await {
+                                Ok(tx) => tx.rollback().await.map(|()| true),
+                                Err(sqlx::Error::InvalidSavePointStatement) => Ok(false),
+                                Err(e) => Err(e),
+                            }
+                        })
+                    })
                     .connect_with(options)
                     .await?,
             )

@@ -1005,9 +1005,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let sha = crate::checksum::sha256_hex_bytes(data);
         in_transaction!(self, |c| {
-            // An attachment is its item and its bytes: the same file again (a
-            // form sent twice, or under another name) is the one there is.
-            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $5) ON CONFLICT DO NOTHING RETURNING id")
+            // An attachment is its item, its name and its bytes: the same file
+            // again (a form sent twice) is the one there is.
+            let key = crate::checksum::repeat_key(&[filename, &sha]);
+            let inserted: Option<i64> = sqlx::query_scalar("INSERT INTO attachments (agenda_item_id, filename, content_type, size, sha256, data, created_at, repeat_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id")
                 .bind(agenda_item_id)
                 .bind(filename)
                 .bind(content_type)
@@ -1015,6 +1016,7 @@ impl Store {
                 .bind(&sha)
                 .bind(data)
                 .bind(Utc::now())
+                .bind(&key)
                 .fetch_optional(&mut *c)
                 .await?;
             let Some(id) = inserted else {
@@ -1022,7 +1024,7 @@ impl Store {
                     "SELECT id FROM attachments WHERE agenda_item_id = $1 AND repeat_key = $2",
                 )
                 .bind(agenda_item_id)
-                .bind(&sha)
+                .bind(&key)
                 .fetch_one(&mut *c)
                 .await?);
             };

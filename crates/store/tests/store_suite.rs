@@ -1194,12 +1194,21 @@ mod people {
     }
 
     async fn names_and_emails_are_unique(store: &Store) {
-        store
+        let first = store
             .create_administration("Närhälsan", None, "editor")
             .await
             .unwrap();
+        // The same again (a form sent twice) is that administration; another
+        // with its name is refused.
+        assert_eq!(
+            store
+                .create_administration("Närhälsan", None, "editor")
+                .await
+                .unwrap(),
+            first
+        );
         let e = store
-            .create_administration("Närhälsan", None, "editor")
+            .create_administration("Närhälsan", Some("NH"), "editor")
             .await
             .unwrap_err();
         assert!(matches!(e, StoreError::Conflict(_)), "{e}");
@@ -2896,11 +2905,26 @@ async fn a_taken_name_is_refused(store: &Store) {
         Err(StoreError::Conflict(m)) => assert!(m.contains(&a), "{m}"),
         other => panic!("{other:?}"),
     };
+    // Another group with A's name is refused; the same group again (a form
+    // sent twice) is A (issue 27, item 3).
     refused(
+        store
+            .create_organization(
+                &samordna_store::OrgFields {
+                    short_name: Some("GA".into()),
+                    ..fields("Grupp A")
+                },
+                "t",
+            )
+            .await
+            .map(|_| ()),
+    );
+    assert_eq!(
         store
             .create_organization(&fields("Grupp A"), "t")
             .await
-            .map(|_| ()),
+            .unwrap(),
+        a
     );
     refused(store.rename_organization(&b, " Grupp A ", "t").await);
     let org_b = store.organization_by_slug(&b).await.unwrap().unwrap();

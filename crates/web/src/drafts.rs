@@ -503,7 +503,10 @@ pub async fn decide(
         Ok(n) => n,
         // Another director decided it (or the draft was taken back) at the same
         // moment: the version it became, or the page saying what happened.
-        Err(samordna_store::StoreError::Stale { .. }) => {
+        Err(
+            e
+            @ (samordna_store::StoreError::Stale { .. } | samordna_store::StoreError::Conflict(_)),
+        ) => {
             let now = state.store.draft(d.id).await?;
             if let Some(n) = now
                 .filter(|x| x.status == DraftStatus::Decided)
@@ -513,6 +516,9 @@ pub async fn decide(
                     Redirect::to(&format!("/grupper/{slug}/uppdragshandlingar/{n}"))
                         .into_response(),
                 );
+            }
+            if let samordna_store::StoreError::Conflict(_) = e {
+                return Err(e.into());
             }
             return stale(&state, &v, &slug, &id, &typed).await;
         }

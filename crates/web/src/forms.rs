@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::chrome::Chrome;
 use crate::error::AppError;
@@ -206,6 +206,57 @@ where
 #[derive(Default, Debug)]
 pub struct Errors(pub Vec<(&'static str, String)>);
 
+/// A form written into a page's own template (not a [`FormView`]), sent back
+/// with errors: which of the page's forms it was, what was typed, and each
+/// field's message. The template asks for a field's value and error, so the
+/// page shows the form again as it was sent, the message beside the field
+/// (issue 27, item 6: nothing typed is lost).
+#[derive(Debug, Clone, Default)]
+pub struct Refill {
+    pub form: &'static str,
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<(&'static str, String)>,
+}
+
+impl Refill {
+    /// `form`'s fields as posted, with `errors`.
+    pub fn new(form: &'static str, posted: &Posted, errors: &Errors) -> Refill {
+        Refill {
+            form,
+            values: posted.0.clone(),
+            errors: errors.0.clone(),
+        }
+    }
+
+    /// What was typed into `name` of `form` ("" for another form).
+    pub fn value(&self, form: &str, name: &str) -> String {
+        if form != self.form {
+            return String::new();
+        }
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether `value` was the one chosen in `name` of `form` (a select).
+    pub fn chose(&self, form: &str, name: &str, value: &str) -> bool {
+        form == self.form && self.values.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    /// The message of `name` of `form`, if it has one.
+    pub fn error(&self, form: &str, name: &str) -> Option<String> {
+        if form != self.form {
+            return None;
+        }
+        self.errors
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, m)| m.clone())
+    }
+}
+
 impl Errors {
     pub fn add(&mut self, field: &'static str, message: String) {
         self.0.push((field, message));
@@ -279,6 +330,67 @@ impl Posted {
             }
             Err(_) => {
                 errors.add(name, t.t("error-date"));
+                None
+            }
+        }
+    }
+
+    /// A whole number field (issue 27, item 6: "tio" in "Minuter" was a 400
+    /// page that lost the form): empty is `None`; a value that is not a whole
+    /// number in `range` is a field error with the message `message` (which
+    /// names the range), and what was typed stays in the field.
+    pub fn number(
+        &self,
+        t: &Tr,
+        errors: &mut Errors,
+        name: &'static str,
+        range: std::ops::RangeInclusive<i64>,
+        message: &str,
+    ) -> Option<i64> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match v.replace([' ', '\u{a0}'], "").parse::<i64>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            _ => {
+                errors.add(name, t.t(message));
+                None
+            }
+        }
+    }
+
+    /// A time field `TT:MM`; empty is `None`, anything else a field error.
+    pub fn time(&self, t: &Tr, errors: &mut Errors, name: &'static str) -> Option<NaiveTime> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match NaiveTime::parse_from_str(&v, "%H:%M") {
+            Ok(x) => Some(x),
+            Err(_) => {
+                errors.add(name, t.t("error-time"));
+                None
+            }
+        }
+    }
+
+    /// A choice among a kind's stored names (a select's value); empty is
+    /// `None`, an unknown one a field error.
+    pub fn choice<T: std::str::FromStr>(
+        &self,
+        t: &Tr,
+        errors: &mut Errors,
+        name: &'static str,
+    ) -> Option<T> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<T>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                errors.add(name, t.t("error-unknown-choice"));
                 None
             }
         }

@@ -282,6 +282,7 @@ mod tests {
                         ("from", Arg::Text("f".into())),
                         ("template", Arg::Text("t".into())),
                         ("words", Arg::Text("w".into())),
+                        ("part", Arg::Text("word/document.xml".into())),
                         ("other", Arg::Num(1)),
                         ("kind", Arg::Text("k".into())),
                         ("administration", Arg::Text("a".into())),

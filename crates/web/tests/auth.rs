@@ -1131,7 +1131,11 @@ async fn the_year_planner_warns_outside_the_charters_range() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("mellan år 1900 och 2200"), "{}", r.body);
+    assert!(
+        r.body.contains("från 1999-01-01, då regionen bildades"),
+        "{}",
+        r.body
+    );
     w.db.close().await;
 }
 

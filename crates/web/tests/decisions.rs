@@ -674,11 +674,16 @@ async fn matters_are_opened_moved_and_listed() {
             &[("title", "X"), ("matter", "999999")],
         )
         .await;
+    // Said beside the field on the meeting's page, with what was typed kept
+    // (issue 27, item 6), not a 400 page.
     assert_eq!(
         other.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a matter of no group of this meeting"
     );
+    let page = &other.body;
+    assert!(page.contains("id=\"e-matter\""), "{page}");
+    assert!(page.contains("name=\"title\" value=\"X\""), "{page}");
     // A filter value that is none of the choices is named, not ignored.
     for (uri, param) in [
         ("/grupparenden?senast=igår", "senast"),

@@ -484,3 +484,119 @@ async fn javascript_links_never_render() {
     );
     w.db.close().await;
 }
+
+/// Posts a form as the signed-in `cookie` (CSRF token "csrf", see
+/// `testing::signed_in`).
+async fn post(
+    app: &axum::Router,
+    uri: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> testing::Res {
+    let mut pairs = vec![("_csrf", "csrf")];
+    pairs.extend_from_slice(fields);
+    let req = Request::post(uri)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(&pairs).unwrap()))
+        .unwrap();
+    testing::send(app, req).await
+}
+
+/// A form value that cannot be read is said beside its field on the same page,
+/// with everything typed kept (issue 27, item 6: "tio" in "Minuter" was a
+/// 400 page whose only link went to the register); an item sent twice is one
+/// item, and another item with its title is said at the title (item 3).
+#[tokio::test]
+async fn the_agenda_form_keeps_what_was_typed_and_names_the_field() {
+    let w = world().await;
+    let neo =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    let kim = testing::person(&w.db.store, "Kim Koordinator", None).await;
+    testing::member(
+        &w.db.store,
+        neo.id,
+        kim,
+        samordna_domain::policy::MembershipRole::Koordinator,
+    )
+    .await;
+    let (_, cookie) = testing::signed_in(&w.db.store, "kim@region.example", None, Some(kim)).await;
+    let uri = format!("/moten/{}/dagordning", w.meeting);
+    let r = post(
+        &w.app,
+        &uri,
+        &cookie,
+        &[
+            ("title", "Remiss om prematuritet"),
+            ("presenter", "Ada"),
+            ("minutes", "tio"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("<h1>"), "the meeting's page");
+    assert!(
+        r.body
+            .contains("id=\"e-minutes\">Ange minuterna som ett heltal mellan 1 och 1439."),
+        "{}",
+        r.body
+    );
+    for kept in [
+        "name=\"title\" value=\"Remiss om prematuritet\"",
+        "name=\"presenter\" value=\"Ada\"",
+        "name=\"minutes\" value=\"tio\"",
+    ] {
+        assert!(r.body.contains(kept), "{kept} kept");
+    }
+    let before = w.db.store.agenda(w.meeting).await.unwrap().len();
+    // Sent right: one item; sent again (a double click): still one.
+    for _ in 0..2 {
+        let r = post(
+            &w.app,
+            &uri,
+            &cookie,
+            &[
+                ("title", "Remiss om prematuritet"),
+                ("presenter", "Ada"),
+                ("minutes", "10"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_eq!(
+        w.db.store.agenda(w.meeting).await.unwrap().len(),
+        before + 1
+    );
+    // Another item with that title: said at the title, nothing added.
+    let r = post(
+        &w.app,
+        &uri,
+        &cookie,
+        &[("title", "Remiss om prematuritet"), ("presenter", "Bo")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"e-title\""), "{}", r.body);
+    assert!(r.body.contains("name=\"presenter\" value=\"Bo\""));
+    assert_eq!(
+        w.db.store.agenda(w.meeting).await.unwrap().len(),
+        before + 1
+    );
+    // An action with a date that cannot be read: said at the date, title kept.
+    let r = post(
+        &w.app,
+        &format!("/moten/{}/atgarder", w.meeting),
+        &cookie,
+        &[("title", "Ring SU"), ("due_on", "i morgon")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"e-action-due\""), "{}", r.body);
+    assert!(r.body.contains("name=\"title\" value=\"Ring SU\""));
+    w.db.close().await;
+}

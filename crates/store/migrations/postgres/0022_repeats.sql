@@ -20,7 +20,7 @@ CREATE UNIQUE INDEX actions_open_title ON actions(meeting_id, title, COALESCE(ow
 ALTER TABLE agenda_items ADD COLUMN repeat_key TEXT;
 CREATE UNIQUE INDEX agenda_items_repeat ON agenda_items(meeting_id, repeat_key);
 
--- An attachment is its agenda item and its bytes.
+-- An attachment is its agenda item, its name and its bytes.
 ALTER TABLE attachments ADD COLUMN repeat_key TEXT;
 CREATE UNIQUE INDEX attachments_repeat ON attachments(agenda_item_id, repeat_key);
 

@@ -28,31 +28,54 @@ pub async fn add_action(
     let (m, org) = state.meeting_and_group(&id).await?;
     let t = current_tr();
     let p = Posted(p);
-    let title = p.get("title").trim().to_string();
-    let refuse = |why: String| super::show_page(&state, &v, &id, Some(why));
-    if title.is_empty() {
-        return refuse(t.t1("error-required", "field", t.t("action-title"))).await;
-    }
-    if !samordna_domain::matters::fits(&title, samordna_domain::matters::TITLE_MAX) {
-        return refuse(t.t("error-too-long")).await;
-    }
+    // What cannot be read is said beside its field on the meeting's page, with
+    // everything typed kept (issue 27, item 6).
     let mut e = Errors::default();
-    let due = p.date(&t, &mut e, "due_on");
-    if !e.is_empty() {
-        return refuse(t.t("error-action-due")).await;
+    let title = p.required(&t, &mut e, "title", &t.t("action-title"));
+    if !samordna_domain::matters::fits(&title, samordna_domain::matters::TITLE_MAX) {
+        e.add("title", t.t("error-too-long"));
     }
+    let due = p.date(&t, &mut e, "due_on");
     if due.is_some_and(|d| d < swedish_date(Utc::now())) {
-        return refuse(t.t("error-due-past")).await;
+        e.add("due_on", t.t("error-due-past"));
     }
     // The owner is a current member of the group.
-    let owner = match p.opt("owner") {
+    let owner = match p.number(&t, &mut e, "owner", 1..=i64::MAX, "error-action-owner") {
+        Some(pid) if state.is_current_member(org.id, pid).await? => Some(pid),
+        Some(_) => {
+            e.add("owner", t.t("error-action-owner"));
+            None
+        }
         None => None,
-        Some(x) => match x.parse::<i64>() {
-            Ok(pid) if state.is_current_member(org.id, pid).await? => Some(pid),
-            _ => return refuse(t.t("error-action-owner")).await,
-        },
     };
-    state
+    // A matter of the group, if the action names one.
+    let matter = match p.number(&t, &mut e, "matter", 1..=i64::MAX, "error-no-matter") {
+        Some(mid) => {
+            let ours = state
+                .store
+                .matter(mid)
+                .await?
+                .is_some_and(|x| x.fields.organization_id == org.id);
+            if !ours {
+                e.add("matter", t.t("error-no-matter"));
+            }
+            ours.then_some(mid)
+        }
+        None => None,
+    };
+    let refuse = |e: &Errors| {
+        super::show_page_with(
+            &state,
+            &v,
+            &id,
+            Some(t.t("form-has-errors")),
+            crate::forms::Refill::new("action", &p, e),
+        )
+    };
+    if !e.is_empty() {
+        return refuse(&e).await;
+    }
+    let made = state
         .store
         .create_action(
             &ActionFields {
@@ -62,11 +85,16 @@ pub async fn add_action(
                 due_on: due,
                 meeting_id: Some(m.id),
                 decision_id: None,
-                matter_id: p.get("matter").parse().ok(),
+                matter_id: matter,
             },
             &v.actor(),
         )
-        .await?;
+        .await;
+    if let Err(samordna_store::StoreError::Conflict(message)) = made {
+        e.add("title", message);
+        return refuse(&e).await;
+    }
+    made?;
     Ok(Redirect::to(&format!("/moten/{}#atgarder", m.id)).into_response())
 }
 

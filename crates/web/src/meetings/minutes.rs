@@ -177,13 +177,19 @@ pub async fn return_minutes(
     Path(id): Path<String>,
     Form(p): Posts,
 ) -> Result<Response, AppError> {
-    let comment = Posted(p).get("comment");
-    if comment.is_empty() {
-        return Err(AppError::BadRequest(t().t1(
-            "error-required",
-            "field",
-            t().t("minutes-return-comment").to_lowercase(),
-        )));
+    let p = Posted(p);
+    let t = t();
+    let mut e = crate::forms::Errors::default();
+    let comment = p.required(&t, &mut e, "comment", &t.t("minutes-return-comment"));
+    if !e.is_empty() {
+        return super::show_page_with(
+            &state,
+            &v,
+            &id,
+            Some(t.t("form-has-errors")),
+            crate::forms::Refill::new("return", &p, &e),
+        )
+        .await;
     }
     step(&state, &v, &id, MinutesStep::Return, Some(comment)).await
 }
@@ -204,9 +210,26 @@ pub async fn correct(
 ) -> Result<Response, AppError> {
     let (m, _) = meeting_and_group(&state, &id).await?;
     let p = Posted(p);
-    state
-        .store
-        .correct_minutes(m.id, &p.get("body"), &p.get("reason"), &v.actor())
-        .await?;
-    Ok(back(m.id))
+    let t = t();
+    let mut e = crate::forms::Errors::default();
+    let reason = p.required(&t, &mut e, "reason", &t.t("minutes-correct-reason"));
+    if e.is_empty() {
+        match state
+            .store
+            .correct_minutes(m.id, &p.get("body"), &reason, &v.actor())
+            .await
+        {
+            Ok(_) => return Ok(back(m.id)),
+            Err(StoreError::Conflict(message)) => e.add("reason", message),
+            Err(err) => return Err(err.into()),
+        }
+    }
+    super::show_page_with(
+        &state,
+        &v,
+        &id,
+        Some(t.t("form-has-errors")),
+        crate::forms::Refill::new("correct", &p, &e),
+    )
+    .await
 }

@@ -18,7 +18,7 @@ pub use minutes::{
     approve, correct, markdown, minutes_edit, minutes_save, publish, return_minutes, submit,
 };
 pub use plan::{cancel, create, edit, list, new, save, year_create, year_new};
-pub(crate) use show::show_page;
+pub(crate) use show::show_page_with;
 pub use show::{attendance, show};
 
 use axum::response::{IntoResponse, Redirect, Response};

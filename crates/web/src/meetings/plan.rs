@@ -186,26 +186,21 @@ fn read_meeting(org: &Organization, p: &Posted) -> (Option<MeetingFields>, Error
             t.t1("error-required", "field", t.t("field-date").to_lowercase()),
         );
     }
-    let time =
-        |name: &'static str, e: &mut Errors| match NaiveTime::parse_from_str(&p.get(name), "%H:%M")
-        {
-            Ok(x) => Some(x),
-            Err(_) => {
-                e.add(name, t.t("error-time"));
-                None
-            }
-        };
-    let (start, end) = (time("start", &mut e), time("end", &mut e));
+    let (start, end) = (p.time(&t, &mut e, "start"), p.time(&t, &mut e, "end"));
+    for name in ["start", "end"] {
+        if p.get(name).is_empty() {
+            e.add(name, t.t("error-time"));
+        }
+    }
     if let (Some(s), Some(en)) = (start, end) {
         if en < s {
             e.add("end", t.t("error-end-before-start-time"));
         }
     }
-    let kind = p
-        .get("kind")
-        .parse::<MeetingKind>()
-        .map_err(|_| e.add("kind", t.t("error-unknown-choice")))
-        .ok();
+    let kind = p.choice::<MeetingKind>(&t, &mut e, "kind");
+    if p.get("kind").is_empty() {
+        e.add("kind", t.t("error-unknown-choice"));
+    }
     let at = samordna_domain::calendar::local_moment;
     let digital_link = p.opt("digital_link");
     if let Some(l) = &digital_link {
@@ -354,13 +349,19 @@ pub async fn cancel(
     Form(p): Posts,
 ) -> Result<Response, AppError> {
     let (m, _) = meeting_and_group(&state, &id).await?;
-    let reason = Posted(p).get("reason");
-    if reason.is_empty() {
-        return Err(AppError::BadRequest(t().t1(
-            "error-required",
-            "field",
-            t().t("meeting-cancel-reason").to_lowercase(),
-        )));
+    let p = Posted(p);
+    let t = t();
+    let mut e = Errors::default();
+    let reason = p.required(&t, &mut e, "reason", &t.t("meeting-cancel-reason"));
+    if !e.is_empty() {
+        return super::show_page_with(
+            &state,
+            &v,
+            &id,
+            Some(t.t("form-has-errors")),
+            crate::forms::Refill::new("cancel", &p, &e),
+        )
+        .await;
     }
     state
         .store
@@ -484,12 +485,12 @@ pub async fn year_create(
     if count.is_none() {
         e.add("count", t.t("year-count-error"));
     }
-    let time = |name: &'static str, e: &mut Errors| {
-        NaiveTime::parse_from_str(&p.get(name), "%H:%M")
-            .map_err(|_| e.add(name, t.t("error-time")))
-            .ok()
-    };
-    let (start, end) = (time("start", &mut e), time("end", &mut e));
+    let (start, end) = (p.time(&t, &mut e, "start"), p.time(&t, &mut e, "end"));
+    for name in ["start", "end"] {
+        if p.get(name).is_empty() {
+            e.add(name, t.t("error-time"));
+        }
+    }
     if let (Some(c), Some(f)) = (count, freq.as_ref()) {
         if meetings::frequency_outside(c, f.min, f.max) && !p.checked("confirm") {
             e.add(

@@ -91,6 +91,8 @@ struct MeetingPage {
     decisions_hidden: bool,
     /// What went wrong with the visitor's last step.
     error: Option<String>,
+    /// The form sent back with what was typed and its fields' messages.
+    refill: crate::forms::Refill,
 }
 
 /// An action as a line of the meeting page.
@@ -136,6 +138,18 @@ pub(crate) async fn show_page(
     v: &Visitor,
     id: &str,
     error: Option<String>,
+) -> Result<Response, AppError> {
+    show_page_with(state, v, id, error, crate::forms::Refill::default()).await
+}
+
+/// The meeting's page with one of its forms sent back as it was sent
+/// ([`crate::forms::Refill`]): its fields' messages beside them.
+pub(crate) async fn show_page_with(
+    state: &AppState,
+    v: &Visitor,
+    id: &str,
+    error: Option<String>,
+    refill: crate::forms::Refill,
 ) -> Result<Response, AppError> {
     let (state, v) = (state.clone(), v.clone());
     let (m, org) = meeting_and_group(&state, id).await?;
@@ -304,6 +318,7 @@ pub(crate) async fn show_page(
         can_record,
         decisions_hidden,
         error: error.clone(),
+        refill,
         decisions,
         follow_up,
         agreed,
@@ -363,7 +378,19 @@ pub(crate) async fn show_page(
         c,
     };
     let refused = error.clone();
-    crate::render::page_after_form(&page, refused)
+    let fields = crate::forms::FieldErrors(
+        page.refill
+            .errors
+            .iter()
+            .map(|(k, m)| (k.to_string(), m.clone()))
+            .collect(),
+    );
+    let mut response = crate::render::page_after_form(&page, refused)?;
+    // The API's writes that are this page's forms answer with the fields.
+    if !fields.0.is_empty() {
+        response.extensions_mut().insert(fields);
+    }
+    Ok(response)
 }
 
 /// Records who attended: ticked members, and substitutes and guests by name.
