@@ -950,7 +950,7 @@ async fn follow_up(store: &Store, groups: &[GroupDemo], today: chrono::NaiveDate
             continue;
         };
         let body = store.organization(o).await?.context("mottagaren finns")?;
-        if !broken && body.name.contains("antestesi") {
+        if !broken && body.name.contains("anestesi") {
             broken = true;
         } else {
             // Delivered the day after the minutes were approved.

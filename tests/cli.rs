@@ -1196,7 +1196,7 @@ async fn a_neonatal_decision_is_mailed_to_the_three_councils_on_approval() {
         .collect::<String>();
     assert!(!evidence.contains(&d.label()), "{evidence}");
     assert!(
-        evidence.contains("antestesi"),
+        evidence.contains("anestesi"),
         "the demo's undelivered notice: {evidence}"
     );
 }

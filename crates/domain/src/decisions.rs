@@ -395,7 +395,7 @@ mod tests {
             [
                 "Samordningsråd barn",
                 "Samordningsråd kvinnosjukdomar och förlossningar",
-                "Samordningsråd antestesi, operation, intensivvård"
+                "Samordningsråd anestesi, operation, intensivvård"
             ]
         );
         assert_eq!(

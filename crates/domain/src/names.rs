@@ -172,11 +172,30 @@ pub fn lowercase_first(s: &str) -> String {
     }
 }
 
+/// Misspellings of areas seen in the region's documents and the word the
+/// register uses (issue 27, item 6): a document's spelling is kept as an alias of
+/// the group it names; the register's name is spelled right. The neonatal
+/// charter writes "SOR Antestesi, Operation, Intensivvård" and, in its
+/// distribution list, "anesthesi".
+pub const AREA_SPELLINGS: [(&str, &str); 2] = [("antestesi", "anestesi"), ("anesthesi", "anestesi")];
+
 /// The display name of a council from the area written after "SOR" or
 /// "samordningsråd": "Antestesi, Operation, Intensivvård" becomes
-/// "Samordningsråd antestesi, operation, intensivvård".
+/// "Samordningsråd anestesi, operation, intensivvård" (words in lower case,
+/// known misspellings corrected: [`AREA_SPELLINGS`]).
 pub fn council_name(area: &str) -> String {
-    format!("Samordningsråd {}", lowercase_words(area))
+    let area = lowercase_words(area);
+    let corrected: Vec<String> = area
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_end_matches([',', '.', ';']);
+            match AREA_SPELLINGS.iter().find(|(wrong, _)| *wrong == bare) {
+                Some((_, right)) => format!("{right}{}", &w[bare.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect();
+    format!("Samordningsråd {}", corrected.join(" "))
 }
 
 /// A group's display name: the first letter capitalised, the other words in lower
@@ -466,7 +485,7 @@ mod tests {
             [
                 "Samordningsråd barn",
                 "Samordningsråd kvinnosjukdomar och förlossningar",
-                "Samordningsråd antestesi, operation, intensivvård"
+                "Samordningsråd anestesi, operation, intensivvård"
             ]
         );
         assert_eq!(found[2].1, "SOR Antestesi, Operation, Intensivvård");
@@ -479,7 +498,7 @@ mod tests {
             names,
             [
                 "Samordningsråd kvinnosjukdomar och förlossningar",
-                "Samordningsråd anesthesi, operation, intensivvård"
+                "Samordningsråd anestesi, operation, intensivvård"
             ]
         );
         assert!(find_council_mentions("Ordförande samordningsråd för genomförande").is_empty());

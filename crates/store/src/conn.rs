@@ -57,6 +57,14 @@ pub(crate) struct NewVersion<'a> {
     pub source_sha256: &'a str,
 }
 
+/// What makes two stored charters the same document: their content without
+/// the warnings of the extraction that read them (the JSON of `ParsedCharter`).
+fn same_document_key(content: &str) -> Option<samordna_domain::ParsedCharter> {
+    let mut doc: samordna_domain::ParsedCharter = serde_json::from_str(content).ok()?;
+    doc.warnings.clear();
+    Some(doc)
+}
+
 pub(crate) trait Conn: Send {
     fn organizations(&mut self) -> impl Future<Output = R<Vec<Organization>>> + Send;
     fn organization_by_slug(
@@ -708,12 +716,18 @@ macro_rules! backend {
                 }
 
                 async fn version_with_same_text(&mut self, organization_id: i64, sha: &str, content: &str) -> R<Option<i64>> {
-                    Ok(sqlx::query_scalar("SELECT version FROM charter_versions WHERE organization_id = $1 AND (source_sha256 = $2 OR content = $3) ORDER BY version LIMIT 1")
+                    // The same document is the same text, or the same charter
+                    // however its text was extracted: a PDF of version 1 reads
+                    // to the same content with other warnings (issue 27, item 6).
+                    let want = same_document_key(content);
+                    let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT version, source_sha256, content FROM charter_versions WHERE organization_id = $1 ORDER BY version")
                         .bind(organization_id)
-                        .bind(sha)
-                        .bind(content)
-                        .fetch_optional(&mut *self)
-                        .await?)
+                        .fetch_all(&mut *self)
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .find(|(_, s, c)| s == sha || (want.is_some() && same_document_key(c) == want))
+                        .map(|(v, ..)| v))
                 }
 
                 async fn insert_version(&mut self, v: &NewVersion<'_>, now: DateTime<Utc>) -> R<i64> {

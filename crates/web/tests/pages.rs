@@ -69,7 +69,7 @@ async fn register_lists_every_group_once_as_a_tree() {
         "Samordningsråd onkologi",
         "Samordningsråd barn",
         "Samordningsråd kvinnosjukdomar och förlossningar",
-        "Samordningsråd antestesi, operation, intensivvård",
+        "Samordningsråd anestesi, operation, intensivvård",
         "Samordningsgrupp för neonatalvården",
     ] {
         let n = links.iter().filter(|(_, t)| t == council).count();

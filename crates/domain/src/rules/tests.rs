@@ -132,7 +132,7 @@ fn neonatal() -> GroupFacts {
     g.decisions.as_mut().unwrap()[0].communicated_to = vec![
         "Samordningsråd barn".into(),
         "Samordningsråd kvinnosjukdomar och förlossningar".into(),
-        "Samordningsråd antestesi, operation, intensivvård".into(),
+        "Samordningsråd anestesi, operation, intensivvård".into(),
     ];
     g.escalations = Some(vec![EscalationFacts {
         label: "fråga om ny rutin för hörselscreening".into(),
@@ -503,7 +503,7 @@ fn decision_not_communicated() {
     g.decisions.as_mut().unwrap()[0].communicated_to.remove(2);
     let f = has(&g, "decision-not-communicated").expect("one council not told");
     assert!(
-        flat(&f.evidence[0]).ends_with("Samordningsråd antestesi, operation, intensivvård"),
+        flat(&f.evidence[0]).ends_with("Samordningsråd anestesi, operation, intensivvård"),
         "{:?}",
         f.evidence
     );

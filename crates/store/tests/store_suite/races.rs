@@ -27,6 +27,7 @@ suite!(
     a_question_sent_at_once_is_one_question,
     every_creating_write_answers_a_repeat_with_its_record,
     creating_writes_sent_at_once_make_one_record_each,
+    the_same_charter_read_another_way_is_no_new_version,
 );
 
 const NEONATAL: &str = "samordningsgrupp-for-neonatalvarden";
@@ -789,4 +790,30 @@ fn group(name: &str) -> samordna_store::OrgFields {
         minutes_overdue_days: None,
         adjunct_limit: None,
     }
+}
+
+/// The same document is the same charter however its text was extracted
+/// (issue 27, item 6: a PDF of version 1, uploaded, became version 2 because
+/// its extraction left other warnings and other spacing).
+async fn the_same_charter_read_another_way_is_no_new_version(store: &Store) {
+    import_seeds(store).await;
+    let text = super::seed("sor-ortopedi");
+    let before = store.charter_versions(None).await.unwrap().len();
+    let mut doc = samordna_domain::parse_charter(&text).unwrap();
+    doc.warnings.push("rad 3: en sidfot togs bort".into());
+    let other_text = format!("{text}\n\n");
+    let outcome = store
+        .import_charter(
+            &doc,
+            &samordna_store::Source {
+                name: "ortopedi.pdf",
+                text: &other_text,
+                file: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.change, samordna_store::ImportChange::Unchanged);
+    assert_eq!(store.charter_versions(None).await.unwrap().len(), before);
 }
