@@ -205,6 +205,17 @@ async fn people_are_shown_only_where_anonymous_visitors_may_read_them() {
     // Unpublished agendas stay out: every listed item's meeting is listed with it.
     let (_, items) = get(&format!("{lists}/agenda-items?limit=100")).await;
     assert!(items["pagination"]["totalElements"].as_u64().unwrap() > 0);
+    let items = items["data"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for item in items.iter().take(25) {
+        let meeting = item["meeting"].as_str().expect("an item's meeting");
+        let (status, m) = get(meeting).await;
+        assert_eq!(status, 200, "{meeting}");
+        let on_agenda = m["agendaItem"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["id"] == item["id"] || *x == item["id"]));
+        assert!(on_agenda, "{} on the agenda of {meeting}: {m}", item["id"]);
+    }
     let res = reqwest::get(format!("{base}/oparl/v1.1/")).await.unwrap();
     assert_eq!(
         res.headers()["access-control-allow-origin"],

@@ -33,9 +33,16 @@ fn urls(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// How long a test waits for the index to find a change before it says the
+/// change never arrived: a ceiling for a machine under load, not a promise of
+/// speed (how fast is measured by `bench/search` and printed here).
+const NEVER: Duration = Duration::from_secs(90);
+
 /// Waits until the node's index answers `q` (a node builds its index after it
-/// starts listening).
-async fn until_found(base: &str, key: Option<&str>, q: &str, within: Duration) -> Duration {
+/// starts listening; a change reaches it a moment after the write); returns how
+/// long that took, for the log. The check is that it happens, not how fast
+/// (issue 27, item 7).
+async fn until_found(base: &str, key: Option<&str>, q: &str) -> Duration {
     let started = Instant::now();
     loop {
         let v = search(base, key, q).await;
@@ -43,8 +50,8 @@ async fn until_found(base: &str, key: Option<&str>, q: &str, within: Duration) -
             return started.elapsed();
         }
         assert!(
-            started.elapsed() < within,
-            "{q:?} not found within {within:?}"
+            started.elapsed() < NEVER,
+            "{q:?} was never found (waited {NEVER:?})"
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -57,7 +64,7 @@ async fn the_relevance_set_passes_over_the_demo() {
     assert!(run(&["--db", &db, "demo", "load"]).status.success());
     let reader = account_with_key(&db, "lasare@region.example", None);
     let (_node, base) = start_serve(&db, &["--no-worker"]);
-    until_found(&base, None, "onkologi", Duration::from_secs(30)).await;
+    until_found(&base, None, "onkologi").await;
     let set = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search-relevance.tsv"),
     )
@@ -213,7 +220,7 @@ async fn unpublished_minutes_are_found_only_by_those_who_may_read_them() {
     let director = account_with_key(&db, "direktor@region.example", Some("director"));
     let admin = account_with_key(&db, "admin@region.example", Some("admin"));
     let (_node, base) = start_serve(&db, &["--no-worker"]);
-    until_found(&base, None, "onkologi", Duration::from_secs(30)).await;
+    until_found(&base, None, "onkologi").await;
 
     let word = "Zebrafinksprotokollet";
     let res = reqwest::Client::new()
@@ -231,7 +238,7 @@ async fn unpublished_minutes_are_found_only_by_those_who_may_read_them() {
         "{}",
         res.status()
     );
-    let took = until_found(&base, Some(&coordinator), word, Duration::from_secs(1)).await;
+    let took = until_found(&base, Some(&coordinator), word).await;
     eprintln!("found on the same node {took:?} after the write");
 
     for (who, key) in [("chair", Some(&chair)), ("admin", Some(&admin))] {
@@ -304,8 +311,8 @@ async fn a_change_reaches_the_index_of_a_second_node_on_postgresql() {
         &db,
         &["--no-worker", "--search-index", index_b.to_str().unwrap()],
     );
-    until_found(&node_a, None, "onkologi", Duration::from_secs(30)).await;
-    until_found(&node_b, None, "onkologi", Duration::from_secs(30)).await;
+    until_found(&node_a, None, "onkologi").await;
+    until_found(&node_b, None, "onkologi").await;
 
     // A group renamed through node A's portal form.
     let rename = |name: &'static str| {
@@ -337,9 +344,9 @@ async fn a_change_reaches_the_index_of_a_second_node_on_postgresql() {
         }
     };
     rename("Samordningsråd ortopedi och handkirurgi").await;
-    let took = until_found(&node_b, None, "handkirurgi", Duration::from_secs(2)).await;
+    let took = until_found(&node_b, None, "handkirurgi").await;
     eprintln!("found on node B {took:?} after the write through node A");
-    until_found(&node_a, None, "handkirurgi", Duration::from_secs(1)).await;
+    until_found(&node_a, None, "handkirurgi").await;
 
     // Node B stopped; a change; B started again on its index: it catches up.
     drop(b);
@@ -348,7 +355,7 @@ async fn a_change_reaches_the_index_of_a_second_node_on_postgresql() {
         &db,
         &["--no-worker", "--search-index", index_b.to_str().unwrap()],
     );
-    until_found(&node_b, None, "fotkirurgi", Duration::from_secs(10)).await;
+    until_found(&node_b, None, "fotkirurgi").await;
     let now = search(&node_b, None, "fotkirurgi").await;
     assert_eq!(
         now["data"][0]["title"], "Samordningsråd ortopedi och fotkirurgi",
@@ -362,10 +369,12 @@ async fn a_change_reaches_the_index_of_a_second_node_on_postgresql() {
         &db,
         &["--no-worker", "--search-index", index_b.to_str().unwrap()],
     );
-    until_found(&node_b, None, "fotkirurgi", Duration::from_secs(30)).await;
+    until_found(&node_b, None, "fotkirurgi").await;
     drop(b);
 
-    // From the command line, with a progress bar and what it did.
+    // From the command line, with a progress bar and what it did: into an
+    // index that is gone, so that what is found was built by this command.
+    std::fs::remove_dir_all(&index_b).unwrap();
     let out = run(&[
         "--db",
         &db,

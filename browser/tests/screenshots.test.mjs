@@ -10,11 +10,21 @@ const env = useServerAndBrowser();
 
 const SIZES = [['dator', 1280, 900], ['mobil', 390, 844]];
 
+// The page shown is the page asked for: its status, and a heading of its own
+// (an error page with the site's frame would otherwise pass as a picture).
+async function openPage(page, path, name) {
+  const res = await page.goto(env.server.base + path);
+  assert.equal(res.status(), name === 'sidan-saknas' ? 404 : 200, `${path}: status`);
+  const h1 = (await page.locator('h1').first().innerText()).trim();
+  assert.ok(h1.length > 0, `${path}: a heading`);
+  return h1;
+}
+
 for (const [name, path] of PAGES) {
   for (const [size, width, height] of SIZES) {
     test(`screenshot ${name} (${size})`, async () => {
       const page = await newPage(env.browser, { width, height });
-      await page.goto(env.server.base + path);
+      await openPage(page, path, name);
       const file = join(screenshotDir(), `${name}-${size}.png`);
       await page.screenshot({ path: file, fullPage: true });
       assert.ok(statSync(file).size > 5000, 'a real picture');
@@ -24,7 +34,8 @@ for (const [name, path] of PAGES) {
 
 test('screenshot forteckning in English (dator)', async () => {
   const page = await newPage(env.browser, { lang: 'en' });
-  await page.goto(env.server.base + '/');
+  const h1 = await openPage(page, '/', 'forteckning');
+  assert.match(h1, /[A-Za-z]/);
   const file = join(screenshotDir(), 'forteckning-en-dator.png');
   await page.screenshot({ path: file, fullPage: true });
   assert.ok(statSync(file).size > 5000);

@@ -177,7 +177,8 @@ pub fn lowercase_first(s: &str) -> String {
 /// the group it names; the register's name is spelled right. The neonatal
 /// charter writes "SOR Antestesi, Operation, Intensivvård" and, in its
 /// distribution list, "anesthesi".
-pub const AREA_SPELLINGS: [(&str, &str); 2] = [("antestesi", "anestesi"), ("anesthesi", "anestesi")];
+pub const AREA_SPELLINGS: [(&str, &str); 2] =
+    [("antestesi", "anestesi"), ("anesthesi", "anestesi")];
 
 /// The display name of a council from the area written after "SOR" or
 /// "samordningsråd": "Antestesi, Operation, Intensivvård" becomes

@@ -455,7 +455,6 @@ finding-fix-decisions = See the decision log
 finding-exception = Record an exception
 compliance-sorted-by = sorted by { $column }
 col-worst = Most serious
-compliance-not-yet = Not checked yet (decisions, escalations and distribution are recorded in a later version): { $rules }.
 group-exceptions = Exceptions to rules
 exception-actions = Action
 exception-end = End today

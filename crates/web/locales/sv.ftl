@@ -449,7 +449,6 @@ finding-fix-decisions = Se beslutsloggen
 finding-exception = Registrera undantag
 compliance-sorted-by = sorterad efter { $column }
 col-worst = Allvarligast
-compliance-not-yet = Prövas inte ännu (beslut, eskaleringar och utskick registreras i en senare version): { $rules }.
 group-exceptions = Undantag från regler
 exception-actions = Åtgärd
 exception-end = Avsluta i dag

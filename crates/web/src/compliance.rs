@@ -75,7 +75,6 @@ struct Page {
     total: usize,
     pager: Option<crate::paging::Pager>,
     sorted_by: String,
-    not_yet: String,
     kinds: Vec<(String, String)>,
     severities: Vec<(String, String)>,
     kind: String,
@@ -119,10 +118,7 @@ pub(crate) fn fix_link(group_href: &str, rule: RuleId) -> (String, &'static str,
 }
 
 fn checkable() -> Vec<RuleId> {
-    RuleId::ALL
-        .into_iter()
-        .filter(|r| r.checkable_yet())
-        .collect()
+    RuleId::ALL.to_vec()
 }
 
 /// A group of the table: name, address, outcomes, the charter in force.
@@ -311,17 +307,6 @@ pub async fn dashboard(
         .find(|h| h.sort.is_some())
         .map(|h| t.t1("compliance-sorted-by", "column", &h.text))
         .unwrap_or_default();
-    // The rules the register cannot check at all yet (none since issue 13).
-    let not_checked: Vec<&str> = RuleId::ALL
-        .iter()
-        .filter(|r| !r.checkable_yet())
-        .map(|r| r.as_str())
-        .collect();
-    let not_yet = if not_checked.is_empty() {
-        String::new()
-    } else {
-        t.t1("compliance-not-yet", "rules", not_checked.join(", "))
-    };
     let can_import = crate::auth::may(
         &state,
         &v,
@@ -366,7 +351,6 @@ pub async fn dashboard(
         headers,
         template_header: t.t("col-template"),
         sorted_by,
-        not_yet,
         rows,
         total,
         pager,

@@ -772,7 +772,19 @@ async fn forms_refuse_what_they_never_offered_and_say_so_on_their_page() {
     ];
     let a = coordinator.post(&app, &url, &fields).await;
     let b = coordinator.post(&app, &url, &fields).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(b.status, StatusCode::SEE_OTHER, "{}", b.body);
+    assert!(!a.location().is_empty());
     assert_eq!(a.location(), b.location(), "the same decision");
+    let rutin = db
+        .store
+        .decisions(&samordna_store::DecisionFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.text == "Rutin införs.")
+        .count();
+    assert_eq!(rutin, 1, "one decision recorded");
     let decision = a.location().to_string();
     store.save_minutes(held, "Text", "kim").await.unwrap();
     store

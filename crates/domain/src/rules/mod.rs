@@ -114,16 +114,6 @@ impl RuleId {
         }
     }
 
-    /// Whether the register holds the kind of facts the rule needs. Since issue
-    /// 13 every rule of the catalogue does; a rule without the facts for one
-    /// group says so as [`Outcome::CannotCheck`] for that group.
-    pub fn checkable_yet(self) -> bool {
-        // Every rule reads the register; a charter decided before Samordna was
-        // not sent through it, and says so as "cannot check" for that group.
-        let _ = self;
-        true
-    }
-
     /// Where a finding of this rule is fixed.
     pub fn fixed_at(self) -> FixedAt {
         match self {
