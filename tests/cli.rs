@@ -1918,7 +1918,7 @@ async fn a_docx_bomb_is_refused_on_upload_parse_and_import_and_the_server_lives(
     assert!(
         page.contains(
             "Filen lästes inte: delen word/document.xml i Word-filen blir större än 4 MiB"
-        ) && page.contains("Inget sparades"),
+        ) && page.contains("Inget har sparats"),
         "{page}"
     );
     assert!(

@@ -82,6 +82,9 @@ pub enum Limit {
     PdfTime { seconds: u64 },
     /// `pdftotext` wrote more than [`MAX_PDF_TEXT`] bytes of text.
     PdfText { limit: usize },
+    /// The text read (from any kind of file) is longer than the parser reads
+    /// ([`samordna_domain::parse::MAX_TEXT_BYTES`]).
+    Text { limit: usize },
 }
 
 fn mib(bytes: u64) -> i64 {
@@ -115,6 +118,10 @@ impl Limit {
             ),
             Limit::PdfText { limit } => Text::msg(
                 "upload-limit-pdf-text",
+                vec![("limit", mib(*limit as u64).into())],
+            ),
+            Limit::Text { limit } => Text::msg(
+                "upload-limit-text",
                 vec![("limit", mib(*limit as u64).into())],
             ),
         }
@@ -155,6 +162,12 @@ impl std::fmt::Display for Limit {
             Limit::PdfText { limit } => write!(
                 f,
                 "PDF-filen har mer än {} MiB text (gränsen är {} MiB)",
+                mib(*limit as u64),
+                mib(*limit as u64)
+            ),
+            Limit::Text { limit } => write!(
+                f,
+                "filens text är längre än {} MiB (gränsen är {} MiB; en uppdragshandling är några tiotal KiB)",
                 mib(*limit as u64),
                 mib(*limit as u64)
             ),
@@ -253,6 +266,12 @@ pub fn charter_text_of(bytes: &[u8]) -> Result<(Kind, String), DocumentError> {
         Kind::Docx => docx_text(bytes)?,
         Kind::Text => String::from_utf8_lossy(bytes).into_owned(),
     };
+    // More text than a charter can be is refused as what it is, a bound, before
+    // the parser is asked (which would say the file is not a charter).
+    let limit = samordna_domain::parse::MAX_TEXT_BYTES;
+    if text.len() > limit {
+        return Err(DocumentError::OverLimit(Limit::Text { limit }));
+    }
     Ok((kind, text))
 }
 
@@ -359,8 +378,12 @@ fn bounded_package(bytes: &[u8]) -> Result<Vec<u8>, DocumentError> {
     };
     let damaged =
         || unreadable("filen är skadad (en del av zip-arkivet går inte att packa upp)".into());
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
+    // The zip library's own words are English: what the reader is told is ours.
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        unreadable(
+            "filen är skadad eller inte ett Word-dokument (zip-arkivet går inte att läsa)".into(),
+        )
+    })?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(DocumentError::OverLimit(Limit::ZipEntries {
             limit: MAX_ZIP_ENTRIES,
@@ -431,9 +454,10 @@ fn docx_text(bytes: &[u8]) -> Result<String, DocumentError> {
             kind: "Word (DOCX)",
             reason: "filen är skadad (en del av zip-arkivet går inte att packa upp)".into(),
         })?;
-    let docx = read.map_err(|e| DocumentError::Unreadable {
+    let docx = read.map_err(|_| DocumentError::Unreadable {
         kind: "Word (DOCX)",
-        reason: e.to_string(),
+        reason: "filen är inte ett Word-dokument som går att läsa (dokumentdelen saknas eller är skadad)"
+            .into(),
     })?;
     let mut out = String::new();
     for child in &docx.document.children {

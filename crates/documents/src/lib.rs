@@ -36,7 +36,7 @@ pub enum DocumentError {
     #[error("filen är tom")]
     Empty,
     /// The file is larger than we read.
-    #[error("filen är för stor ({size} byte; högst {limit} byte)")]
+    #[error("filen är större än {} MiB, den största fil som läses", limit / (1024 * 1024))]
     TooLarge { size: usize, limit: usize },
     /// A PDF or DOCX that could not be read as one, with the reader's reason.
     #[error("filen kunde inte läsas som {kind}: {reason}")]

@@ -96,7 +96,7 @@ macro_rules! repeat_of_matter {
             Ok(id)
         } else {
             Err(StoreError::Conflict(format!(
-                "ett öppet grupparende av samma slag med rubriken \"{}\" finns redan (ärende {id}); ge det nya en annan rubrik eller ändra det som finns",
+                "ett öppet gruppärende av samma slag med rubriken \"{}\" finns redan (ärende {id}); ge det nya en annan rubrik eller ändra det som finns",
                 f.title
             )))
         }

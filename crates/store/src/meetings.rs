@@ -338,14 +338,18 @@ impl Store {
         actor: &str,
     ) -> Result<(), StoreError> {
         in_transaction!(self, |c| {
-            let done = sqlx::query("UPDATE meetings SET state = 'cancelled', cancel_reason = $1, sequence = sequence + 1, row_version = row_version + 1, updated_at = $2 WHERE id = $3 AND state <> 'cancelled'")
+            // A meeting that has begun and has minutes or decisions took
+            // place: its record is not turned into a cancelled meeting (the
+            // public record would read "cancelled" above its published minutes).
+            let done = sqlx::query("UPDATE meetings SET state = 'cancelled', cancel_reason = $1, sequence = sequence + 1, row_version = row_version + 1, updated_at = $2 WHERE id = $3 AND state <> 'cancelled' AND NOT (starts_at <= $2 AND (EXISTS (SELECT 1 FROM minutes WHERE meeting_id = $3) OR EXISTS (SELECT 1 FROM decisions WHERE meeting_id = $3)))")
                 .bind(reason)
                 .bind(Utc::now())
                 .bind(id)
                 .execute(&mut *c)
                 .await?;
             if done.rows_affected() == 0 {
-                // Already cancelled (a double click): done. Else it does not exist.
+                // Already cancelled (a double click): done. Held: refused.
+                // Else it does not exist.
                 let state: Option<String> =
                     sqlx::query_scalar("SELECT state FROM meetings WHERE id = $1")
                         .bind(id)
@@ -353,7 +357,11 @@ impl Store {
                         .await?;
                 return match state.as_deref() {
                     Some("cancelled") => Ok(()),
-                    _ => Err(StoreError::NotFound(format!("möte {id}"))),
+                    Some(_) => Err(StoreError::Conflict(
+                        "mötet har anteckningar eller beslut: det har hållits och ställs inte in"
+                            .into(),
+                    )),
+                    None => Err(StoreError::NotFound(format!("möte {id}"))),
                 };
             }
             audit(
@@ -689,6 +697,18 @@ impl Store {
             .meeting(meeting_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("möte {meeting_id}")))?;
+        // Minutes are of a meeting that has begun: notes may be drafted before,
+        // but they are sent, approved and published after.
+        if meeting.fields.starts_at > now
+            && matches!(
+                step,
+                MinutesStep::Submit | MinutesStep::Approve | MinutesStep::Publish
+            )
+        {
+            return Err(refused(
+                "mötet har inte hållits än; anteckningarna skickas, justeras och publiceras efter mötet",
+            ));
+        }
         let separately: bool = with_conn!(self, |c| {
             Ok::<bool, StoreError>(
                 sqlx::query_scalar(

@@ -40,18 +40,31 @@ fn day(typed: &str) -> Result<Option<chrono::NaiveDate>, ()> {
 }
 
 impl Filter {
-    /// The message for a day that could not be read, by field (`from`, `to`).
+    /// The message for a day that could not be read, by field (`from`, `to`);
+    /// a last day before the first is said at `to`.
     fn day_error(&self, name: &str) -> Option<String> {
+        let t = crate::i18n::current_tr();
         let typed = if name == "from" { &self.from } else { &self.to };
-        day(typed)
-            .is_err()
-            .then(|| crate::i18n::current_tr().t("error-date"))
+        if day(typed).is_err() {
+            return Some(t.t("error-date"));
+        }
+        match (day(&self.from), day(&self.to)) {
+            (Ok(Some(from)), Ok(Some(to))) if name == "to" && to < from => {
+                Some(t.t("error-end-before-start"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the filter can be applied: a day that could not be read filters
+    /// nothing on a guess — the log is then not listed, the form says why.
+    fn readable(&self) -> bool {
+        self.day_error("from").is_none() && self.day_error("to").is_none()
     }
 
     /// Whether the event is one the filter asks for. The days are Swedish
     /// days: an event at 00:30 in Stockholm on 16 June is on the 16th
-    /// (`calendar::days`), whatever the date in UTC. A day that could not be
-    /// read filters nothing (the form says so beside it).
+    /// (`calendar::days`), whatever the date in UTC.
     fn keeps(&self, e: &samordna_store::AuditEvent) -> bool {
         let from = day(&self.from).ok().flatten();
         let to = day(&self.to).ok().flatten();
@@ -99,7 +112,7 @@ async fn filtered(
         .audit_events()
         .await?
         .into_iter()
-        .filter(|e| f.keeps(e))
+        .filter(|e| f.readable() && f.keeps(e))
         .collect();
     events.reverse();
     Ok(events)

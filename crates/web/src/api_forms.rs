@@ -610,27 +610,37 @@ pub async fn decision_create(
     responses((status = 200, description = "Gruppens möten", body = crate::api_schema::MeetingList)))]
 pub async fn meetings(
     State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let org = state.group(&slug).await?;
+    let internal = crate::auth::may(
+        &state,
+        &v,
+        samordna_domain::policy::Action::ReadGroupInternal,
+        Some(&org),
+    )
+    .await;
     let data: Vec<Value> = state
         .store
         .meetings(Some(org.id))
         .await?
         .iter()
-        .map(meeting_json)
+        .map(|m| meeting_json(m, internal))
         .collect();
     Ok(Json(json!({"count": data.len(), "data": data})))
 }
 
-fn meeting_json(m: &samordna_store::Meeting) -> Value {
+/// A meeting as the API shows it; the digital link only to the group (`internal`),
+/// as the meeting's page shows it ("Länken visas för gruppens medlemmar").
+fn meeting_json(m: &samordna_store::Meeting, internal: bool) -> Value {
     json!({
         "id": m.id,
         "kind": m.fields.kind.as_str(),
         "starts_at": m.fields.starts_at,
         "ends_at": m.fields.ends_at,
         "place": m.fields.place,
-        "digital_link": m.fields.digital_link,
+        "digital_link": if internal { m.fields.digital_link.clone() } else { None },
         "state": m.state.as_seen(m.fields.ends_at, chrono::Utc::now()).as_str(),
         "cancel_reason": m.cancel_reason,
         "agenda_published": m.agenda_published,
@@ -658,7 +668,7 @@ pub async fn meeting(
         Some(&org),
     )
     .await;
-    let mut body = meeting_json(&m);
+    let mut body = meeting_json(&m, internal);
     body["organization"] = json!(org.slug);
     if m.agenda_published || internal {
         body["agenda"] = json!(state

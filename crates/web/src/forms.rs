@@ -100,6 +100,17 @@ impl FormView {
         self
     }
 
+    /// Puts what was typed back into the fields `names` (numbers that could not
+    /// be read, say: the form is rebuilt from the parsed values, which lost them).
+    pub fn keep_typed(mut self, posted: &Posted, names: &[&str]) -> FormView {
+        for f in &mut self.fields {
+            if names.contains(&f.name) {
+                f.value = posted.get(f.name);
+            }
+        }
+        self
+    }
+
     /// Puts the validation messages next to their fields.
     pub fn with_errors(mut self, errors: &Errors) -> FormView {
         for f in &mut self.fields {

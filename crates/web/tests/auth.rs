@@ -2086,7 +2086,30 @@ async fn no_input_gives_a_server_error_postgres() {
 #[tokio::test]
 async fn a_double_click_on_a_minutes_step_is_done_and_a_late_step_gets_409() {
     let w = world().await;
-    let meeting = format!("/moten/{}", w.ids["meeting"]);
+    // A meeting held yesterday (minutes are sent after the meeting).
+    let neo =
+        w.db.store
+            .organization_by_slug("samordningsgrupp-for-neonatalvarden")
+            .await
+            .unwrap()
+            .unwrap();
+    let held_at = chrono::Utc::now() - chrono::Duration::days(1);
+    let held =
+        w.db.store
+            .create_meeting(
+                &samordna_store::MeetingFields {
+                    organization_id: neo.id,
+                    kind: samordna_domain::meetings::MeetingKind::Ordinary,
+                    starts_at: held_at,
+                    ends_at: held_at + chrono::Duration::hours(2),
+                    place: None,
+                    digital_link: None,
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    let meeting = format!("/moten/{held}");
     let mut kim = sign_in(&w.app, "coordinator@region.example").await;
     kim.get(&w.app, &format!("{meeting}/anteckningar")).await;
     let r = kim

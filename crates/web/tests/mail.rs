@@ -132,13 +132,29 @@ async fn invitations_approval_requests_and_reminders_reach_the_right_people_once
     assert_eq!(run_due(&state(store, port)).await, 0);
     assert_eq!(messages(&smtp.maildir).len(), 1);
 
-    // Submitted minutes: a request to the chair alone.
-    store
-        .save_minutes(meeting, "Anteckningar", "kim")
+    // Submitted minutes (of a meeting held three days ago: minutes are sent
+    // after the meeting): a request to the chair alone.
+    let held_at = Utc::now() - Duration::days(3);
+    let held = store
+        .create_meeting(
+            &MeetingFields {
+                organization_id: neo.id,
+                kind: MeetingKind::Ordinary,
+                starts_at: held_at,
+                ends_at: held_at + Duration::hours(2),
+                place: None,
+                digital_link: None,
+            },
+            "kim",
+        )
         .await
         .unwrap();
     store
-        .minutes_step(meeting, MinutesStep::Submit, None, "kim")
+        .save_minutes(held, "Anteckningar", "kim")
+        .await
+        .unwrap();
+    store
+        .minutes_step(held, MinutesStep::Submit, None, "kim")
         .await
         .unwrap();
     assert_eq!(run_due(&state(store, port)).await, 1);

@@ -600,3 +600,22 @@ async fn the_agenda_form_keeps_what_was_typed_and_names_the_field() {
     assert!(r.body.contains("name=\"title\" value=\"Ring SU\""));
     w.db.close().await;
 }
+
+/// The API shows a meeting's digital link to the group only, as the meeting's
+/// page does (the new user's trial of issue 27 found it in the API for anyone).
+#[tokio::test]
+async fn the_api_shows_the_digital_link_to_the_group_only() {
+    let w = world().await;
+    let uri = format!("/api/v1/meetings/{}", w.meeting);
+    let (status, _, anonymous) = get(&w.app, &uri, None).await;
+    assert_eq!(status, StatusCode::OK, "{anonymous}");
+    let v: serde_json::Value = serde_json::from_str(&anonymous).unwrap();
+    assert_eq!(v["digital_link"], serde_json::Value::Null, "{v}");
+    let list = "/api/v1/organizations/samordningsgrupp-for-neonatalvarden/meetings";
+    let (_, _, listed) = get(&w.app, list, None).await;
+    assert!(!listed.contains("möte.example"), "{listed}");
+    let (_, _, member) = get(&w.app, &uri, Some(&w.member_cookie)).await;
+    let v: serde_json::Value = serde_json::from_str(&member).unwrap();
+    assert_eq!(v["digital_link"], "https://möte.example/neo", "{v}");
+    w.db.close().await;
+}

@@ -28,6 +28,7 @@ suite!(
     every_creating_write_answers_a_repeat_with_its_record,
     creating_writes_sent_at_once_make_one_record_each,
     the_same_charter_read_another_way_is_no_new_version,
+    a_held_meeting_is_not_cancelled_and_future_minutes_are_not_approved,
 );
 
 const NEONATAL: &str = "samordningsgrupp-for-neonatalvarden";
@@ -816,4 +817,51 @@ async fn the_same_charter_read_another_way_is_no_new_version(store: &Store) {
         .unwrap();
     assert_eq!(outcome.change, samordna_store::ImportChange::Unchanged);
     assert_eq!(store.charter_versions(None).await.unwrap().len(), before);
+}
+
+/// A meeting that took place keeps its record: with minutes it is not
+/// cancelled; minutes of a meeting not yet held are not sent, approved or
+/// published (found by the new user's trial of issue 27).
+async fn a_held_meeting_is_not_cancelled_and_future_minutes_are_not_approved(store: &Store) {
+    use samordna_domain::meetings::MinutesStep;
+    let org = neonatal(store).await;
+    let held = held_meeting(store, org).await;
+    store
+        .save_minutes(held, "Anteckningar", "kim")
+        .await
+        .unwrap();
+    match store.cancel_meeting(held, "Test", "kim").await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("hållits"), "{m}"),
+        x => panic!("{x:?}"),
+    }
+    assert_eq!(events(store, "meeting.cancelled").await, 0);
+    let later = store
+        .create_meeting(
+            &MeetingFields {
+                organization_id: org,
+                kind: MeetingKind::Ordinary,
+                starts_at: Utc::now() + chrono::Duration::days(30),
+                ends_at: Utc::now() + chrono::Duration::days(30) + chrono::Duration::hours(2),
+                place: None,
+                digital_link: None,
+            },
+            "kim",
+        )
+        .await
+        .unwrap();
+    store
+        .save_minutes(later, "Utkast före mötet", "kim")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .minutes_step(later, MinutesStep::Submit, None, "kim")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    // A meeting without minutes or decisions may still be cancelled.
+    store
+        .cancel_meeting(later, "Förhinder", "kim")
+        .await
+        .unwrap();
 }

@@ -445,12 +445,10 @@ pub async fn answer(
             .await?;
     } else {
         let answer = p.get("answer").trim().to_string();
+        // An empty answer is said on "Mina uppgifter", where it was written.
         if answer.is_empty() {
-            return Err(AppError::BadRequest(t.t1(
-                "error-required",
-                "field",
-                t.t("question-answer"),
-            )));
+            let why = t.t1("error-required", "field", t.t("question-answer"));
+            return crate::tasks::tasks_page(&state, &v, Some(why)).await;
         }
         state
             .store

@@ -208,6 +208,7 @@ pub async fn group_create(
             "register",
             group_form(&state, &v, None, &f, "/grupper/ny".into(), None)
                 .await?
+                .keep_typed(&p, &["overdue_days", "adjunct_limit"])
                 .with_errors(&e),
         );
     }
@@ -252,6 +253,7 @@ pub async fn group_save(
             "register",
             group_form(&state, &v, Some(&org), &f, action, Some(version))
                 .await?
+                .keep_typed(&p, &["overdue_days", "adjunct_limit"])
                 .with_errors(&e),
         );
     }

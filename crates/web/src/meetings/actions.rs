@@ -115,10 +115,24 @@ async fn template_page(
     slug: &str,
     saved: bool,
 ) -> Result<Response, AppError> {
+    template_page_with(state, v, slug, saved, None).await
+}
+
+/// The template's form; with `refused`, what was typed and why it was not saved.
+async fn template_page_with(
+    state: &AppState,
+    v: &Visitor,
+    slug: &str,
+    saved: bool,
+    refused: Option<(String, String)>,
+) -> Result<Response, AppError> {
     let org = state.group(slug).await?;
     let c = Chrome::new("register");
     let t = c.t;
-    let items = state.store.agenda_template(org.id).await?.join("\n");
+    let items = match &refused {
+        Some((typed, _)) => typed.clone(),
+        None => state.store.agenda_template(org.id).await?.join("\n"),
+    };
     let f = FormView {
         title: t.t1("template-title", "name", &org.name),
         intro: Some(if saved {
@@ -136,6 +150,14 @@ async fn template_page(
         ],
         submit: t.t("template-save"),
         back: Some((OrgLink::from(&org).href(), org.name.clone())),
+    };
+    let f = match refused {
+        Some((_, why)) => {
+            let mut e = Errors::default();
+            e.add("items", why);
+            f.with_errors(&e)
+        }
+        None => f,
     };
     crate::forms::render_form(c.section, f)
 }
@@ -164,7 +186,8 @@ pub async fn template_save(
         .map(|l| l.trim().to_string())
         .collect();
     if items.iter().all(|l| l.is_empty()) {
-        return Err(AppError::BadRequest(current_tr().t("error-template-empty")));
+        let why = current_tr().t("error-template-empty");
+        return template_page_with(&state, &v, &slug, false, Some((p.get("items"), why))).await;
     }
     state
         .store

@@ -83,6 +83,18 @@ pub async fn upload(
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return super::show::show_page(&state, &v, &id, Some(t.t("attachment-empty"))).await;
     };
+    // The size the form promises ("högst 7 MB"), the same as a charter file's.
+    let limit = samordna_documents::extract::MAX_BYTES;
+    if bytes.len() > limit {
+        let why = t.args(
+            "upload-error-too-large",
+            &[(
+                "limit",
+                crate::i18n::Arg::Num((limit / (1024 * 1024)) as i64),
+            )],
+        );
+        return super::show::show_page(&state, &v, &id, Some(why)).await;
+    }
     // The name as the user gave it, less what extraction or a path leaves; the
     // download gives it back whole (`download::disposition`).
     let name: String = samordna_domain::normalize::line(&name)

@@ -131,6 +131,22 @@ async fn step(
     comment: Option<String>,
 ) -> Result<Response, AppError> {
     let (m, _) = meeting_and_group(state, id).await?;
+    // Before the meeting: said on its page, not as a state the minutes are in.
+    if m.fields.starts_at > chrono::Utc::now()
+        && matches!(
+            step,
+            MinutesStep::Submit | MinutesStep::Approve | MinutesStep::Publish
+        )
+    {
+        return super::show_page_with(
+            state,
+            v,
+            id,
+            Some(t().t("minutes-not-held")),
+            crate::forms::Refill::default(),
+        )
+        .await;
+    }
     match state
         .store
         .minutes_step(m.id, step, comment.as_deref(), &v.actor())

@@ -363,11 +363,21 @@ pub async fn cancel(
         )
         .await;
     }
-    state
-        .store
-        .cancel_meeting(m.id, &reason, &v.actor())
-        .await?;
-    Ok(back(m.id))
+    match state.store.cancel_meeting(m.id, &reason, &v.actor()).await {
+        Ok(()) => Ok(back(m.id)),
+        Err(samordna_store::StoreError::Conflict(why)) => {
+            e.add("reason", why);
+            super::show_page_with(
+                &state,
+                &v,
+                &id,
+                Some(t.t("form-has-errors")),
+                crate::forms::Refill::new("cancel", &p, &e),
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 fn year_form(

@@ -93,6 +93,8 @@ struct MeetingPage {
     error: Option<String>,
     /// The form sent back with what was typed and its fields' messages.
     refill: crate::forms::Refill,
+    /// Neither minutes nor decisions: the meeting may still be cancelled.
+    cancellable: bool,
 }
 
 /// An action as a line of the meeting page.
@@ -245,6 +247,7 @@ pub(crate) async fn show_page_with(
         })
         .await?;
     let decisions_hidden = !internal && all_decisions.iter().any(|d| !d.published);
+    let any_decision = !all_decisions.is_empty();
     let decisions = all_decisions
         .iter()
         .filter(|d| internal || d.published)
@@ -319,6 +322,7 @@ pub(crate) async fn show_page_with(
         decisions_hidden,
         error: error.clone(),
         refill,
+        cancellable: m.fields.starts_at > Utc::now() || (all.is_empty() && !any_decision),
         decisions,
         follow_up,
         agreed,
@@ -369,7 +373,9 @@ pub(crate) async fn show_page_with(
         can_publish: auth::may(&state, &v, Action::PublishMinutes, Some(&org)).await,
         draft_editable: status
             .is_none_or(|s| matches!(s, MinutesStatus::Draft | MinutesStatus::Returned)),
-        submittable: matches!(status, Some(MinutesStatus::Draft | MinutesStatus::Returned)),
+        // Minutes are sent for approval once the meeting has begun.
+        submittable: matches!(status, Some(MinutesStatus::Draft | MinutesStatus::Returned))
+            && m.fields.starts_at <= Utc::now(),
         awaiting_approval: status == Some(MinutesStatus::Submitted),
         awaiting_publication: status == Some(MinutesStatus::Approved),
         correctable: status.is_some_and(|s| s.is_approved()),
