@@ -487,7 +487,7 @@ pub const ROUTES: &[RouteSpec] = &[
         on(f, decisions::escalate_save)
     }),
     post("/fragor/{id}/svara", OwnAccount, Global, |f| {
-        on(f, decisions::answer)
+        on(f, tasks::answer)
     }),
     get("/grupparenden", ReadPublished, Global, |f| {
         on(f, matters::region)

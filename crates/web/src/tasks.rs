@@ -12,7 +12,7 @@ use samordna_domain::calendar::swedish_date;
 use samordna_domain::decisions::{EscalationStatus, Target};
 use samordna_domain::matters::ActionStatus;
 use samordna_domain::policy::Action;
-use samordna_store::{ActionsOf, DecisionFilter, EscalationsOf};
+use samordna_store::{ActionsOf, DecisionFilter, EscalationsOf, NewEscalation};
 
 use crate::auth;
 use crate::chrome::Chrome;
@@ -222,4 +222,85 @@ pub async fn action_done(
         None => "/mina-uppgifter".into(),
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// `POST /fragor/{id}/svara`: the answer (`answer`) to a question addressed to
+/// the visitor; or, with `forward` (a target) and `body`, the question passed on.
+pub async fn answer(
+    State(state): State<AppState>,
+    Extension(v): Extension<Visitor>,
+    Path(id): Path<String>,
+    Form(p): Posts,
+) -> Result<Response, AppError> {
+    let t = current_tr();
+    let missing = || AppError::NotFound(t.t("error-no-question"));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    // A question that does not exist is a 404 for anyone; one addressed to
+    // someone else, a 403.
+    state.store.escalation(id).await?.ok_or_else(missing)?;
+    let Some(person) = v.account().and_then(|a| a.person_id) else {
+        return Err(AppError::Forbidden(t.t("error-question-not-yours")));
+    };
+    let mine = state
+        .store
+        .escalations(EscalationsOf::AddressedTo(person))
+        .await?;
+    let e = mine
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or_else(|| AppError::Forbidden(t.t("error-question-not-yours")))?;
+    let p = Posted(p);
+    if let Some(forward) = p.opt("forward") {
+        let target = forward
+            .parse::<Target>()
+            .map_err(|_| AppError::BadRequest(t.t("error-escalation-target")))?;
+        let asking = state
+            .store
+            .organization(e.fields.organization_id)
+            .await?
+            .ok_or_else(missing)?;
+        let body = match p.opt("body") {
+            Some(slug) => Some(
+                state
+                    .store
+                    .organization_by_slug(&slug)
+                    .await?
+                    .ok_or_else(|| AppError::BadRequest(t.t("error-escalation-body")))?
+                    .id,
+            ),
+            None => crate::decisions::target_body(&state, &asking, target).await?,
+        };
+        let person = if target == Target::ContactPerson {
+            crate::decisions::contact_person(&state, &asking).await?
+        } else {
+            None
+        };
+        state
+            .store
+            .forward_escalation(
+                e.id,
+                &NewEscalation {
+                    target,
+                    suggested_target: target,
+                    target_organization_id: body,
+                    target_person_id: person,
+                    deviation_reason: None,
+                    ..e.fields.clone()
+                },
+                &v.actor(),
+            )
+            .await?;
+    } else {
+        let answer = p.get("answer").trim().to_string();
+        // An empty answer is said on "Mina uppgifter", where it was written.
+        if answer.is_empty() {
+            let why = t.t1("error-required", "field", t.t("question-answer"));
+            return tasks_page(&state, &v, Some(why)).await;
+        }
+        state
+            .store
+            .answer_escalation(e.id, &answer, &v.actor())
+            .await?;
+    }
+    Ok(Redirect::to("/mina-uppgifter").into_response())
 }

@@ -10,7 +10,8 @@ mod escalate;
 mod log;
 mod record;
 
-pub use escalate::{answer, escalate_form, escalate_save};
+pub(crate) use escalate::{contact_person, target_body};
+pub use escalate::{escalate_form, escalate_save};
 pub use log::{anchor, group_log, region_log, resend, show};
 pub use record::{record_form, record_save};
 
