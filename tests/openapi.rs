@@ -162,6 +162,17 @@ async fn a_client_plans_a_meeting_and_carries_its_minutes_to_publication() {
     .await;
     assert_eq!(status, 404);
 
+    // The meeting held (minutes are sent after the meeting): moved to a day
+    // that has passed.
+    let (status, held) = call(
+        "PUT",
+        &format!("{base}/api/v1/meetings/{id}"),
+        &admin,
+        Some(json!({"date": "2026-11-03", "row_version": m["row_version"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{held}");
+
     // Minutes: written, submitted; the admin is no chair and may not approve.
     let (status, _) = call(
         "PUT",

@@ -697,16 +697,13 @@ impl Store {
             .meeting(meeting_id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("möte {meeting_id}")))?;
-        // Minutes are of a meeting that has begun: notes may be drafted before,
-        // but they are sent, approved and published after.
+        // Minutes are of a meeting that has begun: they may be drafted and sent
+        // to the chair before, but they are approved and published after.
         if meeting.fields.starts_at > now
-            && matches!(
-                step,
-                MinutesStep::Submit | MinutesStep::Approve | MinutesStep::Publish
-            )
+            && matches!(step, MinutesStep::Approve | MinutesStep::Publish)
         {
             return Err(refused(
-                "mötet har inte hållits än; anteckningarna skickas, justeras och publiceras efter mötet",
+                "mötet har inte hållits än; anteckningarna justeras och publiceras efter mötet",
             ));
         }
         let separately: bool = with_conn!(self, |c| {

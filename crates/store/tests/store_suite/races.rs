@@ -853,9 +853,13 @@ async fn a_held_meeting_is_not_cancelled_and_future_minutes_are_not_approved(sto
         .save_minutes(later, "Utkast före mötet", "kim")
         .await
         .unwrap();
+    store
+        .minutes_step(later, MinutesStep::Submit, None, "kim")
+        .await
+        .unwrap();
     assert!(matches!(
         store
-            .minutes_step(later, MinutesStep::Submit, None, "kim")
+            .minutes_step(later, MinutesStep::Approve, None, "cleo")
             .await,
         Err(StoreError::Conflict(_))
     ));

@@ -133,10 +133,7 @@ async fn step(
     let (m, _) = meeting_and_group(state, id).await?;
     // Before the meeting: said on its page, not as a state the minutes are in.
     if m.fields.starts_at > chrono::Utc::now()
-        && matches!(
-            step,
-            MinutesStep::Submit | MinutesStep::Approve | MinutesStep::Publish
-        )
+        && matches!(step, MinutesStep::Approve | MinutesStep::Publish)
     {
         return super::show_page_with(
             state,

@@ -373,10 +373,10 @@ pub(crate) async fn show_page_with(
         can_publish: auth::may(&state, &v, Action::PublishMinutes, Some(&org)).await,
         draft_editable: status
             .is_none_or(|s| matches!(s, MinutesStatus::Draft | MinutesStatus::Returned)),
-        // Minutes are sent for approval once the meeting has begun.
-        submittable: matches!(status, Some(MinutesStatus::Draft | MinutesStatus::Returned))
+        submittable: matches!(status, Some(MinutesStatus::Draft | MinutesStatus::Returned)),
+        // Approved once the meeting has begun.
+        awaiting_approval: status == Some(MinutesStatus::Submitted)
             && m.fields.starts_at <= Utc::now(),
-        awaiting_approval: status == Some(MinutesStatus::Submitted),
         awaiting_publication: status == Some(MinutesStatus::Approved),
         correctable: status.is_some_and(|s| s.is_approved()),
         latest_body: latest.map(|x| x.body).unwrap_or_default(),
